@@ -1,0 +1,28 @@
+"""Persistence: SQLAlchemy models, engine, unit of work and migrations."""
+
+from models.audit import AuditEvent, AuditHead
+from models.base import Base
+from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
+from models.definitions import DefinitionVersion
+from models.nominations import Nomination
+from models.registry import CalendarOverride, HonourRecord
+from models.reviews import Objection, ReviewTask
+from models.scheduling import Deadline, OutboxMessage
+
+__all__ = [
+    "PHASES",
+    "AuditEvent",
+    "AuditHead",
+    "Base",
+    "CalendarOverride",
+    "Campaign",
+    "Deadline",
+    "DefinitionVersion",
+    "HonourRecord",
+    "Nomination",
+    "Objection",
+    "OutboxMessage",
+    "QuotaAllocation",
+    "RecommendingUnit",
+    "ReviewTask",
+]

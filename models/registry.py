@@ -1,0 +1,37 @@
+"""The honours registry and the administrators' calendar overrides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class HonourRecord(Base):
+    __tablename__ = "honour_records"
+    __table_args__ = (Index("ix_honour_records_person", "person_name", "birth_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date]
+    honour: Mapped[str] = mapped_column(String(200))
+    honour_level: Mapped[str] = mapped_column(String(20))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"))
+    awarded_on: Mapped[date]
+    revoked_on: Mapped[date | None]
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class CalendarOverride(Base):
+    """An administrator's correction to the working-day calendar."""
+
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    is_working_day: Mapped[bool]
+    note: Mapped[str] = mapped_column(String(200), default="")

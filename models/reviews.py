@@ -1,0 +1,60 @@
+"""Review tasks queued for reviewers, and objections raised during the public notice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+TASK_OPEN, TASK_CLAIMED, TASK_DONE, TASK_CANCELLED = "open", "claimed", "done", "cancelled"
+
+
+class ReviewTask(Base):
+    __tablename__ = "review_tasks"
+    __table_args__ = (
+        Index("ix_review_tasks_queue", "department", "status", "due_at"),
+        Index("ix_review_tasks_nomination", "nomination_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    stage: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default=TASK_OPEN)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+OBJECTION_OPEN, OBJECTION_UPHELD, OBJECTION_DISMISSED = "open", "upheld", "dismissed"
+
+
+class Objection(Base):
+    """An objection (异议) to a nominee under notice; it opens an investigation by the unit."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
+    source: Mapped[str] = mapped_column(String(10))  # phone, letter, web
+    reporter_name: Mapped[str | None] = mapped_column(String(100))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    unit_stamp: Mapped[str | None] = mapped_column(String(200))
+    received_on: Mapped[date]
+    content: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=OBJECTION_OPEN)
+    finding: Mapped[str | None] = mapped_column(Text)
+    answer_due_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]

@@ -1,0 +1,168 @@
+"""Named guards of the state machine; each failure names its rule and the figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+
+from models import Deadline, HonourRecord, Nomination, Objection, QuotaAllocation, ReviewTask
+from models.reviews import OBJECTION_OPEN, TASK_DONE
+from workflow.errors import RuleFailure
+from workflow.facts import PriorHonour
+from workflow.machine import CLOSED_STATES, DRAFT
+from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
+from workflow.step import Step
+
+Guard = Callable[[Step], list[RuleFailure]]
+
+
+def quota(step: Step) -> list[RuleFailure]:
+    """A unit may not hold more live main nominations than its places."""
+    n = step.nomination
+    if n.rank != "main":
+        return []
+    limit, category = unit_places(step, n.unit_id, n.category)
+    if limit is None:
+        return [RuleFailure("quota", f"unit {n.unit.name} holds no places in this campaign")]
+    query = select(func.count(Nomination.id)).where(
+        Nomination.campaign_id == n.campaign_id,
+        Nomination.unit_id == n.unit_id,
+        Nomination.rank == "main",
+        Nomination.id != n.id,
+        Nomination.status.not_in([DRAFT, *CLOSED_STATES - {"awarded"}]),
+    )
+    if category is not None:
+        query = query.where(Nomination.category == category)
+    used = step.uow.session.scalar(query) or 0
+    if used >= limit:
+        scope = f" for category {category}" if category else ""
+        return [
+            RuleFailure(
+                "quota",
+                f"unit {n.unit.name} has {limit} place(s){scope} and {used} already submitted",
+            )
+        ]
+    return []
+
+
+def unit_places(step: Step, unit_id: int, category: str) -> tuple[int | None, str | None]:
+    """The places that bind a nomination: its category's allocation if any, else the general."""
+    rows = step.uow.session.scalars(
+        select(QuotaAllocation).where(
+            QuotaAllocation.campaign_id == step.nomination.campaign_id,
+            QuotaAllocation.unit_id == unit_id,
+        )
+    ).all()
+    own = [r.places for r in rows if r.category == category]
+    if own:
+        return sum(own), category
+    general = [r.places for r in rows if r.category is None]
+    return (sum(general), None) if general else (None, None)
+
+
+def eligibility(step: Step, where: str) -> list[RuleFailure]:
+    """Run the eligibility rules the definition lists for this step."""
+    d = step.definition
+    names = d.submission.rules if where == "submission" else d.stage(where).rules
+    configured = {name: parse_rule_params(name, d.eligibility[name]) for name in names}
+    campaign = step.nomination.campaign
+    ctx = EligibilityContext(
+        reference_date=campaign.reference_date,
+        honour_level=campaign.honour_level,
+        registry=registry_honours(step),
+        calendar=step.calendar,
+    )
+    return check_eligibility(step.facts, ctx, configured)
+
+
+def registry_honours(step: Step) -> tuple[PriorHonour, ...]:
+    """Unrevoked honours the registry holds for the same person (name and birth date)."""
+    n = step.nomination
+    rows = step.uow.session.scalars(
+        select(HonourRecord).where(
+            HonourRecord.person_name == n.name,
+            HonourRecord.birth_date == n.birth_date,
+            HonourRecord.revoked_on.is_(None),
+        )
+    ).all()
+    return tuple(PriorHonour(r.honour, r.honour_level, r.awarded_on.year) for r in rows)
+
+
+def joint_review_cleared(step: Step) -> list[RuleFailure]:
+    """The stage's completion rule: every department clears, or a quorum does."""
+    stage = step.definition.stage(step.nomination.status)
+    tasks = _stage_tasks(step)
+    cleared = sum(1 for t in tasks if t.status == TASK_DONE and t.outcome == "clear")
+    if stage.completion.rule == "quorum":
+        need = stage.completion.quorum or 0
+        if cleared < need:
+            return [RuleFailure("joint_review", f"{cleared} of quorum {need} departments cleared")]
+        return []
+    if cleared < len(tasks):
+        return [RuleFailure("joint_review", f"{cleared} of {len(tasks)} departments cleared")]
+    return []
+
+
+def _stage_tasks(step: Step) -> list[ReviewTask]:
+    return list(
+        step.uow.session.scalars(
+            select(ReviewTask).where(
+                ReviewTask.nomination_id == step.nomination.id,
+                ReviewTask.stage == step.nomination.status,
+                ReviewTask.status != "cancelled",
+            )
+        ).all()
+    )
+
+
+def no_open_objection(step: Step) -> list[RuleFailure]:
+    """The notice may end only when every objection has been decided."""
+    open_count = step.uow.session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.nomination_id == step.nomination.id, Objection.status == OBJECTION_OPEN
+        )
+    )
+    if open_count:
+        return [RuleFailure("objections", f"{open_count} objection(s) still under investigation")]
+    return []
+
+
+def notice_period_over(step: Step) -> list[RuleFailure]:
+    """The public notice runs its full number of working days."""
+    due = step.uow.session.scalar(
+        select(Deadline.due_at).where(
+            Deadline.nomination_id == step.nomination.id,
+            Deadline.kind == "notice_end",
+            Deadline.stage == step.nomination.status,
+        )
+    )
+    if due is not None and due > step.now:
+        days = step.definition.stage(step.nomination.status).duration_days
+        return [
+            RuleFailure("notice_period", f"the {days}-working-day notice runs until {due:%Y-%m-%d %H:%M} UTC")
+        ]
+    return []
+
+
+def is_main_nomination(step: Step) -> list[RuleFailure]:
+    """Only main nominations can be awarded; alternates must step up first."""
+    if step.nomination.rank != "main":
+        return [RuleFailure("alternate", "an alternate cannot be awarded before it steps up")]
+    return []
+
+
+GUARDS: dict[str, Guard] = {
+    "quota": quota,
+    "joint_review_cleared": joint_review_cleared,
+    "no_open_objection": no_open_objection,
+    "notice_period_over": notice_period_over,
+    "is_main_nomination": is_main_nomination,
+}
+
+
+def run_guard(name: str, step: Step) -> list[RuleFailure]:
+    """Run a named guard; 'eligibility:<where>' runs that step's configured rules."""
+    if name.startswith("eligibility:"):
+        return eligibility(step, name.split(":", 1)[1])
+    return GUARDS[name](step)

@@ -1,0 +1,397 @@
+"""The nomination form import (CSV and XLSX): all rows or none, every bad cell reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from workflow import vocabulary
+from workflow.errors import ImportFailed, RowError
+from workflow.facts import NomineeFacts, PriorHonour
+
+SUMMARY_MAX = 500
+DEEDS_MAX = 3000
+
+
+@dataclass(frozen=True)
+class ImportedNomination:
+    """One form row: the nominee's facts plus what the form says about the nomination."""
+
+    facts: NomineeFacts
+    honor: str
+    rank: str  # "main" or "alternate"
+    alternate_order: int | None
+    summary: str
+    deeds: str
+    row: int  # as the spreadsheet shows it; the header is row 1
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # XLSX stores typed numbers as floats
+    return str(raw).strip()
+
+
+def _nonblank(raw: Any) -> str:
+    text = _text(raw)
+    if not text:
+        raise ValueError("must not be blank")
+    return text
+
+
+_TRUE = {"yes", "true", "1", "y", "是"}
+_FALSE = {"no", "false", "0", "n", "否", ""}
+
+
+def _bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).casefold()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(f"'{_text(raw)}' is not yes/no (yes, no, true, false, 1, 0, y, n, 是, 否)")
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _opt_date(raw: Any) -> date | None:
+    if isinstance(raw, datetime):  # check first: datetime is a subclass of date
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = _text(raw)
+    if not text:
+        return None
+    match = _DATE.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (2024-05-01, 2024/5/1 or 2024年5月1日)") from None
+
+
+def _date(raw: Any) -> date:
+    value = _opt_date(raw)
+    if value is None:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _count(raw: Any) -> int:
+    text = _nonblank(raw)
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"'{text}' is not a whole number >= 0")
+    return int(text)
+
+
+def _code(vocab: Mapping[str, str], blank: str | None = None) -> Callable[[Any], str | None]:
+    def parse(raw: Any) -> str | None:
+        text = _text(raw)
+        if not text and blank != "error":
+            return blank
+        return vocabulary.parse_code(vocab, text)
+
+    return parse
+
+
+_ALTERNATE = re.compile(r"(?:alternate|后备)\s*[:：]?\s*(\d+)", re.IGNORECASE)
+
+
+def _rank(raw: Any) -> tuple[str, int | None]:
+    text = _nonblank(raw)
+    if text.casefold() in {"main", "主推", "正式"}:
+        return "main", None
+    match = _ALTERNATE.fullmatch(text)
+    if match is None or int(match[1]) < 1:
+        raise ValueError(f"'{text}' is not main/主推/正式 or alternate N/后备N with N >= 1")
+    return "alternate", int(match[1])
+
+
+_ENTRY_SPLIT = re.compile(r"[;；\n]")
+_WITH_LEVEL = re.compile(r"(\d{4})\s*[|｜]\s*([^|｜]+?)\s*[|｜]\s*(\S.*)")
+_PLAIN = re.compile(r"(\d{4})\s*年?\s*(\S.*)")
+
+
+def _infer_level(title: str) -> str:
+    # Order matters: a national title may also name a province or city.
+    if "全国" in title:
+        return "national"
+    if "省" in title:
+        return "provincial"
+    if any(mark in title for mark in "市州县区"):
+        return "municipal"
+    return "unit"
+
+
+def _prior(raw: Any) -> tuple[PriorHonour, ...]:
+    honours: list[PriorHonour] = []
+    for entry in (e.strip() for e in _ENTRY_SPLIT.split(_text(raw))):
+        if not entry:
+            continue
+        if match := _WITH_LEVEL.fullmatch(entry):
+            level = vocabulary.parse_code(vocabulary.HONOUR_LEVEL_LABELS, match[2])
+            honours.append(PriorHonour(match[3].strip(), level, int(match[1])))
+        elif match := _PLAIN.fullmatch(entry):
+            title = match[2].strip()
+            honours.append(PriorHonour(title, _infer_level(title), int(match[1])))
+        else:
+            raise ValueError(f"'{entry}' is not 'YYYY TITLE', 'YYYY年TITLE' or 'YYYY|LEVEL|TITLE'")
+    return tuple(honours)
+
+
+def _limited(limit: int, required: bool) -> Callable[[Any], str]:
+    def parse(raw: Any) -> str:
+        text = _nonblank(raw) if required else _text(raw)
+        if len(text) > limit:
+            raise ValueError(f"has {len(text)} characters, at most {limit} allowed")
+        return text
+
+    return parse
+
+
+def _grade(raw: Any) -> str | None:
+    text = _text(raw).upper().removesuffix("级")
+    if text and text not in {"A", "B", "C", "D"}:
+        raise ValueError(f"'{text}' is not an evaluation grade (A, B, C, D)")
+    return text or None
+
+
+def _nationality(raw: Any) -> str:
+    text = _text(raw)
+    return "CN" if text in {"", "中国", "中华人民共和国"} else text
+
+
+@dataclass(frozen=True)
+class _Column:
+    field: str
+    zh: str
+    required: bool
+    parse: Callable[[Any], Any]
+
+
+_V = vocabulary
+COLUMNS: tuple[_Column, ...] = (
+    _Column("name", "姓名", True, _nonblank),
+    _Column("gender", "性别", True, _code(_V.GENDERS, "error")),
+    _Column("birth_date", "出生日期", True, _date),
+    _Column("ethnicity", "民族", True, _nonblank),
+    _Column("employer", "工作单位", True, _nonblank),
+    _Column("employer_type", "单位性质", True, _code(_V.EMPLOYER_TYPES, "error")),
+    _Column("category", "人员类别", True, _code(_V.CATEGORIES, "error")),
+    # Most nominees hold no rank, so a blank cell means none.
+    _Column("official_level", "职级", True, _code(_V.OFFICIAL_LEVELS, "none")),
+    _Column("recommending_unit", "推荐单位", True, _nonblank),
+    _Column("honor", "推荐荣誉", True, _nonblank),
+    _Column("rank", "推荐类型", True, _rank),
+    _Column("retired", "是否退休", True, _bool),
+    _Column("disability", "是否残疾", True, _bool),
+    _Column("prior_honors", "曾获荣誉", True, _prior),
+    _Column("votes_for", "赞成票", True, _count),
+    _Column("votes_total", "总票数", True, _count),
+    _Column("unit_notice_start", "公示开始", True, _date),
+    _Column("unit_notice_end", "公示结束", True, _date),
+    _Column("summary", "简要事迹", True, _limited(SUMMARY_MAX, required=True)),
+    _Column("ownership", "所有制", False, _code(_V.OWNERSHIPS)),
+    _Column("is_unit_leader", "是否单位负责人", False, _bool),
+    _Column("nationality", "国籍", False, _nationality),
+    *(
+        _Column(field, zh, False, _bool)
+        for field, zh in (
+            ("military", "是否现役军人"),
+            ("deceased", "是否已故"),
+            ("migrant_worker", "是否农民工"),
+            ("gig_worker", "是否新就业形态"),
+            ("new_major_contribution", "是否有新的重大贡献"),
+            ("retirement_exception", "退休例外"),
+            ("tax_problem", "涉税问题"),
+            ("wage_arrears", "欠薪"),
+            ("social_insurance_arrears", "欠缴社保"),
+            ("major_safety_accident", "重大安全事故"),
+            ("serious_pollution", "严重污染"),
+            ("no_union", "未建工会"),
+            ("wage_arrears_blacklist", "欠薪黑名单"),
+        )
+    ),
+    _Column("evaluation_grade", "综合评价等级", False, _grade),
+    _Column("evaluation_date", "综合评价日期", False, _opt_date),
+    _Column("deeds", "详细事迹", False, _limited(DEEDS_MAX, required=False)),
+)
+_BY_HEADER = {key: c for c in COLUMNS for key in (c.field.casefold(), c.zh)}
+# Ownership implied by the employer type; non_public is never implied.
+_DEFAULT_OWNERSHIP = {
+    "enterprise": "state",
+    "government": "public",
+    "public_institution": "public",
+    "village": "public",  # village collectives are public (collective) ownership
+}
+
+
+def read_nominations(path: Path) -> list[ImportedNomination]:
+    """Read a nomination form (.csv or .xlsx); ImportFailed lists every bad cell."""
+    file = path.name
+    rows = _read_rows(path)
+    columns, errors = _header(file, rows[0][1])
+    present = {c.field for c in columns.values()}
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    for number, cells in rows[1:]:
+        errors += _stray_cells(file, number, rows[0][1], cells)
+        raw = {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()}
+        values, row_errors = _parse_row(file, number, raw, present)
+        errors += row_errors
+        parsed.append((number, values))
+    errors += _duplicate_alternates(file, parsed)
+    if errors:
+        # Header first, then row by row, so the list reads like the sheet.
+        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+    return [_build(number, values) for number, values in parsed]
+
+
+# What a missing, locked, mis-encoded or corrupt file raises while being read.
+_UNREADABLE = (OSError, UnicodeError, zipfile.BadZipFile, InvalidFileException, KeyError, csv.Error)
+
+
+def _read_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    file = path.name
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".xlsx"}:
+        reason = f"'{suffix}' files are not read; use .csv or .xlsx"
+        raise ImportFailed([RowError(file, 0, "file", reason)])
+    try:
+        rows = list(_csv_rows(path) if suffix == ".csv" else _xlsx_rows(path))
+    except _UNREADABLE as exc:
+        raise ImportFailed([RowError(file, 0, "file", f"cannot be read: {exc}")]) from exc
+    if not rows or rows[0][0] != 1:
+        reason = "the first row must hold the column names"
+        raise ImportFailed([RowError(file, 1, "header", reason)])
+    return rows
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030")  # forms saved by Excel on Chinese Windows
+    # Numbered by record, as a spreadsheet opening the file shows them.
+    for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if any(_text(cell) for cell in record):
+            yield number, list(record)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = book.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=sheet.min_row):
+            if any(_text(cell) for cell in values):
+                yield number, list(values)
+    finally:
+        book.close()
+
+
+def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowError]]:
+    columns: dict[int, _Column] = {}
+    errors: list[RowError] = []
+    for index, cell in enumerate(cells):
+        name = _text(cell)
+        if not name:
+            continue  # a blank heading; values under it are reported per row
+        column = _BY_HEADER.get(name.casefold()) or _BY_HEADER.get(name)
+        if column is None:
+            errors.append(RowError(file, 1, name, "unknown column"))
+        elif column in columns.values():
+            errors.append(RowError(file, 1, column.field, f"column given twice ('{name}')"))
+        else:
+            columns[index] = column
+    present = set(columns.values())
+    for column in COLUMNS:
+        if column.required and column not in present:
+            errors.append(RowError(file, 1, column.field, f"required column missing ({column.zh})"))
+    return columns, errors
+
+
+def _stray_cells(file: str, number: int, header: list[Any], cells: list[Any]) -> list[RowError]:
+    # Unknown headings are reported once on row 1; values under no heading at all, per row.
+    return [
+        RowError(file, number, f"column {i + 1}", "value under a column without a heading")
+        for i, cell in enumerate(cells)
+        if _text(cell) and (i >= len(header) or not _text(header[i]))
+    ]
+
+
+def _parse_row(
+    file: str, number: int, raw: dict[str, Any], present: set[str]
+) -> tuple[dict[str, Any], list[RowError]]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for column in COLUMNS:
+        if column.required and column.field not in present:
+            continue  # already reported on the header row
+        try:
+            values[column.field] = column.parse(raw.get(column.field))
+        except ValueError as exc:
+            errors.append(RowError(file, number, column.field, str(exc)))
+    errors += [RowError(file, number, f, reason) for f, reason in _cross_checks(values)]
+    return values, errors
+
+
+def _cross_checks(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    votes_for, votes_total = values.get("votes_for"), values.get("votes_total")
+    if votes_for is not None and votes_total is not None and votes_for > votes_total:
+        yield "votes_for", f"{votes_for} votes for is more than the {votes_total} votes cast"
+    start, end = values.get("unit_notice_start"), values.get("unit_notice_end")
+    if start is not None and end is not None and end < start:
+        yield "unit_notice_end", f"notice ends {end} before it starts {start}"
+    employer_type = values.get("employer_type")
+    ownership = values.get("ownership")
+    if employer_type is None or "ownership" not in values:
+        return
+    if ownership is None and employer_type not in _DEFAULT_OWNERSHIP:
+        yield (
+            "ownership",
+            f"must be given for employer type {employer_type} (state/non_public/public)",
+        )
+    elif ownership == "non_public" and employer_type in {"government", "public_institution"}:
+        yield "ownership", f"a {employer_type} employer cannot be non_public"
+
+
+def _build(number: int, values: dict[str, Any]) -> ImportedNomination:
+    values = dict(values)
+    rank, order = values.pop("rank")
+    honor, summary, deeds = values.pop("honor"), values.pop("summary"), values.pop("deeds")
+    values["prior_honours"] = values.pop("prior_honors")
+    if values["ownership"] is None:
+        values["ownership"] = _DEFAULT_OWNERSHIP[values["employer_type"]]
+    facts = NomineeFacts(**values)
+    return ImportedNomination(facts, honor, rank, order, summary, deeds, number)
+
+
+def _duplicate_alternates(file: str, rows: list[tuple[int, dict[str, Any]]]) -> list[RowError]:
+    # Checked on every row whose rank and unit parsed, even if other cells are bad.
+    seen: dict[tuple[str, int], int] = {}
+    errors: list[RowError] = []
+    for number, values in rows:
+        rank, unit = values.get("rank"), values.get("recommending_unit")
+        if rank is None or unit is None or rank[1] is None:
+            continue
+        key = (unit, rank[1])
+        if key in seen:
+            reason = f"alternate order {key[1]} of {unit} is already used on row {seen[key]}"
+            errors.append(RowError(file, number, "rank", reason))
+        else:
+            seen[key] = number
+    return errors

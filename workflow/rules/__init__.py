@@ -1,0 +1,1 @@
+"""Named, configurable rules: eligibility of a nominee, composition and quota of a list."""

@@ -1,0 +1,316 @@
+"""Composition rules (结构比例): shares, control numbers and coverage over a list of nominees.
+
+Rules are data an administrator writes in YAML; they are validated here before use.
+Shares are compared as exact fractions so a list sitting on a boundary passes.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
+
+from workflow import vocabulary
+from workflow.facts import NomineeFacts
+
+# Fields a selector may test, with the Python types their values may take.
+_SCALARS = (str, bool, int)
+
+
+def _selectable_fields() -> dict[str, tuple[type, ...]]:
+    hints = typing.get_type_hints(NomineeFacts)
+    allowed: dict[str, tuple[type, ...]] = {}
+    for name, hint in hints.items():
+        parts = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        if all(p in _SCALARS or p is type(None) for p in parts):
+            allowed[name] = tuple(parts)
+    return allowed
+
+
+_FIELDS = _selectable_fields()
+
+# Fields with a controlled vocabulary: selector values may be codes or Chinese labels.
+_VOCABS: dict[str, Mapping[str, str]] = {
+    "gender": vocabulary.GENDERS,
+    "employer_type": vocabulary.EMPLOYER_TYPES,
+    "ownership": vocabulary.OWNERSHIPS,
+    "category": vocabulary.CATEGORIES,
+    "official_level": vocabulary.OFFICIAL_LEVELS,
+}
+
+
+def _check_value(field: str, value: Any) -> Any:
+    kinds = _FIELDS[field]
+    # bool is a subclass of int: keep true/false out of int fields and 1/0 out of bool fields.
+    if isinstance(value, bool) != (bool in kinds) and value is not None:
+        raise ValueError(f"field '{field}' does not take the value {value!r}")
+    if not isinstance(value, kinds):
+        names = "/".join("null" if k is type(None) else k.__name__ for k in kinds)
+        raise ValueError(f"field '{field}' takes {names} values, not {value!r}")
+    if field in _VOCABS and isinstance(value, str):
+        return vocabulary.parse_code(_VOCABS[field], value)
+    return value
+
+
+class GroupSelector(RootModel[dict[str, Any]]):
+    """Field -> value or list of values; every field must match (AND), any listed value (OR)."""
+
+    @field_validator("root")
+    @classmethod
+    def _validate(cls, root: dict[str, Any]) -> dict[str, Any]:
+        normal: dict[str, list[Any]] = {}
+        for field, raw in root.items():
+            if field not in _FIELDS:
+                raise ValueError(f"unknown or unselectable nominee field '{field}'")
+            values = raw if isinstance(raw, list) else [raw]
+            if not values:
+                raise ValueError(f"field '{field}' has an empty list of values")
+            normal[field] = [_check_value(field, v) for v in values]
+        return normal
+
+    def matches(self, facts: NomineeFacts) -> bool:
+        """True when the nominee matches every field of the selector."""
+        return all(getattr(facts, f) in values for f, values in self.root.items())
+
+    def describe(self) -> str:
+        """Short text for messages, e.g. 'category=front_line_worker/technician'."""
+        if not self.root:
+            return "all nominees"
+        return ", ".join(
+            f"{f}={'/'.join(str(v) for v in values)}" for f, values in self.root.items()
+        )
+
+
+def _everyone() -> GroupSelector:
+    return GroupSelector({})
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    group: GroupSelector
+
+
+class ShareRule(_Rule):
+    """The group's share of the base must lie within [min_share, max_share]."""
+
+    kind: Literal["share"]
+    base: GroupSelector = Field(default_factory=_everyone)
+    min_share: float | None = Field(default=None, ge=0, le=1)
+    max_share: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ShareRule:
+        if self.min_share is None and self.max_share is None:
+            raise ValueError(f"share rule '{self.id}' needs min_share or max_share")
+        if (
+            self.min_share is not None
+            and self.max_share is not None
+            and self.min_share > self.max_share
+        ):
+            raise ValueError(f"share rule '{self.id}': min_share exceeds max_share")
+        return self
+
+
+class ControlNumberRule(_Rule):
+    """At most max_count group members on the list (or per recommending unit)."""
+
+    kind: Literal["control_number"]
+    max_count: int = Field(ge=0)
+    per_unit: bool = False
+
+
+class CoverageRule(_Rule):
+    """At least min_count group members on the list."""
+
+    kind: Literal["coverage"]
+    min_count: int = Field(default=1, ge=1)
+
+
+CompositionRule = Annotated[
+    ShareRule | ControlNumberRule | CoverageRule, Field(discriminator="kind")
+]
+_RULES_ADAPTER: TypeAdapter[list[CompositionRule]] = TypeAdapter(list[CompositionRule])
+
+
+def parse_composition_rules(raw: list[Mapping[str, Any]]) -> list[CompositionRule]:
+    """Validate rule data (e.g. loaded from YAML); ValueError on bad data or repeated ids."""
+    rules = _RULES_ADAPTER.validate_python(raw)
+    seen: set[str] = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise ValueError(f"composition rule id '{rule.id}' is used more than once")
+        seen.add(rule.id)
+    return rules
+
+
+@dataclass(frozen=True)
+class CompositionResult:
+    """How a list measures against one rule, with the figures behind the verdict."""
+
+    rule_id: str
+    label: str
+    kind: str
+    value: float
+    count: int
+    base_count: int
+    bound: str
+    slack: float
+    people_short: int
+    ok: bool
+    detail: str
+
+
+def evaluate_composition(
+    rules: Sequence[CompositionRule], members: Sequence[NomineeFacts]
+) -> list[CompositionResult]:
+    """Measure the list against every rule, in rule order."""
+    results: list[CompositionResult] = []
+    for rule in rules:
+        if isinstance(rule, ShareRule):
+            results.append(_evaluate_share(rule, members))
+        elif isinstance(rule, ControlNumberRule):
+            results.append(_evaluate_control(rule, members))
+        else:
+            results.append(_evaluate_coverage(rule, members))
+    return results
+
+
+def _exact(share: float) -> Fraction:
+    # Via the shortest repr: Fraction(0.55) would be a hair above 11/20 and fail 55 of 100.
+    return Fraction(repr(share))
+
+
+def _pct(share: Fraction) -> str:
+    tenths = share * 1000
+    digits = 1 if tenths.denominator == 1 else 2
+    return f"{float(share * 100):.{digits}f}%"
+
+
+def _min_share_short(count: int, base: int, minimum: Fraction) -> int:
+    """Fewest group members to add (joining the base too) to reach the minimum."""
+    if minimum >= 1:
+        # Adding cannot reach 100%; the honest figure is the non-group members in the base.
+        return base - count
+    return max(0, math.ceil((minimum * base - count) / (1 - minimum)))
+
+
+def _max_share_over(count: int, base: int, maximum: Fraction) -> int:
+    """Fewest group members to remove (leaving the base too) to get under the maximum."""
+    return max(0, math.ceil((count - maximum * base) / (1 - maximum))) if maximum < 1 else 0
+
+
+def _share_figures(rule: ShareRule, count: int, base: int) -> tuple[Fraction, int, list[str]]:
+    """Slack (share points), people short and failure phrases for a non-empty base."""
+    share = Fraction(count, base)
+    slacks: list[Fraction] = []
+    short = 0
+    failures: list[str] = []
+    if rule.min_share is not None:
+        minimum = _exact(rule.min_share)
+        slacks.append(share - minimum)
+        if share < minimum:
+            short = _min_share_short(count, base, minimum)
+            failures.append(f"below the minimum {_pct(minimum)} ({short} more needed)")
+    if rule.max_share is not None:
+        maximum = _exact(rule.max_share)
+        slacks.append(maximum - share)
+        if share > maximum:
+            short = _max_share_over(count, base, maximum)
+            failures.append(f"above the maximum {_pct(maximum)} ({short} over)")
+    return min(slacks), short, failures
+
+
+def _share_bound(rule: ShareRule) -> str:
+    parts = []
+    if rule.min_share is not None:
+        parts.append(f">= {_pct(_exact(rule.min_share))}")
+    if rule.max_share is not None:
+        parts.append(f"<= {_pct(_exact(rule.max_share))}")
+    return " and ".join(parts)
+
+
+def _evaluate_share(rule: ShareRule, members: Sequence[NomineeFacts]) -> CompositionResult:
+    in_base = [m for m in members if rule.base.matches(m)]
+    count = sum(1 for m in in_base if rule.group.matches(m))
+    base_count = len(in_base)
+    bound = _share_bound(rule)
+    what = f"{rule.group.describe()} among {rule.base.describe()}"
+    if base_count == 0:
+        detail = f"{rule.label}: the base ({rule.base.describe()}) is empty, nothing to measure"
+        return CompositionResult(
+            rule.id, rule.label, rule.kind, 0.0, 0, 0, bound, 0.0, 0, True, detail
+        )
+    slack, short, failures = _share_figures(rule, count, base_count)
+    share = Fraction(count, base_count)
+    figures = f"{what}: {count} of {base_count} ({_pct(share)})"
+    if failures:
+        detail = f"{rule.label}: {figures}, {', '.join(failures)}"
+    else:
+        detail = f"{rule.label}: {figures}, within {bound}"
+    return CompositionResult(
+        rule.id, rule.label, rule.kind, float(share), count, base_count, bound,
+        float(slack), short, not failures, detail,
+    )  # fmt: skip
+
+
+def _evaluate_control(
+    rule: ControlNumberRule, members: Sequence[NomineeFacts]
+) -> CompositionResult:
+    bound = f"<= {rule.max_count}"
+    what = rule.group.describe()
+    if not rule.per_unit:
+        count = sum(1 for m in members if rule.group.matches(m))
+        over = max(0, count - rule.max_count)
+        verdict = f"{over} over the control number" if over else "within the control number"
+        detail = f"{rule.label}: {count} nominees with {what} ({bound}), {verdict}"
+        return CompositionResult(
+            rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
+            float(rule.max_count - count), over, over == 0, detail,
+        )  # fmt: skip
+    unit_sizes = Counter(m.recommending_unit for m in members)
+    per_unit = Counter(m.recommending_unit for m in members if rule.group.matches(m))
+    # Worst unit first; ties broken by unit name so the message is stable.
+    worst, count = min(per_unit.items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0))
+    over_units = {u: c - rule.max_count for u, c in sorted(per_unit.items()) if c > rule.max_count}
+    over = sum(over_units.values())
+    if over_units:
+        listing = ", ".join(f"{u} {per_unit[u]}" for u in over_units)
+        verdict = f"over the control number {bound} per unit in: {listing} ({over} over)"
+    else:
+        verdict = f"within the control number {bound} per unit"
+    worst_text = f"worst unit {worst or '(none)'} has {count} nominees with {what}"
+    detail = f"{rule.label}: {worst_text}; {verdict}"
+    return CompositionResult(
+        rule.id, rule.label, rule.kind, float(count), count, unit_sizes.get(worst, 0), bound,
+        float(rule.max_count - count), over, over == 0, detail,
+    )  # fmt: skip
+
+
+def _evaluate_coverage(rule: CoverageRule, members: Sequence[NomineeFacts]) -> CompositionResult:
+    count = sum(1 for m in members if rule.group.matches(m))
+    bound = f">= {rule.min_count}"
+    short = max(0, rule.min_count - count)
+    verdict = f"{short} more needed" if short else "covered"
+    detail = f"{rule.label}: {count} nominees with {rule.group.describe()} ({bound}), {verdict}"
+    return CompositionResult(
+        rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
+        float(count - rule.min_count), short, short == 0, detail,
+    )  # fmt: skip

@@ -1,0 +1,149 @@
+"""Campaigns: creation, recommending units, the quota table, phases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from models import PHASES, Campaign, QuotaAllocation, RecommendingUnit
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.actors import Actor
+from workflow.errors import InvalidState, NotFound
+from workflow.repository import commit
+from workflow.services.definitions import definition_of, latest_version
+
+
+@dataclass(frozen=True)
+class UnitQuota:
+    """One row of a quota table as an administrator writes it."""
+
+    unit_code: str
+    unit_name: str
+    places: int
+    category: str | None = None
+    reserved: bool = False
+    kind: str = "city_union"
+    email: str | None = None
+
+
+def create_campaign(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    title: str,
+    definition_name: str,
+    reference_date: date,
+    submission_deadline: datetime | None,
+    actor: Actor,
+    now: datetime,
+    admin_email: str = "office@example.org",
+) -> Campaign:
+    """A campaign pinned to the newest version of a definition, in its launch phase."""
+    if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
+        raise InvalidState(f"a campaign with code '{code}' already exists")
+    version = latest_version(uow, definition_name)
+    definition = definition_of(version)
+    campaign = Campaign(
+        code=code,
+        title=title,
+        honour=definition.honour,
+        honour_level=definition.honour_level,
+        definition_id=version.id,
+        phase=PHASES[0],
+        reference_date=reference_date,
+        submission_deadline=submission_deadline,
+        composition=list(definition.composition),
+        created_at=now,
+        admin_email=admin_email,
+    )
+    uow.session.add(campaign)
+    uow.session.flush()
+    _audit(uow, campaign, actor, now, "create_campaign", f"pinned to {version.key}")
+    commit(uow)
+    return campaign
+
+
+def set_quota_table(
+    uow: UnitOfWork, campaign_id: int, rows: list[UnitQuota], actor: Actor, now: datetime
+) -> int:
+    """Replace a campaign's quota table; units are created as needed. Returns total places."""
+    campaign = get_campaign(uow, campaign_id)
+    session = uow.session
+    for allocation in session.scalars(
+        select(QuotaAllocation).where(QuotaAllocation.campaign_id == campaign.id)
+    ):
+        session.delete(allocation)
+    session.flush()
+    for row in rows:
+        unit = ensure_unit(uow, row.unit_code, row.unit_name, row.kind, row.email)
+        session.add(
+            QuotaAllocation(
+                campaign_id=campaign.id,
+                unit_id=unit.id,
+                category=row.category,
+                places=row.places,
+                reserved=row.reserved,
+            )
+        )
+    total = sum(r.places for r in rows)
+    _audit(uow, campaign, actor, now, "set_quota", f"{len(rows)} rows, {total} places")
+    commit(uow)
+    return total
+
+
+def ensure_unit(
+    uow: UnitOfWork, code: str, name: str, kind: str = "city_union", email: str | None = None
+) -> RecommendingUnit:
+    """The unit with this code, created if new."""
+    unit = uow.session.scalars(
+        select(RecommendingUnit).where(RecommendingUnit.code == code)
+    ).one_or_none()
+    if unit is None:
+        unit = RecommendingUnit(code=code, name=name, kind=kind, email=email)
+        uow.session.add(unit)
+        uow.session.flush()
+    return unit
+
+
+def advance_phase(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime) -> str:
+    """Move the campaign to its next phase."""
+    campaign = get_campaign(uow, campaign_id)
+    index = PHASES.index(campaign.phase)
+    if index + 1 >= len(PHASES):
+        raise InvalidState(f"campaign {campaign.code} is already {campaign.phase}")
+    previous, campaign.phase = campaign.phase, PHASES[index + 1]
+    _audit(uow, campaign, actor, now, "advance_phase", f"{previous} -> {campaign.phase}")
+    commit(uow)
+    return campaign.phase
+
+
+def get_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
+    """A campaign by id."""
+    campaign = uow.session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"campaign {campaign_id} does not exist")
+    return campaign
+
+
+def find_campaign(uow: UnitOfWork, code_or_id: str) -> Campaign:
+    """A campaign by its code or numeric id, as a person types it."""
+    query = select(Campaign).where(Campaign.code == code_or_id)
+    campaign = uow.session.scalars(query).first()
+    if campaign is None and code_or_id.isdigit():
+        campaign = uow.session.get(Campaign, int(code_or_id))
+    if campaign is None:
+        raise NotFound(f"no campaign '{code_or_id}'")
+    return campaign
+
+
+def _audit(
+    uow: UnitOfWork, campaign: Campaign, actor: Actor, now: datetime, trigger: str, reason: str
+) -> None:
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(actor=actor.label, trigger=trigger, campaign_id=campaign.id, reason=reason),
+    )

@@ -1,0 +1,73 @@
+"""Loading definition versions and getting the shared machine of a version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from models import DefinitionVersion
+from models.uow import UnitOfWork
+from workflow.definition import Definition, checksum, load_definition_file, load_definition_text
+from workflow.errors import NotFound
+from workflow.machine import NominationMachine, machine_for
+from workflow.repository import commit
+
+_PARSED: dict[str, Definition] = {}
+
+
+def load_definition(uow: UnitOfWork, path: Path, now: datetime) -> tuple[DefinitionVersion, bool]:
+    """Store a definition file: a new version if its content changed; returns (row, created)."""
+    definition, raw = load_definition_file(path)
+    digest = checksum(raw)
+    session = uow.session
+    existing = session.scalars(
+        select(DefinitionVersion).where(
+            DefinitionVersion.name == definition.name, DefinitionVersion.checksum == digest
+        )
+    ).one_or_none()
+    if existing is not None:
+        return existing, False
+    latest = session.scalar(
+        select(func.max(DefinitionVersion.version)).where(
+            DefinitionVersion.name == definition.name
+        )
+    )
+    row = DefinitionVersion(
+        name=definition.name,
+        version=(latest or 0) + 1,
+        checksum=digest,
+        source=path.read_text(encoding="utf-8"),
+        loaded_at=now,
+    )
+    session.add(row)
+    commit(uow)
+    return row, True
+
+
+def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:
+    """The newest version of a named definition."""
+    row = uow.session.scalars(
+        select(DefinitionVersion)
+        .where(DefinitionVersion.name == name)
+        .order_by(DefinitionVersion.version.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFound(f"no definition named '{name}' is loaded; run 'honorflow workflow load'")
+    return row
+
+
+def definition_of(row: DefinitionVersion) -> Definition:
+    """The parsed definition of a stored version (parsed once per process; rows never change)."""
+    parsed = _PARSED.get(row.checksum)
+    if parsed is None:
+        parsed, _ = load_definition_text(row.source, row.key)
+        _PARSED[row.checksum] = parsed
+    return parsed
+
+
+def machine_of(row: DefinitionVersion) -> NominationMachine:
+    """The one machine shared by every nomination pinned to this version."""
+    return machine_for(row.checksum, definition_of(row))

@@ -1,0 +1,113 @@
+"""Creating nominations: one by one, or a whole form import that is all-or-nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import or_, select
+
+from models import Campaign, Nomination, RecommendingUnit
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.actors import Actor, require_role
+from workflow.errors import ImportFailed, PermissionDenied, RowError
+from workflow.facts import facts_to_json
+from workflow.importing import ImportedNomination, read_nominations
+from workflow.repository import commit
+from workflow.services.campaigns import get_campaign
+
+
+def add_nomination(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    unit: RecommendingUnit,
+    entry: ImportedNomination,
+    actor: Actor,
+    now: datetime,
+) -> Nomination:
+    """A draft nomination pinned to the campaign's definition version (no commit)."""
+    facts = replace(entry.facts, recommending_unit=unit.name)
+    nomination = Nomination(
+        campaign_id=campaign.id,
+        unit_id=unit.id,
+        definition_id=campaign.definition_id,
+        status="draft",
+        rank=entry.rank,
+        alternate_order=entry.alternate_order,
+        name=facts.name,
+        gender=facts.gender,
+        birth_date=facts.birth_date,
+        category=facts.category,
+        employer=facts.employer,
+        employer_type=facts.employer_type,
+        honour=entry.honor or campaign.honour,
+        facts=facts_to_json(facts),
+        summary=entry.summary,
+        deeds=entry.deeds,
+        created_at=now,
+        updated_at=now,
+    )
+    uow.session.add(nomination)
+    uow.session.flush()
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor.label,
+            trigger="create",
+            campaign_id=campaign.id,
+            nomination_id=nomination.id,
+            to_state="draft",
+            payload={"rank": entry.rank, "alternate_order": entry.alternate_order},
+        ),
+    )
+    return nomination
+
+
+def import_nominations(
+    uow: UnitOfWork, campaign_id: int, path: Path, actor: Actor, now: datetime
+) -> list[int]:
+    """Import a form file into draft nominations; any bad row refuses the whole file."""
+    require_role(actor, "unit_clerk")
+    campaign = get_campaign(uow, campaign_id)
+    entries = read_nominations(path)
+    units = resolve_units(uow, path.name, entries)
+    errors = [
+        RowError(path.name, e.row, "recommending_unit", "your account may only import for its own unit")
+        for e in entries
+        if actor.role == "unit_clerk" and units[e.facts.recommending_unit].code != actor.unit_code
+    ]
+    if errors:
+        raise ImportFailed(errors)
+    ids = [add_nomination(uow, campaign, units[e.facts.recommending_unit], e, actor, now).id for e in entries]
+    commit(uow)
+    return ids
+
+
+def resolve_units(
+    uow: UnitOfWork, file_name: str, entries: list[ImportedNomination]
+) -> dict[str, RecommendingUnit]:
+    """Map the form's unit names (or codes) to units; unknown ones are row errors."""
+    names = {e.facts.recommending_unit for e in entries}
+    found = uow.session.scalars(
+        select(RecommendingUnit).where(
+            or_(RecommendingUnit.name.in_(names), RecommendingUnit.code.in_(names))
+        )
+    ).all()
+    by_key = {u.name: u for u in found} | {u.code: u for u in found}
+    errors = [
+        RowError(file_name, e.row, "recommending_unit", f"unknown unit '{e.facts.recommending_unit}'")
+        for e in entries
+        if e.facts.recommending_unit not in by_key
+    ]
+    if errors:
+        raise ImportFailed(errors)
+    return {name: by_key[name] for name in names}
+
+
+def ensure_unit_clerk_of(actor: Actor, nomination: Nomination) -> None:
+    """Refuse a clerk acting for another unit's nomination."""
+    if actor.role == "unit_clerk" and actor.unit_code != nomination.unit.code:
+        raise PermissionDenied(f"{actor.label} is not a clerk of {nomination.unit.name}")

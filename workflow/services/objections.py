@@ -1,0 +1,142 @@
+"""Objections during the public notice, and the investigations they open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from models import Deadline, Objection
+from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
+from models.scheduling import CANCELLED
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.actors import Actor
+from workflow.definition import StageKind
+from workflow.errors import InvalidState
+from workflow.outbox import queue_message
+from workflow.repository import commit, get, lock_nomination
+from workflow.services.definitions import definition_of
+from workflow.services.nominations import ensure_unit_clerk_of
+from workflow.services.transitions import apply
+from workflow.step import load_calendar
+
+SOURCES = ("phone", "letter", "web")
+
+
+@dataclass(frozen=True)
+class ObjectionInput:
+    source: str
+    content: str
+    received_on: date
+    reporter_name: str | None = None
+    contact: str | None = None
+    unit_stamp: str | None = None
+
+    def problems(self) -> list[str]:
+        """What makes this objection unacceptable (anonymous ones without leads are refused)."""
+        found = []
+        if self.source not in SOURCES:
+            found.append(f"source must be one of {', '.join(SOURCES)}")
+        if not self.content.strip():
+            found.append("content: say what the objection is about")
+        if not self.unit_stamp and not (self.reporter_name and self.contact):
+            found.append("an individual must give a real name and contact; a unit, its stamp")
+        return found
+
+
+def record_objection(
+    uow: UnitOfWork, nomination_id: int, data: ObjectionInput, actor: Actor, now: datetime
+) -> Objection:
+    """Record an objection to a nominee under notice and open the unit's investigation."""
+    problems = data.problems()
+    if problems:
+        raise InvalidState("objection refused: " + "; ".join(problems))
+    nomination = lock_nomination(uow, nomination_id)
+    stage = definition_of(nomination.definition).stage_of_state(nomination.status)
+    if stage is None or stage.kind is not StageKind.PUBLIC_NOTICE:
+        raise InvalidState(f"{nomination.name} is not under public notice ({nomination.status})")
+    due = load_calendar(uow).add_working_days(now, stage.objection_answer_days or 5)
+    objection = Objection(
+        nomination_id=nomination.id,
+        source=data.source,
+        reporter_name=data.reporter_name,
+        contact=data.contact,
+        unit_stamp=data.unit_stamp,
+        received_on=data.received_on,
+        content=data.content,
+        answer_due_at=due,
+        created_at=now,
+    )
+    session = uow.session
+    session.add(objection)
+    session.flush()
+    session.add(
+        Deadline(
+            campaign_id=nomination.campaign_id,
+            nomination_id=nomination.id,
+            objection_id=objection.id,
+            kind="objection_answer_due",
+            stage=nomination.status,
+            due_at=due,
+            created_at=now,
+        )
+    )
+    queue_message(
+        uow,
+        key=f"objection_received:{objection.id}",
+        kind="objection_received",
+        recipient=nomination.unit.email or nomination.campaign.admin_email,
+        now=now,
+        context={"nominee": nomination.name, "objection_id": objection.id, "due": due.isoformat()},
+        campaign_id=nomination.campaign_id,
+        nomination_id=nomination.id,
+    )
+    _audit(uow, objection, nomination.campaign_id, actor, now, "record_objection", data.source)
+    commit(uow)
+    return objection
+
+
+def resolve_objection(
+    uow: UnitOfWork, objection_id: int, upheld: bool, finding: str, actor: Actor, now: datetime
+) -> Objection:
+    """The unit's signed finding: upheld removes the nominee, dismissed lets the notice go on."""
+    objection = get(uow, Objection, objection_id, "objection")
+    nomination = lock_nomination(uow, objection.nomination_id)
+    ensure_unit_clerk_of(actor, nomination)
+    if objection.status != OBJECTION_OPEN:
+        raise InvalidState(f"objection {objection.id} is already {objection.status}")
+    if not finding.strip():
+        raise InvalidState("a written finding is required")
+    objection.status = OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED
+    objection.finding, objection.resolved_at = finding, now
+    for deadline in uow.session.query(Deadline).filter_by(objection_id=objection.id, status="pending"):
+        deadline.status = CANCELLED
+    _audit(uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding)
+    if upheld:
+        reason = f"objection {objection.id} upheld: {finding}"
+        apply(uow, nomination, "uphold_objection", actor, now, reason=reason, internal=True)
+    commit(uow)
+    return objection
+
+
+def _audit(
+    uow: UnitOfWork,
+    objection: Objection,
+    campaign_id: int,
+    actor: Actor,
+    now: datetime,
+    trigger: str,
+    reason: str | None,
+) -> None:
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor.label,
+            trigger=trigger,
+            campaign_id=campaign_id,
+            nomination_id=objection.nomination_id,
+            reason=reason,
+            payload={"objection_id": objection.id},
+        ),
+    )

@@ -1,0 +1,82 @@
+"""Reports over a campaign: the funnel by state and the composition of any set."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from models import Campaign, Nomination, RecommendingUnit
+from models.uow import UnitOfWork
+from workflow.errors import InvalidState
+from workflow.facts import facts_from_json
+from workflow.machine import CLOSED_STATES, END_STATES
+from workflow.rules.composition import CompositionResult, evaluate_composition, parse_composition_rules
+from workflow.services.definitions import definition_of
+
+# The sets a composition report can be drawn over.
+SCOPES = ("submitted", "stage", "final", "unit")
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    state: str
+    count: int
+
+
+def funnel(uow: UnitOfWork, campaign: Campaign) -> list[FunnelRow]:
+    """Nominations per state, in the order of the procedure."""
+    counts = dict(
+        uow.session.execute(
+            select(Nomination.status, func.count(Nomination.id))
+            .where(Nomination.campaign_id == campaign.id)
+            .group_by(Nomination.status)
+        ).all()
+    )
+    definition = definition_of(campaign.definition)
+    order = ["draft", "submitted"]
+    for stage in definition.stages:
+        order += [stage.id, f"{stage.id}_returned"]
+    order += ["awarded", *END_STATES]
+    rows = [FunnelRow(state, counts.pop(state, 0)) for state in order]
+    rows += [FunnelRow(state, n) for state, n in sorted(counts.items())]
+    return [r for r in rows if r.count or not r.state.endswith("_returned")]
+
+
+def composition(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    scope: str = "final",
+    *,
+    stage: str | None = None,
+    unit_code: str | None = None,
+) -> tuple[int, list[CompositionResult]]:
+    """Evaluate the campaign's composition rules over a set; returns (set size, results)."""
+    query = select(Nomination).where(
+        Nomination.campaign_id == campaign.id, Nomination.rank == "main"
+    )
+    if scope == "submitted":
+        query = query.where(Nomination.status.not_in(["draft", *END_STATES]))
+    elif scope == "stage":
+        if not stage:
+            raise InvalidState("scope 'stage' needs a stage (state) name")
+        query = query.where(Nomination.status == stage)
+    elif scope == "final":
+        query = query.where(Nomination.status.not_in(["draft", *(set(CLOSED_STATES) - {"awarded"})]))
+    elif scope == "unit":
+        if not unit_code:
+            raise InvalidState("scope 'unit' needs a unit code")
+        query = query.join(RecommendingUnit).where(
+            RecommendingUnit.code == unit_code, Nomination.status != "draft"
+        )
+    else:
+        raise InvalidState(f"unknown scope '{scope}'; use one of {', '.join(SCOPES)}")
+    members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
+    rules = parse_composition_rules(campaign.composition)
+    return len(members), evaluate_composition(rules, members)
+
+
+def state_counts(uow: UnitOfWork, campaign: Campaign) -> Counter[str]:
+    """Nominations per state (for the demo and tests)."""
+    return Counter({row.state: row.count for row in funnel(uow, campaign)})

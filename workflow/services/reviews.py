@@ -1,0 +1,151 @@
+"""Reviewer queues: list a department's open tasks, claim one, complete it with an opinion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from models import Nomination, ReviewTask
+from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.actors import Actor
+from workflow.definition import StageKind
+from workflow.errors import GuardFailed, InvalidState, PermissionDenied
+from workflow.repository import commit, get, lock_nomination
+from workflow.services.definitions import definition_of
+from workflow.services.transitions import TransitionResult, apply
+
+# What a reviewer may answer in each kind of stage, and the trigger each answer fires.
+OUTCOMES: dict[StageKind, dict[str, str]] = {
+    StageKind.TEAM_REVIEW: {"pass": "pass", "fail": "fail", "return": "return_material"},
+    StageKind.INSPECTION: {"pass": "pass", "fail": "fail"},
+    StageKind.JOINT_REVIEW: {"clear": "clear", "object": "veto"},
+}
+
+
+def queue(
+    uow: UnitOfWork, actor: Actor, *, department: str | None = None, limit: int = 100
+) -> list[ReviewTask]:
+    """Open and claimed tasks of the actor's department, soonest due first."""
+    dept = department or actor.department
+    if not actor.is_privileged and dept != actor.department:
+        raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
+    query = (
+        select(ReviewTask)
+        .where(ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
+        .order_by(ReviewTask.due_at, ReviewTask.id)
+        .limit(limit)
+    )
+    if dept is not None:
+        query = query.where(ReviewTask.department == dept)
+    return list(uow.session.scalars(query))
+
+
+def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewTask:
+    """Take an open task of one's department; a reviewer of the nominee's unit must recuse."""
+    task = get(uow, ReviewTask, task_id, "task")
+    nomination = lock_nomination(uow, task.nomination_id)
+    check_reviewer(uow, task, nomination, actor, now)
+    if task.status != TASK_OPEN:
+        raise InvalidState(f"task {task.id} is {task.status}, not open")
+    task.status, task.assignee = TASK_CLAIMED, actor.name
+    _audit(uow, task, actor, now, "claim_task", None)
+    commit(uow)
+    return task
+
+
+def complete(
+    uow: UnitOfWork, task_id: int, actor: Actor, outcome: str, opinion: str, now: datetime
+) -> TransitionResult | None:
+    """Record a reviewer's outcome and opinion; move the nomination when the stage decides."""
+    task = get(uow, ReviewTask, task_id, "task")
+    nomination = lock_nomination(uow, task.nomination_id)
+    check_reviewer(uow, task, nomination, actor, now)
+    kind = definition_of(nomination.definition).stage(task.stage).kind
+    answers = OUTCOMES.get(kind, {})
+    if outcome not in answers:
+        raise InvalidState(f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}")
+    if task.status not in (TASK_OPEN, TASK_CLAIMED):
+        raise InvalidState(f"task {task.id} is {task.status}")
+    if task.assignee not in (None, actor.name) and not actor.is_privileged:
+        raise InvalidState(f"task {task.id} is claimed by {task.assignee}")
+    if not opinion.strip():
+        raise InvalidState("a written opinion is required")
+    task.status, task.outcome, task.opinion = TASK_DONE, outcome, opinion
+    task.assignee, task.completed_at = task.assignee or actor.name, now
+    _audit(uow, task, actor, now, f"task_{outcome}", opinion)
+    result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
+    commit(uow)
+    return result
+
+
+def _decide_stage(
+    uow: UnitOfWork,
+    nomination: Nomination,
+    task: ReviewTask,
+    kind: StageKind,
+    trigger: str,
+    actor: Actor,
+    now: datetime,
+) -> TransitionResult | None:
+    reason = f"{task.department}: {task.opinion}"
+    if kind is not StageKind.JOINT_REVIEW:
+        return apply(uow, nomination, trigger, actor, now, reason=task.opinion)
+    stage = definition_of(nomination.definition).stage(task.stage)
+    if trigger == "veto" and stage.completion.rule == "all_clear":
+        return apply(uow, nomination, "veto", actor, now, reason=reason, internal=True)
+    try:
+        return apply(uow, nomination, "clear", actor, now, reason=reason, internal=True)
+    except GuardFailed as waiting:
+        if _has_unanswered(uow, nomination.id, task.stage):
+            return None  # other departments have not all answered yet
+        # Every department answered and the quorum was not reached: that is a veto.
+        return apply(uow, nomination, "veto", actor, now, reason=str(waiting), internal=True)
+
+
+def _has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
+    return (
+        uow.session.scalars(
+            select(ReviewTask.id).where(
+                ReviewTask.nomination_id == nomination_id,
+                ReviewTask.stage == stage,
+                ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]),
+            )
+        ).first()
+        is not None
+    )
+
+
+def check_reviewer(
+    uow: UnitOfWork, task: ReviewTask, nomination: Nomination, actor: Actor, now: datetime
+) -> None:
+    """Only the task's department may act; a reviewer from the nominee's unit is recused."""
+    if actor.is_privileged:
+        return
+    if actor.role != task.role or actor.department != task.department:
+        raise PermissionDenied(f"task {task.id} belongs to {task.department}, not {actor.label}")
+    if actor.unit_code and actor.unit_code == nomination.unit.code:
+        _audit(uow, task, actor, now, "recusal", "reviewer belongs to the nominee's unit")
+        commit(uow)
+        raise PermissionDenied(
+            f"{actor.name} belongs to {nomination.unit.name}, the nominee's own unit: recused"
+        )
+
+
+def _audit(
+    uow: UnitOfWork, task: ReviewTask, actor: Actor, now: datetime, trigger: str, reason: str | None
+) -> None:
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor.label,
+            trigger=trigger,
+            campaign_id=task.campaign_id,
+            nomination_id=task.nomination_id,
+            reason=reason,
+            payload={"task_id": task.id, "department": task.department, "stage": task.stage},
+        ),
+    )
