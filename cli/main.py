@@ -1,0 +1,60 @@
+"""The `honorflow` command: parse, call one service, format the answer."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli import (
+    commands_audit,
+    commands_campaign,
+    commands_db,
+    commands_demo,
+    commands_nominations,
+    commands_review,
+    commands_workflow,
+)
+from cli.runtime import Runtime
+from workflow.errors import HonorflowError
+
+
+@click.group()
+@click.option("--json", "json_output", is_flag=True, help="machine-readable output")
+@click.pass_context
+def cli(ctx: click.Context, json_output: bool) -> None:
+    """honorflow: run honour selections from nomination to award."""
+    ctx.obj = Runtime(json_output=json_output)
+
+
+for module in (
+    commands_db,
+    commands_workflow,
+    commands_campaign,
+    commands_nominations,
+    commands_review,
+    commands_audit,
+    commands_demo,
+):
+    module.register(cli)
+
+
+def main() -> None:
+    """Entry point: domain errors become one clear line and their exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except HonorflowError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

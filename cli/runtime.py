@@ -1,0 +1,86 @@
+"""What every command shares: the database, the acting user, output as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import get_settings
+from models.db import make_engine, make_session_factory
+from models.uow import UnitOfWork
+from workflow.actors import Actor
+
+
+@dataclass
+class Runtime:
+    """Per-invocation state: output mode and a lazily opened database."""
+
+    json_output: bool = False
+    _engine: Engine | None = None
+
+    @property
+    def url(self) -> str:
+        return get_settings().resolved_database_url()
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    @property
+    def sf(self) -> sessionmaker[Session]:
+        return make_session_factory(self.engine)
+
+    @contextmanager
+    def uow(self) -> Iterator[UnitOfWork]:
+        with UnitOfWork(self.sf) as uow:
+            yield uow
+
+    def emit(self, data: Any, text: str | None = None) -> None:
+        """Print JSON when --json was given, else the human text (or a JSON dump)."""
+        if self.json_output or text is None:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(text)
+
+
+pass_runtime = click.make_pass_decorator(Runtime)
+
+
+def now_utc() -> datetime:
+    """The wall clock, read only at the entry point."""
+    return datetime.now(UTC)
+
+
+def parse_actor(spec: str, name: str | None) -> Actor:
+    """'role[:department][@unit]' as typed on the command line, e.g. department_reviewer:tax."""
+    unit = None
+    if "@" in spec:
+        spec, unit = spec.split("@", 1)
+    role, _, department = spec.partition(":")
+    try:
+        return Actor(name or role, role, department or None, unit or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--as") from None
+
+
+def actor_option(default: str = "admin") -> Any:
+    """The --as and --name options every acting command takes."""
+
+    def decorate(func: Any) -> Any:
+        func = click.option("--name", "actor_name", help="who you are (recorded in the audit)")(func)
+        return click.option(
+            "--as", "actor_spec", default=default, show_default=True,
+            help="role[:department][@unit], e.g. department_reviewer:tax or unit_clerk@city01",
+        )(func)
+
+    return decorate

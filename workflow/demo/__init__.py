@@ -1,0 +1,1 @@
+"""The demo campaign: a deterministic provincial selection run end to end."""

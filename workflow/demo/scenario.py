@@ -1,0 +1,300 @@
+"""The demo: a whole provincial campaign run through every stage by simulated people and time."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Nomination, Objection, ReviewTask
+from models.reviews import TASK_CLAIMED, TASK_OPEN
+from models.uow import UnitOfWork
+from workflow.actors import SYSTEM, Actor
+from workflow.calendar import SHANGHAI, WorkingCalendar
+from workflow.demo.population import DemoUnit, PopulationGenerator, demo_units
+from workflow.errors import GuardFailed, HonorflowError
+from workflow.services import campaigns, committee, definitions, nominations, objections, reviews
+from workflow.services.transitions import fire
+
+Progress = Callable[[str, int, int], None]
+ADMIN = Actor("省功勋办管理员", "admin", email="office@example.org")
+TEAM = Actor("专班审核员", "team_reviewer", "working_team")
+SECRETARY = Actor("常委会秘书", "committee_secretary", "committee_office")
+VETO_REASONS = {
+    "discipline": "近三年受过党纪处分", "police": "有违法犯罪记录", "tax": "近两年存在欠税",
+    "market": "企业被列入经营异常名录", "labour": "存在拖欠工资问题", "safety": "发生较大生产安全事故",
+    "environment": "发生严重环境污染事件", "audit": "审计发现重大问题", "organisation": "干部考核不合格",
+}
+
+
+@dataclass
+class DemoLog:
+    """What happened, counted as it happened (the database report completes it)."""
+
+    refused_at_submission: Counter[str] = field(default_factory=Counter)
+    failed_qualification: Counter[str] = field(default_factory=Counter)
+    spoiled: Counter[str] = field(default_factory=Counter)
+    decision: dict[str, object] = field(default_factory=dict)
+
+
+class DemoScenario:
+    """Drives one campaign from launch to decision with a seeded random source."""
+
+    def __init__(self, sf: sessionmaker[Session], definition: Path, seed: int = 2026,
+                 progress: Progress | None = None) -> None:
+        self.sf, self.definition, self.rng = sf, definition, random.Random(seed)
+        self.people = PopulationGenerator(seed)
+        self.calendar = WorkingCalendar()
+        self.now = datetime.combine(date(2026, 3, 2), time(9, 0), SHANGHAI)
+        self.progress = progress or (lambda _stage, _done, _total: None)
+        self.log = DemoLog()
+        self.units = demo_units()
+        self.campaign_id = 0
+
+    def advance(self, working_days: int) -> None:
+        """Move the simulated clock on by working days (to 10:00 local on the day reached)."""
+        end = self.calendar.add_working_days(self.now, working_days).astimezone(SHANGHAI)
+        self.now = datetime.combine(end.date(), time(10, 0), SHANGHAI)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sf)
+
+    def run(self) -> int:
+        """Run the campaign through every stage; returns the campaign id."""
+        self.launch()
+        self.recommend()
+        self.submit_all()
+        self.advance(1)
+        self.begin_review()
+        self.qualification()
+        self.joint_review()
+        self.inspection()
+        self.public_notice()
+        self.decide()
+        self.revoke_one()
+        return self.campaign_id
+
+    def launch(self) -> None:
+        with self.uow() as uow:
+            definitions.load_definition(uow, self.definition, self.now)
+        with self.uow() as uow:
+            campaign = campaigns.create_campaign(
+                uow, code="jx-2026", title="2026年江西省劳动模范和先进工作者评选表彰",
+                definition_name="jiangxi-labour-model", reference_date=date(2026, 3, 1),
+                submission_deadline=self.calendar.add_working_days(self.now, 5),
+                actor=ADMIN, now=self.now,
+            )
+            self.campaign_id = campaign.id
+        rows = [campaigns.UnitQuota(u.code, u.name, u.places, kind=u.kind, email=u.email)
+                for u in self.units]
+        with self.uow() as uow:
+            campaigns.set_quota_table(uow, self.campaign_id, rows, ADMIN, self.now)
+        with self.uow() as uow:
+            campaigns.advance_phase(uow, self.campaign_id, ADMIN, self.now)
+
+    def recommend(self) -> None:
+        """Each unit fills in its form; a few nominees are ineligible, one unit asks too much."""
+        for index, unit in enumerate(self.units):
+            # The first unit puts forward one main nominee more than its places.
+            entries = self.people.nominations_for(unit, "江西省劳动模范", over_quota=index == 0)
+            for i, entry in enumerate(entries if index else []):  # the first unit's are all sound
+                roll = self.rng.random()
+                if roll < 0.07:
+                    entries[i], kind = self.people.spoil(entry)
+                    self.log.spoiled[kind] += 1
+                elif roll < 0.10:
+                    entries[i] = self.people.weaken_recommendation(entry)
+            with self.uow() as uow:
+                campaign = campaigns.get_campaign(uow, self.campaign_id)
+                db_unit = campaigns.ensure_unit(uow, unit.code, unit.name)
+                for entry in entries:
+                    nominations.add_nomination(uow, campaign, db_unit, entry, clerk(unit), self.now)
+                uow.commit()
+            self.progress("recommendation", index + 1, len(self.units))
+
+    def submit_all(self) -> None:
+        by_unit = {u.code: u for u in self.units}
+        drafts = self._ids(Nomination.status == "draft", order=(Nomination.rank.desc(),))
+        for done, (nid, unit_code) in enumerate(drafts, start=1):
+            try:
+                self._fire(nid, "submit", clerk(by_unit[unit_code]))
+            except GuardFailed as refused:
+                for failure in refused.failures:
+                    self.log.refused_at_submission[failure.rule] += 1
+            self.progress("submission", done, len(drafts))
+
+    def begin_review(self) -> None:
+        submitted = self._ids(Nomination.status == "submitted")
+        for done, (nid, _) in enumerate(submitted, start=1):
+            self._fire(nid, "begin_review", TEAM)
+            self.progress("begin review", done, len(submitted))
+
+    def qualification(self) -> None:
+        """The working team checks each file: pass, fail with the rules' reasons, or return."""
+        self.advance(4)
+        returned = []
+        for task_id, nid in self._open_tasks("qualification"):
+            if self.rng.random() < 0.04:
+                self._complete(task_id, TEAM, "return", "请补充近五年主要事迹的证明材料")
+                returned.append(nid)
+            else:
+                self._pass_or_fail(task_id)
+        self.advance(2)
+        by_code = {u.code: u for u in self.units}
+        for index, nid in enumerate(returned):
+            if index % 4 != 3:  # every fourth unit never answers
+                self._fire(nid, "resubmit", clerk(by_code[self._unit_code(nid)]))
+        self.advance(4)  # past the material deadline: silence counts as withdrawal
+        for nid, _ in self._ids(Nomination.status == "qualification_returned"):
+            self._fire(nid, "withdraw", SYSTEM, reason="逾期未补充材料，视为自动放弃")
+        for task_id, _ in self._open_tasks("qualification"):
+            self._pass_or_fail(task_id)
+
+    def _pass_or_fail(self, task_id: int) -> None:
+        try:
+            self._complete(task_id, TEAM, "pass", "资格审查通过")
+        except GuardFailed as refused:
+            for failure in refused.failures:
+                self.log.failed_qualification[failure.rule] += 1
+            self._complete(task_id, TEAM, "fail", "; ".join(str(f) for f in refused.failures))
+
+    def joint_review(self) -> None:
+        """Every routed department answers; a rare objection vetoes the nominee."""
+        self.advance(5)
+        tasks = self._open_tasks("joint_review")
+        for done, (task_id, _) in enumerate(tasks, start=1):
+            department = self._task_department(task_id)
+            reviewer = Actor(f"{department}审核员", "department_reviewer", department)
+            try:
+                if self.rng.random() < 0.012:
+                    self._complete(task_id, reviewer, "object", VETO_REASONS.get(department, "不同意"))
+                else:
+                    self._complete(task_id, reviewer, "clear", "经核查，无不良记录，同意推荐")
+            except HonorflowError:
+                pass  # the nomination left the stage (vetoed by another department) first
+            self.progress("joint review", done, len(tasks))
+
+    def inspection(self) -> None:
+        self.advance(8)
+        for task_id, _ in self._open_tasks("inspection"):
+            if self.rng.random() < 0.01:
+                self._complete(task_id, TEAM, "fail", "考察发现群众基础较差")
+            else:
+                self._complete(task_id, TEAM, "pass", "考察组实地考察，情况属实")
+
+    def public_notice(self) -> None:
+        """Five working days of notice; objections arrive, units investigate, then it closes."""
+        self.advance(2)
+        under_notice = self._ids(Nomination.status == "public_notice")
+        objected = [nid for nid, _ in under_notice if self.rng.random() < 0.04]
+        objection_ids = [self._object(nid) for nid in objected]
+        self.advance(2)
+        by_code = {u.code: u for u in self.units}
+        for objection_id, nid in zip(objection_ids, objected, strict=True):
+            upheld = self.rng.random() < 0.4
+            finding = "经核实，反映问题属实" if upheld else "经核实，反映问题不属实，已书面答复"
+            with self.uow() as uow:
+                objections.resolve_objection(
+                    uow, objection_id, upheld, finding, clerk(by_code[self._unit_code(nid)]), self.now
+                )
+        self.advance(2)
+        for done, (nid, _) in enumerate(self._ids(Nomination.status == "public_notice"), start=1):
+            self._fire(nid, "close_notice", SYSTEM, reason="公示期满无异议")
+            self.progress("public notice", done, len(under_notice))
+
+    def _object(self, nid: int) -> int:
+        letter = self.rng.random() < 0.5
+        data = objections.ObjectionInput(
+            source="letter" if letter else "phone",
+            content="反映该同志事迹材料存在夸大情况",
+            received_on=self.now.date(),
+            reporter_name="张某某",
+            contact="0791-8888" + f"{self.rng.randint(1000, 9999)}",
+        )
+        with self.uow() as uow:
+            return objections.record_objection(uow, nid, data, ADMIN, self.now).id
+
+    def decide(self) -> None:
+        """The committee approves the list; a composition shortfall needs a recorded override."""
+        self.advance(5)
+        with self.uow() as uow:
+            campaigns.advance_phase(uow, self.campaign_id, ADMIN, self.now)
+        try:
+            with self.uow() as uow:
+                result = committee.decide(uow, self.campaign_id, SECRETARY, self.now)
+        except GuardFailed as refused:
+            self.log.decision["refused_first"] = [str(f) for f in refused.failures]
+            with self.uow() as uow:
+                result = committee.decide(
+                    uow, self.campaign_id, SECRETARY, self.now,
+                    override_reason="常委会审定：结构比例差额经研究同意，记录在案",
+                )
+        self.log.decision.update(awarded=len(result.awarded), not_approved=len(result.not_approved),
+                                 override=result.override)
+
+    def revoke_one(self) -> None:
+        """Months later, fraud comes to light for one honouree."""
+        self.advance(20)
+        awarded = self._ids(Nomination.status == "awarded")
+        if awarded:
+            with self.uow() as uow:
+                committee.revoke(uow, awarded[-1][0], "查实申报材料弄虚作假，撤销称号", ADMIN, self.now)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _fire(self, nid: int, trigger: str, actor: Actor, reason: str | None = None) -> None:
+        with self.uow() as uow:
+            fire(uow, nid, trigger, actor, self.now, reason=reason)
+
+    def _complete(self, task_id: int, actor: Actor, outcome: str, opinion: str) -> None:
+        with self.uow() as uow:
+            reviews.complete(uow, task_id, actor, outcome, opinion, self.now)
+
+    def _ids(self, *where: object, order: tuple[object, ...] = ()) -> list[tuple[int, str]]:
+        from models import RecommendingUnit
+
+        with self.uow() as uow:
+            query = (
+                select(Nomination.id, RecommendingUnit.code)
+                .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
+                .where(Nomination.campaign_id == self.campaign_id, *where)  # type: ignore[arg-type]
+                .order_by(*order, Nomination.alternate_order, Nomination.id)  # type: ignore[arg-type]
+            )
+            return [(row[0], row[1]) for row in uow.session.execute(query)]
+
+    def _open_tasks(self, stage: str) -> list[tuple[int, int]]:
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                select(ReviewTask.id, ReviewTask.nomination_id)
+                .where(ReviewTask.campaign_id == self.campaign_id, ReviewTask.stage == stage,
+                       ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
+                .order_by(ReviewTask.due_at, ReviewTask.id)
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    def _task_department(self, task_id: int) -> str:
+        with self.uow() as uow:
+            task = uow.session.get(ReviewTask, task_id)
+            assert task is not None
+            return task.department
+
+    def _unit_code(self, nid: int) -> str:
+        with self.uow() as uow:
+            nomination = uow.session.get(Nomination, nid)
+            assert nomination is not None
+            return nomination.unit.code
+
+    def objections_count(self) -> int:
+        with self.uow() as uow:
+            return len(uow.session.scalars(select(Objection.id)).all())
+
+
+def clerk(unit: DemoUnit) -> Actor:
+    """The clerk who acts for a recommending unit."""
+    return Actor(f"{unit.name}经办人", "unit_clerk", unit_code=unit.code, email=unit.email)
