@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -27,8 +28,12 @@ def verify_chain(rt: Runtime) -> None:
     """Check every event against the chain; exits 1 at the first altered, removed or inserted."""
     with rt.uow() as uow:
         report = verify(uow.session)
-    rt.emit(report.__dict__, f"audit chain OK ({report.events} events)" if report.ok
-            else f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem}")
+    rt.emit(
+        report.__dict__,
+        f"audit chain OK ({report.events} events)"
+        if report.ok
+        else f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem}",
+    )
     if not report.ok:
         sys.exit(1)
 
@@ -43,8 +48,24 @@ def list_events(rt: Runtime, nomination_id: int | None, limit: int) -> None:
         query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
         if nomination_id is not None:
             query = query.where(AuditEvent.nomination_id == nomination_id)
-        data = [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "trigger": e.trigger,
-                 "nomination_id": e.nomination_id, "from": e.from_state, "to": e.to_state,
-                 "reason": e.reason} for e in uow.session.scalars(query)]
-    rt.emit(data, "\n".join(f"{d['seq']:>7} {d['at'][:16]} {d['trigger']:<20} {d['nomination_id'] or '':>6} "
-                            f"{d['from'] or '':>14} -> {d['to'] or '':<14} {d['actor']}" for d in data))
+        data: list[dict[str, Any]] = [
+            {
+                "seq": e.seq,
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "trigger": e.trigger,
+                "nomination_id": e.nomination_id,
+                "from": e.from_state,
+                "to": e.to_state,
+                "reason": e.reason,
+            }
+            for e in uow.session.scalars(query)
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['seq']:>7} {d['at'][:16]} {d['trigger']:<20} {d['nomination_id'] or '':>6} "
+            f"{d['from'] or '':>14} -> {d['to'] or '':<14} {d['actor']}"
+            for d in data
+        ),
+    )

@@ -31,21 +31,41 @@ def campaign() -> None:
 @click.option("--code", required=True)
 @click.option("--title", required=True)
 @click.option("--definition", "definition_name", required=True, help="a loaded definition's name")
-@click.option("--reference-date", type=click.DateTime(["%Y-%m-%d"]), required=True,
-              help="the date eligibility windows count from")
-@click.option("--submission-deadline", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-              help="local (Asia/Shanghai) time")
+@click.option(
+    "--reference-date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="the date eligibility windows count from",
+)
+@click.option(
+    "--submission-deadline",
+    type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
+    help="local (Asia/Shanghai) time",
+)
 @actor_option()
 @pass_runtime
-def create(rt: Runtime, code: str, title: str, definition_name: str, reference_date: datetime,
-           submission_deadline: datetime | None, actor_spec: str, actor_name: str | None) -> None:
+def create(
+    rt: Runtime,
+    code: str,
+    title: str,
+    definition_name: str,
+    reference_date: datetime,
+    submission_deadline: datetime | None,
+    actor_spec: str,
+    actor_name: str | None,
+) -> None:
     """Create a campaign pinned to the newest version of a definition."""
     deadline = submission_deadline.replace(tzinfo=SHANGHAI) if submission_deadline else None
     with rt.uow() as uow:
         row = campaigns.create_campaign(
-            uow, code=code, title=title, definition_name=definition_name,
-            reference_date=reference_date.date(), submission_deadline=deadline,
-            actor=parse_actor(actor_spec, actor_name), now=now_utc(),
+            uow,
+            code=code,
+            title=title,
+            definition_name=definition_name,
+            reference_date=reference_date.date(),
+            submission_deadline=deadline,
+            actor=parse_actor(actor_spec, actor_name),
+            now=now_utc(),
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
     rt.emit(data, f"campaign {data['code']} (id {data['id']}) created on {data['definition']}")
@@ -56,13 +76,16 @@ def create(rt: Runtime, code: str, title: str, definition_name: str, reference_d
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @actor_option()
 @pass_runtime
-def quota(rt: Runtime, campaign_ref: str, path: Path, actor_spec: str, actor_name: str | None) -> None:
-    """Replace the quota table from a CSV: unit_code,unit_name,places[,category,reserved,kind,email]."""
+def quota(
+    rt: Runtime, campaign_ref: str, path: Path, actor_spec: str, actor_name: str | None
+) -> None:
+    """Replace the quota table from a CSV (see README, "Quota tables")."""
     rows = read_quota_csv(path)
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        total = campaigns.set_quota_table(uow, target.id, rows, parse_actor(actor_spec, actor_name),
-                                          now_utc())
+        total = campaigns.set_quota_table(
+            uow, target.id, rows, parse_actor(actor_spec, actor_name), now_utc()
+        )
     rt.emit({"rows": len(rows), "places": total}, f"{len(rows)} quota rows, {total} places")
 
 
@@ -79,15 +102,22 @@ def read_quota_csv(path: Path) -> list[campaigns.UnitQuota]:
                 errors.append(RowError(path.name, line, "places", "must be a whole number >= 0"))
                 continue
             if not record.get("unit_code") or not record.get("unit_name"):
-                errors.append(RowError(path.name, line, "unit_code", "unit_code and unit_name are required"))
+                errors.append(
+                    RowError(path.name, line, "unit_code", "unit_code and unit_name are required")
+                )
                 continue
-            rows.append(campaigns.UnitQuota(
-                record["unit_code"].strip(), record["unit_name"].strip(), places,
-                category=(record.get("category") or "").strip() or None,
-                reserved=(record.get("reserved") or "").strip().lower() in ("1", "yes", "true", "是"),
-                kind=(record.get("kind") or "city_union").strip(),
-                email=(record.get("email") or "").strip() or None,
-            ))
+            rows.append(
+                campaigns.UnitQuota(
+                    record["unit_code"].strip(),
+                    record["unit_name"].strip(),
+                    places,
+                    category=(record.get("category") or "").strip() or None,
+                    reserved=(record.get("reserved") or "").strip().lower()
+                    in ("1", "yes", "true", "是"),
+                    kind=(record.get("kind") or "city_union").strip(),
+                    email=(record.get("email") or "").strip() or None,
+                )
+            )
     if errors:
         raise ImportFailed(errors)
     return rows
@@ -98,11 +128,24 @@ def read_quota_csv(path: Path) -> list[campaigns.UnitQuota]:
 def list_campaigns(rt: Runtime) -> None:
     """All campaigns."""
     with rt.uow() as uow:
-        data = [{"id": c.id, "code": c.code, "title": c.title, "phase": c.phase,
-                 "definition": c.definition.key}
-                for c in uow.session.scalars(select(Campaign).order_by(Campaign.id)).unique()]
-    rt.emit(data, "\n".join(f"{c['id']:>4}  {c['code']:<16} {c['phase']:<18} {c['definition']:<28} "
-                            f"{c['title']}" for c in data) or "no campaigns")
+        data = [
+            {
+                "id": c.id,
+                "code": c.code,
+                "title": c.title,
+                "phase": c.phase,
+                "definition": c.definition.key,
+            }
+            for c in uow.session.scalars(select(Campaign).order_by(Campaign.id)).unique()
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{c['id']:>4}  {c['code']:<16} {c['phase']:<18} {c['definition']:<28} {c['title']}"
+            for c in data
+        )
+        or "no campaigns",
+    )
 
 
 @campaign.command("advance")
@@ -113,7 +156,9 @@ def advance(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | N
     """Move a campaign to its next phase."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        phase = campaigns.advance_phase(uow, target.id, parse_actor(actor_spec, actor_name), now_utc())
+        phase = campaigns.advance_phase(
+            uow, target.id, parse_actor(actor_spec, actor_name), now_utc()
+        )
     rt.emit({"phase": phase}, f"campaign now in phase {phase}")
 
 
@@ -134,20 +179,28 @@ def funnel(rt: Runtime, campaign_ref: str) -> None:
 
 @report.command("composition")
 @click.argument("campaign_ref")
-@click.option("--scope", type=click.Choice(reports.SCOPES), default="final", show_default=True,
-              help="submitted: all live submissions; stage: one state; final: the list; unit: one unit's")
+@click.option(
+    "--scope",
+    type=click.Choice(reports.SCOPES),
+    default="final",
+    show_default=True,
+    help="submitted: all live submissions; stage: one state; final: the list; unit: one unit's",
+)
 @click.option("--stage", help="with --scope stage: the state, e.g. public_notice")
 @click.option("--unit", "unit_code", help="with --scope unit: the unit code")
 @pass_runtime
-def composition(rt: Runtime, campaign_ref: str, scope: str, stage: str | None,
-                unit_code: str | None) -> None:
+def composition(
+    rt: Runtime, campaign_ref: str, scope: str, stage: str | None, unit_code: str | None
+) -> None:
     """Each composition rule's value, bound and slack over a set of nominations."""
     with rt.uow() as uow:
         size, results = reports.composition(
             uow, campaigns.find_campaign(uow, campaign_ref), scope, stage=stage, unit_code=unit_code
         )
-    rt.emit({"scope": scope, "size": size, "rules": [asdict(r) for r in results]},
-            format_composition(size, [asdict(r) for r in results]))
+    rt.emit(
+        {"scope": scope, "size": size, "rules": [asdict(r) for r in results]},
+        format_composition(size, [asdict(r) for r in results]),
+    )
 
 
 def format_composition(size: int, rules: list[dict[str, object]]) -> str:
@@ -156,8 +209,8 @@ def format_composition(size: int, rules: list[dict[str, object]]) -> str:
     for r in rules:
         value = f"{float(r['value']):.1%}" if r["kind"] == "share" else str(r["count"])  # type: ignore[arg-type]
         slack = f"{float(r['slack']):+.1%}" if r["kind"] == "share" else f"{float(r['slack']):+.0f}"  # type: ignore[arg-type]
-        lines.append(f"{r['rule_id']:<22} {value:>8} {r['bound']!s:>14} {slack:>8}  "
-                     f"{'yes' if r['ok'] else 'NO '}  {r['label']}")
+        lines.append(
+            f"{r['rule_id']:<22} {value:>8} {r['bound']!s:>14} {slack:>8}  "
+            f"{'yes' if r['ok'] else 'NO '}  {r['label']}"
+        )
     return "\n".join(lines)
-
-

@@ -24,8 +24,10 @@ def db_upgrade(rt: Runtime, revision: str) -> None:
     """Apply the migrations to the configured database."""
     upgrade(rt.engine, revision)
     rev = current_revision(rt.engine)
-    rt.emit({"database": rt.engine.url.render_as_string(), "revision": rev},
-            f"database at revision {rev} ({rt.engine.url.render_as_string()})")
+    rt.emit(
+        {"database": rt.engine.url.render_as_string(), "revision": rev},
+        f"database at revision {rev} ({rt.engine.url.render_as_string()})",
+    )
 
 
 @db.command("current")

@@ -41,9 +41,15 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
     console = Console(stderr=True)
-    with Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, disable=rt.json_output,
-                  transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description:<16}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=rt.json_output,
+        transient=True,
+    ) as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -62,25 +68,38 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
 
 def format_report(r: dict[str, Any]) -> str:
     """The demo report as text."""
-    lines = [f"{r['campaign']['title']} ({r['campaign']['code']}), phase {r['campaign']['phase']}", "",
-             "Funnel per stage                      entered    now"]
+    lines = [
+        f"{r['campaign']['title']} ({r['campaign']['code']}), phase {r['campaign']['phase']}",
+        "",
+        "Funnel per stage                      entered    now",
+    ]
     lines += [f"  {row['label']:<34} {row['entered']:>7} {row['now']:>6}" for row in r["funnel"]]
-    lines += ["", f"Refused at submission by rule: {_counts(r['refused_at_submission'])}",
-              f"Failed qualification by rule:  {_counts(r['failed_qualification'])}",
-              f"Alternates stepped up: {r['alternates_stepped_up']}",
-              f"Objections: {_counts(r['objections'])}"]
+    lines += [
+        "",
+        f"Refused at submission by rule: {_counts(r['refused_at_submission'])}",
+        f"Failed qualification by rule:  {_counts(r['failed_qualification'])}",
+        f"Alternates stepped up: {r['alternates_stepped_up']}",
+        f"Objections: {_counts(r['objections'])}",
+    ]
     decision = r["decision"]
     if decision.get("refused_first"):
         lines.append("Committee first refused: " + "; ".join(decision["refused_first"]))
-    lines.append(f"Decision: awarded {decision.get('awarded')}, not approved "
-                 f"{decision.get('not_approved')}" + (f", override: {decision['override']}"
-                                                     if decision.get("override") else ""))
-    lines += ["", "Composition of the final list",
-              format_composition(r["composition"]["list_size"], r["composition"]["rules"])]
+    lines.append(
+        f"Decision: awarded {decision.get('awarded')}, not approved "
+        f"{decision.get('not_approved')}"
+        + (f", override: {decision['override']}" if decision.get("override") else "")
+    )
+    lines += [
+        "",
+        "Composition of the final list",
+        format_composition(r["composition"]["list_size"], r["composition"]["rules"]),
+    ]
     lines += ["", f"Emails queued by kind: {_counts(r['emails_queued'])}"]
     audit = r["audit"]
-    lines.append(f"Audit chain: {'OK' if audit['ok'] else 'BROKEN: ' + str(audit['problem'])} "
-                 f"({audit['events']} events)")
+    lines.append(
+        f"Audit chain: {'OK' if audit['ok'] else 'BROKEN: ' + str(audit['problem'])} "
+        f"({audit['events']} events)"
+    )
     lines.append(f"Done in {r['seconds']} s on {r['database']}")
     return "\n".join(lines)
 

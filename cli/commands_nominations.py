@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -30,13 +31,15 @@ def nominations_group() -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 @actor_option()
 @pass_runtime
-def import_file(rt: Runtime, campaign_ref: str, path: Path, actor_spec: str,
-                actor_name: str | None) -> None:
+def import_file(
+    rt: Runtime, campaign_ref: str, path: Path, actor_spec: str, actor_name: str | None
+) -> None:
     """Import a CSV or XLSX form; any bad row refuses the whole file."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        ids = nominations.import_nominations(uow, target.id, path,
-                                             parse_actor(actor_spec, actor_name), now_utc())
+        ids = nominations.import_nominations(
+            uow, target.id, path, parse_actor(actor_spec, actor_name), now_utc()
+        )
     rt.emit({"imported": len(ids), "ids": ids}, f"imported {len(ids)} nominations as drafts")
 
 
@@ -46,23 +49,44 @@ def import_file(rt: Runtime, campaign_ref: str, path: Path, actor_spec: str,
 @click.option("--unit", "unit_code", help="only this unit's (code)")
 @click.option("--limit", type=int, default=200, show_default=True)
 @pass_runtime
-def list_nominations(rt: Runtime, campaign_ref: str, status: str | None, unit_code: str | None,
-                     limit: int) -> None:
+def list_nominations(
+    rt: Runtime, campaign_ref: str, status: str | None, unit_code: str | None, limit: int
+) -> None:
     """List a campaign's nominations."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        query = (select(Nomination).join(RecommendingUnit)
-                 .where(Nomination.campaign_id == target.id).order_by(Nomination.id).limit(limit))
+        query = (
+            select(Nomination)
+            .join(RecommendingUnit)
+            .where(Nomination.campaign_id == target.id)
+            .order_by(Nomination.id)
+            .limit(limit)
+        )
         if status:
             query = query.where(Nomination.status == status)
         if unit_code:
             query = query.where(RecommendingUnit.code == unit_code)
-        data = [{"id": n.id, "name": n.name, "unit": n.unit.name, "category": n.category,
-                 "rank": n.rank if n.rank == "main" else f"alternate {n.alternate_order}",
-                 "status": n.status, "version": n.version}
-                for n in uow.session.scalars(query).unique()]
-    rt.emit(data, "\n".join(f"{d['id']:>6}  {d['name']:<8} {d['status']:<22} {d['rank']:<12} "
-                            f"{d['category']:<18} {d['unit']}" for d in data) or "none")
+        data = [
+            {
+                "id": n.id,
+                "name": n.name,
+                "unit": n.unit.name,
+                "category": n.category,
+                "rank": n.rank if n.rank == "main" else f"alternate {n.alternate_order}",
+                "status": n.status,
+                "version": n.version,
+            }
+            for n in uow.session.scalars(query).unique()
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['id']:>6}  {d['name']:<8} {d['status']:<22} {d['rank']:<12} "
+            f"{d['category']:<18} {d['unit']}"
+            for d in data
+        )
+        or "none",
+    )
 
 
 @nominations_group.command("show")
@@ -72,23 +96,48 @@ def show(rt: Runtime, nomination_id: int) -> None:
     """One nomination: record, allowed actions and its timeline."""
     with rt.uow() as uow:
         n = get(uow, Nomination, nomination_id, "nomination")
-        events = uow.session.scalars(select(AuditEvent).where(AuditEvent.nomination_id == n.id)
-                                     .order_by(AuditEvent.seq)).all()
-        data = {
-            "id": n.id, "name": n.name, "unit": n.unit.name, "status": n.status, "rank": n.rank,
-            "alternate_order": n.alternate_order, "version": n.version, "honour": n.honour,
-            "end_reason": n.end_reason, "facts": n.facts, "summary": n.summary,
+        events = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.nomination_id == n.id).order_by(AuditEvent.seq)
+        ).all()
+        data: dict[str, Any] = {
+            "id": n.id,
+            "name": n.name,
+            "unit": n.unit.name,
+            "status": n.status,
+            "rank": n.rank,
+            "alternate_order": n.alternate_order,
+            "version": n.version,
+            "honour": n.honour,
+            "end_reason": n.end_reason,
+            "facts": n.facts,
+            "summary": n.summary,
             "allowed_triggers": machine_of(n.definition).allowed_triggers(n.status),
-            "timeline": [{"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "trigger": e.trigger,
-                          "from": e.from_state, "to": e.to_state, "reason": e.reason} for e in events],
+            "timeline": [
+                {
+                    "seq": e.seq,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "trigger": e.trigger,
+                    "from": e.from_state,
+                    "to": e.to_state,
+                    "reason": e.reason,
+                }
+                for e in events
+            ],
         }
-    lines = [f"{data['name']} — {data['unit']}", f"status: {data['status']} (version {data['version']})",
-             f"allowed: {', '.join(data['allowed_triggers']) or 'none'}"]
+    lines = [
+        f"{data['name']} — {data['unit']}",
+        f"status: {data['status']} (version {data['version']})",
+        f"allowed: {', '.join(data['allowed_triggers']) or 'none'}",
+    ]
     if data["end_reason"]:
         lines.append(f"reason: {data['end_reason']}")
     lines.append("timeline:")
-    lines += [f"  {e['at'][:16]}  {e['trigger']:<20} {e['from'] or '':>14} -> {e['to'] or '':<14} "
-              f"{e['actor']}  {e['reason'] or ''}" for e in data["timeline"]]
+    lines += [
+        f"  {e['at'][:16]}  {e['trigger']:<20} {e['from'] or '':>14} -> {e['to'] or '':<14} "
+        f"{e['actor']}  {e['reason'] or ''}"
+        for e in data["timeline"]
+    ]
     rt.emit(data, "\n".join(lines))
 
 
@@ -99,11 +148,28 @@ def show(rt: Runtime, nomination_id: int) -> None:
 @click.option("--expected-version", type=int, help="refuse if the nomination changed since")
 @actor_option()
 @pass_runtime
-def act(rt: Runtime, nomination_id: int, trigger: str, reason: str | None,
-        expected_version: int | None, actor_spec: str, actor_name: str | None) -> None:
+def act(
+    rt: Runtime,
+    nomination_id: int,
+    trigger: str,
+    reason: str | None,
+    expected_version: int | None,
+    actor_spec: str,
+    actor_name: str | None,
+) -> None:
     """Fire a trigger on a nomination as a user (e.g. submit, withdraw, pass, close_notice)."""
     with rt.uow() as uow:
-        result = fire(uow, nomination_id, trigger, parse_actor(actor_spec, actor_name), now_utc(),
-                      reason=reason, expected_version=expected_version)
-    rt.emit(result.__dict__, f"nomination {result.nomination_id}: {result.from_state} -> "
-                             f"{result.to_state} ({result.trigger})")
+        result = fire(
+            uow,
+            nomination_id,
+            trigger,
+            parse_actor(actor_spec, actor_name),
+            now_utc(),
+            reason=reason,
+            expected_version=expected_version,
+        )
+    rt.emit(
+        result.__dict__,
+        f"nomination {result.nomination_id}: {result.from_state} -> "
+        f"{result.to_state} ({result.trigger})",
+    )

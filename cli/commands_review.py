@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import click
 
@@ -25,20 +26,38 @@ def queue() -> None:
 @click.option("--limit", type=int, default=50, show_default=True)
 @actor_option("admin")
 @pass_runtime
-def list_tasks(rt: Runtime, department: str | None, limit: int, actor_spec: str,
-               actor_name: str | None) -> None:
+def list_tasks(
+    rt: Runtime, department: str | None, limit: int, actor_spec: str, actor_name: str | None
+) -> None:
     """Open tasks, soonest due first; overdue ones are marked."""
     now = now_utc()
     with rt.uow() as uow:
-        tasks = reviews.queue(uow, parse_actor(actor_spec, actor_name), department=department,
-                              limit=limit)
-        data = [{"id": t.id, "nomination_id": t.nomination_id, "stage": t.stage,
-                 "department": t.department, "status": t.status, "assignee": t.assignee,
-                 "due_at": t.due_at.isoformat() if t.due_at else None,
-                 "overdue": bool(t.due_at and t.due_at < now)} for t in tasks]
-    rt.emit(data, "\n".join(f"{d['id']:>6}  nomination {d['nomination_id']:<6} {d['stage']:<14} "
-                            f"{d['department']:<14} {d['status']:<8} due {(d['due_at'] or '-')[:16]}"
-                            f"{'  OVERDUE' if d['overdue'] else ''}" for d in data) or "queue empty")
+        tasks = reviews.queue(
+            uow, parse_actor(actor_spec, actor_name), department=department, limit=limit
+        )
+        data: list[dict[str, Any]] = [
+            {
+                "id": t.id,
+                "nomination_id": t.nomination_id,
+                "stage": t.stage,
+                "department": t.department,
+                "status": t.status,
+                "assignee": t.assignee,
+                "due_at": t.due_at.isoformat() if t.due_at else None,
+                "overdue": bool(t.due_at and t.due_at < now),
+            }
+            for t in tasks
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['id']:>6}  nomination {d['nomination_id']:<6} {d['stage']:<14} "
+            f"{d['department']:<14} {d['status']:<8} due {(d['due_at'] or '-')[:16]}"
+            f"{'  OVERDUE' if d['overdue'] else ''}"
+            for d in data
+        )
+        or "queue empty",
+    )
 
 
 @queue.command("claim")
@@ -55,19 +74,25 @@ def claim(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None) ->
 
 @queue.command("complete")
 @click.argument("task_id", type=int)
-@click.option("--outcome", required=True, help="pass/fail/return (team), clear/object (departments)")
+@click.option(
+    "--outcome", required=True, help="pass/fail/return (team), clear/object (departments)"
+)
 @click.option("--opinion", required=True, help="the written opinion")
 @actor_option("department_reviewer")
 @pass_runtime
-def complete(rt: Runtime, task_id: int, outcome: str, opinion: str, actor_spec: str,
-             actor_name: str | None) -> None:
+def complete(
+    rt: Runtime, task_id: int, outcome: str, opinion: str, actor_spec: str, actor_name: str | None
+) -> None:
     """Complete a task with an outcome and a written opinion."""
     with rt.uow() as uow:
-        result = reviews.complete(uow, task_id, parse_actor(actor_spec, actor_name), outcome,
-                                  opinion, now_utc())
+        result = reviews.complete(
+            uow, task_id, parse_actor(actor_spec, actor_name), outcome, opinion, now_utc()
+        )
     moved = f"; nomination {result.from_state} -> {result.to_state}" if result else ""
-    rt.emit({"task": task_id, "outcome": outcome, "transition": result.__dict__ if result else None},
-            f"task {task_id}: {outcome}{moved}")
+    rt.emit(
+        {"task": task_id, "outcome": outcome, "transition": result.__dict__ if result else None},
+        f"task {task_id}: {outcome}{moved}",
+    )
 
 
 @click.group()
@@ -85,15 +110,27 @@ def objection() -> None:
 @click.option("--unit-stamp", help="the stamping unit, for a unit's letter")
 @actor_option("team_reviewer:working_team")
 @pass_runtime
-def record(rt: Runtime, nomination_id: int, source: str, content: str, received: datetime | None,
-           reporter: str | None, contact: str | None, unit_stamp: str | None, actor_spec: str,
-           actor_name: str | None) -> None:
+def record(
+    rt: Runtime,
+    nomination_id: int,
+    source: str,
+    content: str,
+    received: datetime | None,
+    reporter: str | None,
+    contact: str | None,
+    unit_stamp: str | None,
+    actor_spec: str,
+    actor_name: str | None,
+) -> None:
     """Record an objection and open the unit's investigation."""
     now = now_utc()
-    data = objections.ObjectionInput(source, content, (received or now).date(), reporter, contact,
-                                     unit_stamp)
+    data = objections.ObjectionInput(
+        source, content, (received or now).date(), reporter, contact, unit_stamp
+    )
     with rt.uow() as uow:
-        row = objections.record_objection(uow, nomination_id, data, parse_actor(actor_spec, actor_name), now)
+        row = objections.record_objection(
+            uow, nomination_id, data, parse_actor(actor_spec, actor_name), now
+        )
         out = {"id": row.id, "answer_due_at": row.answer_due_at}
     rt.emit(out, f"objection {out['id']} recorded; the unit must answer by {out['answer_due_at']}")
 
@@ -104,25 +141,43 @@ def record(rt: Runtime, nomination_id: int, source: str, content: str, received:
 @click.option("--finding", required=True, help="the unit's signed finding")
 @actor_option("admin")
 @pass_runtime
-def resolve(rt: Runtime, objection_id: int, upheld: bool, finding: str, actor_spec: str,
-            actor_name: str | None) -> None:
+def resolve(
+    rt: Runtime,
+    objection_id: int,
+    upheld: bool,
+    finding: str,
+    actor_spec: str,
+    actor_name: str | None,
+) -> None:
     """Record the investigation's finding: upheld removes the nominee."""
     with rt.uow() as uow:
-        row = objections.resolve_objection(uow, objection_id, upheld, finding,
-                                           parse_actor(actor_spec, actor_name), now_utc())
+        row = objections.resolve_objection(
+            uow, objection_id, upheld, finding, parse_actor(actor_spec, actor_name), now_utc()
+        )
         status = row.status
     rt.emit({"id": objection_id, "status": status}, f"objection {objection_id} {status}")
 
 
 @click.command()
 @click.argument("campaign_ref")
-@click.option("--except", "exceptions", multiple=True, metavar="ID:REASON",
-              help="a nomination not approved, with the reason (repeatable)")
+@click.option(
+    "--except",
+    "exceptions",
+    multiple=True,
+    metavar="ID:REASON",
+    help="a nomination not approved, with the reason (repeatable)",
+)
 @click.option("--override", "override_reason", help="approve despite failing composition rules")
 @actor_option("committee_secretary:committee_office")
 @pass_runtime
-def decide(rt: Runtime, campaign_ref: str, exceptions: tuple[str, ...], override_reason: str | None,
-           actor_spec: str, actor_name: str | None) -> None:
+def decide(
+    rt: Runtime,
+    campaign_ref: str,
+    exceptions: tuple[str, ...],
+    override_reason: str | None,
+    actor_spec: str,
+    actor_name: str | None,
+) -> None:
     """The committee's decision on the whole list before it."""
     named: dict[int, str] = {}
     for item in exceptions:
@@ -132,10 +187,19 @@ def decide(rt: Runtime, campaign_ref: str, exceptions: tuple[str, ...], override
         named[int(ident)] = reason
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        result = committee.decide(uow, target.id, parse_actor(actor_spec, actor_name), now_utc(),
-                                  exceptions=named, override_reason=override_reason)
-    rt.emit(result.__dict__, f"awarded {len(result.awarded)}, not approved {len(result.not_approved)}"
-                             + (f"; override: {result.override}" if result.override else ""))
+        result = committee.decide(
+            uow,
+            target.id,
+            parse_actor(actor_spec, actor_name),
+            now_utc(),
+            exceptions=named,
+            override_reason=override_reason,
+        )
+    rt.emit(
+        result.__dict__,
+        f"awarded {len(result.awarded)}, not approved {len(result.not_approved)}"
+        + (f"; override: {result.override}" if result.override else ""),
+    )
 
 
 @click.command()
@@ -143,9 +207,12 @@ def decide(rt: Runtime, campaign_ref: str, exceptions: tuple[str, ...], override
 @click.option("--reason", required=True)
 @actor_option("admin")
 @pass_runtime
-def revoke(rt: Runtime, nomination_id: int, reason: str, actor_spec: str, actor_name: str | None) -> None:
+def revoke(
+    rt: Runtime, nomination_id: int, reason: str, actor_spec: str, actor_name: str | None
+) -> None:
     """Revoke an awarded honour (撤销称号)."""
     with rt.uow() as uow:
-        result = committee.revoke(uow, nomination_id, reason, parse_actor(actor_spec, actor_name),
-                                  now_utc())
+        result = committee.revoke(
+            uow, nomination_id, reason, parse_actor(actor_spec, actor_name), now_utc()
+        )
     rt.emit(result.__dict__, f"nomination {nomination_id}: honour revoked")

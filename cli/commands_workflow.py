@@ -46,8 +46,10 @@ def load(rt: Runtime, path: Path) -> None:
     with rt.uow() as uow:
         row, created = load_definition(uow, path, now_utc())
         key = row.key
-    rt.emit({"definition": key, "created": created},
-            f"{key} {'loaded' if created else 'unchanged (same content as this version)'}")
+    rt.emit(
+        {"definition": key, "created": created},
+        f"{key} {'loaded' if created else 'unchanged (same content as this version)'}",
+    )
 
 
 @workflow.command("show")
@@ -67,18 +69,30 @@ def show(rt: Runtime, name: str, version: int | None, mermaid: bool) -> None:
         definition, machine = definition_of(row), machine_of(row)
         diagram = machine.mermaid()
         stages = [
-            {"id": s.id, "kind": s.kind.value, "title": s.title, "duration_days": s.duration_days,
-             "actors": [a.model_dump() for a in s.actors]}
+            {
+                "id": s.id,
+                "kind": s.kind.value,
+                "title": s.title,
+                "duration_days": s.duration_days,
+                "actors": [a.model_dump() for a in s.actors],
+            }
             for s in definition.stages
         ]
-        data = {"definition": row.key, "checksum": row.checksum, "stages": stages,
-                "states": machine.states, "mermaid": diagram}
+        data = {
+            "definition": row.key,
+            "checksum": row.checksum,
+            "stages": stages,
+            "states": machine.states,
+            "mermaid": diagram,
+        }
     if mermaid:
         click.echo(diagram)
         return
     lines = [f"{data['definition']}  {definition.title}"]
-    lines += [f"  {i}. {s['title']} [{s['id']}, {s['kind']}]"
-              + (f" {s['duration_days']} working days" if s["duration_days"] else "")
-              for i, s in enumerate(stages, start=1)]
+    lines += [
+        f"  {i}. {s['title']} [{s['id']}, {s['kind']}]"
+        + (f" {s['duration_days']} working days" if s["duration_days"] else "")
+        for i, s in enumerate(stages, start=1)
+    ]
     lines += ["", diagram]
     rt.emit(data, "\n".join(lines))

@@ -8,10 +8,12 @@ import click
 
 from cli import (
     commands_audit,
+    commands_calendar,
     commands_campaign,
     commands_db,
     commands_demo,
     commands_nominations,
+    commands_notice,
     commands_review,
     commands_workflow,
 )
@@ -34,6 +36,8 @@ for module in (
     commands_nominations,
     commands_review,
     commands_audit,
+    commands_calendar,
+    commands_notice,
     commands_demo,
 ):
     module.register(cli)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
@@ -73,13 +73,21 @@ def parse_actor(spec: str, name: str | None) -> Actor:
         raise click.BadParameter(str(exc), param_hint="--as") from None
 
 
-def actor_option(default: str = "admin") -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def actor_option(default: str = "admin") -> Callable[[F], F]:
     """The --as and --name options every acting command takes."""
 
-    def decorate(func: Any) -> Any:
-        func = click.option("--name", "actor_name", help="who you are (recorded in the audit)")(func)
+    def decorate(func: F) -> F:
+        func = click.option("--name", "actor_name", help="who you are (recorded in the audit)")(
+            func
+        )
         return click.option(
-            "--as", "actor_spec", default=default, show_default=True,
+            "--as",
+            "actor_spec",
+            default=default,
+            show_default=True,
             help="role[:department][@unit], e.g. department_reviewer:tax or unit_clerk@city01",
         )(func)
 

@@ -14,8 +14,12 @@ WORKFLOWS_DIR = Path(__file__).parent / "workflows"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HONORFLOW_", env_file=".env", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="where the embedded default keeps files")
-    database_url: str | None = Field(default=None, description="SQLAlchemy URL; SQLite file if unset")
+    data_dir: Path = Field(
+        default=Path("data"), description="where the embedded default keeps files"
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite file if unset"
+    )
     broker_url: str | None = None
     admin_email: str = "office@example.org"
 

@@ -45,7 +45,7 @@ class Nomination(Base):
     end_reason: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(default=1)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
     campaign: Mapped[Campaign] = relationship(lazy="joined")
     unit: Mapped[RecommendingUnit] = relationship(lazy="joined")

@@ -121,7 +121,9 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
 
 def _check_event(event: AuditEvent, prev_hash: str, expected_seq: int) -> str | None:
     if event.seq != expected_seq:
-        return f"event {event.seq} follows event {expected_seq - 1}: an event was removed or inserted"
+        return (
+            f"event {event.seq} follows event {expected_seq - 1}: an event was removed or inserted"
+        )
     if event.prev_hash != prev_hash:
         return f"event {event.seq} does not link to event {expected_seq - 1}: removed or inserted"
     entry = AuditEntry(

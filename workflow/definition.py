@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from workflow.errors import DefinitionError
 from workflow.facts import HONOUR_LEVELS
@@ -80,7 +81,9 @@ class StageSpec(Strict):
     @model_validator(mode="after")
     def _fits_kind(self) -> StageSpec:
         if any(r < 0 for r in self.reminders):
-            raise ValueError("reminders are working days before the due date and cannot be negative")
+            raise ValueError(
+                "reminders are working days before the due date and cannot be negative"
+            )
         if self.duration_days is not None and any(r >= self.duration_days for r in self.reminders):
             raise ValueError(
                 f"a reminder offset must be shorter than the stage's {self.duration_days} days"
@@ -108,11 +111,16 @@ class SubmissionSpec(Strict):
     rules: list[str] = Field(default_factory=list)
 
 
+LeavingState = Literal["withdrawn", "vetoed", "removed", "disqualified"]
+
+
+def _usual_leaving_states() -> list[LeavingState]:
+    return ["withdrawn", "vetoed", "removed"]
+
+
 class AlternatesSpec(Strict):
     step_up: bool = True
-    step_up_on: list[Literal["withdrawn", "vetoed", "removed", "disqualified"]] = Field(
-        default_factory=lambda: ["withdrawn", "vetoed", "removed"]
-    )
+    step_up_on: list[LeavingState] = Field(default_factory=_usual_leaving_states)
 
 
 class Definition(Strict):
@@ -149,36 +157,77 @@ class Definition(Strict):
         return None
 
 
+class KeyProblem(ValueError):
+    """A cross-field problem found at one or more key paths of the definition."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+        self.problems = problems
+
+
+def _nested(prefix: str, exc: ValidationError) -> KeyProblem:
+    """Re-root a nested model's validation errors under the definition key they came from."""
+    return KeyProblem(
+        [(".".join([prefix, *(str(part) for part in e["loc"])]), _message(e)) for e in exc.errors()]
+    )
+
+
 def _check_consistency(d: Definition) -> None:
     """Cross-field checks that pydantic's per-field validation cannot express."""
+    if d.honour_level not in HONOUR_LEVELS:
+        raise KeyProblem([("honour_level", f"must be one of {', '.join(HONOUR_LEVELS)}")])
+    ids = [s.id for s in d.stages]
+    for index, stage_id in enumerate(ids):
+        if stage_id in ids[:index]:
+            raise KeyProblem([(f"stages.{index}.id", f"stage id '{stage_id}' is repeated")])
+    if d.stages[-1].kind is not StageKind.COMMITTEE_DECISION:
+        where = f"stages.{len(d.stages) - 1}.kind"
+        raise KeyProblem([(where, "the last stage must be of kind committee_decision")])
+    _check_rules(d)
+    _check_routing(d)
     from workflow.rules.composition import parse_composition_rules
+
+    try:
+        parse_composition_rules(d.composition)
+    except ValidationError as exc:
+        raise _nested("composition", exc) from None
+    except ValueError as exc:
+        raise KeyProblem([("composition", str(exc))]) from None
+
+
+def _check_rules(d: Definition) -> None:
     from workflow.rules.eligibility import parse_rule_params
 
-    if d.honour_level not in HONOUR_LEVELS:
-        raise ValueError(f"honour_level must be one of {', '.join(HONOUR_LEVELS)}")
-    ids = [s.id for s in d.stages]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise ValueError(f"stage ids must be unique; repeated: {', '.join(duplicates)}")
-    if d.stages[-1].kind is not StageKind.COMMITTEE_DECISION:
-        raise ValueError("the last stage must be of kind committee_decision")
     for name, params in d.eligibility.items():
-        parse_rule_params(name, params)
-    for where, rules in [("submission", d.submission.rules)] + [(s.id, s.rules) for s in d.stages]:
+        try:
+            parse_rule_params(name, params)
+        except ValueError as exc:
+            if isinstance(exc.__cause__, ValidationError):
+                raise _nested(f"eligibility.{name}", exc.__cause__) from None
+            raise KeyProblem([(f"eligibility.{name}", str(exc))]) from None
+    places = [("submission.rules", d.submission.rules)]
+    places += [(f"stages.{i}.rules", s.rules) for i, s in enumerate(d.stages)]
+    for where, rules in places:
         unknown = [r for r in rules if r not in d.eligibility]
         if unknown:
-            raise ValueError(f"{where} names rules not configured under 'eligibility': {unknown}")
+            message = f"names rules not configured under 'eligibility': {unknown}"
+            raise KeyProblem([(where, message)])
+
+
+def _check_routing(d: Definition) -> None:
     from workflow.routing import FACT_FIELDS
 
-    for stage in d.stages:
-        for route in stage.routing:
+    for i, stage in enumerate(d.stages):
+        for j, route in enumerate(stage.routing):
+            where = f"stages.{i}.routing.{j}"
             unknown_fields = sorted(set(route.when) - FACT_FIELDS)
             if unknown_fields:
-                raise ValueError(f"stage {stage.id} routes on unknown fields {unknown_fields}")
+                message = f"stage {stage.id} routes on unknown fields {unknown_fields}"
+                raise KeyProblem([(f"{where}.when", message)])
             missing = [dep for dep in route.departments if dep not in d.departments]
             if missing:
-                raise ValueError(f"stage {stage.id} routes to unknown departments {missing}")
-    parse_composition_rules(d.composition)
+                message = f"stage {stage.id} routes to unknown departments {missing}"
+                raise KeyProblem([(f"{where}.departments", message)])
 
 
 def checksum(raw: Mapping[str, Any]) -> str:
@@ -217,11 +266,19 @@ def load_definition_file(path: Path) -> tuple[Definition, dict[str, Any]]:
 
 
 def _describe(exc: ValidationError, source: str) -> str:
-    lines = []
+    lines: list[str] = []
     for error in exc.errors():
+        problem = error.get("ctx", {}).get("error")
+        if isinstance(problem, KeyProblem):
+            # A cross-field check names its own key paths, not the definition as a whole.
+            lines.extend(f"{source}: {path}: {message}" for path, message in problem.problems)
+            continue
         path = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        lines.append(f"{source}: {path}: {message}")
+        lines.append(f"{source}: {path}: {_message(error)}")
     return "\n".join(lines)
+
+
+def _message(error: ErrorDetails) -> str:
+    if error["type"] == "extra_forbidden":
+        return "unknown key"
+    return error["msg"].removeprefix("Value error, ")

@@ -106,7 +106,12 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> Rev
         kind="task_assigned",
         recipient=recipient,
         now=step.now,
-        context={"task_id": task.id, "stage": stage.title, "nominee": n.name, "department": department},
+        context={
+            "task_id": task.id,
+            "stage": stage.title,
+            "nominee": n.name,
+            "department": department,
+        },
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )

@@ -34,7 +34,9 @@ class NomineeFacts:
     gender: str = "M"  # "M" or "F"
     ethnicity: str = "汉族"
     employer: str = ""
-    employer_type: str = "enterprise"  # enterprise, government, public_institution, village, social_org
+    employer_type: str = (
+        "enterprise"  # enterprise, government, public_institution, village, social_org
+    )
     ownership: str = "state"  # state, non_public, public
     category: str = "front_line_worker"  # see config/workflows/*.yaml for the vocabulary
     official_level: str = "none"  # none, section, county, bureau

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from models import Deadline, HonourRecord, Nomination, Objection, QuotaAllocation, ReviewTask
 from models.reviews import OBJECTION_OPEN, TASK_DONE
+from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
 from workflow.facts import PriorHonour
 from workflow.machine import CLOSED_STATES, DRAFT
@@ -17,10 +18,19 @@ from workflow.step import Step
 Guard = Callable[[Step], list[RuleFailure]]
 
 
-def quota(step: Step) -> list[RuleFailure]:
+def submission_open(step: Step) -> list[RuleFailure]:
+    """Nothing is submitted after the campaign's submission deadline (late counts as withdrawn)."""
+    deadline = step.nomination.campaign.submission_deadline
+    if deadline is not None and step.now > deadline:
+        closed = deadline.astimezone(SHANGHAI)
+        return [RuleFailure("submission_deadline", f"submission closed at {closed:%Y-%m-%d %H:%M}")]
+    return []
+
+
+def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
     """A unit may not hold more live main nominations than its places."""
     n = step.nomination
-    if n.rank != "main":
+    if n.rank != "main" and not as_main:  # as_main: may this alternate step up?
         return []
     limit, category = unit_places(step, n.unit_id, n.category)
     if limit is None:
@@ -48,12 +58,15 @@ def quota(step: Step) -> list[RuleFailure]:
 
 def unit_places(step: Step, unit_id: int, category: str) -> tuple[int | None, str | None]:
     """The places that bind a nomination: its category's allocation if any, else the general."""
-    rows = step.uow.session.scalars(
-        select(QuotaAllocation).where(
-            QuotaAllocation.campaign_id == step.nomination.campaign_id,
-            QuotaAllocation.unit_id == unit_id,
-        )
-    ).all()
+    query = select(QuotaAllocation).where(
+        QuotaAllocation.campaign_id == step.nomination.campaign_id,
+        QuotaAllocation.unit_id == unit_id,
+    )
+    if step.uow.dialect == "postgresql":
+        # Serialise a unit's submissions: without it two racing for the last place both count
+        # the other as a draft and both pass (SQLite serialises already, by BEGIN IMMEDIATE).
+        query = query.with_for_update(of=QuotaAllocation)
+    rows = step.uow.session.scalars(query).unique().all()
     own = [r.places for r in rows if r.category == category]
     if own:
         return sum(own), category
@@ -140,7 +153,10 @@ def notice_period_over(step: Step) -> list[RuleFailure]:
     if due is not None and due > step.now:
         days = step.definition.stage(step.nomination.status).duration_days
         return [
-            RuleFailure("notice_period", f"the {days}-working-day notice runs until {due:%Y-%m-%d %H:%M} UTC")
+            RuleFailure(
+                "notice_period",
+                f"the {days}-working-day notice runs until {due:%Y-%m-%d %H:%M} UTC",
+            )
         ]
     return []
 
@@ -153,6 +169,7 @@ def is_main_nomination(step: Step) -> list[RuleFailure]:
 
 
 GUARDS: dict[str, Guard] = {
+    "submission_open": submission_open,
     "quota": quota,
     "joint_review_cleared": joint_review_cleared,
     "no_open_objection": no_open_objection,

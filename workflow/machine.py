@@ -65,7 +65,9 @@ def stage_transitions(stage: StageSpec, next_state: str) -> Iterator[TransitionS
         yield TransitionSpec("pass", s, next_state, rules)
         yield TransitionSpec("fail", s, "disqualified")
     elif stage.kind is StageKind.PUBLIC_NOTICE:
-        yield TransitionSpec("close_notice", s, next_state, ("notice_period_over", "no_open_objection"))
+        yield TransitionSpec(
+            "close_notice", s, next_state, ("notice_period_over", "no_open_objection")
+        )
         yield TransitionSpec("uphold_objection", s, "removed")
     elif stage.kind is StageKind.COMMITTEE_DECISION:
         yield TransitionSpec("approve", s, AWARDED, ("is_main_nomination",))
@@ -84,7 +86,9 @@ def open_states(definition: Definition) -> list[str]:
 
 def build_transitions(definition: Definition) -> list[TransitionSpec]:
     """All edges of a definition, in a stable order."""
-    submit_guards = ("quota",) + (("eligibility:submission",) if definition.submission.rules else ())
+    submit_guards = ("submission_open", "quota") + (
+        ("eligibility:submission",) if definition.submission.rules else ()
+    )
     specs = [
         TransitionSpec("submit", DRAFT, SUBMITTED, submit_guards),
         TransitionSpec("begin_review", SUBMITTED, definition.stages[0].id),
@@ -156,7 +160,7 @@ class NominationMachine:
     @staticmethod
     def _after_state_change(event: EventData) -> None:
         hooks: TransitionHooks = event.kwargs["hooks"]
-        assert event.transition is not None
+        assert event.transition is not None and event.transition.dest is not None
         hooks.on_state_changed(
             event.model, event.transition.source, event.transition.dest, event.event.name
         )

@@ -53,4 +53,3 @@ def commit(uow: UnitOfWork) -> None:
         raise ConcurrentChange(
             "another action changed this record at the same time; reload and try again"
         ) from None
-

@@ -21,12 +21,27 @@ INDUSTRY_UNITS = (
     ("railway", "南昌铁路局工会", 5, "industry_union"),
     ("copper", "江西铜业集团工会", 5, "industry_union"),
 )
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕文辉晓东春生玉兰德胜金凤卫东小红建华淑珍永强丽娟国华"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅志强海燕文辉晓东春"
+    "生玉兰德胜金凤卫东小红建华淑珍永强丽娟国华"
+)
 MINORITIES = ("畲族", "回族", "苗族", "满族", "壮族", "土家族")
 EMPLOYERS = {
-    "enterprise": ("钢铁有限公司", "汽车制造有限公司", "电力公司", "建设集团", "稀土股份公司", "快递服务站",
-                   "陶瓷有限公司", "光伏科技公司"),
+    "enterprise": (
+        "钢铁有限公司",
+        "汽车制造有限公司",
+        "电力公司",
+        "建设集团",
+        "稀土股份公司",
+        "快递服务站",
+        "陶瓷有限公司",
+        "光伏科技公司",
+    ),
     "government": ("市场监督管理局", "人民政府办公室", "税务局", "公安局"),
     "public_institution": ("人民医院", "第一中学", "农业科学院", "疾病预防控制中心"),
     "village": ("村民委员会",),
@@ -63,7 +78,9 @@ def demo_units() -> list[DemoUnit]:
         DemoUnit(f"city{i:02d}", f"{name}市总工会", places, "city_union")
         for i, (name, places) in enumerate(zip(CITIES, CITY_PLACES, strict=True), start=1)
     ]
-    return cities + [DemoUnit(code, name, places, kind) for code, name, places, kind in INDUSTRY_UNITS]
+    return cities + [
+        DemoUnit(code, name, places, kind) for code, name, places, kind in INDUSTRY_UNITS
+    ]
 
 
 class PopulationGenerator:
@@ -84,7 +101,9 @@ class PopulationGenerator:
         entries += [self._entry(unit, honour, "alternate", k) for k in range(1, alternates + 1)]
         return entries
 
-    def _entry(self, unit: DemoUnit, honour: str, rank: str, order: int | None) -> ImportedNomination:
+    def _entry(
+        self, unit: DemoUnit, honour: str, rank: str, order: int | None
+    ) -> ImportedNomination:
         facts = self._facts(unit)
         summary = f"{facts.name}同志长期扎根{facts.employer}，业绩突出，群众公认。"
         return ImportedNomination(facts, honour, rank, order, summary, summary * 4, 0)
@@ -155,6 +174,10 @@ class PopulationGenerator:
         if self.rng.random() < 0.5 and facts.votes_total:
             weak = replace(facts, votes_for=int(facts.votes_total * 0.45))
         else:
-            weak = replace(facts, unit_notice_end=date(2026, 2, facts.unit_notice_start.day + 2)
-                           if facts.unit_notice_start else None)
+            weak = replace(
+                facts,
+                unit_notice_end=date(2026, 2, facts.unit_notice_start.day + 2)
+                if facts.unit_notice_start
+                else None,
+            )
         return replace(entry, facts=weak)

@@ -31,16 +31,26 @@ def stage_funnel(uow: UnitOfWork, campaign_id: int) -> list[dict[str, Any]]:
         select(func.count(Nomination.id)).where(Nomination.campaign_id == campaign_id)
     )
     now_in = {row.state: row.count for row in funnel(uow, campaign)}
-    stages = [("draft", "填报 draft")] + [("submitted", "报送 submitted")]
+    stages = [("draft", "填报 draft"), ("submitted", "报送 submitted")]
     stages += [(s.id, f"{s.title} {s.id}") for s in definition_of(campaign.definition).stages]
     stages += [("awarded", "授予 awarded")]
-    rows = [{"state": "draft", "label": stages[0][1], "entered": created, "now": now_in.get("draft", 0)}]
+    rows = [
+        {"state": "draft", "label": stages[0][1], "entered": created, "now": now_in.get("draft", 0)}
+    ]
     rows += [
-        {"state": state, "label": label, "entered": entered.get(state, 0), "now": now_in.get(state, 0)}
+        {
+            "state": state,
+            "label": label,
+            "entered": entered.get(state, 0),
+            "now": now_in.get(state, 0),
+        }
         for state, label in stages[1:]
     ]
     ends = ["disqualified", "vetoed", "removed", "withdrawn", "not_approved", "revoked"]
-    rows += [{"state": s, "label": s, "entered": entered.get(s, 0), "now": now_in.get(s, 0)} for s in ends]
+    rows += [
+        {"state": s, "label": s, "entered": entered.get(s, 0), "now": now_in.get(s, 0)}
+        for s in ends
+    ]
     return rows
 
 
@@ -55,9 +65,13 @@ def demo_report(uow: UnitOfWork, campaign_id: int, log: DemoLog) -> dict[str, An
         ).all()
     )
     objections = dict(
-        session.execute(select(Objection.status, func.count(Objection.id)).group_by(Objection.status)).all()
+        session.execute(
+            select(Objection.status, func.count(Objection.id)).group_by(Objection.status)
+        ).all()
     )
-    step_ups = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.trigger == "step_up"))
+    step_ups = session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.trigger == "step_up")
+    )
     chain = verify(session)
     return {
         "campaign": {"code": campaign.code, "title": campaign.title, "phase": campaign.phase},

@@ -27,9 +27,15 @@ ADMIN = Actor("省功勋办管理员", "admin", email="office@example.org")
 TEAM = Actor("专班审核员", "team_reviewer", "working_team")
 SECRETARY = Actor("常委会秘书", "committee_secretary", "committee_office")
 VETO_REASONS = {
-    "discipline": "近三年受过党纪处分", "police": "有违法犯罪记录", "tax": "近两年存在欠税",
-    "market": "企业被列入经营异常名录", "labour": "存在拖欠工资问题", "safety": "发生较大生产安全事故",
-    "environment": "发生严重环境污染事件", "audit": "审计发现重大问题", "organisation": "干部考核不合格",
+    "discipline": "近三年受过党纪处分",
+    "police": "有违法犯罪记录",
+    "tax": "近两年存在欠税",
+    "market": "企业被列入经营异常名录",
+    "labour": "存在拖欠工资问题",
+    "safety": "发生较大生产安全事故",
+    "environment": "发生严重环境污染事件",
+    "audit": "审计发现重大问题",
+    "organisation": "干部考核不合格",
 }
 
 
@@ -46,8 +52,13 @@ class DemoLog:
 class DemoScenario:
     """Drives one campaign from launch to decision with a seeded random source."""
 
-    def __init__(self, sf: sessionmaker[Session], definition: Path, seed: int = 2026,
-                 progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        sf: sessionmaker[Session],
+        definition: Path,
+        seed: int = 2026,
+        progress: Progress | None = None,
+    ) -> None:
         self.sf, self.definition, self.rng = sf, definition, random.Random(seed)
         self.people = PopulationGenerator(seed)
         self.calendar = WorkingCalendar()
@@ -85,14 +96,20 @@ class DemoScenario:
             definitions.load_definition(uow, self.definition, self.now)
         with self.uow() as uow:
             campaign = campaigns.create_campaign(
-                uow, code="jx-2026", title="2026年江西省劳动模范和先进工作者评选表彰",
-                definition_name="jiangxi-labour-model", reference_date=date(2026, 3, 1),
+                uow,
+                code="jx-2026",
+                title="2026年江西省劳动模范和先进工作者评选表彰",
+                definition_name="jiangxi-labour-model",
+                reference_date=date(2026, 3, 1),
                 submission_deadline=self.calendar.add_working_days(self.now, 5),
-                actor=ADMIN, now=self.now,
+                actor=ADMIN,
+                now=self.now,
             )
             self.campaign_id = campaign.id
-        rows = [campaigns.UnitQuota(u.code, u.name, u.places, kind=u.kind, email=u.email)
-                for u in self.units]
+        rows = [
+            campaigns.UnitQuota(u.code, u.name, u.places, kind=u.kind, email=u.email)
+            for u in self.units
+        ]
         with self.uow() as uow:
             campaigns.set_quota_table(uow, self.campaign_id, rows, ADMIN, self.now)
         with self.uow() as uow:
@@ -173,7 +190,9 @@ class DemoScenario:
             reviewer = Actor(f"{department}审核员", "department_reviewer", department)
             try:
                 if self.rng.random() < 0.012:
-                    self._complete(task_id, reviewer, "object", VETO_REASONS.get(department, "不同意"))
+                    self._complete(
+                        task_id, reviewer, "object", VETO_REASONS.get(department, "不同意")
+                    )
                 else:
                     self._complete(task_id, reviewer, "clear", "经核查，无不良记录，同意推荐")
             except HonorflowError:
@@ -201,7 +220,12 @@ class DemoScenario:
             finding = "经核实，反映问题属实" if upheld else "经核实，反映问题不属实，已书面答复"
             with self.uow() as uow:
                 objections.resolve_objection(
-                    uow, objection_id, upheld, finding, clerk(by_code[self._unit_code(nid)]), self.now
+                    uow,
+                    objection_id,
+                    upheld,
+                    finding,
+                    clerk(by_code[self._unit_code(nid)]),
+                    self.now,
                 )
         self.advance(2)
         for done, (nid, _) in enumerate(self._ids(Nomination.status == "public_notice"), start=1):
@@ -232,11 +256,17 @@ class DemoScenario:
             self.log.decision["refused_first"] = [str(f) for f in refused.failures]
             with self.uow() as uow:
                 result = committee.decide(
-                    uow, self.campaign_id, SECRETARY, self.now,
+                    uow,
+                    self.campaign_id,
+                    SECRETARY,
+                    self.now,
                     override_reason="常委会审定：结构比例差额经研究同意，记录在案",
                 )
-        self.log.decision.update(awarded=len(result.awarded), not_approved=len(result.not_approved),
-                                 override=result.override)
+        self.log.decision.update(
+            awarded=len(result.awarded),
+            not_approved=len(result.not_approved),
+            override=result.override,
+        )
 
     def revoke_one(self) -> None:
         """Months later, fraud comes to light for one honouree."""
@@ -244,7 +274,9 @@ class DemoScenario:
         awarded = self._ids(Nomination.status == "awarded")
         if awarded:
             with self.uow() as uow:
-                committee.revoke(uow, awarded[-1][0], "查实申报材料弄虚作假，撤销称号", ADMIN, self.now)
+                committee.revoke(
+                    uow, awarded[-1][0], "查实申报材料弄虚作假，撤销称号", ADMIN, self.now
+                )
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -272,8 +304,11 @@ class DemoScenario:
         with self.uow() as uow:
             rows = uow.session.execute(
                 select(ReviewTask.id, ReviewTask.nomination_id)
-                .where(ReviewTask.campaign_id == self.campaign_id, ReviewTask.stage == stage,
-                       ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
+                .where(
+                    ReviewTask.campaign_id == self.campaign_id,
+                    ReviewTask.stage == stage,
+                    ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]),
+                )
                 .order_by(ReviewTask.due_at, ReviewTask.id)
             )
             return [(row[0], row[1]) for row in rows]

@@ -150,7 +150,7 @@ CompositionRule = Annotated[
 _RULES_ADAPTER: TypeAdapter[list[CompositionRule]] = TypeAdapter(list[CompositionRule])
 
 
-def parse_composition_rules(raw: list[Mapping[str, Any]]) -> list[CompositionRule]:
+def parse_composition_rules(raw: Sequence[Mapping[str, Any]]) -> list[CompositionRule]:
     """Validate rule data (e.g. loaded from YAML); ValueError on bad data or repeated ids."""
     rules = _RULES_ADAPTER.validate_python(raw)
     seen: set[str] = set()

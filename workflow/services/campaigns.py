@@ -145,5 +145,7 @@ def _audit(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(actor=actor.label, trigger=trigger, campaign_id=campaign.id, reason=reason),
+        audit.AuditEntry(
+            actor=actor.label, trigger=trigger, campaign_id=campaign.id, reason=reason
+        ),
     )

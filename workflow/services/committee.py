@@ -70,8 +70,11 @@ def decide(
             trigger="committee_decision",
             campaign_id=campaign.id,
             reason=override_reason if failures else "composition rules met",
-            payload={"awarded": len(awarded), "not_approved": len(rejected),
-                     "overridden": [f.rule for f in failures]},
+            payload={
+                "awarded": len(awarded),
+                "not_approved": len(rejected),
+                "overridden": [f.rule for f in failures],
+            },
         ),
     )
     commit(uow)
@@ -80,7 +83,8 @@ def decide(
 
 def _at_committee(uow: UnitOfWork, campaign: Campaign) -> list[Nomination]:
     stage = next(
-        s for s in definition_of(campaign.definition).stages
+        s
+        for s in definition_of(campaign.definition).stages
         if s.kind is StageKind.COMMITTEE_DECISION
     )
     query = (

@@ -30,9 +30,7 @@ def load_definition(uow: UnitOfWork, path: Path, now: datetime) -> tuple[Definit
     if existing is not None:
         return existing, False
     latest = session.scalar(
-        select(func.max(DefinitionVersion.version)).where(
-            DefinitionVersion.name == definition.name
-        )
+        select(func.max(DefinitionVersion.version)).where(DefinitionVersion.name == definition.name)
     )
     row = DefinitionVersion(
         name=definition.name,

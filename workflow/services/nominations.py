@@ -75,13 +75,18 @@ def import_nominations(
     entries = read_nominations(path)
     units = resolve_units(uow, path.name, entries)
     errors = [
-        RowError(path.name, e.row, "recommending_unit", "your account may only import for its own unit")
+        RowError(
+            path.name, e.row, "recommending_unit", "your account may only import for its own unit"
+        )
         for e in entries
         if actor.role == "unit_clerk" and units[e.facts.recommending_unit].code != actor.unit_code
     ]
     if errors:
         raise ImportFailed(errors)
-    ids = [add_nomination(uow, campaign, units[e.facts.recommending_unit], e, actor, now).id for e in entries]
+    ids = [
+        add_nomination(uow, campaign, units[e.facts.recommending_unit], e, actor, now).id
+        for e in entries
+    ]
     commit(uow)
     return ids
 
@@ -98,7 +103,9 @@ def resolve_units(
     ).all()
     by_key = {u.name: u for u in found} | {u.code: u for u in found}
     errors = [
-        RowError(file_name, e.row, "recommending_unit", f"unknown unit '{e.facts.recommending_unit}'")
+        RowError(
+            file_name, e.row, "recommending_unit", f"unknown unit '{e.facts.recommending_unit}'"
+        )
         for e in entries
         if e.facts.recommending_unit not in by_key
     ]

@@ -102,6 +102,8 @@ def resolve_objection(
     """The unit's signed finding: upheld removes the nominee, dismissed lets the notice go on."""
     objection = get(uow, Objection, objection_id, "objection")
     nomination = lock_nomination(uow, objection.nomination_id)
+    # Read it again under the lock: a finding recorded while we waited must not be overwritten.
+    uow.session.refresh(objection)
     ensure_unit_clerk_of(actor, nomination)
     if objection.status != OBJECTION_OPEN:
         raise InvalidState(f"objection {objection.id} is already {objection.status}")
@@ -109,9 +111,13 @@ def resolve_objection(
         raise InvalidState("a written finding is required")
     objection.status = OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED
     objection.finding, objection.resolved_at = finding, now
-    for deadline in uow.session.query(Deadline).filter_by(objection_id=objection.id, status="pending"):
+    for deadline in uow.session.query(Deadline).filter_by(
+        objection_id=objection.id, status="pending"
+    ):
         deadline.status = CANCELLED
-    _audit(uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding)
+    _audit(
+        uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding
+    )
     if upheld:
         reason = f"objection {objection.id} upheld: {finding}"
         apply(uow, nomination, "uphold_objection", actor, now, reason=reason, internal=True)

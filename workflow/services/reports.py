@@ -12,7 +12,11 @@ from models.uow import UnitOfWork
 from workflow.errors import InvalidState
 from workflow.facts import facts_from_json
 from workflow.machine import CLOSED_STATES, END_STATES
-from workflow.rules.composition import CompositionResult, evaluate_composition, parse_composition_rules
+from workflow.rules.composition import (
+    CompositionResult,
+    evaluate_composition,
+    parse_composition_rules,
+)
 from workflow.services.definitions import definition_of
 
 # The sets a composition report can be drawn over.
@@ -63,7 +67,9 @@ def composition(
             raise InvalidState("scope 'stage' needs a stage (state) name")
         query = query.where(Nomination.status == stage)
     elif scope == "final":
-        query = query.where(Nomination.status.not_in(["draft", *(set(CLOSED_STATES) - {"awarded"})]))
+        query = query.where(
+            Nomination.status.not_in(["draft", *(set(CLOSED_STATES) - {"awarded"})])
+        )
     elif scope == "unit":
         if not unit_code:
             raise InvalidState("scope 'unit' needs a unit code")

@@ -47,6 +47,8 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
     """Take an open task of one's department; a reviewer of the nominee's unit must recuse."""
     task = get(uow, ReviewTask, task_id, "task")
     nomination = lock_nomination(uow, task.nomination_id)
+    # Read the task again under the lock: another reviewer may have acted while we waited.
+    uow.session.refresh(task)
     check_reviewer(uow, task, nomination, actor, now)
     if task.status != TASK_OPEN:
         raise InvalidState(f"task {task.id} is {task.status}, not open")
@@ -62,11 +64,15 @@ def complete(
     """Record a reviewer's outcome and opinion; move the nomination when the stage decides."""
     task = get(uow, ReviewTask, task_id, "task")
     nomination = lock_nomination(uow, task.nomination_id)
+    # Read the task again under the lock: another reviewer may have acted while we waited.
+    uow.session.refresh(task)
     check_reviewer(uow, task, nomination, actor, now)
     kind = definition_of(nomination.definition).stage(task.stage).kind
     answers = OUTCOMES.get(kind, {})
     if outcome not in answers:
-        raise InvalidState(f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}")
+        raise InvalidState(
+            f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}"
+        )
     if task.status not in (TASK_OPEN, TASK_CLAIMED):
         raise InvalidState(f"task {task.id} is {task.status}")
     if task.assignee not in (None, actor.name) and not actor.is_privileged:

@@ -15,10 +15,10 @@ from workflow.actors import Actor
 from workflow.definition import Definition
 from workflow.effects import notify_unit, on_state_changed
 from workflow.errors import GuardFailed, PermissionDenied
-from workflow.guards import run_guard
-from workflow.machine import CLOSED_STATES, TransitionSpec
+from workflow.guards import quota, run_guard
+from workflow.machine import CLOSED_STATES, DRAFT, TransitionSpec
 from workflow.repository import commit, lock_nomination
-from workflow.services.definitions import definition_of, machine_of
+from workflow.services.definitions import machine_of
 from workflow.step import Step
 
 UNIT_TRIGGERS = frozenset({"submit", "withdraw", "resubmit"})
@@ -104,7 +104,7 @@ def apply(
             payload=payload,
         ),
     )
-    after_transition(step, nomination.status)
+    after_transition(step, source, nomination.status)
     uow.session.flush()
     return TransitionResult(
         nomination.id, trigger, source, nomination.status, nomination.version, event.seq
@@ -169,7 +169,7 @@ def record_refusal(
     commit(uow)
 
 
-def after_transition(step: Step, dest: str) -> None:
+def after_transition(step: Step, source: str, dest: str) -> None:
     """Consequences beyond the nomination itself: registry entries and alternates."""
     n, d = step.nomination, step.definition
     if dest == "awarded":
@@ -180,7 +180,9 @@ def after_transition(step: Step, dest: str) -> None:
         notify_unit(step, "honour_revoked", dest)
     elif dest == "not_approved":
         notify_unit(step, "committee_result", dest)
-    if n.rank == "main" and d.alternates.step_up and dest in d.alternates.step_up_on:
+    # Only a nomination that held a place frees one: a draft never counted against the quota.
+    held_place = source != DRAFT
+    if n.rank == "main" and held_place and d.alternates.step_up and dest in d.alternates.step_up_on:
         step_up_alternate(step, d)
 
 
@@ -223,7 +225,7 @@ def step_up_alternate(step: Step, definition: Definition) -> AuditEvent | None:
         .order_by(Nomination.alternate_order, Nomination.id)
         .limit(1)
     ).first()
-    if alternate is None:
+    if alternate is None or not _place_free(step, alternate):
         return None
     order = alternate.alternate_order
     alternate.rank, alternate.alternate_order, alternate.updated_at = "main", None, step.now
@@ -241,3 +243,11 @@ def step_up_alternate(step: Step, definition: Definition) -> AuditEvent | None:
             payload={"replaces": n.id, "alternate_order": order},
         ),
     )
+
+
+def _place_free(step: Step, alternate: Nomination) -> bool:
+    """A submitted alternate steps up only if a place is free for it (its category's, if split)."""
+    if alternate.status == DRAFT:
+        return True  # its own submission will be held to the quota
+    probe = Step(step.uow, step.now, step.actor, alternate, step.definition, "step_up")
+    return not quota(probe, as_main=True)

@@ -1,0 +1,92 @@
+"""`honorflow calendar`: the working-day calendar and its overrides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import click
+
+from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
+from workflow.calendar import SHANGHAI
+from workflow.services import calendar as calendar_service
+from workflow.step import load_calendar
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(calendar)
+
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+@click.group()
+def calendar() -> None:
+    """Working days (Chinese holidays and make-up days, plus overrides)."""
+
+
+@calendar.command("override")
+@click.argument("day", type=DATE)
+@click.option("--working/--rest", required=True, help="make the day a working day or a rest day")
+@click.option("--note", default="", help="why (e.g. the provincial notice that moved it)")
+@actor_option()
+@pass_runtime
+def override(
+    rt: Runtime, day: datetime, working: bool, note: str, actor_spec: str, actor_name: str | None
+) -> None:
+    """Override one day."""
+    with rt.uow() as uow:
+        calendar_service.set_override(
+            uow, day.date(), working, note, parse_actor(actor_spec, actor_name), now_utc()
+        )
+    kind = "working day" if working else "rest day"
+    rt.emit({"day": day.date(), "working": working}, f"{day.date()} is now a {kind}")
+
+
+@calendar.command("remove")
+@click.argument("day", type=DATE)
+@actor_option()
+@pass_runtime
+def remove(rt: Runtime, day: datetime, actor_spec: str, actor_name: str | None) -> None:
+    """Remove the override of one day."""
+    with rt.uow() as uow:
+        removed = calendar_service.remove_override(
+            uow, day.date(), parse_actor(actor_spec, actor_name), now_utc()
+        )
+    rt.emit(
+        {"day": day.date(), "removed": removed},
+        f"override of {day.date()} {'removed' if removed else 'did not exist'}",
+    )
+
+
+@calendar.command("list")
+@pass_runtime
+def list_overrides(rt: Runtime) -> None:
+    """All overrides."""
+    with rt.uow() as uow:
+        data = [
+            {"day": o.day, "working": o.is_working_day, "note": o.note}
+            for o in calendar_service.list_overrides(uow)
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['day']}  {'working' if d['working'] else 'rest':<8} {d['note']}" for d in data
+        )
+        or "no overrides",
+    )
+
+
+@calendar.command("add")
+@click.argument("start", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]))
+@click.argument("days", type=int)
+@pass_runtime
+def add(rt: Runtime, start: datetime, days: int) -> None:
+    """When N working days from START (local time) end."""
+    with rt.uow() as uow:
+        due = load_calendar(uow).add_working_days(start.replace(tzinfo=SHANGHAI), days)
+    local = due.astimezone(SHANGHAI)
+    rt.emit(
+        {"start": start, "days": days, "due_utc": due, "due_local": local},
+        f"{days} working days from {start:%Y-%m-%d %H:%M} end at {local:%Y-%m-%d %H:%M} "
+        "Asia/Shanghai",
+    )

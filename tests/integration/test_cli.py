@@ -1,0 +1,168 @@
+"""The `honorflow` command end to end, in subprocesses, on a fresh SQLite file per test."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JIANGXI = ROOT / "config" / "workflows" / "jiangxi-labour-model.yaml"
+SAMPLE = ROOT / "tests" / "data" / "nominations_sample.csv"
+
+
+class Honorflow:
+    """Runs the CLI against its own database file."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.db = tmp_path / "hf.sqlite3"
+        self.env = {**os.environ, "HONORFLOW_DATABASE_URL": f"sqlite:///{self.db}",
+                    "HONORFLOW_DATA_DIR": str(tmp_path / "data")}
+        self.cwd = tmp_path
+
+    def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "cli.main", *args], env=self.env, cwd=self.cwd,
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.run("--json", *args).stdout)
+
+
+@pytest.fixture
+def hf(tmp_path: Path) -> Honorflow:
+    return Honorflow(tmp_path)
+
+
+def write_quota(tmp_path: Path) -> Path:
+    path = tmp_path / "quota.csv"
+    path.write_text(
+        "unit_code,unit_name,places,email\n"
+        "nc,南昌市总工会,3,nc@example.org\njt,省交通运输厅,2,\ngz,赣州市总工会,3,\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def setup_campaign(hf: Honorflow, tmp_path: Path) -> None:
+    hf.run("db", "upgrade")
+    hf.run("workflow", "load", str(JIANGXI))
+    hf.run("campaign", "create", "--code", "jx", "--title", "测试", "--definition",
+           "jiangxi-labour-model", "--reference-date", "2026-03-01")
+    hf.run("campaign", "quota", "jx", str(write_quota(tmp_path)))
+
+
+def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(JIANGXI.read_text(encoding="utf-8").replace("    kind: inspection",
+                                                               "    kind: inspection\n    colour: red"),
+                   encoding="utf-8")
+    result = hf.run("workflow", "validate", str(bad), ok=False)
+    assert result.returncode == 2
+    assert f"{bad}: stages.2.colour: unknown key" in result.stderr
+    assert "Traceback" not in result.stderr
+    good = hf.json("workflow", "validate", str(JIANGXI))
+    assert good["valid"] is True and "public_notice" in good["states"]
+
+
+def test_workflow_load_versions_and_show_mermaid(hf: Honorflow, tmp_path: Path) -> None:
+    hf.run("db", "upgrade")
+    assert hf.json("workflow", "load", str(JIANGXI)) == {"definition": "jiangxi-labour-model@1",
+                                                         "created": True}
+    assert hf.json("workflow", "load", str(JIANGXI))["created"] is False
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(JIANGXI.read_text(encoding="utf-8").replace("duration_days: 15",
+                                                                   "duration_days: 20"),
+                       encoding="utf-8")
+    assert hf.json("workflow", "load", str(changed))["definition"] == "jiangxi-labour-model@2"
+    diagram = hf.run("workflow", "show", "jiangxi-labour-model", "--mermaid").stdout
+    assert diagram.startswith("stateDiagram-v2")
+    assert "qualification --> joint_review: pass" in diagram
+    shown = hf.json("workflow", "show", "jiangxi-labour-model", "--version", "1")
+    assert shown["definition"] == "jiangxi-labour-model@1"
+
+
+def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> None:
+    setup_campaign(hf, tmp_path)
+    imported = hf.json("nominations", "import", "jx", str(SAMPLE))
+    first = imported["ids"][0]
+    listed = hf.json("nominations", "list", "jx", "--status", "draft")
+    assert len(listed) == imported["imported"]
+    moved = hf.json("act", str(first), "submit")
+    assert (moved["from_state"], moved["to_state"]) == ("draft", "submitted")
+    refused = hf.run("act", str(first), "approve", ok=False)
+    assert refused.returncode == 4
+    assert refused.stderr.strip().splitlines() == [
+        "error: trigger 'approve' is not allowed in state 'submitted'; allowed: begin_review, withdraw"
+    ]
+    hf.run("act", str(first), "begin_review", "--as", "team_reviewer:working_team")
+    tasks = hf.json("queue", "list", "--as", "team_reviewer:working_team")
+    assert [t["nomination_id"] for t in tasks] == [first]
+    foreign = hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "department_reviewer:tax",
+                     ok=False)
+    assert foreign.returncode == 6 and "belongs to working_team" in foreign.stderr
+    hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "team_reviewer:working_team")
+    shown = hf.json("nominations", "show", str(first))
+    assert shown["status"] == "qualification"
+    assert [e["trigger"] for e in shown["timeline"]][:3] == ["create", "submit", "begin_review"]
+    funnel = {row["state"]: row["count"] for row in hf.json("report", "funnel", "jx")}
+    assert funnel["qualification"] == 1
+    composition = hf.json("report", "composition", "jx", "--scope", "submitted")
+    assert composition["size"] == 1 and {r["rule_id"] for r in composition["rules"]} >= {"women_min"}
+    assert hf.json("audit", "verify")["ok"] is True
+
+
+def test_bad_import_lists_every_row_and_imports_nothing(hf: Honorflow, tmp_path: Path) -> None:
+    setup_campaign(hf, tmp_path)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    bad_rows = []
+    for line in lines[1:4]:
+        cells = line.split(",")
+        cells[header.index("gender")] = "X"
+        bad_rows.append(",".join(cells))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join([lines[0], *bad_rows, *lines[4:]]) + "\n", encoding="utf-8")
+    result = hf.run("nominations", "import", "jx", str(bad), ok=False)
+    assert result.returncode == 10
+    for row in (2, 3, 4):
+        assert f"bad.csv:{row}: gender:" in result.stderr
+    assert hf.json("nominations", "list", "jx") == []
+
+
+def test_audit_verify_exits_nonzero_on_tampering(hf: Honorflow, tmp_path: Path) -> None:
+    setup_campaign(hf, tmp_path)
+    hf.run("nominations", "import", "jx", str(SAMPLE))
+    with sqlite3.connect(hf.db) as conn:
+        conn.execute("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
+    result = hf.run("audit", "verify", ok=False)
+    assert result.returncode == 1
+    assert "BROKEN at event 3" in result.stdout and "altered" in result.stdout
+
+
+def test_demo_runs_every_stage_and_refuses_a_used_database(hf: Honorflow) -> None:
+    report = hf.json("demo")
+    funnel = {row["state"]: row for row in report["funnel"]}
+    for stage in ("submitted", "qualification", "joint_review", "inspection", "public_notice",
+                  "committee"):
+        assert funnel[stage]["entered"] > 0
+    assert funnel["awarded"]["entered"] > 200
+    for end in ("disqualified", "vetoed", "removed", "withdrawn", "revoked"):
+        assert funnel[end]["now"] > 0, end
+    assert report["alternates_stepped_up"] > 0
+    assert report["refused_at_submission"].get("quota") == 1
+    assert report["emails_queued"]["task_assigned"] > 0
+    assert report["audit"]["ok"] is True
+    again = hf.run("demo", ok=False)
+    assert again.returncode != 0 and "--reset" in again.stderr
+    assert hf.json("demo", "--reset")["funnel"] == report["funnel"]  # deterministic

@@ -1,0 +1,159 @@
+"""The committee decision, the honours registry and revocation, on both databases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import AuditEvent, Campaign, HonourRecord, OutboxMessage
+from models.uow import UnitOfWork
+from tests.conftest import ADMIN, make_campaign
+from tests.integration.flow import (
+    AFTER_NOTICE,
+    SECRETARY,
+    TEAM,
+    add,
+    count,
+    fire,
+    status,
+    to_committee,
+    to_joint_review,
+)
+from workflow.actors import Actor
+from workflow.errors import GuardFailed, PermissionDenied
+from workflow.services import committee
+
+DECIDED = AFTER_NOTICE + timedelta(days=1)
+# One nominee who meets every composition rule of the Jiangxi definition on her own.
+BALANCED = {"gender": "F", "category": "gig_worker", "gig_worker": True, "disability": True}
+
+
+def _decide(sf: sessionmaker[Session], campaign_id: int, **kwargs: object) -> committee.Decision:
+    with UnitOfWork(sf) as uow:
+        return committee.decide(uow, campaign_id, SECRETARY, DECIDED, **kwargs)  # type: ignore[arg-type]
+
+
+def test_composition_failures_refuse_the_decision_unless_overridden(
+    sf: sessionmaker[Session],
+) -> None:
+    campaign_id = make_campaign(sf)
+    nomination = add(sf, campaign_id)  # a man, no gig worker, no disability
+    to_committee(sf, nomination)
+
+    with pytest.raises(GuardFailed) as refused:
+        _decide(sf, campaign_id)
+    rules = {f.rule for f in refused.value.failures}
+    assert rules == {"women_min", "gig_coverage", "disability_coverage"}
+    assert "0 of 1" in str(refused.value)
+    assert status(sf, nomination).status == "committee"
+    assert count(sf, HonourRecord) == 0
+
+    decision = _decide(sf, campaign_id, override_reason="本届名单经研究同意")
+
+    assert decision.awarded == [nomination] and decision.override == "本届名单经研究同意"
+    assert status(sf, nomination).status == "awarded"
+    with UnitOfWork(sf) as uow:
+        campaign = uow.session.get(Campaign, campaign_id)
+        assert campaign is not None and campaign.phase == "decided"
+        assert campaign.decision_override == "本届名单经研究同意"
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.trigger == "committee_decision")
+        ).one()
+        assert set(event.payload["overridden"]) == rules
+
+
+def test_approval_awards_and_registers_an_exception_is_not_approved(
+    sf: sessionmaker[Session],
+) -> None:
+    campaign_id = make_campaign(sf)
+    approved = add(sf, campaign_id, "nc", "甲", **BALANCED)
+    rejected = add(sf, campaign_id, "gz", "乙")
+    to_committee(sf, approved)
+    to_committee(sf, rejected)
+
+    decision = _decide(sf, campaign_id, exceptions={rejected: "考察发现群众反映问题"})
+
+    assert (decision.awarded, decision.not_approved, decision.override) == (
+        [approved],
+        [rejected],
+        None,
+    )
+    assert status(sf, approved).status == "awarded"
+    refused = status(sf, rejected)
+    assert (refused.status, refused.end_reason) == ("not_approved", "考察发现群众反映问题")
+    with UnitOfWork(sf) as uow:
+        [record] = uow.session.scalars(select(HonourRecord)).all()
+        assert (record.nomination_id, record.person_name) == (approved, "甲")
+        assert (record.honour_level, record.awarded_on) == ("provincial", DECIDED.date())
+        assert record.revoked_on is None
+        results = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "committee_result")
+        ).all()
+        assert {m.context["state"] for m in results} == {"awarded", "not_approved"}
+
+
+def test_only_the_committee_secretary_decides(sf: sessionmaker[Session]) -> None:
+    campaign_id = make_campaign(sf)
+    nomination = add(sf, campaign_id, **BALANCED)
+    to_committee(sf, nomination)
+    with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied):
+        committee.decide(uow, campaign_id, TEAM, DECIDED)
+    assert status(sf, nomination).status == "committee"
+
+
+def test_revoke_marks_the_registry_and_a_later_campaign_consults_it(
+    sf: sessionmaker[Session],
+) -> None:
+    first = make_campaign(sf)
+    honoured = add(sf, first, "nc", "王五", **BALANCED)
+    to_committee(sf, honoured)
+    _decide(sf, first)
+
+    # Within the five-year window the registry's honour bars the same person.
+    later = make_campaign(sf, code="jx2026-b")
+    again = add(sf, later, "nc", "王五", **BALANCED)
+    with pytest.raises(GuardFailed) as refused:
+        to_joint_review(sf, again)  # the qualification pass runs prior_honour
+    [failure] = refused.value.failures
+    assert failure.rule == "prior_honour"
+    assert "'江西省劳动模范（先进工作者）' (provincial, 2026)" in failure.reason
+    assert status(sf, again).status == "qualification"
+
+    with pytest.raises(PermissionDenied), UnitOfWork(sf) as uow:
+        committee.revoke(uow, honoured, "弄虚作假", TEAM, DECIDED)
+    with UnitOfWork(sf) as uow:
+        result = committee.revoke(uow, honoured, "弄虚作假", ADMIN, DECIDED + timedelta(days=30))
+
+    assert (result.from_state, result.to_state) == ("awarded", "revoked")
+    assert status(sf, honoured).status == "revoked"
+    with UnitOfWork(sf) as uow:
+        record = uow.session.scalars(select(HonourRecord)).one()
+        assert record.revoked_on == (DECIDED + timedelta(days=30)).date()
+        assert record.revoke_reason == "弄虚作假"
+    # A revoked honour no longer bars the person.
+    assert fire(sf, again, "pass", TEAM).to_state == "joint_review"
+
+
+def test_a_registry_entry_of_someone_else_does_not_bar(sf: sessionmaker[Session]) -> None:
+    first = make_campaign(sf)
+    honoured = add(sf, first, "nc", "王五", **BALANCED)
+    to_committee(sf, honoured)
+    _decide(sf, first)
+    later = make_campaign(sf, code="jx2026-b")
+    # The registry matches on name and birth date: a namesake born elsewhen is not barred.
+    namesake = add(sf, later, "nc", "王五", birth_date=date(1991, 5, 5), **BALANCED)
+    to_joint_review(sf, namesake)
+    assert status(sf, namesake).status == "joint_review"
+
+
+def test_a_clerk_may_not_revoke(sf: sessionmaker[Session]) -> None:
+    campaign_id = make_campaign(sf)
+    nomination = add(sf, campaign_id, **BALANCED)
+    to_committee(sf, nomination)
+    _decide(sf, campaign_id)
+    with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied):
+        committee.revoke(uow, nomination, "x", Actor("c", "unit_clerk", unit_code="nc"), DECIDED)
+    assert status(sf, nomination).status == "awarded"
