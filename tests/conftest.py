@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / "config" / "workflows"
 JIANGXI = WORKFLOWS / "jiangxi-labour-model.yaml"
 MAYDAY = WORKFLOWS / "mayday-medal.yaml"
-PG_URL = os.environ.get("HONORFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_URL = os.environ.get(
+    "HONORFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 ADMIN = Actor("admin", "admin")
 # A Monday inside the years the working-day calendar knows.
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

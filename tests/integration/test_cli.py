@@ -22,14 +22,22 @@ class Honorflow:
 
     def __init__(self, tmp_path: Path) -> None:
         self.db = tmp_path / "hf.sqlite3"
-        self.env = {**os.environ, "HONORFLOW_DATABASE_URL": f"sqlite:///{self.db}",
-                    "HONORFLOW_DATA_DIR": str(tmp_path / "data")}
+        self.env = {
+            **os.environ,
+            "HONORFLOW_DATABASE_URL": f"sqlite:///{self.db}",
+            "HONORFLOW_DATA_DIR": str(tmp_path / "data"),
+        }
         self.cwd = tmp_path
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [sys.executable, "-m", "cli.main", *args], env=self.env, cwd=self.cwd,
-            capture_output=True, text=True, timeout=120, check=False,
+            [sys.executable, "-m", "cli.main", *args],
+            env=self.env,
+            cwd=self.cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         if ok:
             assert result.returncode == 0, result.stderr
@@ -57,16 +65,29 @@ def write_quota(tmp_path: Path) -> Path:
 def setup_campaign(hf: Honorflow, tmp_path: Path) -> None:
     hf.run("db", "upgrade")
     hf.run("workflow", "load", str(JIANGXI))
-    hf.run("campaign", "create", "--code", "jx", "--title", "测试", "--definition",
-           "jiangxi-labour-model", "--reference-date", "2026-03-01")
+    hf.run(
+        "campaign",
+        "create",
+        "--code",
+        "jx",
+        "--title",
+        "测试",
+        "--definition",
+        "jiangxi-labour-model",
+        "--reference-date",
+        "2026-03-01",
+    )
     hf.run("campaign", "quota", "jx", str(write_quota(tmp_path)))
 
 
 def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text(JIANGXI.read_text(encoding="utf-8").replace("    kind: inspection",
-                                                               "    kind: inspection\n    colour: red"),
-                   encoding="utf-8")
+    bad.write_text(
+        JIANGXI.read_text(encoding="utf-8").replace(
+            "    kind: inspection", "    kind: inspection\n    colour: red"
+        ),
+        encoding="utf-8",
+    )
     result = hf.run("workflow", "validate", str(bad), ok=False)
     assert result.returncode == 2
     assert f"{bad}: stages.2.colour: unknown key" in result.stderr
@@ -77,13 +98,16 @@ def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path:
 
 def test_workflow_load_versions_and_show_mermaid(hf: Honorflow, tmp_path: Path) -> None:
     hf.run("db", "upgrade")
-    assert hf.json("workflow", "load", str(JIANGXI)) == {"definition": "jiangxi-labour-model@1",
-                                                         "created": True}
+    assert hf.json("workflow", "load", str(JIANGXI)) == {
+        "definition": "jiangxi-labour-model@1",
+        "created": True,
+    }
     assert hf.json("workflow", "load", str(JIANGXI))["created"] is False
     changed = tmp_path / "changed.yaml"
-    changed.write_text(JIANGXI.read_text(encoding="utf-8").replace("duration_days: 15",
-                                                                   "duration_days: 20"),
-                       encoding="utf-8")
+    changed.write_text(
+        JIANGXI.read_text(encoding="utf-8").replace("duration_days: 15", "duration_days: 20"),
+        encoding="utf-8",
+    )
     assert hf.json("workflow", "load", str(changed))["definition"] == "jiangxi-labour-model@2"
     diagram = hf.run("workflow", "show", "jiangxi-labour-model", "--mermaid").stdout
     assert diagram.startswith("stateDiagram-v2")
@@ -103,13 +127,15 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
     refused = hf.run("act", str(first), "approve", ok=False)
     assert refused.returncode == 4
     assert refused.stderr.strip().splitlines() == [
-        "error: trigger 'approve' is not allowed in state 'submitted'; allowed: begin_review, withdraw"
+        "error: trigger 'approve' is not allowed in state 'submitted'; "
+        "allowed: begin_review, withdraw"
     ]
     hf.run("act", str(first), "begin_review", "--as", "team_reviewer:working_team")
     tasks = hf.json("queue", "list", "--as", "team_reviewer:working_team")
     assert [t["nomination_id"] for t in tasks] == [first]
-    foreign = hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "department_reviewer:tax",
-                     ok=False)
+    foreign = hf.run(
+        "queue", "claim", str(tasks[0]["id"]), "--as", "department_reviewer:tax", ok=False
+    )
     assert foreign.returncode == 6 and "belongs to working_team" in foreign.stderr
     hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "team_reviewer:working_team")
     shown = hf.json("nominations", "show", str(first))
@@ -118,7 +144,9 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
     funnel = {row["state"]: row["count"] for row in hf.json("report", "funnel", "jx")}
     assert funnel["qualification"] == 1
     composition = hf.json("report", "composition", "jx", "--scope", "submitted")
-    assert composition["size"] == 1 and {r["rule_id"] for r in composition["rules"]} >= {"women_min"}
+    assert composition["size"] == 1 and {r["rule_id"] for r in composition["rules"]} >= {
+        "women_min"
+    }
     assert hf.json("audit", "verify")["ok"] is True
 
 
@@ -153,8 +181,14 @@ def test_audit_verify_exits_nonzero_on_tampering(hf: Honorflow, tmp_path: Path) 
 def test_demo_runs_every_stage_and_refuses_a_used_database(hf: Honorflow) -> None:
     report = hf.json("demo")
     funnel = {row["state"]: row for row in report["funnel"]}
-    for stage in ("submitted", "qualification", "joint_review", "inspection", "public_notice",
-                  "committee"):
+    for stage in (
+        "submitted",
+        "qualification",
+        "joint_review",
+        "inspection",
+        "public_notice",
+        "committee",
+    ):
         assert funnel[stage]["entered"] > 0
     assert funnel["awarded"]["entered"] > 200
     for end in ("disqualified", "vetoed", "removed", "withdrawn", "revoked"):
