@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Connection, ForeignKey, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -37,3 +37,13 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+GENESIS_HASH = "0" * 64
+HEAD_ROW = {"id": 1, "seq": 0, "hash": GENESIS_HASH}
+
+
+@event.listens_for(AuditHead.__table__, "after_create")
+def _insert_head(target: Table, connection: Connection, **_: Any) -> None:
+    # The one head row exists from the start, so two first appends never race to create it.
+    connection.execute(target.insert().values(**HEAD_ROW))

@@ -35,12 +35,10 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
-        try:
-            session.rollback()
-        finally:
-            session.close()
-            self._session = None
+        # Closing ends the transaction (rolling back whatever was not committed) and detaches
+        # loaded objects with their state intact, so a read-only use case can return them.
+        self.session.close()
+        self._session = None
 
     def commit(self) -> None:
         """Commit everything the use case wrote."""

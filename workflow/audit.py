@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AuditHead
+from models.audit import GENESIS_HASH
 from models.uow import UnitOfWork
 
-GENESIS = "0" * 64
+GENESIS = GENESIS_HASH
 
 
 @dataclass(frozen=True)
@@ -49,41 +50,49 @@ def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> AuditEvent:
-    """Add an event at the chain's tip; the tip row's update serialises concurrent appends."""
+@dataclass(frozen=True)
+class Appended:
+    """Where an event landed in the chain."""
+
+    seq: int
+    hash: str
+
+
+def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
+    """Add an event at the chain's tip; moving the tip row serialises concurrent appends."""
     session = uow.session
-    head = _lock_head(session)
-    seq = head.seq + 1
-    digest = event_digest(head.hash, seq, now, entry)
-    event = AuditEvent(
-        seq=seq,
-        at=now,
-        actor=entry.actor,
-        campaign_id=entry.campaign_id,
-        nomination_id=entry.nomination_id,
-        trigger=entry.trigger,
-        from_state=entry.from_state,
-        to_state=entry.to_state,
-        reason=entry.reason,
-        payload=entry.payload or {},
-        prev_hash=head.hash,
-        hash=digest,
+    seq, prev_hash = _advance_head(session)
+    digest = event_digest(prev_hash, seq, now, entry)
+    session.execute(
+        insert(AuditEvent).values(
+            seq=seq,
+            at=now,
+            actor=entry.actor,
+            campaign_id=entry.campaign_id,
+            nomination_id=entry.nomination_id,
+            trigger=entry.trigger,
+            from_state=entry.from_state,
+            to_state=entry.to_state,
+            reason=entry.reason,
+            payload=entry.payload or {},
+            prev_hash=prev_hash,
+            hash=digest,
+        )
     )
-    session.add(event)
-    head.seq, head.hash = seq, digest
-    return event
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+    return Appended(seq, digest)
 
 
-def _lock_head(session: Session) -> AuditHead:
-    # Touch the row first so that PostgreSQL holds its lock until commit (SQLite holds the
-    # database write lock already, from BEGIN IMMEDIATE).
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq))
-    head = session.get(AuditHead, 1, populate_existing=True)
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    return head
+def _advance_head(session: Session) -> tuple[int, str]:
+    """Take the next sequence number and the previous hash; the row stays locked until commit."""
+    # On PostgreSQL the UPDATE holds the row lock to the end of the transaction; SQLite holds
+    # the database write lock already, from BEGIN IMMEDIATE.
+    advanced = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
+    row = session.execute(advanced.returning(AuditHead.seq, AuditHead.hash)).one_or_none()
+    if row is None:  # a database made without the migration's head row
+        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
+        row = session.execute(advanced.returning(AuditHead.seq, AuditHead.hash)).one()
+    return int(row.seq), str(row.hash)
 
 
 @dataclass(frozen=True)
@@ -96,11 +105,13 @@ class ChainReport:
 
 def verify(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the chain in order; report the first event altered, removed or inserted."""
-    prev_hash, expected_seq, count = GENESIS, 1, 0
-    last_id = 0
+    prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, 0
     while True:
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        rows = session.execute(
+            select(*EVENT_COLUMNS)
+            .where(AuditEvent.id > last_id)
+            .order_by(AuditEvent.id)
+            .limit(batch)
         ).all()
         if not rows:
             break
@@ -110,8 +121,7 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
                 return ChainReport(False, count, problem, event.seq)
             prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
         last_id = rows[-1].id
-        session.expunge_all()
-    head = session.get(AuditHead, 1)
+    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
     if head is not None and (head.seq != count or head.hash != prev_hash):
         return ChainReport(
             False, count, f"the chain ends at event {count} but its head records {head.seq}", count
@@ -119,7 +129,24 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
     return ChainReport(True, count)
 
 
-def _check_event(event: AuditEvent, prev_hash: str, expected_seq: int) -> str | None:
+EVENT_COLUMNS = (
+    AuditEvent.id,
+    AuditEvent.seq,
+    AuditEvent.at,
+    AuditEvent.actor,
+    AuditEvent.campaign_id,
+    AuditEvent.nomination_id,
+    AuditEvent.trigger,
+    AuditEvent.from_state,
+    AuditEvent.to_state,
+    AuditEvent.reason,
+    AuditEvent.payload,
+    AuditEvent.prev_hash,
+    AuditEvent.hash,
+)
+
+
+def _check_event(event: Row[Any], prev_hash: str, expected_seq: int) -> str | None:
     if event.seq != expected_seq:
         return (
             f"event {event.seq} follows event {expected_seq - 1}: an event was removed or inserted"

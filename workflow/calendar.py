@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 _ONE_DAY = timedelta(days=1)
 
 
+@cache
 def _known_years() -> tuple[int, int]:
     """First and last year the installed package has holiday data for."""
     # Read the range from the package's own tables so a package upgrade widens it by itself.
@@ -40,6 +42,12 @@ def _require_aware(moment: datetime, name: str) -> None:
 def _local_day(moment: datetime) -> date:
     """The Shanghai calendar day on which an aware instant falls."""
     return moment.astimezone(SHANGHAI).date()
+
+
+@lru_cache(maxsize=4096)
+def _package_says_working(day: date) -> bool:
+    # The package's answer never changes within a process; deadline sweeps ask it often.
+    return bool(chinese_calendar.is_workday(day))
 
 
 class WorkingCalendar:
@@ -71,7 +79,7 @@ class WorkingCalendar:
                 f"{self.first_year}-01-01..{self.last_year}-12-31; add an override or "
                 f"upgrade the holiday data"
             )
-        return bool(chinese_calendar.is_workday(day))
+        return _package_says_working(day)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Number of working days in [start, end], both ends included; 0 if end < start."""

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -240,8 +240,13 @@ _DEFAULT_OWNERSHIP = {
 }
 
 
-def read_nominations(path: Path) -> list[ImportedNomination]:
-    """Read a nomination form (.csv or .xlsx); ImportFailed lists every bad cell."""
+def read_nominations(
+    path: Path, known_units: Collection[str] | None = None
+) -> list[ImportedNomination]:
+    """Read a nomination form (.csv or .xlsx); ImportFailed lists every bad cell.
+
+    With `known_units` (names or codes), a recommending unit not among them is a row error too.
+    """
     file = path.name
     rows = _read_rows(path)
     columns, errors = _header(file, rows[0][1])
@@ -254,10 +259,22 @@ def read_nominations(path: Path) -> list[ImportedNomination]:
         errors += row_errors
         parsed.append((number, values))
     errors += _duplicate_alternates(file, parsed)
+    if known_units is not None:
+        errors += _unknown_units(file, parsed, known_units)
     if errors:
         # Header first, then row by row, so the list reads like the sheet.
         raise ImportFailed(sorted(errors, key=lambda e: e.row))
     return [_build(number, values) for number, values in parsed]
+
+
+def _unknown_units(
+    file: str, parsed: list[tuple[int, dict[str, Any]]], known: Collection[str]
+) -> list[RowError]:
+    return [
+        RowError(file, number, "recommending_unit", f"unknown unit '{unit}'")
+        for number, values in parsed
+        if (unit := values.get("recommending_unit")) and unit not in known
+    ]
 
 
 # What a missing, locked, mis-encoded or corrupt file raises while being read.

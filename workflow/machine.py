@@ -70,8 +70,9 @@ def stage_transitions(stage: StageSpec, next_state: str) -> Iterator[TransitionS
         )
         yield TransitionSpec("uphold_objection", s, "removed")
     elif stage.kind is StageKind.COMMITTEE_DECISION:
-        yield TransitionSpec("approve", s, AWARDED, ("is_main_nomination",))
-        yield TransitionSpec("reject", s, "not_approved")
+        # Only through the committee's decision on the whole list (workflow.services.committee).
+        yield TransitionSpec("approve", s, AWARDED, ("is_main_nomination",), system_only=True)
+        yield TransitionSpec("reject", s, "not_approved", system_only=True)
 
 
 def open_states(definition: Definition) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
 from models import OutboxMessage
 from models.uow import UnitOfWork
 
@@ -22,12 +20,12 @@ def queue_message(
     campaign_id: int | None = None,
     nomination_id: int | None = None,
 ) -> OutboxMessage:
-    """Queue one message under an idempotency key; queuing the same key again is a no-op."""
-    existing = uow.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).one_or_none()
-    if existing is not None:
-        return existing
+    """Queue one message under an idempotency key.
+
+    Keys name what caused the message (a new task's id, a nomination's version), so a key
+    repeats only when the same change is replayed; the unique constraint then refuses it
+    and the whole transaction with it, which is what a replayed change deserves.
+    """
     message = OutboxMessage(
         idempotency_key=key,
         kind=kind,

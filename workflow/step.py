@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cached_property
+from datetime import date, datetime
+from functools import cached_property, lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -41,5 +41,11 @@ class Step:
 
 def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
     """The working-day calendar with the administrators' overrides applied."""
-    overrides = uow.session.scalars(select(CalendarOverride)).all()
-    return WorkingCalendar({o.day: o.is_working_day for o in overrides})
+    rows = uow.session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day))
+    return _calendar(frozenset((day, working) for day, working in rows))
+
+
+@lru_cache(maxsize=8)
+def _calendar(overrides: frozenset[tuple[date, bool]]) -> WorkingCalendar:
+    # One calendar per distinct set of overrides: they change a few times a year.
+    return WorkingCalendar(dict(overrides))

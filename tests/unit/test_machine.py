@@ -71,7 +71,7 @@ ALL_TRIGGERS = sorted(
     {spec.trigger for m in MACHINES.values() for spec in m.specs}
     | {t for table in EXPECTED.values() for edges in table.values() for t in edges}
 )
-SYSTEM_ONLY = {"clear", "veto"}
+SYSTEM_ONLY = {"clear", "veto", "approve", "reject"}
 
 
 @dataclass

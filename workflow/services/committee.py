@@ -41,6 +41,8 @@ def decide(
     require_role(actor, "committee_secretary")
     exceptions = exceptions or {}
     campaign = get_campaign(uow, campaign_id)
+    if campaign.phase in ("decided", "closed"):
+        raise InvalidState(f"campaign {campaign.code} was already decided ({campaign.phase})")
     before = _at_committee(uow, campaign)
     unknown = sorted(set(exceptions) - {n.id for n in before})
     if unknown:
@@ -54,11 +56,11 @@ def decide(
     awarded, rejected = [], []
     for n in before:
         if n in approved:
-            apply(uow, n, "approve", actor, now, reason="approved by the committee")
+            apply(uow, n, "approve", actor, now, reason="approved by the committee", internal=True)
             awarded.append(n.id)
         else:
             reason = exceptions.get(n.id) or "alternate not called up"
-            apply(uow, n, "reject", actor, now, reason=reason)
+            apply(uow, n, "reject", actor, now, reason=reason, internal=True)
             rejected.append(n.id)
     campaign.phase, campaign.decided_at = "decided", now
     campaign.decision_override = override_reason if failures else None

@@ -72,7 +72,7 @@ def import_nominations(
     """Import a form file into draft nominations; any bad row refuses the whole file."""
     require_role(actor, "unit_clerk")
     campaign = get_campaign(uow, campaign_id)
-    entries = read_nominations(path)
+    entries = read_nominations(path, known_units=unit_keys(uow))
     units = resolve_units(uow, path.name, entries)
     errors = [
         RowError(
@@ -89,6 +89,12 @@ def import_nominations(
     ]
     commit(uow)
     return ids
+
+
+def unit_keys(uow: UnitOfWork) -> set[str]:
+    """Every name and code a form may use for a recommending unit."""
+    rows = uow.session.execute(select(RecommendingUnit.name, RecommendingUnit.code))
+    return {key for row in rows for key in row}
 
 
 def resolve_units(

@@ -15,7 +15,7 @@ from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied
 from workflow.repository import commit, get, lock_nomination
 from workflow.services.definitions import definition_of
-from workflow.services.transitions import TransitionResult, apply
+from workflow.services.transitions import TransitionResult, apply, record_refusal
 
 # What a reviewer may answer in each kind of stage, and the trigger each answer fires.
 OUTCOMES: dict[StageKind, dict[str, str]] = {
@@ -82,7 +82,12 @@ def complete(
     task.status, task.outcome, task.opinion = TASK_DONE, outcome, opinion
     task.assignee, task.completed_at = task.assignee or actor.name, now
     _audit(uow, task, actor, now, f"task_{outcome}", opinion)
-    result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
+    try:
+        result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
+    except (GuardFailed, PermissionDenied) as refusal:
+        uow.session.rollback()  # the task stays open; only the refusal is kept
+        record_refusal(uow, nomination.id, answers[outcome], actor, now, refusal)
+        raise
     commit(uow)
     return result
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import AuditEvent, HonourRecord, Nomination
+from models import HonourRecord, Nomination
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
@@ -211,7 +211,7 @@ def mark_revoked(step: Step) -> None:
         record.revoke_reason = step.reason
 
 
-def step_up_alternate(step: Step, definition: Definition) -> AuditEvent | None:
+def step_up_alternate(step: Step, definition: Definition) -> audit.Appended | None:
     """The unit's first live alternate takes the place of a main nominee who left."""
     n = step.nomination
     alternate = step.uow.session.scalars(
