@@ -6,9 +6,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import AuditEvent, AuditHead
@@ -58,28 +58,42 @@ class Appended:
     hash: str
 
 
+# Built once: statements with bound parameters hit SQLAlchemy's compiled cache every time.
+_EVENTS = cast(Table, AuditEvent.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+_ADVANCE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(seq=_HEAD.c.seq + 1)
+    .returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("digest"))
+_INSERT_EVENT = insert(_EVENTS)
+
+
 def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
     """Add an event at the chain's tip; moving the tip row serialises concurrent appends."""
     session = uow.session
     seq, prev_hash = _advance_head(session)
     digest = event_digest(prev_hash, seq, now, entry)
     session.execute(
-        insert(AuditEvent).values(
-            seq=seq,
-            at=now,
-            actor=entry.actor,
-            campaign_id=entry.campaign_id,
-            nomination_id=entry.nomination_id,
-            trigger=entry.trigger,
-            from_state=entry.from_state,
-            to_state=entry.to_state,
-            reason=entry.reason,
-            payload=entry.payload or {},
-            prev_hash=prev_hash,
-            hash=digest,
-        )
+        _INSERT_EVENT,
+        {
+            "seq": seq,
+            "at": now,
+            "actor": entry.actor,
+            "campaign_id": entry.campaign_id,
+            "nomination_id": entry.nomination_id,
+            "trigger": entry.trigger,
+            "from_state": entry.from_state,
+            "to_state": entry.to_state,
+            "reason": entry.reason,
+            "payload": entry.payload or {},
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=digest))
+    session.execute(_SET_HEAD_HASH, {"digest": digest})
     return Appended(seq, digest)
 
 
@@ -87,11 +101,10 @@ def _advance_head(session: Session) -> tuple[int, str]:
     """Take the next sequence number and the previous hash; the row stays locked until commit."""
     # On PostgreSQL the UPDATE holds the row lock to the end of the transaction; SQLite holds
     # the database write lock already, from BEGIN IMMEDIATE.
-    advanced = update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1)
-    row = session.execute(advanced.returning(AuditHead.seq, AuditHead.hash)).one_or_none()
+    row = session.execute(_ADVANCE_HEAD).one_or_none()
     if row is None:  # a database made without the migration's head row
-        session.execute(insert(AuditHead).values(id=1, seq=0, hash=GENESIS))
-        row = session.execute(advanced.returning(AuditHead.seq, AuditHead.hash)).one()
+        session.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
+        row = session.execute(_ADVANCE_HEAD).one()
     return int(row.seq), str(row.hash)
 
 

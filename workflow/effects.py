@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, update
 
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_OPEN
@@ -14,6 +15,11 @@ from workflow.machine import END_STATES
 from workflow.outbox import queue_message
 from workflow.routing import route_departments
 from workflow.step import Step
+
+# Built once so that every transition reuses SQLAlchemy's compiled statements.
+_TASKS = cast(Table, ReviewTask.__table__)
+_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
+_INSERT_DEADLINE = insert(cast(Table, Deadline.__table__))
 
 
 def on_state_changed(step: Step, source: str, dest: str) -> None:
@@ -74,40 +80,44 @@ def enter_stage(step: Step, stage: StageSpec) -> None:
         create_task(step, stage, department, role)
 
 
-def create_task(step: Step, stage: StageSpec, department: str, role: str) -> ReviewTask:
+def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int:
     """One review task, its due and reminder deadlines, and the assignment message."""
+    # Core inserts: these rows are written once here and never read back in this step.
     due = (
         step.calendar.add_working_days(step.now, stage.duration_days)
         if stage.duration_days
         else None
     )
     n = step.nomination
-    task = ReviewTask(
-        nomination_id=n.id,
-        campaign_id=n.campaign_id,
-        stage=stage.id,
-        department=department,
-        role=role,
-        due_at=due,
-        created_at=step.now,
-    )
-    step.uow.session.add(task)
-    step.uow.session.flush()
+    task_id: int = step.uow.session.execute(
+        _INSERT_TASK,
+        {
+            "nomination_id": n.id,
+            "campaign_id": n.campaign_id,
+            "stage": stage.id,
+            "department": department,
+            "role": role,
+            "status": TASK_OPEN,
+            "due_at": due,
+            "created_at": step.now,
+            "version": 1,
+        },
+    ).scalar_one()
     if due is not None:
-        add_deadline(step, "task_due", stage.id, due, task_id=task.id)
-        for offset in stage.reminders:
-            at = step.calendar.working_days_before(due, offset)
-            if at > step.now:
-                add_deadline(step, f"reminder:{offset}", stage.id, at, task_id=task.id)
+        deadlines = [("task_due", due)] + [
+            (f"reminder:{offset}", step.calendar.working_days_before(due, offset))
+            for offset in stage.reminders
+        ]
+        add_deadlines(step, stage.id, [(k, at) for k, at in deadlines if at > step.now], task_id)
     recipient = step.definition.departments[department].email or n.campaign.admin_email
     queue_message(
         step.uow,
-        key=f"task_assigned:{task.id}",
+        key=f"task_assigned:{task_id}",
         kind="task_assigned",
         recipient=recipient,
         now=step.now,
         context={
-            "task_id": task.id,
+            "task_id": task_id,
             "stage": stage.title,
             "nominee": n.name,
             "department": department,
@@ -115,7 +125,7 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> Rev
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )
-    return task
+    return task_id
 
 
 def enter_returned(step: Step, stage: StageSpec) -> None:
@@ -126,22 +136,34 @@ def enter_returned(step: Step, stage: StageSpec) -> None:
     notify_unit(step, "returned_for_material", f"{stage.id}_returned")
 
 
-def add_deadline(
-    step: Step, kind: str, stage: str, due: datetime, *, task_id: int | None = None
-) -> Deadline:
-    """A deadline row, computed once and stored."""
+def add_deadline(step: Step, kind: str, stage: str, due: datetime) -> None:
+    """A deadline row of the nomination, computed once and stored."""
+    add_deadlines(step, stage, [(kind, due)], None)
+
+
+def add_deadlines(
+    step: Step, stage: str, due: list[tuple[str, datetime]], task_id: int | None
+) -> None:
+    """Deadline rows (kind, due time) in one statement."""
     n = step.nomination
-    deadline = Deadline(
-        campaign_id=n.campaign_id,
-        nomination_id=n.id,
-        task_id=task_id,
-        kind=kind,
-        stage=stage,
-        due_at=due,
-        created_at=step.now,
+    step.uow.session.execute(
+        _INSERT_DEADLINE,
+        [
+            {
+                "campaign_id": n.campaign_id,
+                "nomination_id": n.id,
+                "task_id": task_id,
+                "objection_id": None,
+                "kind": kind,
+                "stage": stage,
+                "due_at": at,
+                "status": PENDING,
+                "fired_at": None,
+                "created_at": step.now,
+            }
+            for kind, at in due
+        ],
     )
-    step.uow.session.add(deadline)
-    return deadline
 
 
 def notify_unit(step: Step, kind: str, state: str) -> None:
@@ -156,15 +178,4 @@ def notify_unit(step: Step, kind: str, state: str) -> None:
         context={"nominee": n.name, "state": state, "reason": step.reason or ""},
         campaign_id=n.campaign_id,
         nomination_id=n.id,
-    )
-
-
-def open_deadlines(step: Step) -> list[Deadline]:
-    """Pending deadlines of the nomination (for tests and reports)."""
-    return list(
-        step.uow.session.scalars(
-            select(Deadline).where(
-                Deadline.nomination_id == step.nomination.id, Deadline.status == PENDING
-            )
-        )
     )

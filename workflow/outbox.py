@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
+
+from sqlalchemy import Table, insert
 
 from models import OutboxMessage
 from models.uow import UnitOfWork
+
+_INSERT_MESSAGE = insert(cast(Table, OutboxMessage.__table__))
 
 
 def queue_message(
@@ -19,21 +23,26 @@ def queue_message(
     context: dict[str, Any],
     campaign_id: int | None = None,
     nomination_id: int | None = None,
-) -> OutboxMessage:
+) -> None:
     """Queue one message under an idempotency key.
 
     Keys name what caused the message (a new task's id, a nomination's version), so a key
     repeats only when the same change is replayed; the unique constraint then refuses it
     and the whole transaction with it, which is what a replayed change deserves.
     """
-    message = OutboxMessage(
-        idempotency_key=key,
-        kind=kind,
-        recipient=recipient,
-        campaign_id=campaign_id,
-        nomination_id=nomination_id,
-        context=context,
-        created_at=now,
+    uow.session.execute(
+        _INSERT_MESSAGE,
+        {
+            "idempotency_key": key,
+            "kind": kind,
+            "recipient": recipient,
+            "campaign_id": campaign_id,
+            "nomination_id": nomination_id,
+            "context": context,
+            "status": "pending",
+            "attempts": 0,
+            "last_error": None,
+            "created_at": now,
+            "sent_at": None,
+        },
     )
-    uow.session.add(message)
-    return message
