@@ -15,6 +15,7 @@ from pydantic_core import ErrorDetails
 
 from workflow.errors import DefinitionError
 from workflow.facts import HONOUR_LEVELS
+from workflow.rules.unit_rules import UnitRules
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
@@ -105,10 +106,11 @@ class DepartmentSpec(Strict):
 
 
 class SubmissionSpec(Strict):
-    """Who submits and which eligibility rules run at submission."""
+    """Who submits, which eligibility rules run at submission, and the unit rules."""
 
     actors: list[ActorSpec] = Field(default_factory=lambda: [ActorSpec(role="unit_clerk")])
     rules: list[str] = Field(default_factory=list)
+    unit_rules: UnitRules = UnitRules()
 
 
 LeavingState = Literal["withdrawn", "vetoed", "removed", "disqualified"]

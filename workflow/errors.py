@@ -66,6 +66,10 @@ class PermissionDenied(HonorflowError):
     exit_code = 6
 
 
+class Recused(PermissionDenied):
+    """A reviewer with a conflict of interest (e.g. from the nominee's own unit) stands aside."""
+
+
 class ConcurrentChange(HonorflowError):
     """Another action changed the same row first; reload and try again."""
 

@@ -13,6 +13,7 @@ from workflow.errors import RuleFailure
 from workflow.facts import PriorHonour
 from workflow.machine import CLOSED_STATES, DRAFT
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
+from workflow.rules.unit_rules import check_head_alternate, check_official_allowance
 from workflow.step import Step
 
 Guard = Callable[[Step], list[RuleFailure]]
@@ -54,6 +55,61 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
             )
         ]
     return []
+
+
+def unit_rules(step: Step) -> list[RuleFailure]:
+    """The definition's rules on a unit's whole submission (officials, heads' alternates)."""
+    n, rules = step.nomination, step.definition.submission.unit_rules
+    if n.rank != "main":
+        return []
+    failures = []
+    if rules.official_allowance is not None:
+        places = step.uow.session.scalar(
+            select(func.sum(QuotaAllocation.places)).where(
+                QuotaAllocation.campaign_id == n.campaign_id, QuotaAllocation.unit_id == n.unit_id
+            )
+        )
+        held = sum(
+            1
+            for other in _live_mains(step)
+            if other.get("official_level") in rules.official_allowance.official_levels
+        )
+        failures.append(
+            check_official_allowance(
+                rules.official_allowance, step.facts, n.unit.name, places or 0, held
+            )
+        )
+    if rules.enterprise_head_alternate is not None:
+        alternates = step.uow.session.scalars(
+            select(Nomination.category).where(
+                Nomination.campaign_id == n.campaign_id,
+                Nomination.unit_id == n.unit_id,
+                Nomination.rank == "alternate",
+                Nomination.status.not_in(CLOSED_STATES),
+            )
+        ).all()
+        failures.append(
+            check_head_alternate(
+                rules.enterprise_head_alternate, step.facts, n.unit.name, alternates
+            )
+        )
+    return [f for f in failures if f is not None]
+
+
+def _live_mains(step: Step) -> list[dict[str, object]]:
+    """The facts of the unit's other main nominations that hold a place."""
+    n = step.nomination
+    return list(
+        step.uow.session.scalars(
+            select(Nomination.facts).where(
+                Nomination.campaign_id == n.campaign_id,
+                Nomination.unit_id == n.unit_id,
+                Nomination.rank == "main",
+                Nomination.id != n.id,
+                Nomination.status.not_in([DRAFT, *(CLOSED_STATES - {"awarded"})]),
+            )
+        )
+    )
 
 
 def unit_places(step: Step, unit_id: int, category: str) -> tuple[int | None, str | None]:
@@ -171,6 +227,7 @@ def is_main_nomination(step: Step) -> list[RuleFailure]:
 GUARDS: dict[str, Guard] = {
     "submission_open": submission_open,
     "quota": quota,
+    "unit_rules": unit_rules,
     "joint_review_cleared": joint_review_cleared,
     "no_open_objection": no_open_objection,
     "notice_period_over": notice_period_over,

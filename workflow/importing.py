@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
 
-from workflow import vocabulary
+from workflow import form_cells, vocabulary
 from workflow.errors import ImportFailed, RowError
-from workflow.facts import NomineeFacts, PriorHonour
+from workflow.facts import NomineeFacts
+from workflow.form_cells import cell_text
 
 SUMMARY_MAX = 500
 DEEDS_MAX = 3000
@@ -36,145 +35,6 @@ class ImportedNomination:
     row: int  # as the spreadsheet shows it; the header is row 1
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))  # XLSX stores typed numbers as floats
-    return str(raw).strip()
-
-
-def _nonblank(raw: Any) -> str:
-    text = _text(raw)
-    if not text:
-        raise ValueError("must not be blank")
-    return text
-
-
-_TRUE = {"yes", "true", "1", "y", "是"}
-_FALSE = {"no", "false", "0", "n", "否", ""}
-
-
-def _bool(raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = _text(raw).casefold()
-    if text in _TRUE or text in _FALSE:
-        return text in _TRUE
-    raise ValueError(f"'{_text(raw)}' is not yes/no (yes, no, true, false, 1, 0, y, n, 是, 否)")
-
-
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-
-
-def _opt_date(raw: Any) -> date | None:
-    if isinstance(raw, datetime):  # check first: datetime is a subclass of date
-        return raw.date()
-    if isinstance(raw, date):
-        return raw
-    text = _text(raw)
-    if not text:
-        return None
-    match = _DATE.fullmatch(text)
-    try:
-        if match is None:
-            raise ValueError
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        raise ValueError(f"'{text}' is not a date (2024-05-01, 2024/5/1 or 2024年5月1日)") from None
-
-
-def _date(raw: Any) -> date:
-    value = _opt_date(raw)
-    if value is None:
-        raise ValueError("must not be blank")
-    return value
-
-
-def _count(raw: Any) -> int:
-    text = _nonblank(raw)
-    if not text.isascii() or not text.isdigit():
-        raise ValueError(f"'{text}' is not a whole number >= 0")
-    return int(text)
-
-
-def _code(vocab: Mapping[str, str], blank: str | None = None) -> Callable[[Any], str | None]:
-    def parse(raw: Any) -> str | None:
-        text = _text(raw)
-        if not text and blank != "error":
-            return blank
-        return vocabulary.parse_code(vocab, text)
-
-    return parse
-
-
-_ALTERNATE = re.compile(r"(?:alternate|后备)\s*[:：]?\s*(\d+)", re.IGNORECASE)
-
-
-def _rank(raw: Any) -> tuple[str, int | None]:
-    text = _nonblank(raw)
-    if text.casefold() in {"main", "主推", "正式"}:
-        return "main", None
-    match = _ALTERNATE.fullmatch(text)
-    if match is None or int(match[1]) < 1:
-        raise ValueError(f"'{text}' is not main/主推/正式 or alternate N/后备N with N >= 1")
-    return "alternate", int(match[1])
-
-
-_ENTRY_SPLIT = re.compile(r"[;；\n]")
-_WITH_LEVEL = re.compile(r"(\d{4})\s*[|｜]\s*([^|｜]+?)\s*[|｜]\s*(\S.*)")
-_PLAIN = re.compile(r"(\d{4})\s*年?\s*(\S.*)")
-
-
-def _infer_level(title: str) -> str:
-    # Order matters: a national title may also name a province or city.
-    if "全国" in title:
-        return "national"
-    if "省" in title:
-        return "provincial"
-    if any(mark in title for mark in "市州县区"):
-        return "municipal"
-    return "unit"
-
-
-def _prior(raw: Any) -> tuple[PriorHonour, ...]:
-    honours: list[PriorHonour] = []
-    for entry in (e.strip() for e in _ENTRY_SPLIT.split(_text(raw))):
-        if not entry:
-            continue
-        if match := _WITH_LEVEL.fullmatch(entry):
-            level = vocabulary.parse_code(vocabulary.HONOUR_LEVEL_LABELS, match[2])
-            honours.append(PriorHonour(match[3].strip(), level, int(match[1])))
-        elif match := _PLAIN.fullmatch(entry):
-            title = match[2].strip()
-            honours.append(PriorHonour(title, _infer_level(title), int(match[1])))
-        else:
-            raise ValueError(f"'{entry}' is not 'YYYY TITLE', 'YYYY年TITLE' or 'YYYY|LEVEL|TITLE'")
-    return tuple(honours)
-
-
-def _limited(limit: int, required: bool) -> Callable[[Any], str]:
-    def parse(raw: Any) -> str:
-        text = _nonblank(raw) if required else _text(raw)
-        if len(text) > limit:
-            raise ValueError(f"has {len(text)} characters, at most {limit} allowed")
-        return text
-
-    return parse
-
-
-def _grade(raw: Any) -> str | None:
-    text = _text(raw).upper().removesuffix("级")
-    if text and text not in {"A", "B", "C", "D"}:
-        raise ValueError(f"'{text}' is not an evaluation grade (A, B, C, D)")
-    return text or None
-
-
-def _nationality(raw: Any) -> str:
-    text = _text(raw)
-    return "CN" if text in {"", "中国", "中华人民共和国"} else text
-
-
 @dataclass(frozen=True)
 class _Column:
     field: str
@@ -185,31 +45,31 @@ class _Column:
 
 _V = vocabulary
 COLUMNS: tuple[_Column, ...] = (
-    _Column("name", "姓名", True, _nonblank),
-    _Column("gender", "性别", True, _code(_V.GENDERS, "error")),
-    _Column("birth_date", "出生日期", True, _date),
-    _Column("ethnicity", "民族", True, _nonblank),
-    _Column("employer", "工作单位", True, _nonblank),
-    _Column("employer_type", "单位性质", True, _code(_V.EMPLOYER_TYPES, "error")),
-    _Column("category", "人员类别", True, _code(_V.CATEGORIES, "error")),
+    _Column("name", "姓名", True, form_cells.nonblank),
+    _Column("gender", "性别", True, form_cells.code(_V.GENDERS, "error")),
+    _Column("birth_date", "出生日期", True, form_cells.required_date),
+    _Column("ethnicity", "民族", True, form_cells.nonblank),
+    _Column("employer", "工作单位", True, form_cells.nonblank),
+    _Column("employer_type", "单位性质", True, form_cells.code(_V.EMPLOYER_TYPES, "error")),
+    _Column("category", "人员类别", True, form_cells.code(_V.CATEGORIES, "error")),
     # Most nominees hold no rank, so a blank cell means none.
-    _Column("official_level", "职级", True, _code(_V.OFFICIAL_LEVELS, "none")),
-    _Column("recommending_unit", "推荐单位", True, _nonblank),
-    _Column("honor", "推荐荣誉", True, _nonblank),
-    _Column("rank", "推荐类型", True, _rank),
-    _Column("retired", "是否退休", True, _bool),
-    _Column("disability", "是否残疾", True, _bool),
-    _Column("prior_honors", "曾获荣誉", True, _prior),
-    _Column("votes_for", "赞成票", True, _count),
-    _Column("votes_total", "总票数", True, _count),
-    _Column("unit_notice_start", "公示开始", True, _date),
-    _Column("unit_notice_end", "公示结束", True, _date),
-    _Column("summary", "简要事迹", True, _limited(SUMMARY_MAX, required=True)),
-    _Column("ownership", "所有制", False, _code(_V.OWNERSHIPS)),
-    _Column("is_unit_leader", "是否单位负责人", False, _bool),
-    _Column("nationality", "国籍", False, _nationality),
+    _Column("official_level", "职级", True, form_cells.code(_V.OFFICIAL_LEVELS, "none")),
+    _Column("recommending_unit", "推荐单位", True, form_cells.nonblank),
+    _Column("honor", "推荐荣誉", True, form_cells.nonblank),
+    _Column("rank", "推荐类型", True, form_cells.rank),
+    _Column("retired", "是否退休", True, form_cells.boolean),
+    _Column("disability", "是否残疾", True, form_cells.boolean),
+    _Column("prior_honors", "曾获荣誉", True, form_cells.prior),
+    _Column("votes_for", "赞成票", True, form_cells.count),
+    _Column("votes_total", "总票数", True, form_cells.count),
+    _Column("unit_notice_start", "公示开始", True, form_cells.required_date),
+    _Column("unit_notice_end", "公示结束", True, form_cells.required_date),
+    _Column("summary", "简要事迹", True, form_cells.limited(SUMMARY_MAX, required=True)),
+    _Column("ownership", "所有制", False, form_cells.code(_V.OWNERSHIPS)),
+    _Column("is_unit_leader", "是否单位负责人", False, form_cells.boolean),
+    _Column("nationality", "国籍", False, form_cells.nationality),
     *(
-        _Column(field, zh, False, _bool)
+        _Column(field, zh, False, form_cells.boolean)
         for field, zh in (
             ("military", "是否现役军人"),
             ("deceased", "是否已故"),
@@ -226,9 +86,9 @@ COLUMNS: tuple[_Column, ...] = (
             ("wage_arrears_blacklist", "欠薪黑名单"),
         )
     ),
-    _Column("evaluation_grade", "综合评价等级", False, _grade),
-    _Column("evaluation_date", "综合评价日期", False, _opt_date),
-    _Column("deeds", "详细事迹", False, _limited(DEEDS_MAX, required=False)),
+    _Column("evaluation_grade", "综合评价等级", False, form_cells.grade),
+    _Column("evaluation_date", "综合评价日期", False, form_cells.optional_date),
+    _Column("deeds", "详细事迹", False, form_cells.limited(DEEDS_MAX, required=False)),
 )
 _BY_HEADER = {key: c for c in COLUMNS for key in (c.field.casefold(), c.zh)}
 # Ownership implied by the employer type; non_public is never implied.
@@ -305,7 +165,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         text = data.decode("gb18030")  # forms saved by Excel on Chinese Windows
     # Numbered by record, as a spreadsheet opening the file shows them.
     for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if any(_text(cell) for cell in record):
+        if any(cell_text(cell) for cell in record):
             yield number, list(record)
 
 
@@ -314,7 +174,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     try:
         sheet = book.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=sheet.min_row):
-            if any(_text(cell) for cell in values):
+            if any(cell_text(cell) for cell in values):
                 yield number, list(values)
     finally:
         book.close()
@@ -324,7 +184,7 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowEr
     columns: dict[int, _Column] = {}
     errors: list[RowError] = []
     for index, cell in enumerate(cells):
-        name = _text(cell)
+        name = cell_text(cell)
         if not name:
             continue  # a blank heading; values under it are reported per row
         column = _BY_HEADER.get(name.casefold()) or _BY_HEADER.get(name)
@@ -346,7 +206,7 @@ def _stray_cells(file: str, number: int, header: list[Any], cells: list[Any]) ->
     return [
         RowError(file, number, f"column {i + 1}", "value under a column without a heading")
         for i, cell in enumerate(cells)
-        if _text(cell) and (i >= len(header) or not _text(header[i]))
+        if cell_text(cell) and (i >= len(header) or not cell_text(header[i]))
     ]
 
 

@@ -87,7 +87,7 @@ def open_states(definition: Definition) -> list[str]:
 
 def build_transitions(definition: Definition) -> list[TransitionSpec]:
     """All edges of a definition, in a stable order."""
-    submit_guards = ("submission_open", "quota") + (
+    submit_guards = ("submission_open", "quota", "unit_rules") + (
         ("eligibility:submission",) if definition.submission.rules else ()
     )
     specs = [

@@ -489,8 +489,9 @@ REFUSALS = ["quota", "ineligible", "notice_running", "open_objection", "wrong_cl
 def test_a_refused_transition_changes_nothing(sf: sessionmaker[Session], case: str) -> None:
     campaign_id = make_campaign(sf, JIANGXI, QUOTAS)
     retired = eligible_facts("丁一", retired=True)
-    entries = [*ENTRIES[:3], Entry("gz", "alternate", 2, retired)]
-    nc1, nc2, nc3, old = add_entries(sf, campaign_id, entries)
+    # nc's front-line alternate lets its enterprise head (nc2) be submitted at all.
+    entries = [*ENTRIES[:3], Entry("gz", "alternate", 2, retired), ENTRIES[3]]
+    nc1, nc2, nc3, old, _ = add_entries(sf, campaign_id, entries)
     walk(sf, nc1, ["submit"], T0)
     walk(sf, nc2, ["submit"], T0)
     target, trigger, actor, now = nc3, "submit", ADMIN, T0  # "quota": nc holds 2 places

@@ -16,7 +16,7 @@ from models.uow import UnitOfWork
 from tests.conftest import ADMIN, ROOT, T0, make_campaign
 from tests.integration.flow import TEAM, add, clerk, complete, count, fire, open_tasks, status
 from workflow.errors import GuardFailed, ImportFailed, PermissionDenied
-from workflow.services import nominations
+from workflow.services import campaigns, nominations
 
 SAMPLE = ROOT / "tests" / "data" / "nominations_sample.csv"
 
@@ -136,6 +136,7 @@ def test_a_clerk_of_another_unit_may_not_submit(sf: sessionmaker[Session]) -> No
 
 def test_an_enterprise_head_needs_85_percent_at_submission(sf: sessionmaker[Session]) -> None:
     campaign_id = make_campaign(sf)
+    add(sf, campaign_id, "nc", "后备", rank="alternate", order=1)  # the head's front-line alternate
     nomination = add(sf, campaign_id, category="enterprise_head", votes_for=80, votes_total=100)
     with pytest.raises(GuardFailed) as refused:
         fire(sf, nomination, "submit")
@@ -204,3 +205,51 @@ def test_return_for_material_sets_a_deadline_and_resubmit_goes_back(
             select(Deadline).where(Deadline.kind == "material_due")
         ).one()
         assert material.status == CANCELLED
+
+
+def test_unit_rules_at_submission(sf: sessionmaker[Session]) -> None:
+    quotas = [
+        campaigns.UnitQuota("nc", "南昌市总工会", 5),
+        campaigns.UnitQuota("jt", "省交通运输厅", 2),
+    ]
+    campaign_id = make_campaign(sf, quotas=quotas)
+    first = add(
+        sf,
+        campaign_id,
+        "nc",
+        "县处一",
+        category="official",
+        official_level="county",
+        employer_type="government",
+        ownership="public",
+    )
+    second = add(
+        sf,
+        campaign_id,
+        "nc",
+        "县处二",
+        category="official",
+        official_level="county",
+        employer_type="government",
+        ownership="public",
+    )
+    small = add(
+        sf,
+        campaign_id,
+        "jt",
+        "县处三",
+        category="official",
+        official_level="county",
+        employer_type="government",
+        ownership="public",
+    )
+    fire(sf, first, "submit")
+    with pytest.raises(GuardFailed, match="already puts forward 1 official"):
+        fire(sf, second, "submit")
+    with pytest.raises(GuardFailed, match="holds 2 place"):
+        fire(sf, small, "submit")
+    head = add(sf, campaign_id, "jt", "厂长", category="enterprise_head")
+    with pytest.raises(GuardFailed, match="without a front-line alternate"):
+        fire(sf, head, "submit")
+    add(sf, campaign_id, "jt", "一线后备", rank="alternate", order=1)
+    assert fire(sf, head, "submit").to_state == "submitted"

@@ -47,6 +47,7 @@ def test_joint_review_routes_an_enterprise_head_to_eight_departments(
     sf: sessionmaker[Session],
 ) -> None:
     campaign_id = make_campaign(sf)
+    add(sf, campaign_id, "nc", "后备", rank="alternate", order=1)  # the head's front-line alternate
     nomination = add(sf, campaign_id, category="enterprise_head", ownership="state")
     to_joint_review(sf, nomination)
 
@@ -77,6 +78,7 @@ def test_a_front_line_worker_goes_to_discipline_and_police_only(
 
 def test_all_departments_clear_moves_to_inspection(sf: sessionmaker[Session]) -> None:
     campaign_id = make_campaign(sf)
+    add(sf, campaign_id, "nc", "后备", rank="alternate", order=1)  # the head's front-line alternate
     nomination = add(sf, campaign_id, category="enterprise_head")
     to_joint_review(sf, nomination)
     tasks = open_tasks(sf, nomination)

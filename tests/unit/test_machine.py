@@ -31,7 +31,12 @@ Edges = dict[str, dict[str, tuple[str, tuple[str, ...]]]]
 def _expected(inspection: bool) -> Edges:
     after_joint = "inspection" if inspection else "public_notice"
     table: Edges = {
-        "draft": {"submit": ("submitted", ("submission_open", "quota", "eligibility:submission"))},
+        "draft": {
+            "submit": (
+                "submitted",
+                ("submission_open", "quota", "unit_rules", "eligibility:submission"),
+            )
+        },
         "submitted": {"begin_review": ("qualification", ())},
         "qualification": {
             "pass": ("joint_review", ("eligibility:qualification",)),

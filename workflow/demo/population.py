@@ -60,6 +60,9 @@ PROFILES = (
 )
 
 
+FRONT_LINE = ("front_line_worker", "technician", "migrant_worker", "gig_worker")
+
+
 @dataclass(frozen=True)
 class DemoUnit:
     code: str
@@ -105,6 +108,17 @@ class PopulationGenerator:
         self, unit: DemoUnit, honour: str, rank: str, order: int | None
     ) -> ImportedNomination:
         facts = self._facts(unit)
+        if rank == "alternate" and facts.category not in FRONT_LINE:
+            # Units name front-line alternates, so that an enterprise head may be put forward.
+            facts = replace(
+                facts,
+                category="front_line_worker",
+                employer_type="enterprise",
+                official_level="none",
+                is_unit_leader=False,
+                employer=facts.employer[:2] + EMPLOYERS["enterprise"][0],
+                ownership=self._ownership("enterprise"),
+            )
         summary = f"{facts.name}同志长期扎根{facts.employer}，业绩突出，群众公认。"
         return ImportedNomination(facts, honour, rank, order, summary, summary * 4, 0)
 

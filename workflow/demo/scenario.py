@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Nomination, Objection, ReviewTask
-from models.reviews import TASK_CLAIMED, TASK_OPEN
+from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import SYSTEM, Actor
 from workflow.calendar import SHANGHAI, WorkingCalendar
+from workflow.demo.lookups import CampaignLookups
 from workflow.demo.population import DemoUnit, PopulationGenerator, demo_units
 from workflow.errors import GuardFailed, HonorflowError
 from workflow.services import campaigns, committee, definitions, nominations, objections, reviews
@@ -75,6 +74,11 @@ class DemoScenario:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sf)
+
+    @property
+    def lookups(self) -> CampaignLookups:
+        """Queries on the campaign being run (launch() sets its id)."""
+        return CampaignLookups(self.sf, self.campaign_id)
 
     def run(self) -> int:
         """Run the campaign through every stage; returns the campaign id."""
@@ -137,7 +141,7 @@ class DemoScenario:
 
     def submit_all(self) -> None:
         by_unit = {u.code: u for u in self.units}
-        drafts = self._ids(Nomination.status == "draft", order=(Nomination.rank.desc(),))
+        drafts = self.lookups.nominations("draft", order=(Nomination.rank.desc(),))
         for done, (nid, unit_code) in enumerate(drafts, start=1):
             try:
                 self._fire(nid, "submit", clerk(by_unit[unit_code]))
@@ -147,7 +151,7 @@ class DemoScenario:
             self.progress("submission", done, len(drafts))
 
     def begin_review(self) -> None:
-        submitted = self._ids(Nomination.status == "submitted")
+        submitted = self.lookups.nominations("submitted")
         for done, (nid, _) in enumerate(submitted, start=1):
             self._fire(nid, "begin_review", TEAM)
             self.progress("begin review", done, len(submitted))
@@ -156,7 +160,7 @@ class DemoScenario:
         """The working team checks each file: pass, fail with the rules' reasons, or return."""
         self.advance(4)
         returned = []
-        for task_id, nid in self._open_tasks("qualification"):
+        for task_id, nid in self.lookups.open_tasks("qualification"):
             if self.rng.random() < 0.04:
                 self._complete(task_id, TEAM, "return", "请补充近五年主要事迹的证明材料")
                 returned.append(nid)
@@ -166,11 +170,11 @@ class DemoScenario:
         by_code = {u.code: u for u in self.units}
         for index, nid in enumerate(returned):
             if index % 4 != 3:  # every fourth unit never answers
-                self._fire(nid, "resubmit", clerk(by_code[self._unit_code(nid)]))
+                self._fire(nid, "resubmit", clerk(by_code[self.lookups.unit_code(nid)]))
         self.advance(4)  # past the material deadline: silence counts as withdrawal
-        for nid, _ in self._ids(Nomination.status == "qualification_returned"):
+        for nid, _ in self.lookups.nominations("qualification_returned"):
             self._fire(nid, "withdraw", SYSTEM, reason="逾期未补充材料，视为自动放弃")
-        for task_id, _ in self._open_tasks("qualification"):
+        for task_id, _ in self.lookups.open_tasks("qualification"):
             self._pass_or_fail(task_id)
 
     def _pass_or_fail(self, task_id: int) -> None:
@@ -184,9 +188,9 @@ class DemoScenario:
     def joint_review(self) -> None:
         """Every routed department answers; a rare objection vetoes the nominee."""
         self.advance(5)
-        tasks = self._open_tasks("joint_review")
+        tasks = self.lookups.open_tasks("joint_review")
         for done, (task_id, _) in enumerate(tasks, start=1):
-            department = self._task_department(task_id)
+            department = self.lookups.task_department(task_id)
             reviewer = Actor(f"{department}审核员", "department_reviewer", department)
             try:
                 if self.rng.random() < 0.012:
@@ -201,7 +205,7 @@ class DemoScenario:
 
     def inspection(self) -> None:
         self.advance(8)
-        for task_id, _ in self._open_tasks("inspection"):
+        for task_id, _ in self.lookups.open_tasks("inspection"):
             if self.rng.random() < 0.01:
                 self._complete(task_id, TEAM, "fail", "考察发现群众基础较差")
             else:
@@ -210,7 +214,7 @@ class DemoScenario:
     def public_notice(self) -> None:
         """Five working days of notice; objections arrive, units investigate, then it closes."""
         self.advance(2)
-        under_notice = self._ids(Nomination.status == "public_notice")
+        under_notice = self.lookups.nominations("public_notice")
         objected = [nid for nid, _ in under_notice if self.rng.random() < 0.04]
         objection_ids = [self._object(nid) for nid in objected]
         self.advance(2)
@@ -224,11 +228,11 @@ class DemoScenario:
                     objection_id,
                     upheld,
                     finding,
-                    clerk(by_code[self._unit_code(nid)]),
+                    clerk(by_code[self.lookups.unit_code(nid)]),
                     self.now,
                 )
         self.advance(2)
-        for done, (nid, _) in enumerate(self._ids(Nomination.status == "public_notice"), start=1):
+        for done, (nid, _) in enumerate(self.lookups.nominations("public_notice"), start=1):
             self._fire(nid, "close_notice", SYSTEM, reason="公示期满无异议")
             self.progress("public notice", done, len(under_notice))
 
@@ -271,7 +275,7 @@ class DemoScenario:
     def revoke_one(self) -> None:
         """Months later, fraud comes to light for one honouree."""
         self.advance(20)
-        awarded = self._ids(Nomination.status == "awarded")
+        awarded = self.lookups.nominations("awarded")
         if awarded:
             with self.uow() as uow:
                 committee.revoke(
@@ -287,47 +291,6 @@ class DemoScenario:
     def _complete(self, task_id: int, actor: Actor, outcome: str, opinion: str) -> None:
         with self.uow() as uow:
             reviews.complete(uow, task_id, actor, outcome, opinion, self.now)
-
-    def _ids(self, *where: object, order: tuple[object, ...] = ()) -> list[tuple[int, str]]:
-        from models import RecommendingUnit
-
-        with self.uow() as uow:
-            query = (
-                select(Nomination.id, RecommendingUnit.code)
-                .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
-                .where(Nomination.campaign_id == self.campaign_id, *where)  # type: ignore[arg-type]
-                .order_by(*order, Nomination.alternate_order, Nomination.id)  # type: ignore[arg-type]
-            )
-            return [(row[0], row[1]) for row in uow.session.execute(query)]
-
-    def _open_tasks(self, stage: str) -> list[tuple[int, int]]:
-        with self.uow() as uow:
-            rows = uow.session.execute(
-                select(ReviewTask.id, ReviewTask.nomination_id)
-                .where(
-                    ReviewTask.campaign_id == self.campaign_id,
-                    ReviewTask.stage == stage,
-                    ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]),
-                )
-                .order_by(ReviewTask.due_at, ReviewTask.id)
-            )
-            return [(row[0], row[1]) for row in rows]
-
-    def _task_department(self, task_id: int) -> str:
-        with self.uow() as uow:
-            task = uow.session.get(ReviewTask, task_id)
-            assert task is not None
-            return task.department
-
-    def _unit_code(self, nid: int) -> str:
-        with self.uow() as uow:
-            nomination = uow.session.get(Nomination, nid)
-            assert nomination is not None
-            return nomination.unit.code
-
-    def objections_count(self) -> int:
-        with self.uow() as uow:
-            return len(uow.session.scalars(select(Objection.id)).all())
 
 
 def clerk(unit: DemoUnit) -> Actor:

@@ -1,24 +1,44 @@
 """Eligibility rules: each named, configured with parameters, and failing with a reason.
 
-Parameter defaults are the typical figures of DOMAIN.md; an administrator overrides them per
-campaign in the workflow definition. Every failure names its rule and the figures it applied.
+Parameter models (eligibility_params.py) default to the typical figures of DOMAIN.md; an
+administrator overrides them per campaign in the workflow definition. Every failure names its
+rule and the figures it applied.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Annotated, Any, NamedTuple, TypeVar, get_type_hints
+from typing import Any, NamedTuple, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from workflow import vocabulary
 from workflow.calendar import WorkingCalendar
 from workflow.errors import RuleFailure
-from workflow.facts import HONOUR_LEVELS, NomineeFacts, PriorHonour, level_rank
+from workflow.facts import NomineeFacts, PriorHonour, level_rank
+from workflow.rules.eligibility_params import (
+    DemocraticParams,
+    EnterpriseHeadParams,
+    NationalityParams,
+    NonpublicEvaluationParams,
+    NoParams,
+    PriorHonourParams,
+    RequiredLowerHonourParams,
+    UnitNoticeParams,
+)
+
+__all__ = [
+    "ELIGIBILITY_RULES",
+    "Check",
+    "EligibilityContext",
+    "NoParams",  # re-exported: callers build a parameterless rule's params from here
+    "RuleSpec",
+    "check_eligibility",
+    "parse_rule_params",
+]
 
 
 @dataclass(frozen=True)
@@ -41,75 +61,6 @@ class RuleSpec(NamedTuple):
     params_model: type[BaseModel]
     check: Check
     description: str
-
-
-class _Params(BaseModel):
-    # Typos in a workflow definition must fail loudly, not fall back to a default.
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _in(vocab: Collection[str], what: str) -> AfterValidator:
-    """A validator refusing codes outside a vocabulary: a typo would silently disable a check."""
-
-    def check(code: str) -> str:
-        if code not in vocab:
-            raise ValueError(f"unknown {what} {code!r}; known: {', '.join(vocab)}")
-        return code
-
-    return AfterValidator(check)
-
-
-_BOOL_FACTS = tuple(n for n, t in get_type_hints(NomineeFacts).items() if t is bool)
-Level = Annotated[str, _in(HONOUR_LEVELS, "honour level")]
-BoolFact = Annotated[str, _in(_BOOL_FACTS, "yes/no fact of a nominee")]
-Category = Annotated[str, _in(vocabulary.CATEGORIES, "category")]
-Ownership = Annotated[str, _in(vocabulary.OWNERSHIPS, "ownership")]
-
-
-class NoParams(_Params):
-    """Parameters of a rule that takes none."""
-
-
-class NationalityParams(_Params):
-    allowed: tuple[str, ...] = Field(default=("CN",), min_length=1)
-
-
-class PriorHonourParams(_Params):
-    window_years: int = Field(default=5, ge=0)
-
-
-class RequiredLowerHonourParams(_Params):
-    min_level: Level = "municipal"
-    applies_to_levels: tuple[Level, ...] = ("provincial", "national")
-
-
-class EnterpriseHeadParams(_Params):
-    categories: tuple[Category, ...] = ("enterprise_head",)
-    checks: tuple[BoolFact, ...] = (
-        "tax_problem",
-        "wage_arrears",
-        "social_insurance_arrears",
-        "major_safety_accident",
-        "serious_pollution",
-        "no_union",
-    )
-
-
-class NonpublicEvaluationParams(_Params):
-    ownership: Ownership = "non_public"
-    categories: tuple[Category, ...] | None = None  # None: every category
-    accepted_grades: tuple[str, ...] = Field(default=("A", "B"), min_length=1)
-    valid_years: int = Field(default=3, ge=1)
-
-
-class DemocraticParams(_Params):
-    approval_min: float = Field(default=0.5, ge=0, le=1)
-    leader_approval_min: float = Field(default=0.85, ge=0, le=1)
-    leader_categories: tuple[Category, ...] = ("enterprise_head", "official")
-
-
-class UnitNoticeParams(_Params):
-    min_working_days: int = Field(default=5, ge=1)
 
 
 def _nationality(

@@ -12,7 +12,7 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
 from workflow.definition import StageKind
-from workflow.errors import GuardFailed, InvalidState, PermissionDenied
+from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
 from workflow.repository import commit, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
@@ -140,7 +140,7 @@ def check_reviewer(
     if actor.unit_code and actor.unit_code == nomination.unit.code:
         _audit(uow, task, actor, now, "recusal", "reviewer belongs to the nominee's unit")
         commit(uow)
-        raise PermissionDenied(
+        raise Recused(
             f"{actor.name} belongs to {nomination.unit.name}, the nominee's own unit: recused"
         )
 

@@ -14,7 +14,7 @@ from workflow import audit
 from workflow.actors import Actor
 from workflow.definition import Definition
 from workflow.effects import notify_unit, on_state_changed
-from workflow.errors import GuardFailed, PermissionDenied
+from workflow.errors import GuardFailed, PermissionDenied, Recused
 from workflow.guards import quota, run_guard
 from workflow.machine import CLOSED_STATES, DRAFT, TransitionSpec
 from workflow.repository import commit, lock_nomination
@@ -137,7 +137,7 @@ def check_recusal(step: Step) -> None:
     """A reviewer from the nominee's own unit must stand aside."""
     actor, n = step.actor, step.nomination
     if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == n.unit.code:
-        raise PermissionDenied(
+        raise Recused(
             f"{actor.name} belongs to {n.unit.name}, the nominee's own unit, and must recuse"
         )
 
@@ -152,7 +152,7 @@ def record_refusal(
 ) -> None:
     """Keep a refused attempt in the audit (its own transaction; no state changed)."""
     nomination = uow.session.get(Nomination, nomination_id)
-    kind = "recusal" if "recuse" in str(refusal) else "refused"
+    kind = "recusal" if isinstance(refusal, Recused) else "refused"
     audit.append(
         uow,
         now,

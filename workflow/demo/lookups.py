@@ -1,0 +1,55 @@
+"""What the demo reads back about its campaign: nominations, open review tasks, their owners."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Nomination, RecommendingUnit, ReviewTask
+from models.reviews import TASK_CLAIMED, TASK_OPEN
+from models.uow import UnitOfWork
+
+
+class CampaignLookups:
+    """Read-only queries on one campaign, each in a unit of work of its own."""
+
+    def __init__(self, sf: sessionmaker[Session], campaign_id: int) -> None:
+        self.sf, self.campaign_id = sf, campaign_id
+
+    def nominations(self, status: str, order: tuple[object, ...] = ()) -> list[tuple[int, str]]:
+        """(id, recommending unit code) of the campaign's nominations in `status`."""
+        with UnitOfWork(self.sf) as uow:
+            query = (
+                select(Nomination.id, RecommendingUnit.code)
+                .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
+                .where(Nomination.campaign_id == self.campaign_id, Nomination.status == status)
+                .order_by(*order, Nomination.alternate_order, Nomination.id)  # type: ignore[arg-type]
+            )
+            return [(row[0], row[1]) for row in uow.session.execute(query)]
+
+    def open_tasks(self, stage: str) -> list[tuple[int, int]]:
+        """(task id, nomination id) of the stage's open or claimed tasks, soonest due first."""
+        with UnitOfWork(self.sf) as uow:
+            rows = uow.session.execute(
+                select(ReviewTask.id, ReviewTask.nomination_id)
+                .where(
+                    ReviewTask.campaign_id == self.campaign_id,
+                    ReviewTask.stage == stage,
+                    ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]),
+                )
+                .order_by(ReviewTask.due_at, ReviewTask.id)
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    def task_department(self, task_id: int) -> str:
+        with UnitOfWork(self.sf) as uow:
+            task = uow.session.get(ReviewTask, task_id)
+            assert task is not None
+            return task.department
+
+    def unit_code(self, nid: int) -> str:
+        """The code of the unit that recommended nomination `nid`."""
+        with UnitOfWork(self.sf) as uow:
+            nomination = uow.session.get(Nomination, nid)
+            assert nomination is not None
+            return nomination.unit.code

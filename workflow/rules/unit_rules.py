@@ -1,0 +1,92 @@
+"""Rules on what a recommending unit may put forward as a whole (its places and alternates)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from workflow.errors import RuleFailure
+from workflow.facts import NomineeFacts
+from workflow.vocabulary import CATEGORIES, OFFICIAL_LEVELS
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _codes(vocabulary: dict[str, str], values: list[str]) -> list[str]:
+    unknown = [v for v in values if v not in vocabulary]
+    if unknown:
+        raise ValueError(f"unknown codes {unknown}; use {', '.join(vocabulary)}")
+    return values
+
+
+class OfficialAllowance(_Params):
+    """Units with `min_places` places or more may nominate `max_count` officials of these levels."""
+
+    min_places: int = Field(default=5, ge=0)
+    max_count: int = Field(default=1, ge=0)
+    official_levels: list[str] = Field(default_factory=lambda: ["county", "bureau"])
+
+    @field_validator("official_levels")
+    @classmethod
+    def _known_levels(cls, values: list[str]) -> list[str]:
+        return _codes(OFFICIAL_LEVELS, values)
+
+
+class HeadNeedsAlternate(_Params):
+    """A main nominee of these categories needs an alternate of the front-line categories."""
+
+    head_categories: list[str] = Field(default_factory=lambda: ["enterprise_head"])
+    alternate_categories: list[str] = Field(
+        default_factory=lambda: ["front_line_worker", "technician", "migrant_worker", "gig_worker"]
+    )
+
+    @field_validator("head_categories", "alternate_categories")
+    @classmethod
+    def _known_categories(cls, values: list[str]) -> list[str]:
+        return _codes(CATEGORIES, values)
+
+
+class UnitRules(_Params):
+    """The unit rules a definition switches on (absent means not applied)."""
+
+    official_allowance: OfficialAllowance | None = None
+    enterprise_head_alternate: HeadNeedsAlternate | None = None
+
+
+def check_official_allowance(
+    rule: OfficialAllowance, facts: NomineeFacts, unit: str, places: int, officials_held: int
+) -> RuleFailure | None:
+    """Refuse an official beyond what the unit's number of places allows."""
+    if facts.official_level not in rule.official_levels:
+        return None
+    if places < rule.min_places:
+        return RuleFailure(
+            "official_allowance",
+            f"{unit} holds {places} place(s); an official of level {facts.official_level} "
+            f"needs a unit with at least {rule.min_places}",
+        )
+    if officials_held >= rule.max_count:
+        return RuleFailure(
+            "official_allowance",
+            f"{unit} already puts forward {officials_held} official(s) of levels "
+            f"{'/'.join(rule.official_levels)}; at most {rule.max_count} allowed",
+        )
+    return None
+
+
+def check_head_alternate(
+    rule: HeadNeedsAlternate, facts: NomineeFacts, unit: str, alternates: Collection[str]
+) -> RuleFailure | None:
+    """Refuse an enterprise head whose unit names no front-line alternate."""
+    if facts.category not in rule.head_categories:
+        return None
+    if any(category in rule.alternate_categories for category in alternates):
+        return None
+    return RuleFailure(
+        "enterprise_head_alternate",
+        f"{unit} nominates {facts.name} ({facts.category}) without a front-line alternate "
+        f"({'/'.join(rule.alternate_categories)})",
+    )
