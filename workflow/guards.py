@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from models import Deadline, HonourRecord, Nomination, Objection, QuotaAllocation, ReviewTask
+from models import Deadline, Nomination, Objection, QuotaAllocation, ReviewTask
 from models.reviews import OBJECTION_OPEN, TASK_DONE
 from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
-from workflow.facts import PriorHonour
 from workflow.machine import CLOSED_STATES, DRAFT
+from workflow.registry import registry_honours
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
 from workflow.rules.unit_rules import check_head_alternate, check_official_allowance
 from workflow.step import Step
@@ -143,19 +143,6 @@ def eligibility(step: Step, where: str) -> list[RuleFailure]:
         calendar=step.calendar,
     )
     return check_eligibility(step.facts, ctx, configured)
-
-
-def registry_honours(step: Step) -> tuple[PriorHonour, ...]:
-    """Unrevoked honours the registry holds for the same person (name and birth date)."""
-    n = step.nomination
-    rows = step.uow.session.scalars(
-        select(HonourRecord).where(
-            HonourRecord.person_name == n.name,
-            HonourRecord.birth_date == n.birth_date,
-            HonourRecord.revoked_on.is_(None),
-        )
-    ).all()
-    return tuple(PriorHonour(r.honour, r.honour_level, r.awarded_on.year) for r in rows)
 
 
 def joint_review_cleared(step: Step) -> list[RuleFailure]:

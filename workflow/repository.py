@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -46,8 +48,15 @@ def lock_nomination(
 
 def commit(uow: UnitOfWork) -> None:
     """Commit the use case, turning a lost optimistic race into ConcurrentChange."""
-    try:
+    with conflicts_reported(uow):
         uow.commit()
+
+
+@contextmanager
+def conflicts_reported(uow: UnitOfWork) -> Iterator[None]:
+    """Turn a row changed under us (seen at any flush, not only at commit) into ConcurrentChange."""
+    try:
+        yield
     except StaleDataError:
         uow.session.rollback()
         raise ConcurrentChange(

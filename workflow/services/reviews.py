@@ -13,7 +13,7 @@ from workflow import audit
 from workflow.actors import Actor
 from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
-from workflow.repository import commit, get, lock_nomination
+from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
 
@@ -83,7 +83,8 @@ def complete(
     task.assignee, task.completed_at = task.assignee or actor.name, now
     _audit(uow, task, actor, now, f"task_{outcome}", opinion)
     try:
-        result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
+        with conflicts_reported(uow):
+            result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()  # the task stays open; only the refusal is kept
         record_refusal(uow, nomination.id, answers[outcome], actor, now, refusal)

@@ -6,23 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from models import HonourRecord, Nomination
+from models import Nomination
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
-from workflow.definition import Definition
+from workflow.alternates import step_up_alternate
 from workflow.effects import notify_unit, on_state_changed
 from workflow.errors import GuardFailed, PermissionDenied, Recused
-from workflow.guards import quota, run_guard
-from workflow.machine import CLOSED_STATES, DRAFT, TransitionSpec
-from workflow.repository import commit, lock_nomination
+from workflow.guards import run_guard
+from workflow.machine import DRAFT
+from workflow.permissions import authorise
+from workflow.registry import add_to_registry, mark_revoked
+from workflow.repository import commit, conflicts_reported, lock_nomination
 from workflow.services.definitions import machine_of
 from workflow.step import Step
-
-UNIT_TRIGGERS = frozenset({"submit", "withdraw", "resubmit"})
-REVIEWER_ROLES = frozenset({"team_reviewer", "department_reviewer", "committee_secretary"})
 
 
 @dataclass(frozen=True)
@@ -62,7 +59,8 @@ def fire(
     """Lock the nomination, fire the trigger, write its rows and audit, commit all or nothing."""
     nomination = lock_nomination(uow, nomination_id, expected_version)
     try:
-        result = apply(uow, nomination, trigger, actor, now, reason=reason, payload=payload)
+        with conflicts_reported(uow):
+            result = apply(uow, nomination, trigger, actor, now, reason=reason, payload=payload)
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()
         record_refusal(uow, nomination_id, trigger, actor, now, refusal)
@@ -111,37 +109,6 @@ def apply(
     )
 
 
-def authorise(step: Step, spec: TransitionSpec) -> None:
-    """Default deny: only the actors the definition names may fire a stage's triggers."""
-    actor, n, d = step.actor, step.nomination, step.definition
-    if actor.is_privileged:
-        return
-    if spec.system_only:
-        raise PermissionDenied(f"'{spec.trigger}' is fired by the engine, not by a person")
-    if spec.trigger in UNIT_TRIGGERS:
-        if actor.role == "unit_clerk" and actor.unit_code == n.unit.code:
-            return
-        raise PermissionDenied(f"only a clerk of {n.unit.name} may {spec.trigger} this nomination")
-    if spec.trigger == "revoke":
-        raise PermissionDenied("only an administrator may revoke an honour")
-    check_recusal(step)
-    stage = d.stages[0] if spec.trigger == "begin_review" else d.stage_of_state(spec.source)
-    if stage is not None and any(
-        a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
-    ):
-        return
-    raise PermissionDenied(f"{actor.label} may not '{spec.trigger}' in state '{spec.source}'")
-
-
-def check_recusal(step: Step) -> None:
-    """A reviewer from the nominee's own unit must stand aside."""
-    actor, n = step.actor, step.nomination
-    if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == n.unit.code:
-        raise Recused(
-            f"{actor.name} belongs to {n.unit.name}, the nominee's own unit, and must recuse"
-        )
-
-
 def record_refusal(
     uow: UnitOfWork,
     nomination_id: int,
@@ -183,71 +150,4 @@ def after_transition(step: Step, source: str, dest: str) -> None:
     # Only a nomination that held a place frees one: a draft never counted against the quota.
     held_place = source != DRAFT
     if n.rank == "main" and held_place and d.alternates.step_up and dest in d.alternates.step_up_on:
-        step_up_alternate(step, d)
-
-
-def add_to_registry(step: Step) -> None:
-    n = step.nomination
-    step.uow.session.add(
-        HonourRecord(
-            person_name=n.name,
-            birth_date=n.birth_date,
-            honour=n.honour,
-            honour_level=n.campaign.honour_level,
-            campaign_id=n.campaign_id,
-            nomination_id=n.id,
-            awarded_on=step.now.date(),
-            created_at=step.now,
-        )
-    )
-
-
-def mark_revoked(step: Step) -> None:
-    record = step.uow.session.scalars(
-        select(HonourRecord).where(HonourRecord.nomination_id == step.nomination.id)
-    ).one_or_none()
-    if record is not None:
-        record.revoked_on = step.now.date()
-        record.revoke_reason = step.reason
-
-
-def step_up_alternate(step: Step, definition: Definition) -> audit.Appended | None:
-    """The unit's first live alternate takes the place of a main nominee who left."""
-    n = step.nomination
-    alternate = step.uow.session.scalars(
-        select(Nomination)
-        .where(
-            Nomination.campaign_id == n.campaign_id,
-            Nomination.unit_id == n.unit_id,
-            Nomination.rank == "alternate",
-            Nomination.status.not_in(CLOSED_STATES),
-        )
-        .order_by(Nomination.alternate_order, Nomination.id)
-        .limit(1)
-    ).first()
-    if alternate is None or not _place_free(step, alternate):
-        return None
-    order = alternate.alternate_order
-    alternate.rank, alternate.alternate_order, alternate.updated_at = "main", None, step.now
-    return audit.append(
-        step.uow,
-        step.now,
-        audit.AuditEntry(
-            actor="system",
-            trigger="step_up",
-            campaign_id=n.campaign_id,
-            nomination_id=alternate.id,
-            from_state=alternate.status,
-            to_state=alternate.status,
-            reason=f"alternate {order} steps up for {n.name} ({n.status})",
-            payload={"replaces": n.id, "alternate_order": order},
-        ),
-    )
-
-
-def _place_free(step: Step, alternate: Nomination) -> bool:
-    """A submitted alternate steps up only if a place is free for it (its category's, if split)."""
-    if alternate.status == DRAFT:
-        return True  # its own submission will be held to the quota
-    probe = Step(step.uow, step.now, step.actor, alternate, step.definition, "step_up")
-    return not quota(probe, as_main=True)
+        step_up_alternate(step)

@@ -1,0 +1,53 @@
+"""Alternates (后备): the unit's first live alternate steps up when a main nominee leaves."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import Nomination
+from workflow import audit
+from workflow.guards import quota
+from workflow.machine import CLOSED_STATES, DRAFT
+from workflow.step import Step
+
+
+def step_up_alternate(step: Step) -> audit.Appended | None:
+    """The unit's first live alternate takes the place of a main nominee who left."""
+    n = step.nomination
+    alternate = step.uow.session.scalars(
+        select(Nomination)
+        .where(
+            Nomination.campaign_id == n.campaign_id,
+            Nomination.unit_id == n.unit_id,
+            Nomination.rank == "alternate",
+            Nomination.status.not_in(CLOSED_STATES),
+        )
+        .order_by(Nomination.alternate_order, Nomination.id)
+        .limit(1)
+    ).first()
+    if alternate is None or not _place_free(step, alternate):
+        return None
+    order = alternate.alternate_order
+    alternate.rank, alternate.alternate_order, alternate.updated_at = "main", None, step.now
+    return audit.append(
+        step.uow,
+        step.now,
+        audit.AuditEntry(
+            actor="system",
+            trigger="step_up",
+            campaign_id=n.campaign_id,
+            nomination_id=alternate.id,
+            from_state=alternate.status,
+            to_state=alternate.status,
+            reason=f"alternate {order} steps up for {n.name} ({n.status})",
+            payload={"replaces": n.id, "alternate_order": order},
+        ),
+    )
+
+
+def _place_free(step: Step, alternate: Nomination) -> bool:
+    """A submitted alternate steps up only if a place is free for it (its category's, if split)."""
+    if alternate.status == DRAFT:
+        return True  # its own submission will be held to the quota
+    probe = Step(step.uow, step.now, step.actor, alternate, step.definition, "step_up")
+    return not quota(probe, as_main=True)

@@ -1,0 +1,49 @@
+"""The honours registry: who holds which honour, consulted by the eligibility rules."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import HonourRecord
+from workflow.facts import PriorHonour
+from workflow.step import Step
+
+
+def add_to_registry(step: Step) -> None:
+    """Enter an awarded nominee in the registry."""
+    n = step.nomination
+    step.uow.session.add(
+        HonourRecord(
+            person_name=n.name,
+            birth_date=n.birth_date,
+            honour=n.honour,
+            honour_level=n.campaign.honour_level,
+            campaign_id=n.campaign_id,
+            nomination_id=n.id,
+            awarded_on=step.now.date(),
+            created_at=step.now,
+        )
+    )
+
+
+def mark_revoked(step: Step) -> None:
+    """Mark the registry entry of a revoked honour, with the reason."""
+    record = step.uow.session.scalars(
+        select(HonourRecord).where(HonourRecord.nomination_id == step.nomination.id)
+    ).one_or_none()
+    if record is not None:
+        record.revoked_on = step.now.date()
+        record.revoke_reason = step.reason
+
+
+def registry_honours(step: Step) -> tuple[PriorHonour, ...]:
+    """Unrevoked honours the registry holds for the same person (name and birth date)."""
+    n = step.nomination
+    rows = step.uow.session.scalars(
+        select(HonourRecord).where(
+            HonourRecord.person_name == n.name,
+            HonourRecord.birth_date == n.birth_date,
+            HonourRecord.revoked_on.is_(None),
+        )
+    ).all()
+    return tuple(PriorHonour(r.honour, r.honour_level, r.awarded_on.year) for r in rows)
