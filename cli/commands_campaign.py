@@ -184,7 +184,8 @@ def funnel(rt: Runtime, campaign_ref: str) -> None:
     type=click.Choice(reports.SCOPES),
     default="final",
     show_default=True,
-    help="submitted: all live submissions; stage: one state; final: the list; unit: one unit's",
+    help="submitted: every live main nomination; stage: one state; final: the list before the "
+    "committee, or the awarded list; unit: one unit's live submissions",
 )
 @click.option("--stage", help="with --scope stage: the state, e.g. public_notice")
 @click.option("--unit", "unit_code", help="with --scope unit: the unit code")

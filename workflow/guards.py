@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -10,7 +11,7 @@ from models import Deadline, Nomination, Objection, QuotaAllocation, ReviewTask
 from models.reviews import OBJECTION_OPEN, TASK_DONE
 from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
-from workflow.machine import CLOSED_STATES, DRAFT
+from workflow.machine import CLOSED_STATES, HOLD_NO_PLACE
 from workflow.registry import registry_honours
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
 from workflow.rules.unit_rules import check_head_alternate, check_official_allowance
@@ -33,7 +34,8 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
     n = step.nomination
     if n.rank != "main" and not as_main:  # as_main: may this alternate step up?
         return []
-    limit, category = unit_places(step, n.unit_id, n.category)
+    places = unit_places(step, n.unit_id, n.category)
+    limit, category = places.limit, places.category
     if limit is None:
         return [RuleFailure("quota", f"unit {n.unit.name} holds no places in this campaign")]
     query = select(func.count(Nomination.id)).where(
@@ -41,10 +43,12 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
         Nomination.unit_id == n.unit_id,
         Nomination.rank == "main",
         Nomination.id != n.id,
-        Nomination.status.not_in([DRAFT, *CLOSED_STATES - {"awarded"}]),
+        Nomination.status.not_in(HOLD_NO_PLACE),
     )
     if category is not None:
         query = query.where(Nomination.category == category)
+    elif places.own_categories:  # nominees with places of their own do not use the general ones
+        query = query.where(Nomination.category.not_in(places.own_categories))
     used = step.uow.session.scalar(query) or 0
     if used >= limit:
         scope = f" for category {category}" if category else ""
@@ -106,13 +110,22 @@ def _live_mains(step: Step) -> list[dict[str, object]]:
                 Nomination.unit_id == n.unit_id,
                 Nomination.rank == "main",
                 Nomination.id != n.id,
-                Nomination.status.not_in([DRAFT, *(CLOSED_STATES - {"awarded"})]),
+                Nomination.status.not_in(HOLD_NO_PLACE),
             )
         )
     )
 
 
-def unit_places(step: Step, unit_id: int, category: str) -> tuple[int | None, str | None]:
+@dataclass(frozen=True)
+class Places:
+    """The places that bind one nomination of a unit."""
+
+    limit: int | None  # None: the unit holds no places that fit
+    category: str | None  # the category whose own places bind, or None for the general places
+    own_categories: frozenset[str]  # the unit's categories that have places of their own
+
+
+def unit_places(step: Step, unit_id: int, category: str) -> Places:
     """The places that bind a nomination: its category's allocation if any, else the general."""
     query = select(QuotaAllocation).where(
         QuotaAllocation.campaign_id == step.nomination.campaign_id,
@@ -123,11 +136,12 @@ def unit_places(step: Step, unit_id: int, category: str) -> tuple[int | None, st
         # the other as a draft and both pass (SQLite serialises already, by BEGIN IMMEDIATE).
         query = query.with_for_update(of=QuotaAllocation)
     rows = step.uow.session.scalars(query).unique().all()
-    own = [r.places for r in rows if r.category == category]
-    if own:
-        return sum(own), category
+    own_categories = frozenset(r.category for r in rows if r.category is not None)
+    if category in own_categories:
+        limit = sum(r.places for r in rows if r.category == category)
+        return Places(limit, category, own_categories)
     general = [r.places for r in rows if r.category is None]
-    return (sum(general), None) if general else (None, None)
+    return Places(sum(general) if general else None, None, own_categories)
 
 
 def eligibility(step: Step, where: str) -> list[RuleFailure]:

@@ -22,6 +22,8 @@ END_STATES: tuple[str, ...] = (
     REVOKED,
 )
 CLOSED_STATES: frozenset[str] = frozenset((*END_STATES, AWARDED))
+# States in which a main nomination does not use one of its unit's places.
+HOLD_NO_PLACE: tuple[str, ...] = (DRAFT, *END_STATES)
 
 
 class Stateful(Protocol):

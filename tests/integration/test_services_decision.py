@@ -25,6 +25,7 @@ from tests.integration.flow import (
 from workflow.actors import Actor
 from workflow.errors import GuardFailed, PermissionDenied
 from workflow.services import committee
+from workflow.services.reports import composition
 
 DECIDED = AFTER_NOTICE + timedelta(days=1)
 # One nominee who meets every composition rule of the Jiangxi definition on her own.
@@ -157,3 +158,23 @@ def test_a_clerk_may_not_revoke(sf: sessionmaker[Session]) -> None:
     with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied):
         committee.revoke(uow, nomination, "x", Actor("c", "unit_clerk", unit_code="nc"), DECIDED)
     assert status(sf, nomination).status == "awarded"
+
+
+def test_composition_report_scopes(sf: sessionmaker[Session]) -> None:
+    campaign_id = make_campaign(sf)
+    at_committee = add(sf, campaign_id, "nc", "甲", gender="F")
+    submitted = add(sf, campaign_id, "gz", "乙")
+    add(sf, campaign_id, "jt", "丙")  # stays a draft
+    to_committee(sf, at_committee)
+    fire(sf, submitted, "submit")
+    with UnitOfWork(sf) as uow:
+        campaign = uow.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        sizes = {
+            scope: composition(uow, campaign, scope, stage="committee", unit_code="gz")[0]
+            for scope in ("submitted", "stage", "final", "unit")
+        }
+        _, final = composition(uow, campaign, "final")
+    assert sizes == {"submitted": 2, "stage": 1, "final": 1, "unit": 1}
+    women = next(r for r in final if r.rule_id == "women_min")
+    assert (women.count, women.base_count, women.ok) == (1, 1, True)

@@ -253,3 +253,21 @@ def test_unit_rules_at_submission(sf: sessionmaker[Session]) -> None:
         fire(sf, head, "submit")
     add(sf, campaign_id, "jt", "一线后备", rank="alternate", order=1)
     assert fire(sf, head, "submit").to_state == "submitted"
+
+
+def test_category_places_and_general_places_are_counted_apart(sf: sessionmaker[Session]) -> None:
+    quotas = [
+        campaigns.UnitQuota("nc", "南昌市总工会", 2),
+        campaigns.UnitQuota("nc", "南昌市总工会", 1, category="enterprise_head"),
+    ]
+    campaign_id = make_campaign(sf, quotas=quotas)
+    add(sf, campaign_id, "nc", "后备", rank="alternate", order=1)  # the head's front-line alternate
+    head = add(sf, campaign_id, "nc", "厂长", category="enterprise_head")
+    workers = [add(sf, campaign_id, "nc", f"职工{i}") for i in range(3)]
+    second_head = add(sf, campaign_id, "nc", "副厂长", category="enterprise_head")
+    for nomination in (head, workers[0], workers[1]):
+        fire(sf, nomination, "submit")
+    with pytest.raises(GuardFailed, match="has 2 place"):
+        fire(sf, workers[2], "submit")
+    with pytest.raises(GuardFailed, match=r"1 place\(s\) for category enterprise_head"):
+        fire(sf, second_head, "submit")

@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
+from workflow.definition import StageKind
 from workflow.errors import InvalidState
 from workflow.facts import facts_from_json
-from workflow.machine import CLOSED_STATES, END_STATES
+from workflow.machine import AWARDED, END_STATES, HOLD_NO_PLACE
 from workflow.rules.composition import (
     CompositionResult,
     evaluate_composition,
@@ -21,6 +22,8 @@ from workflow.services.definitions import definition_of
 
 # The sets a composition report can be drawn over.
 SCOPES = ("submitted", "stage", "final", "unit")
+# submitted: every main nomination holding a place; stage: those in one state; final: the list
+# before the committee (or the awarded list once decided); unit: one unit's live submissions.
 
 
 @dataclass(frozen=True)
@@ -61,20 +64,24 @@ def composition(
         Nomination.campaign_id == campaign.id, Nomination.rank == "main"
     )
     if scope == "submitted":
-        query = query.where(Nomination.status.not_in(["draft", *END_STATES]))
+        query = query.where(Nomination.status.not_in(HOLD_NO_PLACE))
     elif scope == "stage":
         if not stage:
             raise InvalidState("scope 'stage' needs a stage (state) name")
         query = query.where(Nomination.status == stage)
     elif scope == "final":
-        query = query.where(
-            Nomination.status.not_in(["draft", *(set(CLOSED_STATES) - {"awarded"})])
-        )
+        # The list before the committee, or the awarded list once it has decided.
+        committee = [
+            s.id
+            for s in definition_of(campaign.definition).stages
+            if s.kind is StageKind.COMMITTEE_DECISION
+        ]
+        query = query.where(Nomination.status.in_([*committee, AWARDED]))
     elif scope == "unit":
         if not unit_code:
             raise InvalidState("scope 'unit' needs a unit code")
         query = query.join(RecommendingUnit).where(
-            RecommendingUnit.code == unit_code, Nomination.status != "draft"
+            RecommendingUnit.code == unit_code, Nomination.status.not_in(HOLD_NO_PLACE)
         )
     else:
         raise InvalidState(f"unknown scope '{scope}'; use one of {', '.join(SCOPES)}")
