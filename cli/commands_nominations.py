@@ -27,16 +27,20 @@ def nominations_group() -> None:
 
 
 @nominations_group.command("import")
-@click.argument("campaign_ref")
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--campaign", "campaign_ref", help="code or id; default: the one open campaign")
 @actor_option()
 @pass_runtime
 def import_file(
-    rt: Runtime, campaign_ref: str, path: Path, actor_spec: str, actor_name: str | None
+    rt: Runtime, path: Path, campaign_ref: str | None, actor_spec: str, actor_name: str | None
 ) -> None:
     """Import a CSV or XLSX form; any bad row refuses the whole file."""
     with rt.uow() as uow:
-        target = campaigns.find_campaign(uow, campaign_ref)
+        target = (
+            campaigns.find_campaign(uow, campaign_ref)
+            if campaign_ref
+            else campaigns.open_campaign(uow)
+        )
         ids = nominations.import_nominations(
             uow, target.id, path, parse_actor(actor_spec, actor_name), now_utc()
         )

@@ -118,7 +118,7 @@ def test_workflow_load_versions_and_show_mermaid(hf: Honorflow, tmp_path: Path) 
 
 def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> None:
     setup_campaign(hf, tmp_path)
-    imported = hf.json("nominations", "import", "jx", str(SAMPLE))
+    imported = hf.json("nominations", "import", str(SAMPLE))
     first = imported["ids"][0]
     listed = hf.json("nominations", "list", "jx", "--status", "draft")
     assert len(listed) == imported["imported"]
@@ -161,7 +161,7 @@ def test_bad_import_lists_every_row_and_imports_nothing(hf: Honorflow, tmp_path:
         bad_rows.append(",".join(cells))
     bad = tmp_path / "bad.csv"
     bad.write_text("\n".join([lines[0], *bad_rows, *lines[4:]]) + "\n", encoding="utf-8")
-    result = hf.run("nominations", "import", "jx", str(bad), ok=False)
+    result = hf.run("nominations", "import", str(bad), "--campaign", "jx", ok=False)
     assert result.returncode == 10
     for row in (2, 3, 4):
         assert f"bad.csv:{row}: gender:" in result.stderr
@@ -170,7 +170,7 @@ def test_bad_import_lists_every_row_and_imports_nothing(hf: Honorflow, tmp_path:
 
 def test_audit_verify_exits_nonzero_on_tampering(hf: Honorflow, tmp_path: Path) -> None:
     setup_campaign(hf, tmp_path)
-    hf.run("nominations", "import", "jx", str(SAMPLE))
+    hf.run("nominations", "import", "--campaign", "jx", str(SAMPLE))
     with sqlite3.connect(hf.db) as conn:
         conn.execute("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
     result = hf.run("audit", "verify", ok=False)
@@ -200,3 +200,25 @@ def test_demo_runs_every_stage_and_refuses_a_used_database(hf: Honorflow) -> Non
     again = hf.run("demo", ok=False)
     assert again.returncode != 0 and "--reset" in again.stderr
     assert hf.json("demo", "--reset")["funnel"] == report["funnel"]  # deterministic
+
+
+def test_import_needs_the_campaign_named_when_several_are_open(
+    hf: Honorflow, tmp_path: Path
+) -> None:
+    setup_campaign(hf, tmp_path)
+    hf.run(
+        "campaign",
+        "create",
+        "--code",
+        "jx2",
+        "--title",
+        "另一个",
+        "--definition",
+        "jiangxi-labour-model",
+        "--reference-date",
+        "2026-03-01",
+    )
+    refused = hf.run("nominations", "import", str(SAMPLE), ok=False)
+    assert refused.returncode == 11
+    assert "2 campaigns take nominations (jx, jx2); name one with --campaign" in refused.stderr
+    assert hf.json("nominations", "import", str(SAMPLE), "--campaign", "jx2")["imported"] > 0

@@ -139,6 +139,21 @@ def find_campaign(uow: UnitOfWork, code_or_id: str) -> Campaign:
     return campaign
 
 
+def open_campaign(uow: UnitOfWork) -> Campaign:
+    """The one campaign still taking nominations, for commands that may leave it unnamed."""
+    open_ones = list(
+        uow.session.scalars(
+            select(Campaign).where(Campaign.phase.in_(PHASES[:2])).order_by(Campaign.id)
+        ).unique()
+    )
+    if len(open_ones) != 1:
+        codes = ", ".join(c.code for c in open_ones) or "none"
+        raise InvalidState(
+            f"{len(open_ones)} campaigns take nominations ({codes}); name one with --campaign"
+        )
+    return open_ones[0]
+
+
 def _audit(
     uow: UnitOfWork, campaign: Campaign, actor: Actor, now: datetime, trigger: str, reason: str
 ) -> None:
