@@ -8,7 +8,7 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from cli.runtime import Runtime, pass_runtime
+from cli.runtime import Runtime, local, pass_runtime
 from models import AuditEvent
 from workflow.audit import verify
 
@@ -64,7 +64,7 @@ def list_events(rt: Runtime, nomination_id: int | None, limit: int) -> None:
     rt.emit(
         data,
         "\n".join(
-            f"{d['seq']:>7} {d['at'][:16]} {d['trigger']:<20} {d['nomination_id'] or '':>6} "
+            f"{d['seq']:>7} {local(d['at'])} {d['trigger']:<20} {d['nomination_id'] or '':>6} "
             f"{d['from'] or '':>14} -> {d['to'] or '':<14} {d['actor']}"
             for d in data
         ),

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from sqlalchemy import select
 
-from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
+from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
 from models import AuditEvent, Nomination, RecommendingUnit
 from workflow.repository import get
 from workflow.services import campaigns, nominations
@@ -138,7 +138,7 @@ def show(rt: Runtime, nomination_id: int) -> None:
         lines.append(f"reason: {data['end_reason']}")
     lines.append("timeline:")
     lines += [
-        f"  {e['at'][:16]}  {e['trigger']:<20} {e['from'] or '':>14} -> {e['to'] or '':<14} "
+        f"  {local(e['at'])}  {e['trigger']:<20} {e['from'] or '':>14} -> {e['to'] or '':<14} "
         f"{e['actor']}  {e['reason'] or ''}"
         for e in data["timeline"]
     ]

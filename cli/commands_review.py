@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
+from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
 from workflow.services import campaigns, committee, objections, reviews
 
 
@@ -52,7 +52,7 @@ def list_tasks(
         data,
         "\n".join(
             f"{d['id']:>6}  nomination {d['nomination_id']:<6} {d['stage']:<14} "
-            f"{d['department']:<14} {d['status']:<8} due {(d['due_at'] or '-')[:16]}"
+            f"{d['department']:<14} {d['status']:<8} due {local(d['due_at'])}"
             f"{'  OVERDUE' if d['overdue'] else ''}"
             for d in data
         )

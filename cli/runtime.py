@@ -17,6 +17,7 @@ from config.settings import get_settings
 from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
 from workflow.actors import Actor
+from workflow.calendar import SHANGHAI
 
 
 @dataclass
@@ -54,6 +55,13 @@ class Runtime:
 
 
 pass_runtime = click.make_pass_decorator(Runtime)
+
+
+def local(moment: str | None) -> str:
+    """An ISO UTC time as people here read it: Asia/Shanghai, to the minute."""
+    if not moment:
+        return "-"
+    return datetime.fromisoformat(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def now_utc() -> datetime:

@@ -108,7 +108,7 @@ def test_one_objection_vetoes_and_an_alternate_steps_up(sf: sessionmaker[Session
     assert result is not None and result.to_state == "vetoed"
     vetoed = status(sf, main)
     assert vetoed.status == "vetoed"
-    assert vetoed.end_reason == "tax: 近两年存在偷税问题"
+    assert vetoed.end_reason == "税务: 近两年存在偷税问题"
     assert open_tasks(sf, main) == []
     with UnitOfWork(sf) as uow:
         states = dict(
@@ -128,7 +128,7 @@ def test_one_objection_vetoes_and_an_alternate_steps_up(sf: sessionmaker[Session
         ended = uow.session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "nomination_ended")
         ).one()
-        assert ended.context["reason"] == "tax: 近两年存在偷税问题"
+        assert ended.context["reason"] == "税务: 近两年存在偷税问题"
     stepped = status(sf, alternate)
     assert (stepped.rank, stepped.alternate_order, stepped.status) == ("main", None, "submitted")
     assert status(sf, other_unit).rank == "alternate"  # another unit's alternate stays put

@@ -191,7 +191,7 @@ class DemoScenario:
         tasks = self.lookups.open_tasks("joint_review")
         for done, (task_id, _) in enumerate(tasks, start=1):
             department = self.lookups.task_department(task_id)
-            reviewer = Actor(f"{department}审核员", "department_reviewer", department)
+            reviewer = Actor(f"{department}-审核员", "department_reviewer", department)
             try:
                 if self.rng.random() < 0.012:
                     self._complete(

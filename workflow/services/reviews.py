@@ -102,10 +102,12 @@ def _decide_stage(
     actor: Actor,
     now: datetime,
 ) -> TransitionResult | None:
-    reason = f"{task.department}: {task.opinion}"
+    definition = definition_of(nomination.definition)
+    department = definition.departments.get(task.department)
+    reason = f"{department.name if department else task.department}: {task.opinion}"
     if kind is not StageKind.JOINT_REVIEW:
         return apply(uow, nomination, trigger, actor, now, reason=task.opinion)
-    stage = definition_of(nomination.definition).stage(task.stage)
+    stage = definition.stage(task.stage)
     if trigger == "veto" and stage.completion.rule == "all_clear":
         return apply(uow, nomination, "veto", actor, now, reason=reason, internal=True)
     try:
