@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from models import Nomination
+from workflow.actors import Actor
 from workflow.errors import PermissionDenied, Recused
 from workflow.machine import TransitionSpec
 from workflow.step import Step
@@ -23,7 +25,7 @@ def authorise(step: Step, spec: TransitionSpec) -> None:
         raise PermissionDenied(f"only a clerk of {n.unit.name} may {spec.trigger} this nomination")
     if spec.trigger == "revoke":
         raise PermissionDenied("only an administrator may revoke an honour")
-    check_recusal(step)
+    check_recusal(actor, n)
     stage = d.stages[0] if spec.trigger == "begin_review" else d.stage_of_state(spec.source)
     if stage is not None and any(
         a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
@@ -32,10 +34,10 @@ def authorise(step: Step, spec: TransitionSpec) -> None:
     raise PermissionDenied(f"{actor.label} may not '{spec.trigger}' in state '{spec.source}'")
 
 
-def check_recusal(step: Step) -> None:
+def check_recusal(actor: Actor, nomination: Nomination) -> None:
     """A reviewer from the nominee's own unit must stand aside."""
-    actor, n = step.actor, step.nomination
-    if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == n.unit.code:
+    unit = nomination.unit
+    if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == unit.code:
         raise Recused(
-            f"{actor.name} belongs to {n.unit.name}, the nominee's own unit, and must recuse"
+            f"{actor.name} is recused: they belong to {unit.name}, the nominee's own unit"
         )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import update
+
 from models import Deadline, Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
-from models.scheduling import CANCELLED
+from models.scheduling import CANCELLED, PENDING
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
@@ -111,10 +113,11 @@ def resolve_objection(
         raise InvalidState("a written finding is required")
     objection.status = OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED
     objection.finding, objection.resolved_at = finding, now
-    for deadline in uow.session.query(Deadline).filter_by(
-        objection_id=objection.id, status="pending"
-    ):
-        deadline.status = CANCELLED
+    uow.session.execute(
+        update(Deadline)
+        .where(Deadline.objection_id == objection.id, Deadline.status == PENDING)
+        .values(status=CANCELLED)
+    )
     _audit(
         uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding
     )

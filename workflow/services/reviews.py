@@ -13,6 +13,7 @@ from workflow import audit
 from workflow.actors import Actor
 from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
+from workflow.permissions import check_recusal
 from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
@@ -49,7 +50,12 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
     nomination = lock_nomination(uow, task.nomination_id)
     # Read the task again under the lock: another reviewer may have acted while we waited.
     uow.session.refresh(task)
-    check_reviewer(uow, task, nomination, actor, now)
+    try:
+        check_reviewer(task, nomination, actor)
+    except Recused as recused:
+        _audit(uow, task, actor, now, "recusal", str(recused))
+        commit(uow)  # the recusal is kept; the task is untouched
+        raise
     if task.status != TASK_OPEN:
         raise InvalidState(f"task {task.id} is {task.status}, not open")
     task.status, task.assignee = TASK_CLAIMED, actor.name
@@ -66,7 +72,12 @@ def complete(
     nomination = lock_nomination(uow, task.nomination_id)
     # Read the task again under the lock: another reviewer may have acted while we waited.
     uow.session.refresh(task)
-    check_reviewer(uow, task, nomination, actor, now)
+    try:
+        check_reviewer(task, nomination, actor)
+    except Recused as recused:
+        _audit(uow, task, actor, now, "recusal", str(recused))
+        commit(uow)  # the recusal is kept; the task is untouched
+        raise
     kind = definition_of(nomination.definition).stage(task.stage).kind
     answers = OUTCOMES.get(kind, {})
     if outcome not in answers:
@@ -88,6 +99,7 @@ def complete(
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()  # the task stays open; only the refusal is kept
         record_refusal(uow, nomination.id, answers[outcome], actor, now, refusal)
+        commit(uow)
         raise
     commit(uow)
     return result
@@ -132,20 +144,13 @@ def _has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
     )
 
 
-def check_reviewer(
-    uow: UnitOfWork, task: ReviewTask, nomination: Nomination, actor: Actor, now: datetime
-) -> None:
+def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> None:
     """Only the task's department may act; a reviewer from the nominee's unit is recused."""
     if actor.is_privileged:
         return
     if actor.role != task.role or actor.department != task.department:
         raise PermissionDenied(f"task {task.id} belongs to {task.department}, not {actor.label}")
-    if actor.unit_code and actor.unit_code == nomination.unit.code:
-        _audit(uow, task, actor, now, "recusal", "reviewer belongs to the nominee's unit")
-        commit(uow)
-        raise Recused(
-            f"{actor.name} belongs to {nomination.unit.name}, the nominee's own unit: recused"
-        )
+    check_recusal(actor, nomination)
 
 
 def _audit(

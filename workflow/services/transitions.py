@@ -64,6 +64,7 @@ def fire(
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()
         record_refusal(uow, nomination_id, trigger, actor, now, refusal)
+        commit(uow)  # the refusal is kept; nothing else was changed
         raise
     commit(uow)
     return result
@@ -117,7 +118,7 @@ def record_refusal(
     now: datetime,
     refusal: Exception,
 ) -> None:
-    """Keep a refused attempt in the audit (its own transaction; no state changed)."""
+    """Write a refused attempt into the audit (the caller commits it after rolling back)."""
     nomination = uow.session.get(Nomination, nomination_id)
     kind = "recusal" if isinstance(refusal, Recused) else "refused"
     audit.append(
@@ -133,7 +134,6 @@ def record_refusal(
             reason=str(refusal),
         ),
     )
-    commit(uow)
 
 
 def after_transition(step: Step, source: str, dest: str) -> None:
