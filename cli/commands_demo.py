@@ -10,10 +10,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli.commands_campaign import format_composition
-from cli.runtime import Runtime, pass_runtime
-from config.settings import WORKFLOWS_DIR
+from cli.runtime import Runtime, now_utc, pass_runtime
+from config.settings import WORKFLOWS_DIR, get_settings
 from models import Base
 from models.migrate import is_empty, upgrade
+from models.uow import UnitOfWork
 from workflow.demo.report import demo_report
 from workflow.demo.scenario import DemoScenario
 from workflow.errors import InvalidState
@@ -59,11 +60,31 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
 
         scenario = DemoScenario(rt.sf, WORKFLOWS_DIR / "jiangxi-labour-model.yaml", seed, progress)
         campaign_id = scenario.run()
+    report_mail = deliver_mail(rt, reset)
     with rt.uow() as uow:
         report = demo_report(uow, campaign_id, scenario.log)
+    report["mail"] = report_mail
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["database"] = rt.url
     rt.emit(report, format_report(report))
+
+
+def deliver_mail(rt: Runtime, reset: bool) -> dict[str, Any]:
+    """Send what the campaign queued: to the SMTP server if one is set, else as .eml files."""
+    from notifications.relay import relay
+    from notifications.transport import transport_from_settings
+
+    settings = get_settings()
+    folder = settings.resolved_mail_folder()
+    if reset and not settings.smtp_host and folder.is_dir():
+        for old in folder.glob("*.eml"):  # the last run's messages would mix with these
+            old.unlink()
+    # Sent at the campaign's own (simulated) end, so nothing is put off by backoff.
+    results = relay(
+        lambda: UnitOfWork(rt.sf), transport_from_settings(settings), now_utc, settings, 100_000
+    )
+    where = f"smtp://{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else folder
+    return {"results": dict(results), "where": str(where)}
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -94,7 +115,12 @@ def format_report(r: dict[str, Any]) -> str:
         "Composition of the final list",
         format_composition(r["composition"]["list_size"], r["composition"]["rules"]),
     ]
-    lines += ["", f"Emails queued by kind: {_counts(r['emails_queued'])}"]
+    lines += [
+        "",
+        f"Deadlines fired by the sweep: {_counts(r['deadlines_fired'])}",
+        f"Emails by kind: {_counts(r['emails_queued'])}",
+        f"Emails {_counts(r['mail']['results'])} -> {r['mail']['where']}",
+    ]
     audit = r["audit"]
     lines.append(
         f"Audit chain: {'OK' if audit['ok'] else 'BROKEN: ' + str(audit['problem'])} "

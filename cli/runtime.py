@@ -43,7 +43,9 @@ class Runtime:
 
     @contextmanager
     def uow(self) -> Iterator[UnitOfWork]:
-        with UnitOfWork(self.sf) as uow:
+        from tasks.runtime import publisher  # Celery is imported only when it is needed
+
+        with UnitOfWork(self.sf, after_commit=publisher()) as uow:
             yield uow
 
     def emit(self, data: Any, text: str | None = None) -> None:

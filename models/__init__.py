@@ -7,15 +7,18 @@ from models.definitions import DefinitionVersion
 from models.nominations import Nomination
 from models.registry import CalendarOverride, HonourRecord
 from models.reviews import Objection, ReviewTask
-from models.scheduling import Deadline, OutboxMessage
+from models.scheduling import Deadline, OutboxMessage, TemplateOverride
+from models.users import ApiToken, ConflictDeclaration, User, WebSession
 
 __all__ = [
     "PHASES",
+    "ApiToken",
     "AuditEvent",
     "AuditHead",
     "Base",
     "CalendarOverride",
     "Campaign",
+    "ConflictDeclaration",
     "Deadline",
     "DefinitionVersion",
     "HonourRecord",
@@ -25,4 +28,7 @@ __all__ = [
     "QuotaAllocation",
     "RecommendingUnit",
     "ReviewTask",
+    "TemplateOverride",
+    "User",
+    "WebSession",
 ]

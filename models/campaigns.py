@@ -33,6 +33,9 @@ class Campaign(Base):
     decided_at: Mapped[datetime | None]
     decision_override: Mapped[str | None] = mapped_column(String(2000))
     admin_email: Mapped[str] = mapped_column(String(200), default="office@example.org")
+    # Reviewers get one daily digest of their open tasks instead of a message per task.
+    daily_digest: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
 
     definition: Mapped[DefinitionVersion] = relationship(lazy="joined")
 

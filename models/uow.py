@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -11,9 +12,17 @@ from sqlalchemy.orm import Session, sessionmaker
 class UnitOfWork:
     """Wraps a session; `commit` ends the use case, leaving the block uncommitted rolls back."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        after_commit: Callable[[list[int]], None] | None = None,
+    ) -> None:
         self._factory = session_factory
         self._session: Session | None = None
+        # Outbox messages written in this transaction; handed to `after_commit` (which
+        # publishes them to the workers) once they are committed, never before.
+        self.queued_messages: list[int] = []
+        self._after_commit = after_commit
 
     @property
     def session(self) -> Session:
@@ -41,5 +50,8 @@ class UnitOfWork:
         self._session = None
 
     def commit(self) -> None:
-        """Commit everything the use case wrote."""
+        """Commit everything the use case wrote, then publish the messages it queued."""
         self.session.commit()
+        queued, self.queued_messages = self.queued_messages, []
+        if queued and self._after_commit is not None:
+            self._after_commit(queued)

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,7 +83,7 @@ def make_campaign(
     """Load a definition and create a campaign with a quota table; returns its id."""
     with UnitOfWork(sf) as uow:
         definitions.load_definition(uow, definition, T0)
-    name = "jiangxi-labour-model" if definition == JIANGXI else "mayday-medal"
+    name = yaml.safe_load(definition.read_text(encoding="utf-8"))["name"]
     with UnitOfWork(sf) as uow:
         campaign = campaigns.create_campaign(
             uow,

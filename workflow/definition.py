@@ -73,6 +73,8 @@ class StageSpec(Strict):
     reminders: list[int] = Field(default_factory=list)
     escalate_to: str | None = None
     escalation_repeat_days: int | None = Field(default=None, ge=1)
+    # On escalation, take a claimed task back from its reviewer into the department's queue.
+    escalation_reassign: bool = False
     rules: list[str] = Field(default_factory=list)
     return_days: int | None = Field(default=None, ge=1)
     routing: list[RouteSpec] = Field(default_factory=list)

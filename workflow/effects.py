@@ -12,6 +12,7 @@ from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_OPEN
 from models.scheduling import CANCELLED, PENDING
 from workflow.definition import StageKind, StageSpec
 from workflow.machine import END_STATES
+from workflow.messages import department_name, shanghai, unit_recipient
 from workflow.outbox import queue_message
 from workflow.routing import route_departments
 from workflow.step import Step
@@ -120,7 +121,9 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
             "task_id": task_id,
             "stage": stage.title,
             "nominee": n.name,
-            "department": department,
+            "department": department_name(step.definition, department),
+            "department_code": department,
+            "due_at": shanghai(due),
         },
         campaign_id=n.campaign_id,
         nomination_id=n.id,
@@ -130,10 +133,11 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
 
 def enter_returned(step: Step, stage: StageSpec) -> None:
     """A return for material: the unit has `return_days` working days to answer."""
+    due = None
     if stage.return_days:
         due = step.calendar.add_working_days(step.now, stage.return_days)
         add_deadline(step, "material_due", f"{stage.id}_returned", due)
-    notify_unit(step, "returned_for_material", f"{stage.id}_returned")
+    notify_unit(step, "returned_for_material", f"{stage.id}_returned", answer_by=shanghai(due))
 
 
 def add_deadline(step: Step, kind: str, stage: str, due: datetime) -> None:
@@ -166,16 +170,16 @@ def add_deadlines(
     )
 
 
-def notify_unit(step: Step, kind: str, state: str) -> None:
+def notify_unit(step: Step, kind: str, state: str, **extra: str) -> None:
     """Tell the recommending unit what happened to its nomination, with the reason."""
     n: Nomination = step.nomination
     queue_message(
         step.uow,
         key=f"{kind}:{n.id}:{state}:{n.version}",
         kind=kind,
-        recipient=n.unit.email or n.campaign.admin_email,
+        recipient=unit_recipient(n),
         now=step.now,
-        context={"nominee": n.name, "state": state, "reason": step.reason or ""},
+        context={"nominee": n.name, "state": state, "reason": step.reason or "", **extra},
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )

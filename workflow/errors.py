@@ -116,3 +116,21 @@ class InvalidState(HonorflowError):
     """An action does not fit the current state of a campaign, task or objection."""
 
     exit_code = 11
+
+
+class TemplateProblem(HonorflowError):
+    """A message template cannot be used; the message names kind, locale, part and the problem."""
+
+    exit_code = 12
+
+
+class BadAddress(HonorflowError):
+    """An email address cannot be used as sender or recipient; the message names it."""
+
+    exit_code = 12
+
+
+class AuthenticationFailed(HonorflowError):
+    """A login or token was refused; one message whatever the cause, so names do not leak."""
+
+    exit_code = 13

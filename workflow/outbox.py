@@ -10,7 +10,8 @@ from sqlalchemy import Table, insert
 from models import OutboxMessage
 from models.uow import UnitOfWork
 
-_INSERT_MESSAGE = insert(cast(Table, OutboxMessage.__table__))
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_INSERT_MESSAGE = insert(_OUTBOX).returning(_OUTBOX.c.id)
 
 
 def queue_message(
@@ -30,7 +31,7 @@ def queue_message(
     repeats only when the same change is replayed; the unique constraint then refuses it
     and the whole transaction with it, which is what a replayed change deserves.
     """
-    uow.session.execute(
+    message_id: int = uow.session.execute(
         _INSERT_MESSAGE,
         {
             "idempotency_key": key,
@@ -45,4 +46,5 @@ def queue_message(
             "created_at": now,
             "sent_at": None,
         },
-    )
+    ).scalar_one()
+    uow.queued_messages.append(message_id)

@@ -60,7 +60,8 @@ def test_joint_review_routes_an_enterprise_head_to_eight_departments(
             select(OutboxMessage).where(OutboxMessage.kind == "task_assigned")
         ).all()
         # One message per joint-review task, plus the one of the qualification task.
-        assert {m.context["department"] for m in assigned} == HEAD_DEPARTMENTS | {"working_team"}
+        departments = {m.context["department_code"] for m in assigned}
+        assert departments == HEAD_DEPARTMENTS | {"working_team"}
         due = uow.session.scalars(
             select(Deadline).where(Deadline.kind == "task_due", Deadline.stage == "joint_review")
         ).all()

@@ -13,12 +13,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import Nomination
 from models.uow import UnitOfWork
-from workflow.actors import SYSTEM, Actor
+from workflow.actors import Actor
 from workflow.calendar import SHANGHAI, WorkingCalendar
 from workflow.demo.lookups import CampaignLookups
 from workflow.demo.population import DemoUnit, PopulationGenerator, demo_units
 from workflow.errors import GuardFailed, HonorflowError
-from workflow.services import campaigns, committee, definitions, nominations, objections, reviews
+from workflow.services import (
+    campaigns,
+    committee,
+    deadlines,
+    definitions,
+    nominations,
+    objections,
+    reviews,
+)
 from workflow.services.transitions import fire
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +54,7 @@ class DemoLog:
     failed_qualification: Counter[str] = field(default_factory=Counter)
     spoiled: Counter[str] = field(default_factory=Counter)
     decision: dict[str, object] = field(default_factory=dict)
+    deadlines_fired: Counter[str] = field(default_factory=Counter)
 
 
 class DemoScenario:
@@ -66,11 +75,18 @@ class DemoScenario:
         self.log = DemoLog()
         self.units = demo_units()
         self.campaign_id = 0
+        self.slow_department: str | None = None
 
     def advance(self, working_days: int) -> None:
-        """Move the simulated clock on by working days (to 10:00 local on the day reached)."""
+        """Move the simulated clock on by working days (to 10:00 local on the day reached).
+
+        The deadline sweep runs at the new time, as the beat would have run it every minute
+        in between: reminders, escalations, lapsed returns and notices ending all happen here.
+        """
         end = self.calendar.add_working_days(self.now, working_days).astimezone(SHANGHAI)
         self.now = datetime.combine(end.date(), time(10, 0), SHANGHAI)
+        with self.uow() as uow:
+            self.log.deadlines_fired.update(deadlines.sweep(uow, self.now).kinds)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sf)
@@ -88,8 +104,7 @@ class DemoScenario:
         self.advance(1)
         self.begin_review()
         self.qualification()
-        self.joint_review()
-        self.inspection()
+        self.joint_review()  # inspection follows each nominee's clearance
         self.public_notice()
         self.decide()
         self.revoke_one()
@@ -167,13 +182,12 @@ class DemoScenario:
             else:
                 self._pass_or_fail(task_id)
         self.advance(2)
+        self._answer_prompt_departments()
         by_code = {u.code: u for u in self.units}
         for index, nid in enumerate(returned):
             if index % 4 != 3:  # every fourth unit never answers
                 self._fire(nid, "resubmit", clerk(by_code[self.lookups.unit_code(nid)]))
-        self.advance(4)  # past the material deadline: silence counts as withdrawal
-        for nid, _ in self.lookups.nominations("qualification_returned"):
-            self._fire(nid, "withdraw", SYSTEM, reason="逾期未补充材料，视为自动放弃")
+        self.advance(4)  # past the material deadline: the sweep withdraws the silent ones
         for task_id, _ in self.lookups.open_tasks("qualification"):
             self._pass_or_fail(task_id)
 
@@ -186,9 +200,26 @@ class DemoScenario:
             self._complete(task_id, TEAM, "fail", "; ".join(str(f) for f in refused.failures))
 
     def joint_review(self) -> None:
-        """Every routed department answers; a rare objection vetoes the nominee."""
-        self.advance(5)
+        """Every routed department answers; one is slow, so it is reminded and escalated."""
+        self._answer_prompt_departments()  # departments answer as files arrive
+        self.advance(1)
+        self._answer_prompt_departments()
+        self.inspection()  # the inspection team visits those already cleared
+        for _ in range(3):  # the slow one: last reminders, then overdue and escalated
+            self.advance(2)
+        self._answer_joint_review(self.lookups.open_tasks("joint_review"))
+        self.inspection()
+
+    def _answer_prompt_departments(self) -> None:
         tasks = self.lookups.open_tasks("joint_review")
+        departments = {self.lookups.task_department(t) for t, _ in tasks}
+        if self.slow_department is None and departments:
+            # Not discipline or police: every nominee waits on those two.
+            self.slow_department = self.rng.choice(sorted(departments - {"discipline", "police"}))
+        prompt = [t for t in tasks if self.lookups.task_department(t[0]) != self.slow_department]
+        self._answer_joint_review(prompt)
+
+    def _answer_joint_review(self, tasks: list[tuple[int, int]]) -> None:
         for done, (task_id, _) in enumerate(tasks, start=1):
             department = self.lookups.task_department(task_id)
             reviewer = Actor(f"{department}-审核员", "department_reviewer", department)
@@ -204,7 +235,6 @@ class DemoScenario:
             self.progress("joint review", done, len(tasks))
 
     def inspection(self) -> None:
-        self.advance(8)
         for task_id, _ in self.lookups.open_tasks("inspection"):
             if self.rng.random() < 0.01:
                 self._complete(task_id, TEAM, "fail", "考察发现群众基础较差")
@@ -231,10 +261,8 @@ class DemoScenario:
                     clerk(by_code[self.lookups.unit_code(nid)]),
                     self.now,
                 )
-        self.advance(2)
-        for done, (nid, _) in enumerate(self.lookups.nominations("public_notice"), start=1):
-            self._fire(nid, "close_notice", SYSTEM, reason="公示期满无异议")
-            self.progress("public notice", done, len(under_notice))
+        self.advance(2)  # the notice's days are over: the sweep closes it for each nominee
+        self.progress("public notice", len(under_notice), len(under_notice))
 
     def _object(self, nid: int) -> int:
         letter = self.rng.random() < 0.5

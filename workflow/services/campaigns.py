@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models import PHASES, Campaign, QuotaAllocation, RecommendingUnit
+from models import PHASES, Campaign, Deadline, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
@@ -40,6 +40,7 @@ def create_campaign(
     actor: Actor,
     now: datetime,
     admin_email: str = "office@example.org",
+    daily_digest: bool = False,
 ) -> Campaign:
     """A campaign pinned to the newest version of a definition, in its launch phase."""
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
@@ -58,9 +59,20 @@ def create_campaign(
         composition=list(definition.composition),
         created_at=now,
         admin_email=admin_email,
+        daily_digest=daily_digest,
     )
     uow.session.add(campaign)
     uow.session.flush()
+    if submission_deadline is not None:
+        # The sweep closes submission at the deadline and tells the office what came in.
+        uow.session.add(
+            Deadline(
+                campaign_id=campaign.id,
+                kind="submission_close",
+                due_at=submission_deadline,
+                created_at=now,
+            )
+        )
     _audit(uow, campaign, actor, now, "create_campaign", f"pinned to {version.key}")
     commit(uow)
     return campaign

@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
-from models import Deadline, Objection
+from models import Deadline, Nomination, Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
-from models.scheduling import CANCELLED, PENDING
+from models.scheduling import CANCELLED, FIRED, PENDING
 from models.uow import UnitOfWork
 from workflow import audit
-from workflow.actors import Actor
+from workflow.actors import SYSTEM, Actor
+from workflow.deadline_actions import open_objections
 from workflow.definition import StageKind
 from workflow.errors import InvalidState
+from workflow.messages import shanghai, unit_recipient
 from workflow.outbox import queue_message
 from workflow.repository import commit, get, lock_nomination
 from workflow.services.definitions import definition_of
@@ -89,7 +91,13 @@ def record_objection(
         kind="objection_received",
         recipient=nomination.unit.email or nomination.campaign.admin_email,
         now=now,
-        context={"nominee": nomination.name, "objection_id": objection.id, "due": due.isoformat()},
+        context={
+            "nominee": nomination.name,
+            "objection_id": objection.id,
+            "received_on": objection.received_on.isoformat(),
+            "content": objection.content,
+            "answer_by": shanghai(due),
+        },
         campaign_id=nomination.campaign_id,
         nomination_id=nomination.id,
     )
@@ -121,11 +129,50 @@ def resolve_objection(
     _audit(
         uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding
     )
+    _notify_outcome(uow, objection, nomination, now)
     if upheld:
         reason = f"objection {objection.id} upheld: {finding}"
         apply(uow, nomination, "uphold_objection", actor, now, reason=reason, internal=True)
+    else:
+        close_notice_if_over(uow, nomination, now, f"objection {objection.id} dismissed")
     commit(uow)
     return objection
+
+
+def _notify_outcome(
+    uow: UnitOfWork, objection: Objection, nomination: Nomination, now: datetime
+) -> None:
+    """Tell the unit (and so the office) how the investigation ended."""
+    queue_message(
+        uow,
+        key=f"objection_outcome:{objection.id}",
+        kind="objection_outcome",
+        recipient=unit_recipient(nomination),
+        now=now,
+        context={
+            "nominee": nomination.name,
+            "objection_id": objection.id,
+            "outcome": objection.status,
+            "finding": objection.finding or "",
+        },
+        campaign_id=nomination.campaign_id,
+        nomination_id=nomination.id,
+    )
+
+
+def close_notice_if_over(uow: UnitOfWork, nomination: Nomination, now: datetime, why: str) -> None:
+    """The last open objection dismissed after the notice's days have run: the notice ends."""
+    fired = uow.session.scalar(
+        select(func.count(Deadline.id)).where(
+            Deadline.nomination_id == nomination.id,
+            Deadline.kind == "notice_end",
+            Deadline.stage == nomination.status,
+            Deadline.status == FIRED,
+        )
+    )
+    if fired and not open_objections(uow, nomination.id):
+        reason = f"公示期满，异议已核查完毕 — {why}"
+        apply(uow, nomination, "close_notice", SYSTEM, now, reason=reason, internal=True)
 
 
 def _audit(

@@ -11,6 +11,7 @@ from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
+from workflow.deadline_actions import cancel_task_deadlines
 from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
 from workflow.permissions import check_recusal
@@ -64,6 +65,23 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
     return task
 
 
+def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewTask:
+    """Hand a claimed task back to the queue: only its assignee or an admin may."""
+    task = get(uow, ReviewTask, task_id, "task")
+    lock_nomination(uow, task.nomination_id)
+    # Read the task again under the lock: its assignee may have completed it while we waited.
+    uow.session.refresh(task)
+    if task.status != TASK_CLAIMED:
+        raise InvalidState(f"task {task.id} is {task.status}, not claimed")
+    if not actor.is_privileged and (task.assignee != actor.name or actor.role != task.role):
+        raise PermissionDenied(f"task {task.id} is claimed by {task.assignee}, not {actor.label}")
+    previous = task.assignee
+    task.status, task.assignee = TASK_OPEN, None
+    _audit(uow, task, actor, now, "release_task", f"released by {actor.name} (was {previous})")
+    commit(uow)
+    return task
+
+
 def complete(
     uow: UnitOfWork, task_id: int, actor: Actor, outcome: str, opinion: str, now: datetime
 ) -> TransitionResult | None:
@@ -92,6 +110,7 @@ def complete(
         raise InvalidState("a written opinion is required")
     task.status, task.outcome, task.opinion = TASK_DONE, outcome, opinion
     task.assignee, task.completed_at = task.assignee or actor.name, now
+    cancel_task_deadlines(uow, task.id)
     _audit(uow, task, actor, now, f"task_{outcome}", opinion)
     try:
         with conflicts_reported(uow):

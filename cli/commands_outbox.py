@@ -1,0 +1,112 @@
+"""`honorflow outbox` and `honorflow deadlines`: what is waiting to be sent or to fire."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import click
+
+from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
+from config.settings import get_settings
+from models.uow import UnitOfWork
+from workflow.services import deadlines, outbox
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(outbox_group)
+    cli.add_command(deadlines_group)
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Email waiting to be sent, sent, or failed."""
+
+
+@outbox_group.command("list")
+@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "digested"]))
+@click.option("--limit", type=int, default=50, show_default=True)
+@pass_runtime
+def list_messages(rt: Runtime, status: str | None, limit: int) -> None:
+    """The newest messages, optionally of one status (failed ones show their error)."""
+    with rt.uow() as uow:
+        rows = outbox.list_messages(uow, status=status, limit=limit)
+        data = [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "recipient": m.recipient,
+                "status": m.status,
+                "attempts": m.attempts,
+                "subject": m.subject,
+                "created_at": m.created_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                "last_error": m.last_error,
+            }
+            for m in rows
+        ]
+    lines = [
+        f"{d['id']:>6}  {d['status']:<9} {d['kind']:<22} {d['recipient']:<28} "
+        f"{local(str(d['created_at']))}  {d['last_error'] or ''}"
+        for d in data
+    ]
+    rt.emit(data, "\n".join(lines) or "no messages")
+
+
+@outbox_group.command("retry")
+@click.argument("message_id", type=int)
+@actor_option()
+@pass_runtime
+def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | None) -> None:
+    """Queue one failed message again."""
+    with rt.uow() as uow:
+        message = outbox.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
+        rt.emit({"id": message.id, "status": message.status}, f"message {message.id} queued")
+
+
+@outbox_group.command("retry-failed")
+@actor_option()
+@pass_runtime
+def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
+    """Queue every failed message again."""
+    with rt.uow() as uow:
+        count = outbox.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
+    rt.emit({"queued": count}, f"{count} failed message(s) queued again")
+
+
+@outbox_group.command("send")
+@pass_runtime
+def send_now(rt: Runtime) -> None:
+    """Send what is pending now, in this process (without a worker)."""
+    from notifications.relay import relay
+    from notifications.transport import transport_from_settings
+
+    settings = get_settings()
+    transport = transport_from_settings(settings)
+    results: Counter[str] = Counter()
+    while True:  # a relay pass takes at most 500 messages
+        done = relay(lambda: UnitOfWork(rt.sf), transport, now_utc, settings)
+        results.update(done)
+        if sum(done.values()) < 500:
+            break
+    where = settings.smtp_host or settings.resolved_mail_folder()
+    rt.emit(dict(results), f"{dict(results) or 'nothing to send'} -> {where}")
+
+
+@click.group("deadlines")
+def deadlines_group() -> None:
+    """Deadline rows: reminders, due dates, notice ends."""
+
+
+@deadlines_group.command("sweep")
+@click.option("--now", "at", help="simulate this instant (ISO 8601 with zone)")
+@pass_runtime
+def sweep(rt: Runtime, at: str | None) -> None:
+    """Fire every due deadline now, in this process (the beat does this every minute)."""
+    from tasks.runtime import clock_at
+
+    with rt.uow() as uow:
+        result = deadlines.sweep(uow, clock_at(at)())
+    rt.emit(
+        {"fired": result.fired, "errors": result.errors, "kinds": dict(result.kinds)},
+        f"fired {result.fired} deadline(s) {dict(result.kinds)}; errors {result.errors}",
+    )

@@ -1,0 +1,76 @@
+"""Composing a rendered message into a multipart (text + HTML) email with proper encodings."""
+
+from __future__ import annotations
+
+import email.policy
+import hashlib
+import re
+from datetime import UTC, datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from notifications.render import RenderedMessage
+from workflow.errors import BadAddress
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_DOT_ATOM = rf"{_ATOM}(?:\.{_ATOM})*"
+# RFC 5322 msg-id without the angle brackets; the email package mangles anything else
+# (a colon cuts the header short), and a resend must carry the very same id.
+_MESSAGE_ID = re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}")
+_NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+
+
+def make_address(addr_spec: str, display_name: str | None = None) -> Address:
+    """A checked address; Chinese display names are encoded when the message is serialised."""
+    spec = addr_spec.strip()
+    if not spec or not spec.isascii() or "@" not in spec:
+        raise BadAddress(f"invalid email address {addr_spec!r}: expected ASCII name@domain")
+    try:
+        # The header parser raises a zoo of types (ValueError, IndexError, defects).
+        address = Address(display_name or "", addr_spec=spec)
+    except Exception as exc:
+        raise BadAddress(f"invalid email address {addr_spec!r}: {exc}") from exc
+    if not address.username or not address.domain:
+        raise BadAddress(f"invalid email address {addr_spec!r}: expected name@domain")
+    return address
+
+
+def message_id_for(key: str, domain: str) -> str:
+    """A stable, valid Message-ID (without <>) for an outbox idempotency key."""
+    # Short enough that "Message-ID: <…>" stays on one header line (no folding).
+    readable = _NOT_ATEXT.sub(".", key)[:36].strip(".") or "message"
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"{readable}.{digest}@{domain}"
+
+
+def _check_message_id(message_id: str) -> str:
+    """The Message-ID header value, refusing ids the header could not carry unchanged."""
+    if not _MESSAGE_ID.fullmatch(message_id):
+        raise ValueError(
+            f"invalid Message-ID {message_id!r}: expected dot-atom@dot-atom without <>, "
+            "e.g. from notifications.compose.message_id_for(key, domain)"
+        )
+    return f"<{message_id}>"
+
+
+def compose(
+    rendered: RenderedMessage,
+    *,
+    sender: str,
+    sender_name: str,
+    recipient: str,
+    recipient_name: str | None,
+    message_id: str,
+    date: datetime | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message: text/plain then text/html, UTF-8, SMTP line endings."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = make_address(sender, sender_name)
+    msg["To"] = make_address(recipient, recipient_name)
+    msg["Subject"] = rendered.subject
+    msg["Date"] = format_datetime(date or datetime.now(UTC))
+    msg["Message-ID"] = _check_message_id(message_id)
+    msg.set_content(rendered.text, charset="utf-8")
+    msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    return msg

@@ -1,0 +1,179 @@
+"""Rendering a message kind into subject, text and HTML, from shipped templates or an override."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from notifications.labels import FILTERS
+from notifications.samples import SAMPLE_CONTEXTS
+from workflow.errors import TemplateProblem
+
+__all__ = [
+    "KINDS",
+    "LOCALES",
+    "SAMPLE_CONTEXTS",
+    "RenderedMessage",
+    "TemplateSource",
+    "render",
+    "shipped_source",
+    "validate_override",
+]
+
+KINDS: tuple[str, ...] = (
+    "task_assigned",
+    "reminder",
+    "escalation",
+    "returned_for_material",
+    "objection_received",
+    "objection_outcome",
+    "nomination_ended",
+    "committee_result",
+    "honour_revoked",
+    "submission_closed",
+    "daily_digest",
+)
+LOCALES: tuple[str, ...] = ("zh-CN", "en")
+PARTS: tuple[str, ...] = ("subject", "text", "html")
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+_SUFFIX = {"subject": "subject", "text": "txt", "html": "html"}
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    """A message ready to compose: one-line subject, plain text and HTML."""
+
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass(frozen=True)
+class TemplateSource:
+    """An administrator's override of one kind's templates (Jinja2 source per part)."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def _environment(cls: type[Environment], autoescape: Any) -> Environment:
+    """An environment with the shared settings and filters; the loader serves `_layout.html`."""
+    env = cls(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+# .html is escaped; .txt and .subject are not (their suffixes are not in the list).
+_SHIPPED = _environment(Environment, select_autoescape(["html", "xml"]))
+# Overrides come from administrators through a form: sandboxed, and escaped for HTML only.
+_SANDBOX = {
+    "html": _environment(ImmutableSandboxedEnvironment, True),
+    "plain": _environment(ImmutableSandboxedEnvironment, False),
+}
+
+
+def _problem(kind: str, locale: str, part: str, detail: str) -> TemplateProblem:
+    """The error naming kind, locale and part."""
+    return TemplateProblem(f"template {kind} ({locale}) {part}: {detail}")
+
+
+def _check(kind: str, locale: str) -> None:
+    """Refuse a kind or locale there are no templates for."""
+    if kind not in KINDS:
+        raise TemplateProblem(f"unknown message kind '{kind}'; known: {', '.join(KINDS)}")
+    if locale not in LOCALES:
+        raise TemplateProblem(
+            f"template {kind}: unknown locale '{locale}'; known: {', '.join(LOCALES)}"
+        )
+
+
+@lru_cache(maxsize=256)
+def _compile_override(source: str, html: bool) -> Template:
+    """Compile an override part once; the relay renders the same override many times."""
+    return _SANDBOX["html" if html else "plain"].from_string(source)
+
+
+def _compile(kind: str, locale: str, part: str, override: TemplateSource | None) -> Template:
+    """The template of one part, shipped or overridden; syntax errors name the line."""
+    try:
+        if override is not None:
+            return _compile_override(getattr(override, part), part == "html")
+        return _SHIPPED.get_template(f"{locale}/{kind}.{_SUFFIX[part]}")
+    except TemplateSyntaxError as exc:
+        where = f" of {exc.name}" if exc.name else ""
+        raise _problem(kind, locale, part, f"line {exc.lineno}{where}: {exc.message}") from exc
+    except TemplateNotFound as exc:
+        raise _problem(kind, locale, part, f"template file {exc.name} not found") from exc
+    except TemplateError as exc:
+        raise _problem(kind, locale, part, str(exc)) from exc
+
+
+def _run(template: Template, values: Mapping[str, Any], where: tuple[str, str, str]) -> str:
+    """Render one part; any failure (undefined variable, sandbox refusal, bad data) is named."""
+    try:
+        return template.render(values)
+    except TemplateError as exc:
+        raise _problem(*where, exc.message or type(exc).__name__) from exc
+    except Exception as exc:  # an override may divide by zero or compare a str with an int
+        raise _problem(*where, f"{type(exc).__name__}: {exc}") from exc
+
+
+def _render_parts(
+    kind: str, locale: str, context: Mapping[str, Any], override: TemplateSource | None
+) -> dict[str, str]:
+    """Compile all three parts first (so syntax errors come first), then render them."""
+    templates = {part: _compile(kind, locale, part, override) for part in PARTS}
+    values = {**context, "locale": locale}
+    return {part: _run(t, values, (kind, locale, part)) for part, t in templates.items()}
+
+
+def render(
+    kind: str,
+    context: Mapping[str, Any],
+    locale: str = "zh-CN",
+    override: TemplateSource | None = None,
+) -> RenderedMessage:
+    """Render a message kind in a locale, with the shipped templates or an override."""
+    _check(kind, locale)
+    parts = _render_parts(kind, locale, context, override)
+    subject = _LINE_BREAKS.sub(" ", parts["subject"]).strip()
+    if not subject:
+        raise _problem(kind, locale, "subject", "the subject is empty")
+    return RenderedMessage(subject=subject, text=parts["text"].strip() + "\n", html=parts["html"])
+
+
+def validate_override(kind: str, source: TemplateSource, locale: str = "zh-CN") -> None:
+    """Refuse an override that does not parse or needs a variable the kind does not provide."""
+    render(kind, SAMPLE_CONTEXTS.get(kind, {}), locale, source)
+
+
+def shipped_source(kind: str, locale: str = "zh-CN") -> TemplateSource:
+    """The shipped templates' source: the starting point for an override."""
+    _check(kind, locale)
+    folder = TEMPLATES_DIR / locale
+    texts = [(folder / f"{kind}.{_SUFFIX[p]}").read_text(encoding="utf-8") for p in PARTS]
+    return TemplateSource(*texts)

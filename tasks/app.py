@@ -1,0 +1,76 @@
+"""The Celery application: Redis in production, a broker in files when none is configured.
+
+The database is the source of truth: a message lost by the broker is redone by the next
+sweep or relay, so the embedded broker (kombu's filesystem transport, no server) is as
+correct as Redis, only slower to react.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+from celery.schedules import crontab
+
+from config.settings import Settings, get_settings
+
+# Time limits stay well below the broker's visibility timeout, so a task still running is
+# never handed to a second worker as if it had been lost.
+VISIBILITY_TIMEOUT = 3600
+TIME_LIMIT = 600
+SOFT_TIME_LIMIT = 540
+
+
+def broker_options(settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The broker URL and its transport options."""
+    if settings.broker_url:
+        return settings.broker_url, {"visibility_timeout": VISIBILITY_TIMEOUT}
+    folder = Path(settings.data_dir).resolve() / "broker"
+    for sub in ("queue", "processed"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    options = {
+        "data_folder_in": str(folder / "queue"),
+        "data_folder_out": str(folder / "queue"),
+        "processed_folder": str(folder / "processed"),
+        "store_processed": False,
+    }
+    return "filesystem://", options
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """Sweep deadlines and relay the outbox every minute; the reviewers' digest each morning."""
+    return {
+        "sweep-deadlines": {"task": "honorflow.sweep_deadlines", "schedule": 60.0},
+        "relay-outbox": {"task": "honorflow.relay_outbox", "schedule": 60.0},
+        "daily-digest": {
+            "task": "honorflow.queue_digests",
+            "schedule": crontab(hour=settings.digest_hour, minute=0),
+        },
+    }
+
+
+def make_app(settings: Settings) -> Celery:
+    """A configured Celery app for these settings."""
+    broker, options = broker_options(settings)
+    app = Celery("honorflow", broker=broker, include=["tasks.jobs"])
+    app.conf.update(
+        broker_transport_options=options,
+        broker_connection_retry_on_startup=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_time_limit=TIME_LIMIT,
+        task_soft_time_limit=SOFT_TIME_LIMIT,
+        task_ignore_result=True,
+        # One queue name per deployment (or per test), so that workers sharing a Redis
+        # server never take each other's tasks.
+        task_default_queue=settings.task_queue,
+        worker_prefetch_multiplier=1,
+        timezone="Asia/Shanghai",
+        beat_schedule=beat_schedule(settings),
+        beat_schedule_filename=str(Path(settings.data_dir).resolve() / "celerybeat-schedule"),
+    )
+    return app
+
+
+app = make_app(get_settings())

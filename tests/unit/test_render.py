@@ -1,0 +1,296 @@
+"""Rendering every message kind, overrides in the sandbox, and composing the email."""
+
+from __future__ import annotations
+
+import copy
+import email
+import email.policy
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from notifications.compose import compose, message_id_for
+from notifications.render import (
+    KINDS,
+    LOCALES,
+    SAMPLE_CONTEXTS,
+    RenderedMessage,
+    TemplateSource,
+    render,
+    shipped_source,
+    validate_override,
+)
+from workflow.errors import BadAddress, TemplateProblem
+
+EVERY = [(kind, locale) for kind in KINDS for locale in LOCALES]
+EVERY_KEY = [(k, key, loc) for k in KINDS for key in SAMPLE_CONTEXTS[k] for loc in LOCALES]
+TASK_KEYS = ["task_id", "nominee", "stage", "due_at", "overdue"]
+SCRIPT = "<script>alert('x')</script>"
+
+
+def without(kind: str, key: str) -> dict[str, Any]:
+    context = copy.deepcopy(SAMPLE_CONTEXTS[kind])
+    del context[key]
+    return context
+
+
+def only_part(kind: str, locale: str, part: str) -> TemplateSource:
+    """The shipped source of one part, the others reduced to a constant."""
+    shipped = shipped_source(kind, locale)
+    parts = {"subject": "x", "text": "x", "html": "x", part: getattr(shipped, part)}
+    return TemplateSource(**parts)
+
+
+# -- shipped templates ---------------------------------------------------------------------
+
+
+def test_every_kind_has_a_sample_and_templates() -> None:
+    assert set(SAMPLE_CONTEXTS) == set(KINDS)
+    assert LOCALES == ("zh-CN", "en")
+
+
+@pytest.mark.parametrize(("kind", "locale"), EVERY)
+def test_every_kind_renders_in_every_locale(kind: str, locale: str) -> None:
+    context = SAMPLE_CONTEXTS[kind]
+    msg = render(kind, context, locale)
+    assert msg.subject and msg.subject == msg.subject.strip() and "\n" not in msg.subject
+    assert msg.html.startswith("<!DOCTYPE html>") and "</html>" in msg.html
+    assert f'lang="{locale}"' in msg.html
+    for part in (msg.text, msg.html):
+        assert context["campaign"] in part
+        assert context["site_url"] + "/" in part
+    if "nominee" in context:
+        assert context["nominee"] in msg.subject + msg.text
+    if "<link" in msg.html or "<style" in msg.html or "src=" in msg.html:
+        pytest.fail("the HTML must not load external resources")
+
+
+@pytest.mark.parametrize(("kind", "key", "locale"), EVERY_KEY)
+def test_a_missing_variable_is_named(kind: str, key: str, locale: str) -> None:
+    with pytest.raises(TemplateProblem) as info:
+        render(kind, without(kind, key), locale)
+    message = str(info.value)
+    assert message.startswith(f"template {kind} ({locale}) ")
+    assert f"'{key}' is undefined" in message
+
+
+@pytest.mark.parametrize("part", ["text", "html"])
+@pytest.mark.parametrize(("kind", "key", "locale"), EVERY_KEY)
+def test_text_and_html_each_use_every_variable(kind: str, key: str, locale: str, part: str) -> None:
+    override = only_part(kind, locale, part)
+    render(kind, SAMPLE_CONTEXTS[kind], locale, override)
+    with pytest.raises(TemplateProblem, match=f"^template {kind} \\({locale}\\) {part}: '{key}'"):
+        render(kind, without(kind, key), locale, override)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("key", TASK_KEYS)
+def test_digest_uses_every_task_field(key: str, locale: str) -> None:
+    context = copy.deepcopy(SAMPLE_CONTEXTS["daily_digest"])
+    for task in context["tasks"]:
+        del task[key]
+    with pytest.raises(TemplateProblem, match=f"has no attribute '{key}'"):
+        render("daily_digest", context, locale)
+
+
+@pytest.mark.parametrize(("kind", "locale"), EVERY)
+def test_the_sandbox_renders_the_shipped_source_identically(kind: str, locale: str) -> None:
+    context = SAMPLE_CONTEXTS[kind]
+    shipped = shipped_source(kind, locale)
+    assert render(kind, context, locale, shipped) == render(kind, context, locale)
+
+
+def test_html_is_escaped_and_text_is_verbatim() -> None:
+    context = {**SAMPLE_CONTEXTS["task_assigned"], "nominee": SCRIPT, "site_url": 'http://x/"a'}
+    for locale in LOCALES:
+        msg = render("task_assigned", context, locale)
+        assert SCRIPT in msg.text and SCRIPT in msg.subject
+        assert "<script>" not in msg.html
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in msg.html
+        assert 'href="http://x/&#34;a/tasks/128"' in msg.html
+        assert 'http://x/"a/tasks/128' in msg.text
+
+
+def test_optional_values_left_empty() -> None:
+    task = render("task_assigned", {**SAMPLE_CONTEXTS["task_assigned"], "due_at": ""})
+    assert "请及时登录评选系统" in task.text and " 前登录" not in task.text
+    ctx = {**SAMPLE_CONTEXTS["escalation"], "assignee": "", "count": 1, "reassigned": False}
+    esc = render("escalation", ctx)
+    assert "无人认领" in esc.text and "第" not in esc.subject and "撤回认领" not in esc.text
+    assert "escalation no." not in render("escalation", ctx, "en").subject
+    claimed = render("escalation", {**ctx, "assignee": "李娜"})
+    assert "现由李娜认领" in claimed.text and "撤回认领" not in claimed.text
+    released = render("escalation", SAMPLE_CONTEXTS["escalation"])
+    assert "原由李娜认领" in released.text and "撤回认领" in released.text
+    assert released.subject.endswith("（第2次督办）")
+    back = render(
+        "returned_for_material",
+        {**SAMPLE_CONTEXTS["returned_for_material"], "answer_by": "", "reason": ""},
+    )
+    assert "退回原因" not in back.text and "尽快重新提交" in back.text
+
+
+def test_state_and_outcome_labels() -> None:
+    ended = SAMPLE_CONTEXTS["nomination_ended"]
+    assert "联审否决" in render("nomination_ended", ended).subject
+    assert "vetoed in joint review" in render("nomination_ended", ended, "en").subject
+    odd = render("nomination_ended", {**ended, "state": "joint_review_returned"})
+    assert "joint_review_returned" in odd.text
+    outcome = {**SAMPLE_CONTEXTS["objection_outcome"], "outcome": "upheld"}
+    assert render("objection_outcome", outcome).subject.endswith("：属实")
+    assert "不再列入" in render("objection_outcome", outcome).text
+    override = TemplateSource("{{ state | state_label('en') }}", "{{ state | state_label }}", "x")
+    msg = render("committee_result", SAMPLE_CONTEXTS["committee_result"], "zh-CN", override)
+    assert (msg.subject, msg.text) == ("awarded", "授予\n")
+
+
+def test_unknown_kind_and_locale() -> None:
+    with pytest.raises(TemplateProblem, match="unknown message kind 'nope'"):
+        render("nope", {})
+    with pytest.raises(TemplateProblem, match="template reminder: unknown locale 'fr'"):
+        render("reminder", SAMPLE_CONTEXTS["reminder"], "fr")
+
+
+# -- overrides -----------------------------------------------------------------------------
+
+VALID = TemplateSource(
+    subject="催办：{{ nominee }}\n  {{ stage }}\n",
+    text="{{ nominee }} 请于 {{ due_at }} 前办理 {{ site_url }}/tasks/{{ task_id }}",
+    html='{% extends "_layout.html" %}{% block content %}<b>{{ nominee }}</b>{% endblock %}',
+)
+
+
+def test_a_valid_override_renders_escaped_in_html_only() -> None:
+    validate_override("reminder", VALID)
+    context = {**SAMPLE_CONTEXTS["reminder"], "nominee": SCRIPT}
+    msg = render("reminder", context, "zh-CN", VALID)
+    assert msg.subject == f"催办：{SCRIPT} 多部门联审"
+    assert msg.text == f"{SCRIPT} 请于 2026-03-16 17:00 前办理 http://127.0.0.1:8000/tasks/128\n"
+    assert "<b>&lt;script&gt;" in msg.html and "<script>" not in msg.html
+
+
+@pytest.mark.parametrize("part", ["subject", "text", "html"])
+def test_a_syntax_error_names_part_and_line(part: str) -> None:
+    broken = {"subject": "x", "text": "x", "html": "x", part: "first\nsecond {{ nominee }\nthird"}
+    with pytest.raises(TemplateProblem, match=f"^template reminder \\(en\\) {part}: line 2: "):
+        validate_override("reminder", TemplateSource(**broken), "en")
+
+
+def test_an_unprovided_variable_is_refused() -> None:
+    source = TemplateSource("x", "{{ nominee }} {{ honorific }}", "x")
+    with pytest.raises(TemplateProblem, match=r"^template reminder \(zh-CN\) text: 'honorific' is"):
+        validate_override("reminder", source)
+
+
+def test_an_empty_subject_is_refused() -> None:
+    with pytest.raises(TemplateProblem, match="subject: the subject is empty"):
+        validate_override("reminder", TemplateSource(" \n", "x", "x"))
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ campaign.__class__.__base__.__subclasses__() }}",
+        "{{ render.__globals__ }}",
+        "{{ tasks.append({}) }}",
+        "{% set _ = tasks.pop() %}",
+        "{{ tasks[0].update({'nominee': 'x'}) }}",
+        "{{ tasks[0].clear() }}",
+    ],
+)
+def test_the_sandbox_refuses_unsafe_access_and_mutation(expression: str) -> None:
+    context = copy.deepcopy(SAMPLE_CONTEXTS["daily_digest"])
+    context["render"] = render
+    source = TemplateSource("x", expression, "x")
+    with pytest.raises(TemplateProblem, match=r"daily_digest \(zh-CN\) text: .*unsafe"):
+        render("daily_digest", context, "zh-CN", source)
+    assert context["tasks"] == SAMPLE_CONTEXTS["daily_digest"]["tasks"]
+
+
+def test_an_override_error_at_run_time_is_a_template_problem() -> None:
+    source = TemplateSource("x", "{{ task_id / 0 }}", "x")
+    with pytest.raises(TemplateProblem, match=r"text: ZeroDivisionError"):
+        validate_override("reminder", source)
+
+
+# -- composing -----------------------------------------------------------------------------
+
+MID = message_id_for("task_assigned:128", "example.org")
+
+
+def composed(recipient_name: str | None = "省税务局", **changes: str) -> EmailMessage:
+    rendered = render("task_assigned", SAMPLE_CONTEXTS["task_assigned"])
+    args = {"sender": "laomo@example.org", "recipient": "shuiwu@example.org", **changes}
+    return compose(
+        rendered,
+        sender=args["sender"],
+        sender_name="劳模评选工作办公室",
+        recipient=args["recipient"],
+        recipient_name=recipient_name,
+        message_id=args.get("message_id", MID),
+        date=datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+    )
+
+
+def parse(raw: bytes) -> EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_compose_parses_back_to_the_chinese_text() -> None:
+    rendered: RenderedMessage = render("task_assigned", SAMPLE_CONTEXTS["task_assigned"])
+    raw = composed().as_bytes()
+    assert raw.isascii()  # every non-ASCII header and body is encoded
+    msg = parse(raw)
+    assert msg.get_content_type() == "multipart/alternative"
+    plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain is not None and html is not None
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert plain.get_content_charset() == html.get_content_charset() == "utf-8"
+    assert plain.get_content().replace("\r\n", "\n") == rendered.text
+    assert html.get_content().replace("\r\n", "\n").strip() == rendered.html.strip()
+    assert "候选人张伟的推荐材料" in plain.get_content()
+    assert msg["Subject"] == rendered.subject == "【待办】张伟（多部门联审）审核任务"
+    sender, recipient = msg["From"].addresses[0], msg["To"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("劳模评选工作办公室", "laomo@example.org")
+    assert (recipient.display_name, recipient.addr_spec) == ("省税务局", "shuiwu@example.org")
+    assert msg["Message-ID"] == f"<{MID}>"
+    assert msg["Date"].datetime == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def test_a_resend_carries_the_same_message_id() -> None:
+    first, second = parse(composed().as_bytes()), parse(composed().as_bytes())
+    assert first["Message-ID"] == second["Message-ID"] == f"<{MID}>"
+    assert MID.startswith("task_assigned.128.") and MID.endswith("@example.org")
+    assert message_id_for("task_assigned:129", "example.org") != MID
+
+
+def test_a_recipient_without_a_name() -> None:
+    assert str(parse(composed(recipient_name=None).as_bytes())["To"]) == "shuiwu@example.org"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "not-an-address",
+        "a@",
+        "@example.org",
+        "张三@例子.中国",
+        "a@b.c, d@e.f",
+        "a@b.c\r\nBcc: x",
+    ],
+)
+@pytest.mark.parametrize("field", ["sender", "recipient"])
+def test_a_bad_address_is_named(field: str, address: str) -> None:
+    with pytest.raises(BadAddress) as info:
+        composed(**{field: address})
+    assert repr(address) in str(info.value)
+
+
+@pytest.mark.parametrize("message_id", ["task_assigned:128@x", "<a@b>", "a b@c", "abc", ""])
+def test_a_message_id_the_header_would_mangle_is_refused(message_id: str) -> None:
+    with pytest.raises(ValueError, match="invalid Message-ID"):
+        composed(message_id=message_id)

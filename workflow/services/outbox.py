@@ -1,0 +1,177 @@
+"""The outbox as a queue of deliveries: claim with a lease, record the result, list and retry.
+
+A message moves pending -> sending -> sent | failed. `sending` carries a lease
+(`claimed_until`): a second sender may take a message over only after the lease runs out,
+so a redelivered task or a second relay never sends what another sender is sending, and a
+sender killed mid-send leaves a message that is sent again once its lease is over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from models import OutboxMessage
+from models.scheduling import DIGESTED, FAILED, PENDING, SENDING, SENT
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.actors import Actor, require_role
+from workflow.errors import InvalidState
+from workflow.repository import commit, get
+
+# How long a claim holds: longer than one SMTP conversation with its timeouts.
+LEASE = timedelta(minutes=5)
+# Transient failures are retried after 1, 2, 4 … minutes, capped, and give up after this many.
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+MAX_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A message this sender now holds, with what it needs to render and send it."""
+
+    id: int
+    idempotency_key: str
+    kind: str
+    recipient: str
+    campaign_id: int | None
+    context: dict[str, object]
+    attempts: int
+
+
+def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+    """Pending and due, or being sent by a sender whose lease has run out."""
+    return or_(
+        and_(
+            OutboxMessage.status == PENDING,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+        ),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    )
+
+
+def due_message_ids(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[int]:
+    """Ids of messages a relay may try now, oldest first."""
+    query = select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
+    return list(uow.session.scalars(query))
+
+
+def claim(uow: UnitOfWork, message_id: int, now: datetime) -> Claimed | None:
+    """Take one message for sending (compare-and-set, committed); None if it is not ours."""
+    claimed = uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(status=SENDING, claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.idempotency_key,
+            OutboxMessage.kind,
+            OutboxMessage.recipient,
+            OutboxMessage.campaign_id,
+            OutboxMessage.context,
+            OutboxMessage.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    ).one_or_none()
+    commit(uow)
+    return Claimed(*claimed) if claimed is not None else None
+
+
+def _settle(uow: UnitOfWork, message_id: int, **values: object) -> bool:
+    """Record a sender's result, but only while the message is still in `sending`."""
+    result = uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING)
+        .values(claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    commit(uow)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_sent(uow: UnitOfWork, message_id: int, now: datetime, subject: str) -> bool:
+    """The server accepted the message."""
+    return _settle(uow, message_id, status=SENT, sent_at=now, subject=subject, last_error=None)
+
+
+def mark_digested(uow: UnitOfWork, message_id: int, now: datetime) -> bool:
+    """The reviewer's daily digest carries this message instead."""
+    return _settle(uow, message_id, status=DIGESTED, sent_at=now)
+
+
+def mark_transient(
+    uow: UnitOfWork, message_id: int, now: datetime, attempts: int, error: str
+) -> bool:
+    """A 4xx or a lost connection: try again later, or give up after MAX_ATTEMPTS."""
+    if attempts >= MAX_ATTEMPTS:
+        return mark_failed(uow, message_id, f"gave up after {attempts} attempts: {error}")
+    delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
+    return _settle(uow, message_id, status=PENDING, next_attempt_at=now + delay, last_error=error)
+
+
+def mark_failed(uow: UnitOfWork, message_id: int, error: str) -> bool:
+    """A 5xx or a message that cannot be built: an administrator must look at it."""
+    return _settle(uow, message_id, status=FAILED, last_error=error)
+
+
+def list_messages(
+    uow: UnitOfWork,
+    *,
+    status: str | None = None,
+    campaign_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[OutboxMessage]:
+    """Messages, newest first, optionally of one status or campaign."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit).offset(offset)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    if campaign_id is not None:
+        query = query.where(OutboxMessage.campaign_id == campaign_id)
+    return list(uow.session.scalars(query))
+
+
+def retry(uow: UnitOfWork, message_id: int, actor: Actor, now: datetime) -> OutboxMessage:
+    """Put a failed message back in the queue (administrators only; audited)."""
+    require_role(actor, "admin")
+    message = get(uow, OutboxMessage, message_id, "message")
+    if message.status != FAILED:
+        raise InvalidState(
+            f"message {message_id} is {message.status}; only failed ones are retried"
+        )
+    _requeue(uow, [message_id], actor, now)
+    commit(uow)
+    uow.session.refresh(message)
+    return message
+
+
+def retry_failed(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
+    """Put every failed message back in the queue; returns how many."""
+    require_role(actor, "admin")
+    ids = list(uow.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == FAILED)))
+    if ids:
+        _requeue(uow, ids, actor, now)
+    commit(uow)
+    return len(ids)
+
+
+def _requeue(uow: UnitOfWork, ids: list[int], actor: Actor, now: datetime) -> None:
+    uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == FAILED)
+        .values(status=PENDING, attempts=0, next_attempt_at=None, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor.label,
+            trigger="outbox_retry",
+            reason=f"{len(ids)} failed message(s) queued again",
+            payload={"message_ids": ids[:100]},
+        ),
+    )
