@@ -14,7 +14,12 @@ from cli import (
     commands_demo,
     commands_nominations,
     commands_notice,
+    commands_outbox,
     commands_review,
+    commands_tasks,
+    commands_templates,
+    commands_user,
+    commands_web,
     commands_workflow,
 )
 from cli.runtime import Runtime
@@ -39,6 +44,11 @@ for module in (
     commands_calendar,
     commands_notice,
     commands_demo,
+    commands_user,
+    commands_outbox,
+    commands_tasks,
+    commands_templates,
+    commands_web,
 ):
     module.register(cli)
 

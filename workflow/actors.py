@@ -24,6 +24,8 @@ class Actor:
     department: str | None = None
     unit_code: str | None = None
     email: str | None = None
+    # The logged-in user behind the actor (None for CLI roles and the system).
+    user_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

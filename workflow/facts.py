@@ -68,6 +68,9 @@ class NomineeFacts:
     # Non-public-sector comprehensive evaluation (综合评价).
     evaluation_grade: str | None = None
     evaluation_date: date | None = None
+    # Personal data: shown in full only to those who handle the nomination (see web masking).
+    id_number: str = ""
+    phone: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 

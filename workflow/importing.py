@@ -89,6 +89,8 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("evaluation_grade", "综合评价等级", False, form_cells.grade),
     _Column("evaluation_date", "综合评价日期", False, form_cells.optional_date),
     _Column("deeds", "详细事迹", False, form_cells.limited(DEEDS_MAX, required=False)),
+    _Column("id_number", "身份证号", False, form_cells.cell_text),
+    _Column("phone", "联系电话", False, form_cells.cell_text),
 )
 _BY_HEADER = {key: c for c in COLUMNS for key in (c.field.casefold(), c.zh)}
 # Ownership implied by the employer type; non_public is never implied.

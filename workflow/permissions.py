@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from models import Nomination
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from models import ConflictDeclaration, Nomination
 from workflow.actors import Actor
 from workflow.errors import PermissionDenied, Recused
 from workflow.machine import TransitionSpec
@@ -34,10 +39,49 @@ def authorise(step: Step, spec: TransitionSpec) -> None:
     raise PermissionDenied(f"{actor.label} may not '{spec.trigger}' in state '{spec.source}'")
 
 
-def check_recusal(actor: Actor, nomination: Nomination) -> None:
-    """A reviewer from the nominee's own unit must stand aside."""
+def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = None) -> None:
+    """A reviewer from the nominee's own unit, or who declared a conflict, must stand aside.
+
+    `declared`: whether the actor declared a conflict with this nomination, when the caller
+    already knows (a list looks them up at once with `declared_conflicts`); None looks it up.
+    """
     unit = nomination.unit
     if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == unit.code:
         raise Recused(
             f"{actor.name} is recused: they belong to {unit.name}, the nominee's own unit"
         )
+    if declared is None:
+        declared = actor.user_id is not None and has_declared_conflict(actor.user_id, nomination)
+    if declared:
+        raise Recused(f"{actor.name} is recused: they declared a conflict of interest")
+
+
+def declared_conflicts(
+    session: Session, user_id: int | None, nomination_ids: Iterable[int]
+) -> frozenset[int]:
+    """Which of these nominations the user declared a conflict with, in one query."""
+    ids = set(nomination_ids)
+    if user_id is None or not ids:
+        return frozenset()
+    return frozenset(
+        session.scalars(
+            select(ConflictDeclaration.nomination_id).where(
+                ConflictDeclaration.user_id == user_id,
+                ConflictDeclaration.nomination_id.in_(ids),
+            )
+        )
+    )
+
+
+def has_declared_conflict(user_id: int, nomination: Nomination) -> bool:
+    """Whether the user declared a conflict of interest with this nomination."""
+    session = object_session(nomination)
+    if session is None:  # a detached row cannot be checked; services always pass attached ones
+        return False
+    found = session.scalar(
+        select(ConflictDeclaration.id).where(
+            ConflictDeclaration.user_id == user_id,
+            ConflictDeclaration.nomination_id == nomination.id,
+        )
+    )
+    return found is not None

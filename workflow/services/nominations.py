@@ -12,7 +12,7 @@ from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor, require_role
-from workflow.errors import ImportFailed, PermissionDenied, RowError
+from workflow.errors import ImportFailed, NotFound, PermissionDenied, RowError
 from workflow.facts import facts_to_json
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.repository import commit
@@ -63,6 +63,29 @@ def add_nomination(
             payload={"rank": entry.rank, "alternate_order": entry.alternate_order},
         ),
     )
+    return nomination
+
+
+def create_nomination(
+    uow: UnitOfWork,
+    campaign_id: int,
+    unit_code: str,
+    entry: ImportedNomination,
+    actor: Actor,
+    now: datetime,
+) -> Nomination:
+    """One draft nomination, by a clerk of its unit or an administrator."""
+    require_role(actor, "unit_clerk")
+    if actor.role == "unit_clerk" and actor.unit_code != unit_code:
+        raise PermissionDenied(f"{actor.label} may only nominate for {actor.unit_code}")
+    campaign = get_campaign(uow, campaign_id)
+    unit = uow.session.scalars(
+        select(RecommendingUnit).where(RecommendingUnit.code == unit_code)
+    ).one_or_none()
+    if unit is None:
+        raise NotFound(f"unit '{unit_code}' does not exist")
+    nomination = add_nomination(uow, campaign, unit, entry, actor, now)
+    commit(uow)
     return nomination
 
 

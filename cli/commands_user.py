@@ -1,0 +1,103 @@
+"""`honorflow user`: accounts for the web interface and API tokens."""
+
+from __future__ import annotations
+
+import click
+
+from cli.runtime import Runtime, now_utc, pass_runtime
+from workflow.actors import SYSTEM
+from workflow.services import users
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(user)
+
+
+@click.group()
+def user() -> None:
+    """Accounts: create, list, issue API tokens."""
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="the name shown and audited")
+@click.option("--role", type=click.Choice(users.USER_ROLES), required=True)
+@click.option("--department", help="needed for team_reviewer and department_reviewer")
+@click.option("--unit", "unit_code", help="the recommending unit's code (needed for unit_clerk)")
+@click.option("--email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="prompted (twice) when not given",
+)
+@pass_runtime
+def create(
+    rt: Runtime,
+    username: str,
+    display_name: str,
+    role: str,
+    department: str | None,
+    unit_code: str | None,
+    email: str | None,
+    password: str,
+) -> None:
+    """Create an account (run on the server: the command line acts as the system)."""
+    with rt.uow() as uow:
+        row = users.create_user(
+            uow,
+            username=username,
+            display_name=display_name,
+            password=password,
+            role=role,
+            department=department,
+            unit_code=unit_code,
+            email=email,
+            actor=SYSTEM,
+            now=now_utc(),
+        )
+        data = {"id": row.id, "username": row.username, "role": row.role}
+    rt.emit(data, f"user {data['username']} created ({data['role']})")
+
+
+@user.command("token")
+@click.option("--username", required=True)
+@click.option("--name", "token_name", required=True, help="what the token is for")
+@click.option("--days", type=int, default=90, show_default=True, help="0: never expires")
+@pass_runtime
+def token(rt: Runtime, username: str, token_name: str, days: int) -> None:
+    """Issue an API token; it is shown once and only its hash is stored."""
+    with rt.uow() as uow:
+        account = users.find_user(uow, username)
+        plain = users.issue_token(uow, account.id, token_name, now_utc(), days or None)
+    rt.emit({"username": username, "token": plain}, plain)
+
+
+@user.command("list")
+@pass_runtime
+def list_users(rt: Runtime) -> None:
+    """Every account."""
+    with rt.uow() as uow:
+        data = [
+            {
+                "id": u.id,
+                "username": u.username,
+                "name": u.display_name,
+                "role": u.role,
+                "department": u.department,
+                "unit": u.unit_code,
+                "active": u.active,
+            }
+            for u in users.list_users(uow)
+        ]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['id']:>4}  {d['username']:<16} {d['role']:<20} "
+            f"{d['department'] or d['unit'] or '-':<14} {d['name']}"
+            + ("" if d["active"] else "  (inactive)")
+            for d in data
+        )
+        or "no users",
+    )

@@ -1,0 +1,66 @@
+"""`honorflow web`: the web interface on the configured database, optionally with the demo."""
+
+from __future__ import annotations
+
+import os
+
+import click
+import uvicorn
+
+from cli.runtime import Runtime, now_utc, pass_runtime
+from config.settings import WORKFLOWS_DIR, get_settings
+from models.migrate import upgrade
+from workflow.demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(web)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="serve a fresh demo campaign (its own SQLite file, data/web-demo.sqlite3)",
+)
+@pass_runtime
+def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
+    """Serve the pages and the API (uvicorn) on the configured database."""
+    if demo:
+        rt = demo_runtime(rt)
+        load_demo(rt)
+    else:
+        upgrade(rt.engine)
+    click.echo(f"honorflow on http://{host}:{port}/  (database {rt.url}; Ctrl+C stops)")
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def demo_runtime(rt: Runtime) -> Runtime:
+    """The demo gets a database of its own, made afresh, so it never touches real data.
+
+    The app reads its database from the settings, so the demo's URL goes there too.
+    """
+    path = (get_settings().data_dir / "web-demo.sqlite3").resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    os.environ["HONORFLOW_DATABASE_URL"] = f"sqlite:///{path.as_posix()}"
+    get_settings.cache_clear()
+    demo = Runtime(json_output=rt.json_output)
+    upgrade(demo.engine)
+    return demo
+
+
+def load_demo(rt: Runtime) -> None:
+    """Run the demo campaign up to its open notice and create an account per role."""
+    click.echo("loading the demo campaign (about 10 seconds) …")
+    now = now_utc()
+    scenario = NoticeScenario(rt.sf, WORKFLOWS_DIR / "jiangxi-labour-model.yaml", today=now)
+    campaign_id = scenario.run()
+    accounts = create_demo_users(rt.sf, campaign_id, now)
+    click.echo(f"demo accounts (password for all: {PASSWORD}):")
+    for a in accounts:
+        where = a.department or a.unit_code or ""
+        click.echo(f"  {a.username:<10} {a.role:<20} {where}")

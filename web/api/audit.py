@@ -1,0 +1,60 @@
+"""The audit log: events you may see, and the administrators' chain verification."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from web.api.schemas import AuditEventOut, audit_event_out
+from web.deps import CurrentActor, Uow
+from workflow import audit
+from workflow.actors import require_role
+from workflow.services import browse
+from workflow.services.campaigns import find_campaign
+
+router = APIRouter(tags=["audit"])
+
+
+class AuditPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[AuditEventOut]
+
+
+class ChainOut(BaseModel):
+    ok: bool
+    events: int
+    problem: str | None
+    first_bad_seq: int | None
+
+
+@router.get("/audit", response_model=AuditPage)
+def events(
+    uow: Uow,
+    actor: CurrentActor,
+    nomination: int | None = Query(default=None, ge=1),
+    campaign: str | None = Query(default=None, max_length=60),
+    limit: int = Query(default=100, ge=1, le=1000),
+    offset: int = Query(default=0, ge=0, le=10_000_000),
+) -> AuditPage:
+    """Audit events, oldest first: all for admins, else those of nominations you may see."""
+    campaign_id = find_campaign(uow, campaign).id if campaign else None
+    page = browse.list_audit(
+        uow, actor, nomination_id=nomination, campaign_id=campaign_id, limit=limit, offset=offset
+    )
+    items = [audit_event_out(e) for e in page.items]
+    return AuditPage(total=page.total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/audit/verify", response_model=ChainOut)
+def verify(uow: Uow, actor: CurrentActor) -> ChainOut:
+    """Walk the hash chain and name the first event altered, removed or inserted."""
+    require_role(actor, "admin")
+    report = audit.verify(uow.session)
+    return ChainOut(
+        ok=report.ok,
+        events=report.events,
+        problem=report.problem,
+        first_bad_seq=report.first_bad_seq,
+    )

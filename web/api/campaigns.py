@@ -1,0 +1,197 @@
+"""Campaigns: list, one campaign, its funnel and composition reports, its quota table."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from models import Campaign, RecommendingUnit
+from web.deps import CurrentActor, Now, Uow
+from web.errors import ApiError
+from workflow.actors import Actor, require_role
+from workflow.errors import PermissionDenied
+from workflow.services import campaigns, reports
+from workflow.services.views_lists import campaigns_newest_first, quota_table
+
+router = APIRouter(tags=["campaigns"])
+# Reports over every unit are for those who run the campaign; a clerk sees its own unit only.
+REPORT_ROLES = ("team_reviewer", "committee_secretary")
+
+
+class CampaignOut(BaseModel):
+    id: int
+    code: str
+    title: str
+    honour: str
+    honour_level: str
+    phase: str
+    definition_id: int
+    definition: str
+    reference_date: date
+    submission_deadline: datetime | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def campaign_out(c: Campaign) -> CampaignOut:
+    """The API view of a campaign."""
+    return CampaignOut(
+        id=c.id,
+        code=c.code,
+        title=c.title,
+        honour=c.honour,
+        honour_level=c.honour_level,
+        phase=c.phase,
+        definition_id=c.definition_id,
+        definition=c.definition.key,
+        reference_date=c.reference_date,
+        submission_deadline=c.submission_deadline,
+        created_at=c.created_at,
+        decided_at=c.decided_at,
+    )
+
+
+class FunnelRowOut(BaseModel):
+    state: str
+    count: int
+
+
+class CompositionRowOut(BaseModel):
+    rule_id: str
+    label: str
+    kind: str
+    value: float
+    count: int
+    base_count: int
+    bound: str
+    slack: float
+    people_short: int
+    ok: bool
+    detail: str
+
+
+class CompositionOut(BaseModel):
+    scope: str
+    size: int
+    results: list[CompositionRowOut]
+
+
+class QuotaRowIn(BaseModel):
+    unit_code: str = Field(min_length=1, max_length=60)
+    unit_name: str = Field(min_length=1, max_length=200)
+    places: int = Field(ge=0, le=100_000)
+    category: str | None = Field(default=None, max_length=40)
+    reserved: bool = False
+    kind: str = Field(default="city_union", max_length=30)
+    email: str | None = Field(default=None, max_length=200)
+
+
+class QuotaRowOut(BaseModel):
+    unit_code: str
+    unit_name: str
+    category: str | None
+    reserved: bool
+    places: int
+    used: int
+
+
+class QuotaTableOut(BaseModel):
+    total_places: int
+    rows: list[QuotaRowOut]
+
+
+@router.get("/campaigns", response_model=list[CampaignOut])
+def list_campaigns(uow: Uow, actor: CurrentActor) -> list[CampaignOut]:
+    """Every campaign, newest first."""
+    return [campaign_out(c) for c in campaigns_newest_first(uow)]
+
+
+@router.get("/campaigns/{campaign_ref}", response_model=CampaignOut)
+def get_campaign(campaign_ref: str, uow: Uow, actor: CurrentActor) -> CampaignOut:
+    """One campaign by code or id."""
+    return campaign_out(campaigns.find_campaign(uow, campaign_ref))
+
+
+@router.get("/campaigns/{campaign_ref}/funnel", response_model=list[FunnelRowOut])
+def funnel(campaign_ref: str, uow: Uow, actor: CurrentActor) -> list[FunnelRowOut]:
+    """Nominations per state, in the order of the procedure."""
+    require_role(actor, *REPORT_ROLES)
+    campaign = campaigns.find_campaign(uow, campaign_ref)
+    return [FunnelRowOut(state=r.state, count=r.count) for r in reports.funnel(uow, campaign)]
+
+
+@router.get("/campaigns/{campaign_ref}/composition", response_model=CompositionOut)
+def composition(
+    campaign_ref: str,
+    uow: Uow,
+    actor: CurrentActor,
+    scope: Literal["submitted", "stage", "final", "unit"] = "final",
+    stage: str | None = Query(default=None, max_length=40),
+    unit: str | None = Query(default=None, max_length=60),
+) -> CompositionOut:
+    """The composition rules measured over a set of the campaign's nominations."""
+    unit = _report_unit(actor, scope, unit)
+    campaign = campaigns.find_campaign(uow, campaign_ref)
+    size, results = reports.composition(uow, campaign, scope, stage=stage, unit_code=unit)
+    rows = [CompositionRowOut(**asdict(r)) for r in results]
+    return CompositionOut(scope=scope, size=size, results=rows)
+
+
+def _report_unit(actor: Actor, scope: str, unit: str | None) -> str | None:
+    """A clerk may report on its own unit only; reviewers and admins on any set."""
+    if actor.role != "unit_clerk":
+        require_role(actor, *REPORT_ROLES)
+        return unit
+    if scope != "unit" or unit not in (None, actor.unit_code):
+        raise PermissionDenied(f"{actor.label} may only report on its own unit (scope=unit)")
+    return actor.unit_code
+
+
+@router.get("/campaigns/{campaign_ref}/quota", response_model=QuotaTableOut)
+def get_quota(campaign_ref: str, uow: Uow, actor: CurrentActor) -> QuotaTableOut:
+    """The quota table with places in use; a clerk sees its own unit's rows."""
+    if actor.role != "unit_clerk":
+        require_role(actor, *REPORT_ROLES)
+    campaign = campaigns.find_campaign(uow, campaign_ref)
+    rows = [
+        QuotaRowOut(**asdict(r))
+        for r in quota_table(uow, campaign.id)
+        if actor.role != "unit_clerk" or r.unit_code == actor.unit_code
+    ]
+    return QuotaTableOut(total_places=sum(r.places for r in rows), rows=rows)
+
+
+@router.put("/campaigns/{campaign_ref}/quota", response_model=QuotaTableOut)
+def put_quota(
+    campaign_ref: str, body: list[QuotaRowIn], uow: Uow, actor: CurrentActor, now: Now
+) -> QuotaTableOut:
+    """Replace the quota table (administrators); units are created as needed."""
+    require_role(actor, "admin")
+    campaign = campaigns.find_campaign(uow, campaign_ref)
+    _check_quota_rows(uow, body)
+    rows = [campaigns.UnitQuota(**r.model_dump()) for r in body]
+    campaigns.set_quota_table(uow, campaign.id, rows, actor, now)
+    return get_quota(campaign_ref, uow, actor)
+
+
+def _check_quota_rows(uow: Uow, body: list[QuotaRowIn]) -> None:
+    """Refuse a row given twice, or a new unit code under another unit's name."""
+    seen: set[tuple[str, str | None, bool]] = set()
+    for index, row in enumerate(body):
+        key = (row.unit_code, row.category, row.reserved)
+        if key in seen:
+            raise ApiError(
+                422, "invalid", "this unit and category is given twice", field=f"body.{index}"
+            )
+        seen.add(key)
+        owner = uow.session.scalar(
+            select(RecommendingUnit.code).where(RecommendingUnit.name == row.unit_name)
+        )
+        if owner is not None and owner != row.unit_code:
+            message = f"unit name '{row.unit_name}' belongs to unit '{owner}'"
+            raise ApiError(422, "invalid", message, field=f"body.{index}.unit_name")

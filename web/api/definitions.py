@@ -1,0 +1,160 @@
+"""Workflow definitions: list versions, validate a YAML text, publish one, draw its diagram."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+from sqlalchemy import select
+from starlette.datastructures import UploadFile
+
+from models import DefinitionVersion
+from web.deps import CurrentActor, Now, Uow
+from web.errors import ApiError
+from workflow.actors import require_role
+from workflow.definition import load_definition_text
+from workflow.errors import DefinitionError
+from workflow.machine import NominationMachine
+from workflow.repository import get
+from workflow.services.definitions import load_definition, machine_of
+
+router = APIRouter(tags=["definitions"])
+MAX_SIZE = 1_000_000  # bytes: definitions are a few kilobytes
+SOURCE = "definition"
+# Both ways to send a definition, so the OpenAPI document describes them.
+YAML_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/plain": {"schema": {"type": "string"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                    "required": ["file"],
+                }
+            },
+        },
+    }
+}
+
+
+class VersionOut(BaseModel):
+    id: int
+    name: str
+    version: int
+    key: str
+    checksum: str
+    loaded_at: datetime
+
+
+class DefinitionProblem(BaseModel):
+    path: str
+    message: str
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    name: str | None = None
+    states: list[str] = []
+    errors: list[DefinitionProblem] = []
+
+
+class PublishedOut(BaseModel):
+    id: int
+    key: str
+    created: bool
+
+
+async def _yaml_text(request: Request) -> tuple[str, str]:
+    """The definition sent as a text body or a multipart `file`; returns (text, file name)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise ApiError(422, "invalid", "send the YAML as the form's 'file'", field="file")
+        raw, name = await upload.read(MAX_SIZE + 1), Path(upload.filename or SOURCE).name
+    else:
+        raw, name = await request.body(), SOURCE
+    if len(raw) > MAX_SIZE:
+        raise ApiError(413, "too_large", f"a definition may have at most {MAX_SIZE} bytes")
+    try:
+        return raw.decode("utf-8-sig"), name
+    except UnicodeDecodeError:
+        raise ApiError(422, "invalid", "the definition must be UTF-8 text", field="body") from None
+
+
+_LINE = re.compile(r"^(?P<source>[^:]*): (?:(?P<path>[^:\s]+): )?(?P<message>.*)$", re.S)
+
+
+def _problems(exc: DefinitionError) -> list[DefinitionProblem]:
+    """Split the error's lines ('source: key.path: problem') into key paths and messages."""
+    found = []
+    for line in str(exc).splitlines():
+        match = _LINE.match(line)
+        path = (match.group("path") if match else None) or "(top level)"
+        found.append(
+            DefinitionProblem(path=path, message=match.group("message") if match else line)
+        )
+    return found
+
+
+@router.get("/definitions", response_model=list[VersionOut])
+def list_versions(uow: Uow, actor: CurrentActor) -> list[VersionOut]:
+    """Every stored definition version, by name and version."""
+    rows = uow.session.scalars(
+        select(DefinitionVersion).order_by(DefinitionVersion.name, DefinitionVersion.version)
+    )
+    return [
+        VersionOut(
+            id=r.id,
+            name=r.name,
+            version=r.version,
+            key=r.key,
+            checksum=r.checksum,
+            loaded_at=r.loaded_at,
+        )
+        for r in rows
+    ]
+
+
+@router.post("/definitions/validate", response_model=ValidationOut, openapi_extra=YAML_BODY)
+async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
+    """Check a definition without storing it: every error with its key path."""
+    text, name = await _yaml_text(request)
+    try:
+        definition, _ = load_definition_text(text, name)
+    except DefinitionError as exc:
+        return ValidationOut(valid=False, errors=_problems(exc))
+    states = NominationMachine(definition).states
+    return ValidationOut(valid=True, name=definition.name, states=states)
+
+
+@router.post("/definitions", response_model=PublishedOut, status_code=201, openapi_extra=YAML_BODY)
+async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> PublishedOut:
+    """Store a definition (administrators): changed content becomes a new version."""
+    require_role(actor, "admin")
+    text, name = await _yaml_text(request)
+    load_definition_text(text, name)  # refuse before touching the disk, with clean key paths
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "definition.yaml"  # never the client's name: it could be '..'
+        path.write_text(text, encoding="utf-8")
+        row, created = load_definition(uow, path, now)
+    return PublishedOut(id=row.id, key=row.key, created=created)
+
+
+@router.get("/definitions/{definition_id}/diagram", response_class=PlainTextResponse)
+def diagram(
+    definition_id: int,
+    uow: Uow,
+    actor: CurrentActor,
+    current: str | None = Query(default=None, max_length=40, pattern=r"^[A-Za-z0-9_]+$"),
+) -> str:
+    """The definition's state diagram as Mermaid text, a state highlighted on request."""
+    row = get(uow, DefinitionVersion, definition_id, "definition")
+    return machine_of(row).mermaid(current)

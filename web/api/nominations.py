@@ -1,0 +1,153 @@
+"""Nominations: create, import a form, list, detail, fire an action, declare a conflict."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+
+from models import Nomination
+from web.api.nomination_models import (
+    ActionIn,
+    ConflictIn,
+    ImportOut,
+    NominationDetail,
+    NominationIn,
+    NominationOut,
+    NominationPage,
+    RuleResultOut,
+    nomination_out,
+    shown_facts,
+)
+from web.api.schemas import TransitionOut, audit_event_out, transition_out
+from web.deps import CurrentActor, CurrentUser, Now, Uow
+from web.errors import ApiError
+from workflow.errors import Recused
+from workflow.facts import facts_from_json
+from workflow.permissions import check_recusal
+from workflow.repository import commit
+from workflow.services import browse, nominations, transitions, users
+from workflow.services.campaigns import find_campaign
+from workflow.services.views import rule_results
+from workflow.services.visibility import ensure_visible, sees_personal_data, visible_nomination
+
+router = APIRouter(tags=["nominations"])
+MAX_UPLOAD = 20_000_000  # bytes; a form of a few thousand rows is well below
+
+
+@router.post("/nominations", response_model=NominationOut, status_code=201)
+def create(body: NominationIn, uow: Uow, actor: CurrentActor, now: Now) -> NominationOut:
+    """A draft nomination, by a clerk of its unit or an administrator."""
+    campaign = find_campaign(uow, body.campaign)
+    row = nominations.create_nomination(uow, campaign.id, body.unit_code, body.entry(), actor, now)
+    return nomination_out(row)
+
+
+def _safe_name(name: str | None) -> str:
+    """The upload's name reduced to harmless characters, keeping its suffix for the reader."""
+    base = Path(name or "upload").name
+    cleaned = re.sub(r"[^\w.\-]", "_", base).lstrip(".") or "upload"
+    return cleaned[-100:]
+
+
+@router.post("/nominations/import", response_model=ImportOut, status_code=201)
+def import_form(
+    file: Annotated[UploadFile, File(description="the nomination form, .csv or .xlsx")],
+    campaign: Annotated[str, Form(min_length=1, max_length=60)],
+    uow: Uow,
+    actor: CurrentActor,
+    now: Now,
+) -> ImportOut:
+    """Import a form: every row becomes a draft, or none does (422 lists every bad row)."""
+    target = find_campaign(uow, campaign)
+    data = file.file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise ApiError(413, "too_large", f"a form may have at most {MAX_UPLOAD} bytes")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / _safe_name(file.filename)
+        path.write_bytes(data)
+        ids = nominations.import_nominations(uow, target.id, path, actor, now)
+    return ImportOut(count=len(ids), ids=ids)
+
+
+@router.get("/nominations", response_model=NominationPage)
+def list_nominations(
+    uow: Uow,
+    actor: CurrentActor,
+    campaign: str | None = Query(default=None, max_length=60),
+    status: str | None = Query(default=None, max_length=40),
+    unit: str | None = Query(default=None, max_length=60),
+    category: str | None = Query(default=None, max_length=40),
+    q: str | None = Query(default=None, max_length=100, description="part of the name"),
+    limit: int = Query(default=50, ge=1, le=500),
+    offset: int = Query(default=0, ge=0, le=1_000_000),
+) -> NominationPage:
+    """The nominations you may see, filtered, by id."""
+    campaign_id = find_campaign(uow, campaign).id if campaign else None
+    where = browse.NominationQuery(campaign_id, status, unit, category, q)
+    page = browse.list_nominations(uow, actor, where, limit, offset)
+    items = [nomination_out(n) for n in page.items]
+    return NominationPage(total=page.total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/nominations/{nomination_id}", response_model=NominationDetail)
+def detail(nomination_id: int, uow: Uow, actor: CurrentActor, now: Now) -> NominationDetail:
+    """The record, rule results, timeline and the triggers you may fire."""
+    n = visible_nomination(uow, actor, nomination_id)
+    try:
+        check_recusal(actor, n)
+    except Recused as recused:
+        transitions.record_refusal(uow, n.id, "view", actor, now, recused)
+        commit(uow)  # the recusal is kept
+        raise
+    full = sees_personal_data(actor, n)
+    facts = shown_facts(n.facts, full)
+    return NominationDetail(
+        **nomination_out(n).model_dump(),
+        honour=n.honour,
+        summary=n.summary,
+        deeds=n.deeds,
+        end_reason=n.end_reason,
+        birth_date=str(facts["birth_date"]),
+        masked=not full,
+        facts=facts,
+        rules=_rules(uow, n),
+        timeline=[audit_event_out(e) for e in browse.timeline(uow, n.id)],
+        allowed_triggers=browse.allowed_triggers(uow, actor, n, now),
+    )
+
+
+def _rules(uow: Uow, n: Nomination) -> list[RuleResultOut]:
+    """Every eligibility rule of the definition, run now on the nominee's facts."""
+    results = rule_results(uow, n, facts_from_json(n.facts))
+    return [RuleResultOut(rule=r.rule, ok=r.ok, reason=r.reason) for r in results]
+
+
+@router.post("/nominations/{nomination_id}/actions", response_model=TransitionOut)
+def act(
+    nomination_id: int, body: ActionIn, uow: Uow, actor: CurrentActor, now: Now
+) -> TransitionOut:
+    """Fire a trigger; 409 names the allowed triggers or a stale expected_version."""
+    ensure_visible(uow, actor, nomination_id)
+    result = transitions.fire(
+        uow,
+        nomination_id,
+        body.trigger,
+        actor,
+        now,
+        reason=body.reason,
+        expected_version=body.expected_version,
+    )
+    return transition_out(result)
+
+
+@router.post("/nominations/{nomination_id}/conflicts", status_code=204)
+def declare_conflict(
+    nomination_id: int, body: ConflictIn, uow: Uow, user: CurrentUser, now: Now
+) -> None:
+    """Declare a conflict of interest: you stand aside from this nomination from now on."""
+    ensure_visible(uow, users.actor_of(user), nomination_id)
+    users.declare_conflict(uow, user, nomination_id, body.reason, now)

@@ -1,0 +1,158 @@
+"""Objections: the public notice and raising one (no login), listing, resolving, answering."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from models import Objection
+from web.api.auth import client_ip
+from web.deps import CurrentActor, Now, Uow
+from web.errors import ApiError
+from workflow.actors import Actor, require_role
+from workflow.calendar import SHANGHAI
+from workflow.errors import NotFound
+from workflow.services import browse, objections
+from workflow.services.campaigns import find_campaign
+from workflow.services.notice import public_notice
+from workflow.services.visibility import mask_phone, sees_reporter, visible_objection
+
+router = APIRouter(tags=["objections"])
+PUBLIC = Actor("public", "public")  # the audit never records a reporter's name
+NONBLANK = r"\S"
+
+
+class PublicEntryOut(BaseModel):
+    nomination_id: int
+    name: str
+    gender: str
+    ethnicity: str
+    birth_year: int
+    employer: str
+    employer_type: str
+    category: str
+    recommending_unit: str
+    rank: str
+    summary: str
+    notice_ends_at: datetime | None
+
+
+class NoticeOut(BaseModel):
+    campaign: str
+    title: str
+    honour: str
+    entries: list[PublicEntryOut]
+
+
+class PublicObjectionIn(BaseModel):
+    nomination_id: int = Field(ge=1)
+    reporter_name: str = Field(min_length=1, max_length=100, pattern=NONBLANK)
+    contact: str = Field(min_length=1, max_length=200, pattern=NONBLANK)
+    content: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+
+
+class ReceivedOut(BaseModel):
+    id: int
+    received_on: date
+
+
+class ObjectionOut(BaseModel):
+    id: int
+    nomination_id: int
+    source: str
+    reporter_name: str | None
+    contact: str | None
+    unit_stamp: str | None
+    received_on: date
+    content: str
+    status: str
+    finding: str | None
+    answer_due_at: datetime | None
+    resolved_at: datetime | None
+
+
+class FindingIn(BaseModel):
+    upheld: bool
+    finding: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+
+
+def objection_out(o: Objection, actor: Actor) -> ObjectionOut:
+    """An objection; who raised it is masked for all but the working team and admins."""
+    full = sees_reporter(actor)
+    name = o.reporter_name if full or not o.reporter_name else o.reporter_name[0] + "**"
+    contact = o.contact if full or not o.contact else mask_phone(o.contact)
+    return ObjectionOut(
+        id=o.id,
+        nomination_id=o.nomination_id,
+        source=o.source,
+        reporter_name=name,
+        contact=contact,
+        unit_stamp=o.unit_stamp,
+        received_on=o.received_on,
+        content=o.content,
+        status=o.status,
+        finding=o.finding,
+        answer_due_at=o.answer_due_at,
+        resolved_at=o.resolved_at,
+    )
+
+
+@router.get("/notice/{campaign_code}", response_model=NoticeOut)
+def notice(campaign_code: str, uow: Uow) -> NoticeOut:
+    """The nominees under public notice: public fields only; no login needed."""
+    campaign = find_campaign(uow, campaign_code)
+    entries = [PublicEntryOut(**vars(e)) for e in public_notice(uow, campaign)]
+    return NoticeOut(
+        campaign=campaign.code, title=campaign.title, honour=campaign.honour, entries=entries
+    )
+
+
+@router.post("/notice/{campaign_code}/objections", response_model=ReceivedOut, status_code=201)
+def raise_objection(
+    campaign_code: str, body: PublicObjectionIn, request: Request, uow: Uow, now: Now
+) -> ReceivedOut:
+    """Object to a nominee under notice, with your real name and contact; no login needed."""
+    if not request.app.state.public_limiter.hit(client_ip(request)):
+        raise ApiError(429, "too_many_requests", "too many objections from here; try later")
+    campaign = find_campaign(uow, campaign_code)
+    if body.nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
+        raise NotFound(f"nominee {body.nomination_id} is not under notice in {campaign.code}")
+    data = objections.ObjectionInput(
+        source="web",
+        content=body.content,
+        received_on=now.astimezone(SHANGHAI).date(),
+        reporter_name=body.reporter_name,
+        contact=body.contact,
+    )
+    row = objections.record_objection(uow, body.nomination_id, data, PUBLIC, now)
+    return ReceivedOut(id=row.id, received_on=row.received_on)
+
+
+@router.get("/nominations/{nomination_id}/objections", response_model=list[ObjectionOut])
+def list_objections(nomination_id: int, uow: Uow, actor: CurrentActor) -> list[ObjectionOut]:
+    """The objections to a nomination you may see."""
+    return [objection_out(o, actor) for o in browse.objections_of(uow, actor, nomination_id)]
+
+
+@router.post("/objections/{objection_id}/resolve", response_model=ObjectionOut)
+def resolve(
+    objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
+) -> ObjectionOut:
+    """The working team records the finding: upheld removes the nominee."""
+    visible_objection(uow, actor, objection_id)
+    require_role(actor, "team_reviewer")
+    row = objections.resolve_objection(uow, objection_id, body.upheld, body.finding, actor, now)
+    return objection_out(row, actor)
+
+
+@router.post("/objections/{objection_id}/answer", response_model=ObjectionOut)
+def answer(
+    objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
+) -> ObjectionOut:
+    """The nominee's unit answers with its signed finding."""
+    visible_objection(uow, actor, objection_id)
+    require_role(actor, "unit_clerk")
+    row = objections.resolve_objection(uow, objection_id, body.upheld, body.finding, actor, now)
+    return objection_out(row, actor)

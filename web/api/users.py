@@ -1,0 +1,40 @@
+"""Accounts, for administrators: list them, create one."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from web.api.schemas import UserOut, user_out
+from web.deps import CurrentActor, Now, Uow
+from workflow.actors import require_role
+from workflow.services import users
+
+router = APIRouter(tags=["users"])
+Role = Literal["admin", "team_reviewer", "department_reviewer", "unit_clerk", "committee_secretary"]
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")
+    display_name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    password: str = Field(min_length=users.MIN_PASSWORD, max_length=1000)
+    role: Role
+    department: str | None = Field(default=None, max_length=40)
+    unit_code: str | None = Field(default=None, max_length=60)
+    email: str | None = Field(default=None, max_length=200)
+
+
+@router.get("/users", response_model=list[UserOut])
+def list_users(uow: Uow, actor: CurrentActor) -> list[UserOut]:
+    """Every account, by username."""
+    require_role(actor, "admin")
+    return [user_out(u) for u in users.list_users(uow)]
+
+
+@router.post("/users", response_model=UserOut, status_code=201)
+def create_user(body: UserIn, uow: Uow, actor: CurrentActor, now: Now) -> UserOut:
+    """A new account (administrators)."""
+    user = users.create_user(uow, **body.model_dump(), actor=actor, now=now)
+    return user_out(user)

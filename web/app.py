@@ -1,0 +1,58 @@
+"""The web application: the HTTP API under /api and the server-rendered pages."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import get_settings
+from models.db import make_engine, make_session_factory
+from tasks.runtime import publisher
+from web import ratelimit
+from web.api import ROUTERS
+from web.deps import LoginRequired
+from web.errors import register_error_handlers
+from web.pages import register_pages
+
+
+def _version() -> str:
+    try:
+        return version("honorflow")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+async def _login_redirect(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+
+def create_app(session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    """The app over a session factory (default: the configured database)."""
+    publish = None
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(get_settings().resolved_database_url()))
+        publish = publisher()  # the configured deployment's workers, if any listen
+    app = FastAPI(title="honorflow", version=_version())
+    app.state.session_factory = session_factory
+    app.state.publish_messages = publish  # None: the beat's relay sends them
+    app.state.clock = None  # tests set a callable returning an aware UTC datetime
+    app.state.login_limiter = ratelimit.login_limiter()
+    app.state.public_limiter = ratelimit.public_limiter()
+    for router in ROUTERS:
+        app.include_router(router, prefix="/api")
+    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
+    app.add_exception_handler(LoginRequired, _login_redirect)
+    register_pages(app)
+    # After the pages: under /api our JSON handlers answer, elsewhere the pages' own ones.
+    register_error_handlers(app)
+    return app
+
+
+def _healthz() -> dict[str, str]:
+    """Liveness: the process answers."""
+    return {"status": "ok"}

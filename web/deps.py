@@ -1,0 +1,135 @@
+"""What routes share: a unit of work per request, the clock, the logged-in user, CSRF checks."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Form, HTTPException, Request, Response
+
+from models import User
+from models.uow import UnitOfWork
+from web.errors import ApiError
+from workflow.actors import Actor
+from workflow.services import users
+
+SESSION_COOKIE = "honorflow_session"
+CSRF_COOKIE = "honorflow_csrf"
+# Cookie-authenticated API calls that change something carry the session's CSRF token here.
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_uow(request: Request) -> Iterator[UnitOfWork]:
+    """One unit of work per request; the messages it commits are handed to the workers."""
+    state = request.app.state
+    with UnitOfWork(state.session_factory, after_commit=state.publish_messages) as uow:
+        yield uow
+
+
+def clock(request: Request) -> datetime:
+    """Now in UTC; tests set `app.state.clock` to a callable to simulate time."""
+    override = getattr(request.app.state, "clock", None)
+    return override() if override is not None else datetime.now(UTC)
+
+
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
+Now = Annotated[datetime, Depends(clock)]
+
+
+def _same(sent: str, expected: str) -> bool:
+    # Constant-time, and on bytes: compare_digest refuses non-ASCII text.
+    return secrets.compare_digest(sent.encode("utf-8"), expected.encode("utf-8"))
+
+
+def _unauthenticated(message: str) -> ApiError:
+    return ApiError(401, "not_authenticated", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("Authorization")
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthenticated("the Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+def api_user(request: Request, uow: Uow, now: Now) -> User:
+    """The user behind a bearer token, or behind the page session cookie; else 401."""
+    token = _bearer(request)
+    if token is not None:
+        user = users.user_for_token(uow, token, now)
+        if user is None:
+            raise _unauthenticated("the token is unknown, expired or its user is inactive")
+        return user
+    session_id = request.cookies.get(SESSION_COOKIE)
+    found = users.session_user(uow, session_id, now) if session_id else None
+    if found is None:
+        raise _unauthenticated("log in: send 'Authorization: Bearer <token>'")
+    user, csrf = found
+    # A cookie is sent by the browser on its own, so changes need the token only a page knows.
+    sent = request.headers.get(CSRF_HEADER, "")
+    if request.method not in SAFE_METHODS and not _same(sent, csrf):
+        raise ApiError(403, "csrf", f"send the page's CSRF token in the {CSRF_HEADER} header")
+    return user
+
+
+def api_actor(user: Annotated[User, Depends(api_user)]) -> Actor:
+    """The actor the API user acts as."""
+    return users.actor_of(user)
+
+
+CurrentUser = Annotated[User, Depends(api_user)]
+CurrentActor = Annotated[Actor, Depends(api_actor)]
+
+
+def _page_session(request: Request) -> tuple[User, str] | None:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        return users.session_user(uow, session_id, clock(request))
+
+
+def page_user(request: Request) -> User | None:
+    """The user logged in through the session cookie, or None (detached, attributes loaded)."""
+    found = _page_session(request)
+    return found[0] if found else None
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user; the app answers with a redirect to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def require_page_user(request: Request) -> User:
+    """The logged-in user of a page, or a redirect to /login?next=<this page>."""
+    user = page_user(request)
+    if user is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return user
+
+
+def ensure_csrf_cookie(request: Request, response: Response) -> str:
+    """The double-submit token for anonymous forms: the cookie's, or a new one set on response."""
+    token = request.cookies.get(CSRF_COOKIE)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="lax", path="/")
+    return token
+
+
+def csrf_check(request: Request, csrf_token: Annotated[str, Form()]) -> None:
+    """A form post must carry the session's CSRF token (or, anonymous, the cookie's); else 403."""
+    found = _page_session(request)
+    expected = found[1] if found else request.cookies.get(CSRF_COOKIE)
+    if not expected or not _same(csrf_token, expected):
+        raise HTTPException(403, "the form's CSRF token is missing or wrong; reload the page")

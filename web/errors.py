@@ -1,0 +1,171 @@
+"""One JSON shape for every API error, mapped from the domain's exception hierarchy.
+
+Every API error answers `{"error": {"code", "message", "field", "allowed"}}`. The handlers
+answer JSON for paths under /api only. For any other path they hand the exception to the
+handler the pages registered for the same class before (`register_pages` runs first), else to
+`app.state.page_error_handler(request, status, message)` when set, else a plain-text answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from workflow import errors as e
+
+log = logging.getLogger("honorflow.web")
+
+API_PREFIX = "/api"
+
+# Most specific first: the first class an exception is an instance of decides.
+STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
+    (e.NotFound, 404, "not_found"),
+    (e.TransitionNotAllowed, 409, "transition_not_allowed"),
+    (e.ConcurrentChange, 409, "concurrent_change"),
+    (e.Recused, 403, "recused"),
+    (e.PermissionDenied, 403, "permission_denied"),
+    (e.GuardFailed, 422, "guard_failed"),
+    (e.QuotaExceeded, 409, "quota_exceeded"),
+    (e.InvalidState, 409, "invalid_state"),
+    (e.ImportFailed, 422, "import_failed"),
+    (e.DefinitionError, 422, "definition_error"),
+    (e.AuthenticationFailed, 401, "authentication_failed"),
+    (e.CalendarRangeError, 422, "calendar_range"),
+)
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+class ApiError(Exception):
+    """An error raised by the web layer itself (401, 404 for what is not visible, 429)."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.field, self.headers = field, headers
+
+
+def error_body(
+    code: str, message: str, field: str | None = None, allowed: list[str] | None = None
+) -> dict[str, Any]:
+    """The JSON body every API error has."""
+    return {"error": {"code": code, "message": message, "field": field, "allowed": allowed}}
+
+
+def status_of(exc: e.HonorflowError) -> tuple[int, str]:
+    """The HTTP status and error code of a domain error."""
+    for kind, status, code in STATUS:
+        if isinstance(exc, kind):
+            return status, code
+    return 422, "invalid"
+
+
+def _is_api(request: Request) -> bool:
+    path = request.url.path
+    return path == API_PREFIX or path.startswith(API_PREFIX + "/")
+
+
+def _answer(
+    request: Request,
+    status: int,
+    body: dict[str, Any],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if _is_api(request):
+        return JSONResponse(body, status_code=status, headers=headers)
+    page: Callable[[Request, int, str], Response] | None = getattr(
+        request.app.state, "page_error_handler", None
+    )
+    message = str(body["error"]["message"])
+    if page is not None:
+        return page(request, status, message)
+    return PlainTextResponse(message, status_code=status, headers=headers)
+
+
+async def _domain(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.HonorflowError)
+    status, code = status_of(exc)
+    allowed = exc.allowed if isinstance(exc, e.TransitionNotAllowed) else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return _answer(request, status, error_body(code, str(exc), None, allowed), headers)
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return _answer(request, exc.status, error_body(exc.code, exc.message, exc.field), exc.headers)
+
+
+async def _validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = list(exc.errors())
+    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+    field = ".".join(str(part) for part in first.get("loc", ())) or None
+    message = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more problem(s))"
+    return _answer(request, 422, error_body("invalid", message, field))
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    headers = dict(exc.headers) if exc.headers else None
+    return _answer(request, exc.status_code, error_body(code, str(exc.detail)), headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = error_body("internal", "an unexpected error occurred; it has been logged")
+    return _answer(request, 500, body)
+
+
+Handler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _api_first(own: Handler, pages: Any) -> Handler:
+    """Our JSON handler under /api; the pages' own handler for the class everywhere else."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if pages is None or _is_api(request):
+            return await own(request, exc)
+        answer = pages(request, exc)
+        return await answer if isinstance(answer, Awaitable) else answer  # type: ignore[no-any-return]
+
+    return handle
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """Turn every error into the API's JSON shape (under /api) or the pages' error page."""
+    own: dict[Any, Handler] = {
+        e.HonorflowError: _domain,
+        ApiError: _api_error,
+        RequestValidationError: _validation,
+        StarletteHTTPException: _http,
+        Exception: _unexpected,
+    }
+    for kind, handler in own.items():
+        app.add_exception_handler(kind, _api_first(handler, app.exception_handlers.get(kind)))

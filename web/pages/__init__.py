@@ -1,0 +1,42 @@
+"""Server-rendered pages (registered on the app by `register_pages`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from web.pages import admin, admin_definitions, auth, nominations, notice, review, unit
+from web.pages.render import error_page
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def register_pages(app: FastAPI) -> None:
+    """Mount the stylesheet and script, the page routes, and the friendly error page."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, review, nominations, admin, admin_definitions, unit, notice):
+        app.include_router(module.router, include_in_schema=False)
+    # web.errors hands every error on a non-API path to this handler, or to the handler
+    # registered here for the same class: FastAPI's own defaults for these two answer JSON.
+    app.state.page_error_handler = error_page
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid_form)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def _invalid_form(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = [
+        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
+        for e in exc.errors()
+    ]
+    return error_page(request, 422, "; ".join(problems))

@@ -1,0 +1,150 @@
+"""Administrators' pages: the campaign dashboard, the quota table, users, failed emails."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from models.scheduling import FAILED
+from models.uow import UnitOfWork
+from web.charts import composition_svg
+from web.deps import Now, Uow, csrf_check
+from web.pages.context import LoggedIn, require
+from web.pages.helpers import page_globals, say, status_for
+from web.pages.render import render
+from workflow.errors import HonorflowError
+from workflow.services import outbox, reports, users
+from workflow.services.definitions import definition_of
+from workflow.services.views_lists import (
+    campaigns_newest_first,
+    current_campaign,
+    overdue_by_department,
+    quota_table,
+)
+
+router = APIRouter()
+
+
+def _composition(uow: UnitOfWork, campaign: Any) -> tuple[str, int, Any]:
+    """The final list once there is one, else every submitted main nomination."""
+    size, results = reports.composition(uow, campaign, "final")
+    scope = "final"
+    if size == 0:
+        scope = "submitted"
+        size, results = reports.composition(uow, campaign, scope)
+    return scope, size, results
+
+
+@router.get("/admin")
+def dashboard(
+    request: Request, viewer: LoggedIn, uow: Uow, now: Now, campaign: str = ""
+) -> Response:
+    """Funnel per stage, overdue tasks per department, composition chart, failed emails."""
+    require(viewer, "admin")
+    chosen = current_campaign(uow, campaign or None)
+    definition = definition_of(chosen.definition)
+    funnel = [row for row in reports.funnel(uow, chosen)]
+    scope, size, results = _composition(uow, chosen)
+    chart = composition_svg(results, chosen.composition, say(request, "composition_chart"))
+    context = {
+        "campaign": chosen,
+        "campaigns": campaigns_newest_first(uow),
+        "definition": definition,
+        "funnel": funnel,
+        "funnel_max": max([r.count for r in funnel] + [1]),
+        "overdue": overdue_by_department(uow, chosen.id, now),
+        "scope": scope,
+        "list_size": size,
+        "results": results,
+        "chart": chart,
+        "failed": outbox.list_messages(uow, status=FAILED, limit=50),
+        **page_globals(uow, viewer),
+    }
+    return render(request, "admin_dashboard.html", context)
+
+
+@router.post("/admin/outbox/{message_id}/retry", dependencies=[Depends(csrf_check)])
+def retry_message(message_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
+    """Queue a failed email again."""
+    require(viewer, "admin")
+    outbox.retry(uow, message_id, viewer.actor, now)
+    return RedirectResponse("/admin#outbox", status_code=303)
+
+
+@router.get("/admin/quotas")
+def quotas(request: Request, viewer: LoggedIn, uow: Uow, campaign: str = "") -> Response:
+    """The quota table with the places in use."""
+    require(viewer, "admin")
+    chosen = current_campaign(uow, campaign or None)
+    rows = quota_table(uow, chosen.id)
+    context = {
+        "campaign": chosen,
+        "campaigns": campaigns_newest_first(uow),
+        "rows": rows,
+        "total": sum(r.places for r in rows),
+        "used": sum(r.used for r in rows),
+        **page_globals(uow, viewer),
+    }
+    return render(request, "admin_quotas.html", context)
+
+
+def _users_page(
+    request: Request,
+    uow: UnitOfWork,
+    viewer: Any,
+    *,
+    error: str | None = None,
+    message: str | None = None,
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    context = {
+        "users": users.list_users(uow),
+        "roles": users.USER_ROLES,
+        "form": form or {},
+        "error": error,
+        "message": message,
+        **page_globals(uow, viewer),
+    }
+    return render(request, "admin_users.html", context, status)
+
+
+@router.get("/admin/users")
+def users_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
+    """Every account, and a form to create one."""
+    require(viewer, "admin")
+    return _users_page(request, uow, viewer)
+
+
+@router.post("/admin/users", dependencies=[Depends(csrf_check)])
+def create_user(
+    request: Request,
+    viewer: LoggedIn,
+    uow: Uow,
+    now: Now,
+    username: Annotated[str, Form(max_length=100)],
+    display_name: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=40)],
+    department: Annotated[str, Form(max_length=40)] = "",
+    unit_code: Annotated[str, Form(max_length=60)] = "",
+    email: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Create an account; every problem is listed on the form."""
+    require(viewer, "admin")
+    form = {"username": username, "display_name": display_name, "role": role,
+            "department": department, "unit_code": unit_code, "email": email}  # fmt: skip
+    try:
+        users.create_user(
+            uow, username=username, display_name=display_name, password=password, role=role,
+            department=department or None, unit_code=unit_code or None, email=email or None,
+            actor=viewer.actor, now=now,
+        )  # fmt: skip
+    except HonorflowError as refused:
+        return _users_page(
+            request, uow, viewer, error=str(refused), form=form, status=status_for(refused)
+        )
+    message = say(request, "user_created", username=username)
+    return _users_page(request, uow, viewer, message=message)

@@ -1,0 +1,137 @@
+"""Workflow definitions: list the versions, upload a file to validate, publish it, diagram."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from models import DefinitionVersion
+from models.uow import UnitOfWork
+from web.deps import Now, Uow, csrf_check
+from web.diagram import workflow_svg
+from web.i18n import state_labeller
+from web.pages.context import LoggedIn, Viewer, require
+from web.pages.definition_errors import annotate
+from web.pages.helpers import page_globals, say
+from web.pages.render import language, render
+from workflow.definition import Definition, load_definition_text
+from workflow.errors import DefinitionError
+from workflow.machine import NominationMachine
+from workflow.repository import get
+from workflow.services.definitions import definition_of, load_definition, machine_of
+from workflow.services.views_lists import definition_versions
+
+router = APIRouter()
+MAX_BYTES = 512 * 1024
+SAFE_NAME = "definition.yaml"
+
+
+def _page(
+    request: Request, uow: UnitOfWork, viewer: Viewer, status: int = 200, **extra: Any
+) -> Response:
+    context = {
+        "versions": definition_versions(uow),
+        "lines": None,
+        "unplaced": [],
+        "candidate": None,
+        "source_text": "",
+        "filename": "",
+        "diagram": None,
+        **page_globals(uow, viewer),
+        **extra,
+    }
+    return render(request, "admin_definitions.html", context, status)
+
+
+def _diagram(request: Request, machine: NominationMachine, definition: Definition) -> Any:
+    label = state_labeller(language(request))
+    return workflow_svg(machine, lambda s: label(s, definition), None, definition.title)
+
+
+@router.get("/admin/definitions")
+def definitions_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
+    """The stored versions and the upload form."""
+    require(viewer, "admin")
+    return _page(request, uow, viewer)
+
+
+def _check(
+    request: Request, uow: UnitOfWork, viewer: Viewer, text: str, filename: str
+) -> Response | Definition:
+    """The validated definition, or the page showing every error next to its line."""
+    try:
+        definition, _raw = load_definition_text(text, filename)
+    except DefinitionError as invalid:
+        lines, unplaced = annotate(text, str(invalid), filename)
+        count = sum(len(x.problems) for x in lines) + len(unplaced)
+        return _page(
+            request, uow, viewer, 422, lines=lines, unplaced=unplaced, filename=filename,
+            error=say(request, "definition_invalid", n=count),
+        )  # fmt: skip
+    return definition
+
+
+@router.post("/admin/definitions/validate", dependencies=[Depends(csrf_check)])
+async def validate(
+    request: Request, viewer: LoggedIn, uow: Uow, file: Annotated[UploadFile, File()]
+) -> Response:
+    """Validate an uploaded YAML file; errors are shown in place, a valid file can be published."""
+    require(viewer, "admin")
+    data = await file.read(MAX_BYTES + 1)
+    filename = Path(file.filename or SAFE_NAME).name
+    if len(data) > MAX_BYTES:
+        return _page(request, uow, viewer, 413, error=say(request, "file_too_large"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return _page(request, uow, viewer, 422, error=say(request, "file_not_utf8"))
+    checked = _check(request, uow, viewer, text, filename)
+    if isinstance(checked, Response):
+        return checked
+    diagram = _diagram(request, NominationMachine(checked), checked)
+    return _page(
+        request, uow, viewer, candidate=checked, source_text=text, filename=filename,
+        diagram=diagram, message=say(request, "definition_valid", name=checked.name),
+    )  # fmt: skip
+
+
+@router.post("/admin/definitions/publish", dependencies=[Depends(csrf_check)])
+def publish(
+    request: Request,
+    viewer: LoggedIn,
+    uow: Uow,
+    now: Now,
+    source_text: Annotated[str, Form(max_length=MAX_BYTES)],
+    filename: Annotated[str, Form(max_length=200)] = SAFE_NAME,
+) -> Response:
+    """Store a validated definition: a new version when its content changed."""
+    require(viewer, "admin")
+    name = Path(filename).name or SAFE_NAME
+    checked = _check(request, uow, viewer, source_text, name)
+    if isinstance(checked, Response):
+        return checked
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(source_text, encoding="utf-8")
+        row, created = load_definition(uow, path, now)
+    key = "definition_published" if created else "definition_unchanged"
+    return _page(request, uow, viewer, message=say(request, key, key_name=row.key))
+
+
+@router.get("/admin/definitions/{version_id}")
+def version_page(request: Request, version_id: int, viewer: LoggedIn, uow: Uow) -> Response:
+    """One stored version: its diagram and its source."""
+    require(viewer, "admin")
+    row = get(uow, DefinitionVersion, version_id, "definition version")
+    definition = definition_of(row)
+    context = {
+        "row": row,
+        "definition": definition,
+        "diagram": _diagram(request, machine_of(row), definition),
+        **page_globals(uow, viewer),
+    }
+    return render(request, "admin_definition.html", context)

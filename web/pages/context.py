@@ -1,0 +1,84 @@
+"""Who is looking at a page: the logged-in user, the actor they act as, their CSRF token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from models import User
+from models.uow import UnitOfWork
+from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
+from workflow.actors import Actor
+from workflow.errors import PermissionDenied
+from workflow.services import users
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A logged-in person as the pages see them."""
+
+    user: User
+    actor: Actor
+    csrf: str
+
+    @property
+    def role(self) -> str:
+        return self.user.role
+
+    def has(self, *roles: str) -> bool:
+        """Whether the viewer holds one of the roles (an admin holds them all)."""
+        return self.user.role == "admin" or self.user.role in roles
+
+
+def optional_viewer(request: Request) -> Viewer | None:
+    """The viewer behind the session cookie, or None (read in a unit of work of its own)."""
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if not session_id:
+        return None
+    with UnitOfWork(request.app.state.session_factory) as uow:
+        found = users.session_user(uow, session_id, clock(request))
+    if found is None:
+        return None
+    user, csrf = found
+    return Viewer(user, users.actor_of(user), csrf)
+
+
+def required_viewer(request: Request) -> Viewer:
+    """The logged-in viewer, or a redirect to the login page and back."""
+    viewer = optional_viewer(request)
+    if viewer is None:
+        path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(path)
+    return viewer
+
+
+MaybeViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+LoggedIn = Annotated[Viewer, Depends(required_viewer)]
+
+
+def require(viewer: Viewer, *roles: str) -> None:
+    """Refuse a viewer without one of the roles (403 page)."""
+    if not viewer.has(*roles):
+        raise PermissionDenied(f"this page is for {' / '.join(roles)}; you are {viewer.role}")
+
+
+def home_for(viewer: Viewer) -> str:
+    """Where a person lands after logging in."""
+    return home_for_role(viewer.role)
+
+
+def home_for_role(role: str) -> str:
+    """The landing page of a role."""
+    return {"admin": "/admin", "unit_clerk": "/unit"}.get(role, "/inbox")
+
+
+def anonymous_form(request: Request, build: Callable[[str], Response]) -> Response:
+    """A page with a form for people not logged in: double-submit CSRF cookie and field."""
+    holder = Response()
+    token = ensure_csrf_cookie(request, holder)
+    page = build(token)
+    page.raw_headers.extend((k, v) for k, v in holder.raw_headers if k == b"set-cookie")
+    return page

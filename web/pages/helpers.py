@@ -1,0 +1,35 @@
+"""What page handlers share: template globals for a viewer, statuses, translated messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from models.uow import UnitOfWork
+from web import i18n
+from web.errors import status_of
+from web.pages.context import Viewer
+from web.pages.render import language
+from workflow.errors import HonorflowError
+from workflow.services.views_lists import department_names
+
+
+def page_globals(uow: UnitOfWork, viewer: Viewer | None) -> dict[str, Any]:
+    """The viewer, their CSRF token and the name lookups every logged-in page uses."""
+    names = department_names(uow)
+    return {
+        "viewer": viewer,
+        "csrf": viewer.csrf if viewer else "",
+        "department_name": lambda code: names.get(code, code),
+    }
+
+
+def say(request: Request, key: str, **values: object) -> str:
+    """A UI string in the request's language (for messages built in handlers)."""
+    return i18n.t(key, language(request), **values)
+
+
+def status_for(exc: HonorflowError) -> int:
+    """The HTTP status a refused action is shown with (the API's mapping)."""
+    return status_of(exc)[0]

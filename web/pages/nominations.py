@@ -1,0 +1,40 @@
+"""The nomination detail page: record, evidence, rule results, timeline and diagram."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from web.deps import Uow
+from web.diagram import workflow_svg
+from web.i18n import state_labeller
+from web.pages.context import LoggedIn
+from web.pages.helpers import page_globals
+from web.pages.render import language, render
+from workflow.services.definitions import definition_of, machine_of
+from workflow.services.views import nomination_view
+
+router = APIRouter()
+
+
+@router.get("/nominations/{nomination_id}")
+def nomination_page(request: Request, nomination_id: int, viewer: LoggedIn, uow: Uow) -> Response:
+    """Everything about one nomination that this viewer may see."""
+    view = nomination_view(uow, nomination_id, viewer.actor)
+    n = view.nomination
+    definition = definition_of(n.definition)
+    label = state_labeller(language(request))
+    diagram = workflow_svg(
+        machine_of(n.definition),
+        lambda state: label(state, definition),
+        n.status,
+        title=definition.title,
+    )
+    context = {
+        "view": view,
+        "n": n,
+        "definition": definition,
+        "diagram": diagram,
+        **page_globals(uow, viewer),
+    }
+    return render(request, "nomination.html", context)

@@ -1,0 +1,92 @@
+"""The public notice (公示): who is under notice, how to object, the objection form; no login."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from models.uow import UnitOfWork
+from web.deps import Now, Uow, csrf_check
+from web.pages.context import anonymous_form
+from web.pages.helpers import say, status_for
+from web.pages.render import render
+from workflow.actors import Actor
+from workflow.calendar import SHANGHAI
+from workflow.errors import HonorflowError
+from workflow.services.notice import public_notice
+from workflow.services.objections import ObjectionInput, record_objection
+from workflow.services.views_lists import current_campaign
+
+router = APIRouter()
+PUBLIC = Actor("公众（网上异议）", "public")
+
+
+@router.get("/notice")
+def notice_redirect(uow: Uow) -> Response:
+    """The notice of the campaign now running."""
+    return RedirectResponse(f"/notice/{current_campaign(uow).code}", status_code=303)
+
+
+def _page(
+    request: Request, uow: UnitOfWork, code: str, status: int = 200, **extra: Any
+) -> Response:
+    campaign = current_campaign(uow, code)
+    entries = public_notice(uow, campaign)
+    ends = [e.notice_ends_at for e in entries if e.notice_ends_at is not None]
+    context = {
+        "campaign": campaign,
+        "entries": entries,
+        "deadline": max(ends) if ends else None,
+        "form": {},
+        **extra,
+    }
+    # The page is the same for everyone: no viewer, so nothing personal can leak into it.
+    return anonymous_form(
+        request,
+        lambda token: render(request, "notice.html", {**context, "csrf": token}, status),
+    )
+
+
+@router.get("/notice/{code}")
+def notice_page(request: Request, code: str, uow: Uow) -> Response:
+    """Nominees under notice with their public fields only."""
+    sent = request.query_params.get("sent") == "1"
+    return _page(request, uow, code, message=say(request, "objection_sent") if sent else None)
+
+
+@router.post("/notice/{code}/objections", dependencies=[Depends(csrf_check)])
+def object_to(
+    request: Request,
+    code: str,
+    uow: Uow,
+    now: Now,
+    nomination_id: Annotated[int, Form()],
+    reporter_name: Annotated[str, Form(max_length=100)],
+    contact: Annotated[str, Form(max_length=200)],
+    content: Annotated[str, Form(max_length=4000)],
+) -> Response:
+    """Record an objection with the reporter's real name and contact (rate-limited)."""
+    form = {"nomination_id": nomination_id, "reporter_name": reporter_name,
+            "contact": contact, "content": content}  # fmt: skip
+    client = request.client.host if request.client else "unknown"
+    if not request.app.state.public_limiter.hit(client):
+        return _page(request, uow, code, 429, error=say(request, "too_many_objections"), form=form)
+    campaign = current_campaign(uow, code)
+    if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
+        return _page(request, uow, code, 422, error=say(request, "not_under_notice"), form=form)
+    if not (reporter_name.strip() and contact.strip() and content.strip()):
+        return _page(request, uow, code, 422, error=say(request, "objection_fields"), form=form)
+    data = ObjectionInput(
+        source="web",
+        content=content.strip(),
+        received_on=now.astimezone(SHANGHAI).date(),
+        reporter_name=reporter_name.strip(),
+        contact=contact.strip(),
+    )
+    try:
+        record_objection(uow, nomination_id, data, PUBLIC, now)
+    except HonorflowError as refused:
+        return _page(request, uow, code, status_for(refused), error=str(refused), form=form)
+    return RedirectResponse(f"/notice/{code}?sent=1", status_code=303)

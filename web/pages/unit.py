@@ -1,0 +1,141 @@
+"""The recommending unit's page: its nominations, the form import, returns and objections."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from models.uow import UnitOfWork
+from web.deps import Now, Uow, csrf_check
+from web.pages.context import LoggedIn, Viewer, require
+from web.pages.helpers import page_globals, say, status_for
+from web.pages.render import render
+from workflow.errors import HonorflowError, ImportFailed, PermissionDenied
+from workflow.services import campaigns, nominations, objections
+from workflow.services.transitions import fire
+from workflow.services.views_lists import open_objections, unit_nominations
+
+router = APIRouter()
+MAX_BYTES = 5 * 1024 * 1024
+SUFFIXES = (".csv", ".xlsx")
+
+
+def _unit_of(viewer: Viewer) -> str | None:
+    """The clerk's unit; None (every unit) for an administrator."""
+    return None if viewer.role == "admin" else viewer.user.unit_code
+
+
+def _page(
+    request: Request, uow: UnitOfWork, viewer: Viewer, status: int = 200, **extra: Any
+) -> Response:
+    unit = _unit_of(viewer)
+    rows = unit_nominations(uow, unit)
+    context = {
+        "unit_code": unit,
+        "nominations": rows,
+        "returned": [n for n in rows if n.status.endswith("_returned")],
+        "drafts": [n for n in rows if n.status == "draft"],
+        "objections": open_objections(uow, unit),
+        "row_errors": [],
+        **page_globals(uow, viewer),
+        **extra,
+    }
+    return render(request, "unit.html", context, status)
+
+
+@router.get("/unit")
+def unit_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
+    """The unit's nominations and what waits for its answer."""
+    require(viewer, "unit_clerk")
+    done = request.query_params.get("done")
+    message = (
+        say(request, f"unit_done_{done}") if done in ("resubmit", "submit", "finding") else None
+    )
+    return _page(request, uow, viewer, message=message)
+
+
+@router.post("/unit/import", dependencies=[Depends(csrf_check)])
+async def import_form(
+    request: Request, viewer: LoggedIn, uow: Uow, now: Now, file: Annotated[UploadFile, File()]
+) -> Response:
+    """Import the unit's form (CSV or XLSX); any bad row refuses the whole file, all are listed."""
+    require(viewer, "unit_clerk")
+    name = Path(file.filename or "form.csv").name
+    data = await file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return _page(request, uow, viewer, 413, error=say(request, "file_too_large"))
+    if not name.lower().endswith(SUFFIXES):
+        return _page(request, uow, viewer, 422, error=say(request, "import_csv_or_xlsx"))
+    try:
+        campaign = campaigns.open_campaign(uow)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            ids = nominations.import_nominations(uow, campaign.id, path, viewer.actor, now)
+    except ImportFailed as refused:
+        head = say(request, "import_refused", n=len(refused.errors))
+        return _page(request, uow, viewer, 422, error=head, row_errors=refused.errors)
+    except HonorflowError as refused:
+        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+    return _page(request, uow, viewer, message=say(request, "import_done", n=len(ids)))
+
+
+def _act(
+    request: Request, uow: UnitOfWork, viewer: Viewer, nomination_id: int, trigger: str,
+    now: Any, reason: str | None,
+) -> Response:  # fmt: skip
+    try:
+        fire(uow, nomination_id, trigger, viewer.actor, now, reason=reason)
+    except PermissionDenied:
+        raise
+    except HonorflowError as refused:
+        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+    return RedirectResponse(f"/unit?done={trigger}", status_code=303)
+
+
+@router.post("/unit/nominations/{nomination_id}/submit", dependencies=[Depends(csrf_check)])
+def submit(request: Request, nomination_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
+    """Submit a draft (quota, unit rules and the submission rules are checked)."""
+    require(viewer, "unit_clerk")
+    return _act(request, uow, viewer, nomination_id, "submit", now, None)
+
+
+@router.post("/unit/nominations/{nomination_id}/resubmit", dependencies=[Depends(csrf_check)])
+def resubmit(
+    request: Request,
+    nomination_id: int,
+    viewer: LoggedIn,
+    uow: Uow,
+    now: Now,
+    note: Annotated[str, Form(min_length=1, max_length=2000)],
+) -> Response:
+    """Answer a return: resubmit with a note on the material added."""
+    require(viewer, "unit_clerk")
+    return _act(request, uow, viewer, nomination_id, "resubmit", now, note)
+
+
+@router.post("/unit/objections/{objection_id}/finding", dependencies=[Depends(csrf_check)])
+def finding(
+    request: Request,
+    objection_id: int,
+    viewer: LoggedIn,
+    uow: Uow,
+    now: Now,
+    verdict: Annotated[str, Form(pattern="^(upheld|dismissed)$")],
+    text: Annotated[str, Form(min_length=1, max_length=4000)],
+) -> Response:
+    """The unit's signed finding on an objection: upheld removes the nominee."""
+    require(viewer, "unit_clerk")
+    try:
+        objections.resolve_objection(
+            uow, objection_id, verdict == "upheld", text, viewer.actor, now
+        )
+    except PermissionDenied:
+        raise
+    except HonorflowError as refused:
+        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+    return RedirectResponse("/unit?done=finding", status_code=303)

@@ -1,0 +1,18 @@
+// Small progressive touches; every page works without this file.
+(function () {
+  "use strict";
+  // A form is sent once: its buttons are disabled while the next page loads.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    }, 0);
+  });
+  // Outcome buttons put their name into the hidden field (the form then posts one outcome).
+  document.querySelectorAll("[data-fill-opinion]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var area = document.getElementById("opinion");
+      if (area && !area.value.trim()) { area.value = button.getAttribute("data-fill-opinion"); }
+    });
+  });
+})();

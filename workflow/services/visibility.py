@@ -1,0 +1,159 @@
+"""Who may see what, as query filters: default deny, and what is not visible does not exist.
+
+Every list and lookup for a person goes through these filters, so a department reviewer
+sees its department's tasks and the nominations they concern, a unit clerk its unit's
+nominations, a team reviewer the nominations in the stages its team handles (and those it
+has tasks on), the committee secretary those at the committee and decided, an admin all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from models import DefinitionVersion, Nomination, Objection, RecommendingUnit, ReviewTask
+from models.uow import UnitOfWork
+from workflow.actors import Actor
+from workflow.definition import Definition, StageKind
+from workflow.errors import NotFound
+from workflow.machine import AWARDED, REVOKED, SUBMITTED
+from workflow.services.definitions import definition_of
+
+DECIDED = (AWARDED, "not_approved", REVOKED)
+# Who sees identity numbers and phones in full, besides the clerk of the nominee's own unit.
+FULL_DATA_ROLES = frozenset({"admin", "system", "team_reviewer"})
+# Who sees who raised an objection: the unit investigating it does not learn the reporter.
+REPORTER_ROLES = frozenset({"admin", "system", "team_reviewer"})
+
+
+def _team_states(definition: Definition, actor: Actor) -> list[str]:
+    """States of the stages whose actors include this team member."""
+    states: list[str] = []
+    for index, stage in enumerate(definition.stages):
+        if not any(
+            a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
+        ):
+            continue
+        if index == 0:
+            states.append(SUBMITTED)  # the first stage's team begins the review
+        states += [stage.id, f"{stage.id}_returned"]
+    return states
+
+
+def _committee_states(definition: Definition) -> list[str]:
+    committee = [s.id for s in definition.stages if s.kind is StageKind.COMMITTEE_DECISION]
+    return [*committee, *DECIDED]
+
+
+def _by_definition(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
+    """Nominations whose state falls in the actor's stages of their own definition version."""
+    clauses = []
+    for row in uow.session.scalars(select(DefinitionVersion)):
+        definition = definition_of(row)
+        states = (
+            _committee_states(definition)
+            if actor.role == "committee_secretary"
+            else _team_states(definition, actor)
+        )
+        if states:
+            clauses.append(and_(Nomination.definition_id == row.id, Nomination.status.in_(states)))
+    return or_(false(), *clauses)
+
+
+def task_filter(actor: Actor) -> ColumnElement[bool]:
+    """The review tasks the actor may see: its own department's, for its own role."""
+    if actor.is_privileged:
+        return true()
+    if actor.role in ("unit_clerk", "public") or not actor.department:
+        return false()
+    return and_(ReviewTask.department == actor.department, ReviewTask.role == actor.role)
+
+
+def nomination_filter(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
+    """The nominations the actor may see, as a WHERE clause on Nomination."""
+    if actor.is_privileged:
+        return true()
+    if actor.role == "unit_clerk":
+        if not actor.unit_code:
+            return false()
+        units = select(RecommendingUnit.id).where(RecommendingUnit.code == actor.unit_code)
+        return Nomination.unit_id.in_(units)
+    if actor.role not in ("team_reviewer", "department_reviewer", "committee_secretary"):
+        return false()
+    with_tasks = Nomination.id.in_(select(ReviewTask.nomination_id).where(task_filter(actor)))
+    if actor.role == "department_reviewer":
+        return with_tasks
+    return or_(with_tasks, _by_definition(uow, actor))
+
+
+def visible_nomination(uow: UnitOfWork, actor: Actor, nomination_id: int) -> Nomination:
+    """A nomination the actor may see; NotFound otherwise, so ids do not leak."""
+    row = (
+        uow.session.scalars(
+            select(Nomination).where(Nomination.id == nomination_id, nomination_filter(uow, actor))
+        )
+        .unique()
+        .one_or_none()
+    )
+    if row is None:
+        raise NotFound(f"nomination {nomination_id} does not exist")
+    return row
+
+
+def ensure_visible(uow: UnitOfWork, actor: Actor, nomination_id: int) -> None:
+    """Refuse (NotFound) a nomination the actor may not see, without loading the row.
+
+    Not loading it matters: a service that then locks the row must read it fresh.
+    """
+    found = uow.session.scalar(
+        select(Nomination.id).where(Nomination.id == nomination_id, nomination_filter(uow, actor))
+    )
+    if found is None:
+        raise NotFound(f"nomination {nomination_id} does not exist")
+
+
+def visible_objection(uow: UnitOfWork, actor: Actor, objection_id: int) -> Objection:
+    """An objection to a nomination the actor may see; NotFound otherwise."""
+    row = uow.session.scalars(
+        select(Objection)
+        .join(Nomination, Nomination.id == Objection.nomination_id)
+        .where(Objection.id == objection_id, nomination_filter(uow, actor))
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"objection {objection_id} does not exist")
+    return row
+
+
+def visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> ReviewTask:
+    """A review task the actor may see; NotFound otherwise."""
+    row = uow.session.scalars(
+        select(ReviewTask).where(ReviewTask.id == task_id, task_filter(actor))
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return row
+
+
+def sees_personal_data(actor: Actor, nomination: Nomination) -> bool:
+    """Admins, the working team and the clerk of the nominee's unit see identity and phone."""
+    if actor.role in FULL_DATA_ROLES:
+        return True
+    return actor.role == "unit_clerk" and actor.unit_code == nomination.unit.code
+
+
+def mask_id_number(value: str) -> str:
+    """An identity number with only its first and last four characters shown."""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """A phone number with only its first three and last four digits shown."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def sees_reporter(actor: Actor) -> bool:
+    """Whether the actor sees the name and contact of whoever raised an objection."""
+    return actor.role in REPORTER_ROLES
