@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload
 
 from models import Campaign, Deadline, Nomination, Objection, ReviewTask
 from models.reviews import OBJECTION_LAPSED, OBJECTION_OPEN, TASK_CLAIMED, TASK_OPEN
@@ -39,11 +40,29 @@ def because(deadline: Deadline) -> str:
     return f"deadline #{deadline.id} ({deadline.kind}, due {shanghai(deadline.due_at)})"
 
 
+# The nomination's campaign, unit and definition are the same few rows for a whole sweep:
+# loaded lazily they come from the session's identity map, instead of being joined (the
+# definition's document with them) into every row.
+_SHARED_ROWS = (
+    lazyload(Nomination.campaign),
+    lazyload(Nomination.unit),
+    lazyload(Nomination.definition),
+)
+
+
 def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nomination] | str:
-    task = uow.session.get(ReviewTask, deadline.task_id)
-    if task is None or task.status not in (TASK_OPEN, TASK_CLAIMED):
-        return f"skipped: task is {task.status if task else 'gone'}"
-    return task, uow.session.get_one(Nomination, task.nomination_id)
+    found = uow.session.execute(
+        select(ReviewTask, Nomination)
+        .join(Nomination, Nomination.id == ReviewTask.nomination_id)
+        .where(ReviewTask.id == deadline.task_id)
+        .options(*_SHARED_ROWS)
+    ).one_or_none()
+    if found is None:
+        return "skipped: task is gone"
+    task, nomination = found
+    if task.status not in (TASK_OPEN, TASK_CLAIMED):
+        return f"skipped: task is {task.status}"
+    return task, nomination
 
 
 def remind(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:

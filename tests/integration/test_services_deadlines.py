@@ -15,6 +15,7 @@ from models.db import make_session_factory
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, JIANGXI, T0, make_campaign
 from tests.integration.flow import TEAM, add, clerk, fire, open_tasks, status, to_notice
+from workflow import deadline_actions
 from workflow.calendar import SHANGHAI
 from workflow.services import deadlines, objections, reviews
 
@@ -261,3 +262,28 @@ def test_two_concurrent_sweeps_fire_each_deadline_once(pg_engine: Engine) -> Non
             select(AuditEvent.id).where(AuditEvent.trigger == "close_submission")
         ).all()
     assert len(events) == 300
+
+
+def test_an_action_that_breaks_gives_its_row_back_and_is_parked_after_five_tries(
+    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
+        raise RuntimeError("mail merge exploded")
+
+    monkeypatch.setitem(deadline_actions.ACTIONS, "submission_close", broken)
+    nomination = in_qualification(sf)  # its reminders share the batch with the broken one
+    campaign_id = status(sf, nomination).campaign_id
+    with UnitOfWork(sf) as uow:
+        uow.session.add(
+            Deadline(campaign_id=campaign_id, kind="submission_close", due_at=T0, created_at=T0)
+        )
+        uow.commit()
+    first = sweep(sf, local("2026-03-13 09:00"))
+    assert (first.errors, first.kinds) == (1, {"reminder": 2})
+    for attempt in range(2, 6):
+        assert sweep(sf, local("2026-03-13 09:00")).errors == 1, attempt
+    assert sweep(sf, local("2026-03-13 09:00")).errors == 0  # parked: not tried again
+    with UnitOfWork(sf) as uow:
+        row = uow.session.scalars(select(Deadline).where(Deadline.kind == "submission_close")).one()
+    assert (row.status, row.attempts, row.fired_at) == ("failed", 5, None)
+    assert row.last_error == "RuntimeError: mail merge exploded"

@@ -2,10 +2,11 @@
 
 Rows are taken a batch at a time: on PostgreSQL with `FOR UPDATE SKIP LOCKED` so two
 sweeps share the work instead of queueing behind each other; on SQLite the write lock
-every transaction takes at BEGIN serialises sweeps. Each row is then claimed by a
-compare-and-set (`status = 'pending'` → `'fired'`) in a savepoint together with what its
-action writes, so a deadline fires with all its consequences or not at all, and a batch
-that dies before COMMIT leaves its rows pending for the next sweep.
+every transaction takes at BEGIN serialises sweeps. The batch is claimed by one
+compare-and-set (`status = 'pending'` → `'fired'`, returning the ids won), then each
+action runs in a savepoint of the same transaction: a deadline fires with all its
+consequences or not at all (a failing action gives its row back), and a batch that dies
+before COMMIT leaves its rows pending for the next sweep.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 
 from models import Deadline
 from models.scheduling import FIRED, PENDING
@@ -42,8 +44,13 @@ class SweepResult:
     kinds: Counter[str] = field(default_factory=Counter)
 
 
-class _AlreadyFired(Exception):
-    """Another sweep fired this row between our read and our claim."""
+_DEADLINES = cast(Table, Deadline.__table__)
+# Built once: the sweep runs them for every batch.
+_RECORD_OUTCOMES = (
+    update(_DEADLINES)
+    .where(_DEADLINES.c.id == bindparam("deadline_id"))
+    .values(outcome=bindparam("outcome"))
+)
 
 
 def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
@@ -51,8 +58,12 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
     result = SweepResult()
     while True:
         rows = _take_batch(uow, now, batch)
-        for row in rows:
-            _fire(uow, row, now, result)
+        claimed = _claim(uow, [row.id for row in rows], now)
+        result.already_taken += len(rows) - len(claimed)
+        fired = [_fire(uow, row, now, result) for row in rows if row.id in claimed]
+        outcomes = [{"deadline_id": i, "outcome": o[:300]} for i, o in fired if o is not None]
+        if outcomes:
+            uow.session.execute(_RECORD_OUTCOMES, outcomes)
         commit(uow)
         if len(rows) < batch:
             return result
@@ -70,57 +81,56 @@ def _take_batch(uow: UnitOfWork, now: datetime, batch: int) -> list[Deadline]:
     return list(uow.session.scalars(query))
 
 
-def _fire(uow: UnitOfWork, row: Deadline, now: datetime, result: SweepResult) -> None:
-    """Run one deadline's action and claim the row, in one savepoint."""
+def _claim(uow: UnitOfWork, ids: list[int], now: datetime) -> set[int]:
+    """Compare-and-set pending -> fired for the batch, before any action runs.
+
+    Claiming first matters: an action may close its stage's pending deadlines, and a row
+    fired by another sweep meanwhile is not ours (the ids returned are).
+    """
+    if not ids:
+        return set()
+    claimed = uow.session.execute(
+        update(_DEADLINES)
+        .where(_DEADLINES.c.id.in_(ids), _DEADLINES.c.status == PENDING)
+        .values(status=FIRED, fired_at=now, attempts=_DEADLINES.c.attempts + 1)
+        .returning(_DEADLINES.c.id)
+    )
+    return set(claimed.scalars())
+
+
+def _fire(
+    uow: UnitOfWork, row: Deadline, now: datetime, result: SweepResult
+) -> tuple[int, str | None]:
+    """Run one claimed deadline's action in a savepoint; its outcome, or None if it failed."""
     deadline_id, kind = row.id, row.kind
     try:
         with uow.session.begin_nested():
-            # Claim before acting: the action may itself close the stage's pending deadlines.
-            _claim(uow, deadline_id, now)
             try:
                 outcome = action_for(kind)(uow, row, now)
             except HonorflowError as refusal:  # the state no longer allows it: nothing to do
                 outcome = f"skipped: {refusal}"
-            _record_outcome(uow, deadline_id, outcome)
-    except _AlreadyFired:
-        result.already_taken += 1
-        return
     except Exception as exc:  # a bug in an action must not stop the other deadlines
         log.exception("deadline %s (%s) failed", deadline_id, kind)
         _record_error(uow, deadline_id, exc)
         result.errors += 1
-        return
+        return deadline_id, None
     result.fired += 1
     result.kinds[kind.split(":", 1)[0]] += 1
-
-
-def _claim(uow: UnitOfWork, deadline_id: int, now: datetime) -> None:
-    """Compare-and-set pending -> fired; losing means another sweep has it."""
-    claimed = uow.session.execute(
-        update(Deadline)
-        .where(Deadline.id == deadline_id, Deadline.status == PENDING)
-        .values(status=FIRED, fired_at=now, attempts=Deadline.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise _AlreadyFired
-
-
-def _record_outcome(uow: UnitOfWork, deadline_id: int, outcome: str) -> None:
-    uow.session.execute(
-        update(Deadline)
-        .where(Deadline.id == deadline_id)
-        .values(outcome=outcome[:300])
-        .execution_options(synchronize_session=False)
-    )
+    return deadline_id, outcome
 
 
 def _record_error(uow: UnitOfWork, deadline_id: int, exc: Exception) -> None:
-    row = uow.session.get_one(Deadline, deadline_id)
-    row.attempts += 1
-    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = FAILED
+    """Give the row back to the next sweep, or park it after MAX_ATTEMPTS failures."""
+    attempts = uow.session.scalar(select(Deadline.attempts).where(Deadline.id == deadline_id))
+    uow.session.execute(
+        update(_DEADLINES)
+        .where(_DEADLINES.c.id == deadline_id)
+        .values(
+            status=FAILED if (attempts or 0) >= MAX_ATTEMPTS else PENDING,
+            fired_at=None,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+    )
 
 
 def due_count(uow: UnitOfWork, now: datetime) -> int:
