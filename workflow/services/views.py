@@ -17,12 +17,9 @@ from workflow.permissions import check_recusal
 from workflow.repository import get
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
 from workflow.services.definitions import definition_of, machine_of
-from workflow.services.visibility import ensure_visible
+from workflow.services.visibility import ensure_visible, sees_personal_data
 from workflow.step import load_calendar
 
-# Roles that see every nomination with identity and contact fields unmasked.
-FULL_VIEW_ROLES = frozenset({"admin", "system"})
-FULL_VIEW_DEPARTMENTS = frozenset({"working_team"})
 # Fact keys never shown unmasked outside the full view (identity numbers, phones, addresses).
 SENSITIVE_EXTRA = ("id_number", "phone", "mobile", "address", "email", "contact")
 
@@ -67,13 +64,6 @@ class NominationView:
     notes: list[str] = field(default_factory=list)
 
 
-def is_full_viewer(actor: Actor) -> bool:
-    """Admins and the working team see identity and contact fields."""
-    return actor.role in FULL_VIEW_ROLES or (
-        actor.role == "team_reviewer" and actor.department in FULL_VIEW_DEPARTMENTS
-    )
-
-
 def check_can_see(uow: UnitOfWork, actor: Actor, nomination: Nomination) -> None:
     """Refuse a viewer who may not see this nomination: the API's rules, and recusal.
 
@@ -98,7 +88,7 @@ def nomination_view(uow: UnitOfWork, nomination_id: int, actor: Actor) -> Nomina
     """Everything the detail page shows, masked unless the viewer may see it all."""
     n = get(uow, Nomination, nomination_id, "nomination")
     check_can_see(uow, actor, n)
-    full = is_full_viewer(actor) or (actor.role == "unit_clerk" and actor.unit_code == n.unit.code)
+    full = sees_personal_data(actor, n)
     facts = facts_from_json(n.facts)
     return NominationView(
         nomination=n,
