@@ -38,7 +38,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -52,9 +51,10 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
-from sqlalchemy import Engine, event, select, text  # noqa: E402
+from sqlalchemy import Engine, event, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.scratch import PG_URL, pg_schema  # noqa: E402
 from models import Campaign, RecommendingUnit  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
@@ -64,9 +64,6 @@ from workflow.facts import NomineeFacts, PriorHonour, facts_to_json  # noqa: E40
 from workflow.services import campaigns, definitions, users  # noqa: E402
 
 DEFINITION = ROOT / "config" / "workflows" / "jiangxi-labour-model.yaml"
-PG_URL = os.environ.get(
-    "HONORFLOW_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 ADMIN = Actor("bench", "admin")
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 REVIEWER = "纪检审核员甲"  # display name = the actor's name = `assignee` of its claimed tasks
@@ -80,20 +77,10 @@ PAGE = 50  # the endpoint's default limit
 @contextmanager
 def database() -> Iterator[tuple[Engine, str]]:
     """A fresh schema built by the Alembic migrations; dropped afterwards, also on failure."""
-    schema = f"bench_queue_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
+    with pg_schema("bench_queue") as (engine, schema):
         upgrade(engine)
         yield engine, schema
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-        print(f"schema {schema} dropped")
+    print(f"schema {schema} dropped")
 
 
 def conninfo(schema: str) -> str:

@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,9 +43,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, insert, select, text, update  # noqa: E402
+from sqlalchemy import Engine, insert, select, update  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
+from bench.scratch import pg_schema  # noqa: E402
 from models import Base, Campaign, Nomination, RecommendingUnit  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
 from models.uow import UnitOfWork  # noqa: E402
@@ -56,9 +56,6 @@ from workflow.facts import NomineeFacts, PriorHonour, facts_to_json  # noqa: E40
 from workflow.services import campaigns, definitions, transitions  # noqa: E402
 
 DEFINITION = ROOT / "config" / "workflows" / "jiangxi-labour-model.yaml"
-PG_URL = os.environ.get(
-    "HONORFLOW_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 ADMIN = Actor("bench", "admin")
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # a Monday the working-day calendar knows
 WARMUP = 50
@@ -107,19 +104,9 @@ def database(kind: str) -> Iterator[Engine]:
             finally:
                 engine.dispose()
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
+    with pg_schema("bench") as (engine, _schema):
         Base.metadata.create_all(engine)
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def nominee(i: int) -> NomineeFacts:
