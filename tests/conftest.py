@@ -103,4 +103,15 @@ def make_campaign(
     ]
     with UnitOfWork(sf) as uow:
         campaigns.set_quota_table(uow, campaign_id, rows, ADMIN, T0)
+    # Like a real office: the quota table is set at launch, then recommendation opens.
+    advance_to(sf, campaign_id, "recommendation")
     return campaign_id
+
+
+def advance_to(sf: sessionmaker[Session], campaign_id: int, phase: str) -> None:
+    """Advance a campaign phase by phase until it is in `phase` (before the decision)."""
+    while True:
+        with UnitOfWork(sf) as uow:
+            if campaigns.get_campaign(uow, campaign_id).phase == phase:
+                return
+            campaigns.advance_phase(uow, campaign_id, ADMIN, T0)

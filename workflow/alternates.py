@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from models import Nomination
 from workflow import audit
-from workflow.guards import quota
 from workflow.machine import CLOSED_STATES, DRAFT
+from workflow.rules.quota import quota
 from workflow.step import Step
 
 

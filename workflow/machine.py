@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from transitions import EventData, Machine
 
-from workflow.definition import Definition, StageKind, StageSpec
+from workflow.definition import Definition
 from workflow.errors import GuardFailed, RuleFailure, TransitionNotAllowed
+from workflow.stages.registry import stage_edges, stage_states
 
-DRAFT, SUBMITTED, AWARDED, REVOKED = "draft", "submitted", "awarded", "revoked"
-# Ends of the road; a nomination in one of these is no longer open.
-END_STATES: tuple[str, ...] = (
-    "disqualified",
-    "vetoed",
-    "removed",
-    "not_approved",
-    "withdrawn",
-    REVOKED,
-)
-CLOSED_STATES: frozenset[str] = frozenset((*END_STATES, AWARDED))
-# States in which a main nomination does not use one of its unit's places.
-HOLD_NO_PLACE: tuple[str, ...] = (DRAFT, *END_STATES)
+# The states and the edge type live in workflow.states (the stage kinds use them too);
+# they are re-exported here for the many callers that know them as the machine's.
+from workflow.states import AWARDED as AWARDED
+from workflow.states import CLOSED_STATES as CLOSED_STATES
+from workflow.states import DRAFT as DRAFT
+from workflow.states import END_STATES as END_STATES
+from workflow.states import HOLD_NO_PLACE as HOLD_NO_PLACE
+from workflow.states import REVOKED as REVOKED
+from workflow.states import SUBMITTED as SUBMITTED
+from workflow.states import TransitionSpec as TransitionSpec
 
 
 class Stateful(Protocol):
@@ -40,51 +37,9 @@ class TransitionHooks(Protocol):
     def on_state_changed(self, nomination: Any, source: str, dest: str, trigger: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class TransitionSpec:
-    """One edge of the machine, with the guards that must pass."""
-
-    trigger: str
-    source: str
-    dest: str
-    guards: tuple[str, ...] = ()
-    system_only: bool = False  # fired by the engine itself (joint-review outcome, deadlines)
-
-
-def stage_transitions(stage: StageSpec, next_state: str) -> Iterator[TransitionSpec]:
-    """The edges a stage of this kind contributes."""
-    s = stage.id
-    rules = (f"eligibility:{s}",) if stage.rules else ()
-    if stage.kind is StageKind.TEAM_REVIEW:
-        yield TransitionSpec("pass", s, next_state, rules)
-        yield TransitionSpec("fail", s, "disqualified")
-        yield TransitionSpec("return_material", s, f"{s}_returned")
-        yield TransitionSpec("resubmit", f"{s}_returned", s)
-    elif stage.kind is StageKind.JOINT_REVIEW:
-        yield TransitionSpec("clear", s, next_state, ("joint_review_cleared",), system_only=True)
-        yield TransitionSpec("veto", s, "vetoed", system_only=True)
-    elif stage.kind is StageKind.INSPECTION:
-        yield TransitionSpec("pass", s, next_state, rules)
-        yield TransitionSpec("fail", s, "disqualified")
-    elif stage.kind is StageKind.PUBLIC_NOTICE:
-        yield TransitionSpec(
-            "close_notice", s, next_state, ("notice_period_over", "no_open_objection")
-        )
-        yield TransitionSpec("uphold_objection", s, "removed")
-    elif stage.kind is StageKind.COMMITTEE_DECISION:
-        # Only through the committee's decision on the whole list (workflow.services.committee).
-        yield TransitionSpec("approve", s, AWARDED, ("is_main_nomination",), system_only=True)
-        yield TransitionSpec("reject", s, "not_approved", system_only=True)
-
-
 def open_states(definition: Definition) -> list[str]:
     """Every state from which a nomination can still move on (and be withdrawn)."""
-    states = [DRAFT, SUBMITTED]
-    for stage in definition.stages:
-        states.append(stage.id)
-        if stage.kind is StageKind.TEAM_REVIEW:
-            states.append(f"{stage.id}_returned")
-    return states
+    return [DRAFT, SUBMITTED, *stage_states(definition)]
 
 
 def build_transitions(definition: Definition) -> list[TransitionSpec]:
@@ -96,9 +51,7 @@ def build_transitions(definition: Definition) -> list[TransitionSpec]:
         TransitionSpec("submit", DRAFT, SUBMITTED, submit_guards),
         TransitionSpec("begin_review", SUBMITTED, definition.stages[0].id),
     ]
-    for index, stage in enumerate(definition.stages):
-        following = definition.stages[index + 1].id if index + 1 < len(definition.stages) else ""
-        specs.extend(stage_transitions(stage, following))
+    specs.extend(stage_edges(definition))  # each stage kind contributes its own
     specs.extend(TransitionSpec("withdraw", s, "withdrawn") for s in open_states(definition))
     specs.append(TransitionSpec("revoke", AWARDED, REVOKED))
     return specs

@@ -15,6 +15,8 @@ from models import Nomination, ReviewTask, User
 from models.uow import UnitOfWork
 from workflow.calendar import SHANGHAI
 from workflow.definition import Definition
+from workflow.outbox import queue_message
+from workflow.step import Step
 
 
 def shanghai(moment: datetime | None) -> str:
@@ -71,3 +73,18 @@ def escalation_recipients(
 def unit_recipient(nomination: Nomination) -> str:
     """The recommending unit's address, or the campaign office when the unit has none."""
     return nomination.unit.email or nomination.campaign.admin_email
+
+
+def notify_unit(step: Step, kind: str, state: str, **extra: str) -> None:
+    """Tell the recommending unit what happened to its nomination, with the reason."""
+    n: Nomination = step.nomination
+    queue_message(
+        step.uow,
+        key=f"{kind}:{n.id}:{state}:{n.version}",
+        kind=kind,
+        recipient=unit_recipient(n),
+        now=step.now,
+        context={"nominee": n.name, "state": state, "reason": step.reason or "", **extra},
+        campaign_id=n.campaign_id,
+        nomination_id=n.id,
+    )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Campaign, Nomination, RecommendingUnit, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
-from tests.conftest import ADMIN, T0
+from tests.conftest import ADMIN, T0, advance_to
 from workflow.actors import Actor
 from workflow.facts import NomineeFacts, PriorHonour
 from workflow.importing import ImportedNomination
@@ -142,6 +142,8 @@ def to_notice(sf: sessionmaker[Session], nomination_id: int) -> None:
     to_joint_review(sf, nomination_id)
     clear_joint_review(sf, nomination_id)
     fire(sf, nomination_id, "pass", TEAM)
+    # The office opens the inspection and notice phase when its list goes under notice.
+    advance_to(sf, status(sf, nomination_id).campaign_id, "inspection_notice")
 
 
 AFTER_NOTICE = T0 + timedelta(days=14)

@@ -18,6 +18,7 @@ from workflow.services import reviews, users
 from workflow.services.definitions import definition_of
 from workflow.services.views import nomination_view
 from workflow.services.views_lists import inbox
+from workflow.stages.registry import outcomes_of
 
 router = APIRouter()
 REVIEWERS = ("team_reviewer", "department_reviewer", "committee_secretary")
@@ -63,7 +64,7 @@ def _task_page(
         "view": view,
         "n": view.nomination,
         "definition": definition,
-        "outcomes": list(reviews.OUTCOMES.get(kind, {})),
+        "outcomes": list(outcomes_of(kind)),
         "overdue": bool(task.due_at and task.due_at < now),
         "opinion": opinion,
         "error": error,

@@ -7,11 +7,14 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models import PHASES, Campaign, Deadline, QuotaAllocation, RecommendingUnit
+from models import PHASES, Campaign, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
 from workflow.errors import InvalidState, NotFound
+from workflow.lifecycles import campaign_phase
+from workflow.lifecycles import deadline as deadline_lifecycle
+from workflow.lifecycles.deadline import NewDeadline
 from workflow.repository import commit
 from workflow.services.definitions import definition_of, latest_version
 
@@ -53,7 +56,6 @@ def create_campaign(
         honour=definition.honour,
         honour_level=definition.honour_level,
         definition_id=version.id,
-        phase=PHASES[0],
         reference_date=reference_date,
         submission_deadline=submission_deadline,
         composition=list(definition.composition),
@@ -65,14 +67,8 @@ def create_campaign(
     uow.session.flush()
     if submission_deadline is not None:
         # The sweep closes submission at the deadline and tells the office what came in.
-        uow.session.add(
-            Deadline(
-                campaign_id=campaign.id,
-                kind="submission_close",
-                due_at=submission_deadline,
-                created_at=now,
-            )
-        )
+        closing = NewDeadline(campaign.id, "submission_close", submission_deadline)
+        deadline_lifecycle.schedule(uow, [closing], now)
     _audit(uow, campaign, actor, now, "create_campaign", f"pinned to {version.key}")
     commit(uow)
     return campaign
@@ -83,6 +79,7 @@ def set_quota_table(
 ) -> int:
     """Replace a campaign's quota table; units are created as needed. Returns total places."""
     campaign = get_campaign(uow, campaign_id)
+    campaign_phase.require(campaign, "set_quota")
     session = uow.session
     for allocation in session.scalars(
         select(QuotaAllocation).where(QuotaAllocation.campaign_id == campaign.id)
@@ -121,13 +118,15 @@ def ensure_unit(
 
 
 def advance_phase(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime) -> str:
-    """Move the campaign to its next phase."""
+    """Move the campaign to its next phase (`decided` only by the committee's decision)."""
     campaign = get_campaign(uow, campaign_id)
-    index = PHASES.index(campaign.phase)
-    if index + 1 >= len(PHASES):
-        raise InvalidState(f"campaign {campaign.code} is already {campaign.phase}")
-    previous, campaign.phase = campaign.phase, PHASES[index + 1]
-    _audit(uow, campaign, actor, now, "advance_phase", f"{previous} -> {campaign.phase}")
+    target = campaign_phase.next_phase(campaign)
+    if target == campaign_phase.DECIDED:
+        raise InvalidState(
+            f"campaign {campaign.code} is in phase '{campaign.phase}': "
+            "it is decided by the committee's decision (honorflow decide)"
+        )
+    campaign_phase.move(uow, campaign, target, actor=actor.label, now=now)
     commit(uow)
     return campaign.phase
 

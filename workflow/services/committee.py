@@ -14,6 +14,7 @@ from workflow.actors import Actor, require_role
 from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, RuleFailure
 from workflow.facts import facts_from_json
+from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
 from workflow.rules.composition import evaluate_composition, parse_composition_rules
 from workflow.services.campaigns import get_campaign
@@ -41,8 +42,9 @@ def decide(
     require_role(actor, "committee_secretary")
     exceptions = exceptions or {}
     campaign = get_campaign(uow, campaign_id)
-    if campaign.phase in ("decided", "closed"):
+    if campaign.phase in (campaign_phase.DECIDED, campaign_phase.CLOSED):
         raise InvalidState(f"campaign {campaign.code} was already decided ({campaign.phase})")
+    campaign_phase.LIFECYCLE.check(f"campaign {campaign.code}", campaign.phase, "decided")
     before = _at_committee(uow, campaign)
     unknown = sorted(set(exceptions) - {n.id for n in before})
     if unknown:
@@ -62,7 +64,7 @@ def decide(
             reason = exceptions.get(n.id) or "alternate not called up"
             apply(uow, n, "reject", actor, now, reason=reason, internal=True)
             rejected.append(n.id)
-    campaign.phase, campaign.decided_at = "decided", now
+    campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor.label, now=now)
     campaign.decision_override = override_reason if failures else None
     audit.append(
         uow,

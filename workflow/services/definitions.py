@@ -9,12 +9,11 @@ from sqlalchemy import func, select
 
 from models import DefinitionVersion
 from models.uow import UnitOfWork
-from workflow.definition import Definition, checksum, load_definition_file, load_definition_text
+from workflow.definition import checksum, load_definition_file
 from workflow.errors import NotFound
 from workflow.machine import NominationMachine, machine_for
 from workflow.repository import commit
-
-_PARSED: dict[str, Definition] = {}
+from workflow.versions import definition_of as definition_of
 
 
 def load_definition(uow: UnitOfWork, path: Path, now: datetime) -> tuple[DefinitionVersion, bool]:
@@ -55,15 +54,6 @@ def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:
     if row is None:
         raise NotFound(f"no definition named '{name}' is loaded; run 'honorflow workflow load'")
     return row
-
-
-def definition_of(row: DefinitionVersion) -> Definition:
-    """The parsed definition of a stored version (parsed once per process; rows never change)."""
-    parsed = _PARSED.get(row.checksum)
-    if parsed is None:
-        parsed, _ = load_definition_text(row.source, row.key)
-        _PARSED[row.checksum] = parsed
-    return parsed
 
 
 def machine_of(row: DefinitionVersion) -> NominationMachine:

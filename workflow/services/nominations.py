@@ -15,6 +15,7 @@ from workflow.actors import Actor, require_role
 from workflow.errors import ImportFailed, NotFound, PermissionDenied, RowError
 from workflow.facts import facts_to_json
 from workflow.importing import ImportedNomination, read_nominations
+from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
 from workflow.services.campaigns import get_campaign
 
@@ -28,6 +29,7 @@ def add_nomination(
     now: datetime,
 ) -> Nomination:
     """A draft nomination pinned to the campaign's definition version (no commit)."""
+    campaign_phase.require(campaign, "nominate")
     facts = replace(entry.facts, recommending_unit=unit.name)
     nomination = Nomination(
         campaign_id=campaign.id,
@@ -95,6 +97,7 @@ def import_nominations(
     """Import a form file into draft nominations; any bad row refuses the whole file."""
     require_role(actor, "unit_clerk")
     campaign = get_campaign(uow, campaign_id)
+    campaign_phase.require(campaign, "import")
     entries = read_nominations(path, known_units=unit_keys(uow))
     units = resolve_units(uow, path.name, entries)
     errors = [

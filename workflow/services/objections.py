@@ -5,24 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
-
 from models import Deadline, Nomination, Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
-from models.scheduling import CANCELLED, FIRED, PENDING
 from models.uow import UnitOfWork
 from workflow import audit
-from workflow.actors import SYSTEM, Actor
-from workflow.deadline_actions import open_objections
+from workflow.actors import Actor
 from workflow.definition import StageKind
 from workflow.errors import InvalidState
+from workflow.lifecycles import deadline as deadline_lifecycle
+from workflow.lifecycles import objection as objection_lifecycle
 from workflow.messages import shanghai, unit_recipient
 from workflow.outbox import queue_message
 from workflow.repository import commit, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.nominations import ensure_unit_clerk_of
 from workflow.services.transitions import apply
-from workflow.step import load_calendar
+from workflow.stages import public_notice
 
 SOURCES = ("phone", "letter", "web")
 
@@ -59,7 +57,6 @@ def record_objection(
     stage = definition_of(nomination.definition).stage_of_state(nomination.status)
     if stage is None or stage.kind is not StageKind.PUBLIC_NOTICE:
         raise InvalidState(f"{nomination.name} is not under public notice ({nomination.status})")
-    due = load_calendar(uow).add_working_days(now, stage.objection_answer_days or 5)
     objection = Objection(
         nomination_id=nomination.id,
         source=data.source,
@@ -68,23 +65,12 @@ def record_objection(
         unit_stamp=data.unit_stamp,
         received_on=data.received_on,
         content=data.content,
-        answer_due_at=due,
         created_at=now,
     )
-    session = uow.session
-    session.add(objection)
-    session.flush()
-    session.add(
-        Deadline(
-            campaign_id=nomination.campaign_id,
-            nomination_id=nomination.id,
-            objection_id=objection.id,
-            kind="objection_answer_due",
-            stage=nomination.status,
-            due_at=due,
-            created_at=now,
-        )
-    )
+    uow.session.add(objection)
+    uow.session.flush()
+    due = public_notice.open_investigation(uow, nomination, stage, objection.id, now)
+    objection.answer_due_at = due
     queue_message(
         uow,
         key=f"objection_received:{objection.id}",
@@ -119,22 +105,23 @@ def resolve_objection(
         raise InvalidState(f"objection {objection.id} is already {objection.status}")
     if not finding.strip():
         raise InvalidState("a written finding is required")
-    objection.status = OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED
-    objection.finding, objection.resolved_at = finding, now
-    uow.session.execute(
-        update(Deadline)
-        .where(Deadline.objection_id == objection.id, Deadline.status == PENDING)
-        .values(status=CANCELLED)
+    objection_lifecycle.resolve(
+        uow,
+        objection,
+        OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED,
+        finding=finding,
+        campaign_id=nomination.campaign_id,
+        actor=actor.label,
+        now=now,
     )
-    _audit(
-        uow, objection, nomination.campaign_id, actor, now, f"objection_{objection.status}", finding
-    )
+    deadline_lifecycle.cancel_pending(uow, Deadline.objection_id == objection.id)
     _notify_outcome(uow, objection, nomination, now)
     if upheld:
         reason = f"objection {objection.id} upheld: {finding}"
         apply(uow, nomination, "uphold_objection", actor, now, reason=reason, internal=True)
     else:
-        close_notice_if_over(uow, nomination, now, f"objection {objection.id} dismissed")
+        why = f"objection {objection.id} dismissed"
+        public_notice.close_notice_if_over(uow, nomination, now, why, apply)
     commit(uow)
     return objection
 
@@ -158,21 +145,6 @@ def _notify_outcome(
         campaign_id=nomination.campaign_id,
         nomination_id=nomination.id,
     )
-
-
-def close_notice_if_over(uow: UnitOfWork, nomination: Nomination, now: datetime, why: str) -> None:
-    """The last open objection dismissed after the notice's days have run: the notice ends."""
-    fired = uow.session.scalar(
-        select(func.count(Deadline.id)).where(
-            Deadline.nomination_id == nomination.id,
-            Deadline.kind == "notice_end",
-            Deadline.stage == nomination.status,
-            Deadline.status == FIRED,
-        )
-    )
-    if fired and not open_objections(uow, nomination.id):
-        reason = f"公示期满，异议已核查完毕 — {why}"
-        apply(uow, nomination, "close_notice", SYSTEM, now, reason=reason, internal=True)
 
 
 def _audit(

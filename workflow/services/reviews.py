@@ -11,20 +11,14 @@ from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
-from workflow.deadline_actions import cancel_task_deadlines
-from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
+from workflow.lifecycles import review_task
 from workflow.permissions import check_recusal
 from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
-
-# What a reviewer may answer in each kind of stage, and the trigger each answer fires.
-OUTCOMES: dict[StageKind, dict[str, str]] = {
-    StageKind.TEAM_REVIEW: {"pass": "pass", "fail": "fail", "return": "return_material"},
-    StageKind.INSPECTION: {"pass": "pass", "fail": "fail"},
-    StageKind.JOINT_REVIEW: {"clear": "clear", "object": "veto"},
-}
+from workflow.stages.registry import kind_of
+from workflow.stages.tasks import finish_task_deadlines
 
 
 def queue(
@@ -36,7 +30,7 @@ def queue(
         raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
     query = (
         select(ReviewTask)
-        .where(ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
+        .where(ReviewTask.status.in_(review_task.LIVE))
         .order_by(ReviewTask.due_at, ReviewTask.id)
         .limit(limit)
     )
@@ -57,10 +51,8 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
         _audit(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
-    if task.status != TASK_OPEN:
-        raise InvalidState(f"task {task.id} is {task.status}, not open")
-    task.status, task.assignee = TASK_CLAIMED, actor.name
-    _audit(uow, task, actor, now, "claim_task", None)
+    review_task.move(uow, task, TASK_CLAIMED, actor=actor.label, now=now, trigger="claim_task")
+    task.assignee = actor.name
     commit(uow)
     return task
 
@@ -76,8 +68,11 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     if not actor.is_privileged and (task.assignee != actor.name or actor.role != task.role):
         raise PermissionDenied(f"task {task.id} is claimed by {task.assignee}, not {actor.label}")
     previous = task.assignee
-    task.status, task.assignee = TASK_OPEN, None
-    _audit(uow, task, actor, now, "release_task", f"released by {actor.name} (was {previous})")
+    reason = f"released by {actor.name} (was {previous})"
+    review_task.move(
+        uow, task, TASK_OPEN, actor=actor.label, now=now, trigger="release_task", reason=reason
+    )
+    task.assignee = None
     commit(uow)
     return task
 
@@ -96,71 +91,36 @@ def complete(
         _audit(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
-    kind = definition_of(nomination.definition).stage(task.stage).kind
-    answers = OUTCOMES.get(kind, {})
+    stage = definition_of(nomination.definition).stage(task.stage)
+    behaviour, kind = kind_of(stage), stage.kind
+    answers = behaviour.outcomes
     if outcome not in answers:
         raise InvalidState(
             f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}"
         )
-    if task.status not in (TASK_OPEN, TASK_CLAIMED):
-        raise InvalidState(f"task {task.id} is {task.status}")
+    review_task.LIFECYCLE.check(f"task {task.id}", task.status, TASK_DONE)
     if task.assignee not in (None, actor.name) and not actor.is_privileged:
         raise InvalidState(f"task {task.id} is claimed by {task.assignee}")
     if not opinion.strip():
         raise InvalidState("a written opinion is required")
-    task.status, task.outcome, task.opinion = TASK_DONE, outcome, opinion
-    task.assignee, task.completed_at = task.assignee or actor.name, now
-    cancel_task_deadlines(uow, task.id)
-    _audit(uow, task, actor, now, f"task_{outcome}", opinion)
+    task.outcome, task.opinion = outcome, opinion
+    task.assignee = task.assignee or actor.name
+    review_task.move(
+        uow, task, TASK_DONE, actor=actor.label, now=now, trigger=f"task_{outcome}", reason=opinion
+    )
+    finish_task_deadlines(uow, task.id)
+    trigger = answers[outcome]
     try:
         with conflicts_reported(uow):
-            result = _decide_stage(uow, nomination, task, kind, answers[outcome], actor, now)
+            # The stage kind decides what the answer means (joint review: veto or quorum).
+            result = behaviour.decide(uow, nomination, task, trigger, actor, now, apply)
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()  # the task stays open; only the refusal is kept
-        record_refusal(uow, nomination.id, answers[outcome], actor, now, refusal)
+        record_refusal(uow, nomination.id, trigger, actor, now, refusal)
         commit(uow)
         raise
     commit(uow)
     return result
-
-
-def _decide_stage(
-    uow: UnitOfWork,
-    nomination: Nomination,
-    task: ReviewTask,
-    kind: StageKind,
-    trigger: str,
-    actor: Actor,
-    now: datetime,
-) -> TransitionResult | None:
-    definition = definition_of(nomination.definition)
-    department = definition.departments.get(task.department)
-    reason = f"{department.name if department else task.department}: {task.opinion}"
-    if kind is not StageKind.JOINT_REVIEW:
-        return apply(uow, nomination, trigger, actor, now, reason=task.opinion)
-    stage = definition.stage(task.stage)
-    if trigger == "veto" and stage.completion.rule == "all_clear":
-        return apply(uow, nomination, "veto", actor, now, reason=reason, internal=True)
-    try:
-        return apply(uow, nomination, "clear", actor, now, reason=reason, internal=True)
-    except GuardFailed as waiting:
-        if _has_unanswered(uow, nomination.id, task.stage):
-            return None  # other departments have not all answered yet
-        # Every department answered and the quorum was not reached: that is a veto.
-        return apply(uow, nomination, "veto", actor, now, reason=str(waiting), internal=True)
-
-
-def _has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
-    return (
-        uow.session.scalars(
-            select(ReviewTask.id).where(
-                ReviewTask.nomination_id == nomination_id,
-                ReviewTask.stage == stage,
-                ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]),
-            )
-        ).first()
-        is not None
-    )
 
 
 def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,25 +10,17 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
 from workflow.alternates import step_up_alternate
-from workflow.effects import notify_unit, on_state_changed
+from workflow.effects import on_state_changed
 from workflow.errors import GuardFailed, PermissionDenied, Recused
 from workflow.guards import run_guard
 from workflow.machine import DRAFT
+from workflow.messages import notify_unit
 from workflow.permissions import authorise
 from workflow.registry import add_to_registry, mark_revoked
 from workflow.repository import commit, conflicts_reported, lock_nomination
 from workflow.services.definitions import machine_of
+from workflow.states import TransitionResult as TransitionResult
 from workflow.step import Step
-
-
-@dataclass(frozen=True)
-class TransitionResult:
-    nomination_id: int
-    trigger: str
-    from_state: str
-    to_state: str
-    version: int
-    audit_seq: int
 
 
 class _Hooks:

@@ -1,0 +1,87 @@
+"""The campaign's phases, the only writer of `Campaign.phase`, and what each phase allows.
+
+launch -> recommendation -> inspection_notice -> decided -> closed, one step at a time;
+`decided` is reached by the committee's decision (workflow.services.committee).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models import PHASES, Campaign
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.errors import InvalidState, RuleFailure
+from workflow.lifecycles.table import Lifecycle
+
+LAUNCH, RECOMMENDATION, INSPECTION_NOTICE, DECIDED, CLOSED = PHASES
+
+LIFECYCLE = Lifecycle(
+    "campaign phase",
+    {
+        LAUNCH: frozenset({RECOMMENDATION}),
+        RECOMMENDATION: frozenset({INSPECTION_NOTICE}),
+        INSPECTION_NOTICE: frozenset({DECIDED}),
+        DECIDED: frozenset({CLOSED}),
+        CLOSED: frozenset(),
+    },
+)
+
+# The phases in which an action on a campaign's list is allowed.
+_BEFORE_DECISION = (LAUNCH, RECOMMENDATION, INSPECTION_NOTICE)
+GATES: dict[str, tuple[str, ...]] = {
+    "submit": (RECOMMENDATION, INSPECTION_NOTICE),  # not before recommendation opens
+    "import": _BEFORE_DECISION,
+    "nominate": _BEFORE_DECISION,
+    "set_quota": _BEFORE_DECISION,
+}
+
+
+def move(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    target: str,
+    *,
+    actor: str,
+    now: datetime,
+    trigger: str = "advance_phase",
+) -> None:
+    """Move a campaign to `target`, refusing what the table forbids; audited."""
+    LIFECYCLE.check(f"campaign {campaign.code}", campaign.phase, target)
+    previous, campaign.phase = campaign.phase, target
+    if target == DECIDED:
+        campaign.decided_at = now
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor, trigger=trigger, campaign_id=campaign.id, reason=f"{previous} -> {target}"
+        ),
+    )
+
+
+def next_phase(campaign: Campaign) -> str:
+    """The phase after the campaign's current one; refuses at the last."""
+    allowed = LIFECYCLE.allowed(campaign.phase)
+    if not allowed:
+        raise InvalidState(f"campaign {campaign.code} is already {campaign.phase}")
+    return allowed[0]
+
+
+def refusal(campaign: Campaign, action: str) -> RuleFailure | None:
+    """Why the campaign's phase does not allow this action, or None if it does."""
+    allowed = GATES[action]
+    if campaign.phase in allowed:
+        return None
+    return RuleFailure(
+        "campaign_phase",
+        f"campaign {campaign.code} is in phase '{campaign.phase}'; "
+        f"{action} is allowed only in {', '.join(allowed)}",
+    )
+
+
+def require(campaign: Campaign, action: str) -> None:
+    """Refuse an action the campaign's phase does not allow, naming the phase."""
+    failure = refusal(campaign, action)
+    if failure is not None:
+        raise InvalidState(failure.reason)

@@ -1,0 +1,105 @@
+"""The review task's lifecycle, and the only writer of `ReviewTask.status`.
+
+open -> claimed -> open (released) ; open | claimed -> done | cancelled.
+A person's move (claim, release, completion) appends its audit event here. Cancelling the
+tasks a nomination leaves behind is one set-based statement with no event per task: the
+nomination's own transition event, written in the same transaction, records why.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import Table, insert, update
+
+from models import ReviewTask
+from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.lifecycles.table import Lifecycle
+
+LIFECYCLE = Lifecycle(
+    "review task",
+    {
+        TASK_OPEN: frozenset({TASK_CLAIMED, TASK_DONE, TASK_CANCELLED}),
+        TASK_CLAIMED: frozenset({TASK_OPEN, TASK_DONE, TASK_CANCELLED}),
+        TASK_DONE: frozenset(),
+        TASK_CANCELLED: frozenset(),
+    },
+)
+LIVE: tuple[str, ...] = (TASK_OPEN, TASK_CLAIMED)
+
+# Built once so that every transition reuses SQLAlchemy's compiled statement.
+_TASKS = cast(Table, ReviewTask.__table__)
+_INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
+
+
+def open_task(
+    uow: UnitOfWork,
+    *,
+    nomination_id: int,
+    campaign_id: int,
+    stage: str,
+    department: str,
+    role: str,
+    due_at: datetime | None,
+    now: datetime,
+) -> int:
+    """A new open task (a Core insert: it is written once and not read back); returns its id."""
+    values = {
+        "nomination_id": nomination_id,
+        "campaign_id": campaign_id,
+        "stage": stage,
+        "department": department,
+        "role": role,
+        "status": TASK_OPEN,
+        "due_at": due_at,
+        "created_at": now,
+        "version": 1,
+    }
+    task_id: int = uow.session.execute(_INSERT_TASK, values).scalar_one()
+    return task_id
+
+
+def move(
+    uow: UnitOfWork,
+    task: ReviewTask,
+    target: str,
+    *,
+    actor: str,
+    now: datetime,
+    trigger: str,
+    reason: str | None = None,
+) -> None:
+    """Move one task, refusing what the table forbids, and append the audit event."""
+    LIFECYCLE.check(f"task {task.id}", task.status, target)
+    task.status = target
+    if target in (TASK_DONE, TASK_CANCELLED):
+        task.completed_at = now
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor,
+            trigger=trigger,
+            campaign_id=task.campaign_id,
+            nomination_id=task.nomination_id,
+            reason=reason,
+            payload={"task_id": task.id, "department": task.department, "stage": task.stage},
+        ),
+    )
+
+
+def cancel_live(uow: UnitOfWork, nomination_id: int, stage: str, now: datetime) -> None:
+    """Cancel a nomination's open and claimed tasks of a stage it leaves (one statement)."""
+    uow.session.execute(
+        update(ReviewTask)
+        .where(
+            ReviewTask.nomination_id == nomination_id,
+            ReviewTask.stage == stage,
+            ReviewTask.status.in_(LIFECYCLE.sources(TASK_CANCELLED)),
+        )
+        .values(status=TASK_CANCELLED, completed_at=now, version=ReviewTask.version + 1)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,234 @@
+"""What the task-based stage kinds share: review tasks, their due dates, reminders, escalations.
+
+Team review, joint review and inspection queue review tasks; each task carries a `task_due`
+deadline and a `reminder:N` per configured offset, and an overdue task escalates
+(`task_due`, then `escalation:N` every `escalation_repeat_days`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import lazyload
+
+from models import Deadline, Nomination, ReviewTask
+from models.reviews import TASK_CLAIMED, TASK_OPEN
+from models.uow import UnitOfWork
+from workflow.actors import SYSTEM
+from workflow.calendar import SHANGHAI, WorkingCalendar
+from workflow.definition import StageSpec
+from workflow.lifecycles import deadline as deadline_lifecycle
+from workflow.lifecycles import review_task
+from workflow.lifecycles.deadline import NewDeadline
+from workflow.messages import (
+    department_name,
+    escalation_recipients,
+    reviewer_recipients,
+    shanghai,
+    task_context,
+)
+from workflow.outbox import queue_message
+from workflow.stages.base import Action, Apply
+from workflow.step import Step, load_calendar
+from workflow.versions import definition_of
+
+
+def because(deadline: Deadline) -> str:
+    """The reason an automatic change gives: which deadline, of what kind, due when."""
+    return f"deadline #{deadline.id} ({deadline.kind}, due {shanghai(deadline.due_at)})"
+
+
+def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int:
+    """One review task, its due and reminder deadlines, and the assignment message."""
+    due = (
+        step.calendar.add_working_days(step.now, stage.duration_days)
+        if stage.duration_days
+        else None
+    )
+    n = step.nomination
+    task_id = review_task.open_task(
+        step.uow,
+        nomination_id=n.id,
+        campaign_id=n.campaign_id,
+        stage=stage.id,
+        department=department,
+        role=role,
+        due_at=due,
+        now=step.now,
+    )
+    if due is not None:
+        times = [("task_due", due)] + [
+            (f"reminder:{offset}", step.calendar.working_days_before(due, offset))
+            for offset in stage.reminders
+        ]
+        rows = [
+            NewDeadline(n.campaign_id, kind, at, n.id, stage.id, task_id)
+            for kind, at in times
+            if at > step.now
+        ]
+        deadline_lifecycle.schedule(step.uow, rows, step.now)
+    recipient = step.definition.departments[department].email or n.campaign.admin_email
+    queue_message(
+        step.uow,
+        key=f"task_assigned:{task_id}",
+        kind="task_assigned",
+        recipient=recipient,
+        now=step.now,
+        context={
+            "task_id": task_id,
+            "stage": stage.title,
+            "nominee": n.name,
+            "department": department_name(step.definition, department),
+            "department_code": department,
+            "due_at": shanghai(due),
+        },
+        campaign_id=n.campaign_id,
+        nomination_id=n.id,
+    )
+    return task_id
+
+
+def has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
+    """Whether a task of the nomination's stage is still open or claimed."""
+    found = uow.session.scalars(
+        select(ReviewTask.id).where(
+            ReviewTask.nomination_id == nomination_id,
+            ReviewTask.stage == stage,
+            ReviewTask.status.in_(review_task.LIVE),
+        )
+    ).first()
+    return found is not None
+
+
+def finish_task_deadlines(uow: UnitOfWork, task_id: int) -> None:
+    """A finished task needs no more reminders or escalations."""
+    deadline_lifecycle.cancel_pending(uow, Deadline.task_id == task_id)
+
+
+# The nomination's campaign, unit and definition are the same few rows for a whole sweep:
+# loaded lazily they come from the session's identity map, instead of being joined (the
+# definition's document with them) into every row.
+_SHARED_ROWS = (
+    lazyload(Nomination.campaign),
+    lazyload(Nomination.unit),
+    lazyload(Nomination.definition),
+)
+
+
+def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nomination] | str:
+    found = uow.session.execute(
+        select(ReviewTask, Nomination)
+        .join(Nomination, Nomination.id == ReviewTask.nomination_id)
+        .where(ReviewTask.id == deadline.task_id)
+        .options(*_SHARED_ROWS)
+    ).one_or_none()
+    if found is None:
+        return "skipped: task is gone"
+    task, nomination = found
+    if task.status not in review_task.LIVE:
+        return f"skipped: task is {task.status}"
+    return task, nomination
+
+
+def remind(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+    """Remind the assignee (or the department's reviewers) that a task falls due soon."""
+    found = _open_task(uow, deadline)
+    if isinstance(found, str):
+        return found
+    task, nomination = found
+    definition = definition_of(nomination.definition)
+    context = task_context(task, nomination, definition)
+    context["days_left"] = int(deadline.kind.split(":", 1)[1])
+    recipients = reviewer_recipients(uow, task, nomination, definition)
+    for recipient in recipients:
+        queue_message(
+            uow,
+            key=f"reminder:{deadline.id}:{recipient}",
+            kind="reminder",
+            recipient=recipient,
+            now=now,
+            context=context,
+            campaign_id=nomination.campaign_id,
+            nomination_id=nomination.id,
+        )
+    return f"reminded {', '.join(recipients)}"
+
+
+def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+    """An overdue task: tell the lead and the administrators, maybe reassign, and come back."""
+    found = _open_task(uow, deadline)
+    if isinstance(found, str):
+        return found
+    task, nomination = found
+    definition = definition_of(nomination.definition)
+    stage = definition.stage(task.stage)
+    if stage.escalate_to is None:
+        return "overdue; the stage names no one to escalate to"
+    count = 1 if deadline.kind == "task_due" else int(deadline.kind.split(":", 1)[1])
+    calendar = load_calendar(uow)
+    assignee = task.assignee or ""
+    reassigned = stage.escalation_reassign and task.status == TASK_CLAIMED
+    if reassigned:
+        _release(uow, task, now, deadline)
+    context = task_context(task, nomination, definition) | {
+        "overdue_days": overdue_working_days(calendar, task.due_at, now),
+        "assignee": assignee,
+        "count": count,
+        "reassigned": reassigned,
+    }
+    recipients = escalation_recipients(task, nomination, definition)
+    for recipient in recipients:
+        queue_message(
+            uow,
+            key=f"escalation:{deadline.id}:{recipient}",
+            kind="escalation",
+            recipient=recipient,
+            now=now,
+            context=context,
+            campaign_id=nomination.campaign_id,
+            nomination_id=nomination.id,
+        )
+    if stage.escalation_repeat_days:
+        again = calendar.add_working_days(now, stage.escalation_repeat_days)
+        repeat = NewDeadline(
+            deadline.campaign_id,
+            f"escalation:{count + 1}",
+            again,
+            deadline.nomination_id,
+            deadline.stage,
+            deadline.task_id,
+        )
+        deadline_lifecycle.schedule(uow, [repeat], now)
+    return f"escalation {count} to {', '.join(recipients)}" + (" (released)" if reassigned else "")
+
+
+def overdue_working_days(calendar: WorkingCalendar, due: datetime | None, now: datetime) -> int:
+    """Working days from the due instant (local midnight ending the last day) up to today."""
+    if due is None or now <= due:
+        return 0
+    return calendar.working_days_between(due.astimezone(SHANGHAI).date(), local_date(now))
+
+
+def local_date(moment: datetime) -> date:
+    """The Shanghai calendar date of an instant."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadline) -> None:
+    """Take an overdue task back from its assignee into the department's queue."""
+    previous = task.assignee
+    reason = f"overdue, taken back from {previous}: {because(deadline)}"
+    review_task.move(
+        uow, task, TASK_OPEN, actor=SYSTEM.label, now=now, trigger="release_task", reason=reason
+    )
+    task.assignee = None
+
+
+# The deadline kinds every task-based stage creates.
+TASK_ACTIONS: Mapping[str, Action] = {
+    "reminder": remind,
+    "task_due": escalate,
+    "escalation": escalate,
+}
