@@ -16,8 +16,9 @@ from tests.e2e.seed import NOW, PASSWORD, SECRET_ID_NUMBER, SECRET_PHONE, UNIT_E
 from web import i18n
 from web.app import create_app
 from web.pages.render import ERROR_KEYS
-from workflow.services import reviews, users
+from workflow.services import users
 from workflow.services.objections import SOURCES
+from workflow.stages.registry import KINDS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 PAGES = Path(__file__).resolve().parents[2] / "web" / "pages"
@@ -173,7 +174,7 @@ def test_every_ui_string_exists_in_both_languages() -> None:
     assert not missing, missing
     families = {
         "task_": ("open", "claimed", "done", "cancelled"),
-        "outcome_": [o for answers in reviews.OUTCOMES.values() for o in answers],
+        "outcome_": [o for kind in KINDS.values() for o in kind.outcomes],
         "default_opinion_": ("clear", "pass"),
         "role_": users.USER_ROLES,
         "phase_": PHASES,

@@ -78,6 +78,7 @@ def setup_campaign(hf: Honorflow, tmp_path: Path) -> None:
         "2026-03-01",
     )
     hf.run("campaign", "quota", "jx", str(write_quota(tmp_path)))
+    hf.run("campaign", "advance", "jx")  # recommendation opens: units may submit
 
 
 def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path: Path) -> None:

@@ -51,7 +51,7 @@ from workflow.importing import ImportedNomination
 from workflow.machine import END_STATES
 from workflow.services import campaigns, committee, nominations, objections, reviews, transitions
 from workflow.services.definitions import definition_of, machine_of
-from workflow.services.reviews import OUTCOMES
+from workflow.stages.registry import outcomes_of
 
 SECRETARY = Actor("秘书", "committee_secretary", department="committee_office")
 LEFT = frozenset({"vetoed", "removed", "disqualified", "withdrawn"})
@@ -274,7 +274,7 @@ class Procedure(RuleBasedStateMachine):
             kind = definition_of(row.definition).stage(task.stage).kind
             task_id = task.id
         # The forward outcome is drawn as often as all the others together.
-        choices = sorted(OUTCOMES[kind])
+        choices = sorted(outcomes_of(kind))
         forward = "clear" if kind is StageKind.JOINT_REVIEW else "pass"
         choices += [forward] * (len(choices) - 1)
         outcome = data.draw(st.sampled_from(choices), label="outcome")

@@ -1,0 +1,205 @@
+"""The declared lifecycles, table-driven: every status x every target of each single-row writer.
+
+An allowed move changes the status and appends exactly one audit event; any other move is
+refused with `InvalidState` naming the current status and the allowed moves, and changes
+nothing. The set-based deadline moves are tested on real databases in
+tests/integration/test_deadline_lifecycle.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from models import Campaign, Deadline, Objection, ReviewTask
+from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
+from workflow import audit
+from workflow.errors import InvalidState
+from workflow.lifecycles import campaign_phase, objection, review_task
+from workflow.lifecycles import deadline as deadline_lifecycle
+from workflow.lifecycles.table import Lifecycle
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+class _Session:
+    def __init__(self, row: object) -> None:
+        self.row = row
+
+    def get(self, model: type, ident: int) -> object:
+        return self.row
+
+
+class FakeUow:
+    """Just enough of a unit of work for the single-row writers (audit is recorded apart)."""
+
+    def __init__(self, row: object = None) -> None:
+        self.session = _Session(row)
+
+
+@pytest.fixture
+def audited(monkeypatch: pytest.MonkeyPatch) -> list[audit.AuditEntry]:
+    entries: list[audit.AuditEntry] = []
+
+    def append(uow: Any, now: datetime, entry: audit.AuditEntry) -> None:
+        entries.append(entry)
+
+    monkeypatch.setattr(audit, "append", append)
+    return entries
+
+
+def _pairs(lifecycle: Lifecycle) -> list[tuple[str, str]]:
+    return [(s, t) for s in lifecycle.statuses for t in lifecycle.statuses]
+
+
+def _check(
+    lifecycle: Lifecycle,
+    current: str,
+    target: str,
+    row: Any,
+    attribute: str,
+    write: Callable[[], None],
+    audited: list[audit.AuditEntry],
+) -> None:
+    if target in lifecycle.moves[current]:
+        write()
+        assert getattr(row, attribute) == target
+        assert len(audited) == 1
+        return
+    with pytest.raises(InvalidState) as refused:
+        write()
+    message = str(refused.value)
+    assert f"is {current} and cannot become {target}" in message
+    allowed = ", ".join(sorted(lifecycle.moves[current])) or "none"
+    assert f"(allowed from {current}: {allowed})" in message
+    assert getattr(row, attribute) == current
+    assert audited == []
+
+
+def _task(status: str) -> ReviewTask:
+    return ReviewTask(
+        id=7, nomination_id=1, campaign_id=1, stage="qualification", department="working_team",
+        role="team_reviewer", status=status, created_at=NOW, version=1,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("current", "target"), _pairs(review_task.LIFECYCLE))
+def test_review_task_moves(current: str, target: str, audited: list[audit.AuditEntry]) -> None:
+    task = _task(current)
+
+    def write() -> None:
+        review_task.move(
+            FakeUow(),
+            task,
+            target,
+            actor="王审核",
+            now=NOW,
+            trigger="t",  # type: ignore[arg-type]
+        )
+
+    _check(review_task.LIFECYCLE, current, target, task, "status", write, audited)
+    if audited:
+        assert audited[0].payload == {
+            "task_id": 7,
+            "department": "working_team",
+            "stage": "qualification",
+        }
+        assert (task.completed_at is not None) == (target in (TASK_DONE, TASK_CANCELLED))
+
+
+def test_the_review_task_table_is_the_documented_one() -> None:
+    moves = review_task.LIFECYCLE.moves
+    assert moves[TASK_OPEN] == {TASK_CLAIMED, TASK_DONE, TASK_CANCELLED}
+    assert moves[TASK_CLAIMED] == {TASK_OPEN, TASK_DONE, TASK_CANCELLED}
+    assert moves[TASK_DONE] == moves[TASK_CANCELLED] == frozenset()
+
+
+@pytest.mark.parametrize(("current", "target"), _pairs(objection.LIFECYCLE))
+def test_objection_moves(current: str, target: str, audited: list[audit.AuditEntry]) -> None:
+    row = Objection(
+        id=3, nomination_id=1, source="letter", received_on=date(2026, 3, 3), content="c",
+        status=current, created_at=NOW,
+    )  # fmt: skip
+
+    def write() -> None:
+        objection.resolve(
+            FakeUow(),  # type: ignore[arg-type]
+            row,
+            target,
+            finding="属实",
+            campaign_id=1,
+            actor="clerk",
+            now=NOW,
+        )
+
+    _check(objection.LIFECYCLE, current, target, row, "status", write, audited)
+    if audited:
+        assert (audited[0].trigger, audited[0].reason) == (f"objection_{target}", "属实")
+        assert (row.finding, row.resolved_at) == ("属实", NOW)
+
+
+@pytest.mark.parametrize(("current", "target"), _pairs(campaign_phase.LIFECYCLE))
+def test_campaign_phase_moves(current: str, target: str, audited: list[audit.AuditEntry]) -> None:
+    campaign = Campaign(id=1, code="jx", phase=current)
+
+    def write() -> None:
+        campaign_phase.move(FakeUow(), campaign, target, actor="admin", now=NOW)  # type: ignore[arg-type]
+
+    _check(campaign_phase.LIFECYCLE, current, target, campaign, "phase", write, audited)
+    if audited:
+        assert audited[0].reason == f"{current} -> {target}"
+        assert (campaign.decided_at == NOW) == (target == campaign_phase.DECIDED)
+
+
+def test_campaign_phases_go_one_step_at_a_time_in_order() -> None:
+    phases = campaign_phase.LIFECYCLE.statuses
+    assert phases == ("launch", "recommendation", "inspection_notice", "decided", "closed")
+    for index, phase in enumerate(phases):
+        assert campaign_phase.LIFECYCLE.allowed(phase) == list(phases[index + 1 : index + 2])
+
+
+@pytest.mark.parametrize("phase", campaign_phase.LIFECYCLE.statuses)
+@pytest.mark.parametrize("action", sorted(campaign_phase.GATES))
+def test_every_gate_refusal_names_the_phase(phase: str, action: str) -> None:
+    campaign = Campaign(id=1, code="jx", phase=phase)
+    refused = campaign_phase.refusal(campaign, action)
+    expected_open = {
+        "submit": {"recommendation", "inspection_notice"},
+        "import": {"launch", "recommendation", "inspection_notice"},
+        "nominate": {"launch", "recommendation", "inspection_notice"},
+        "set_quota": {"launch", "recommendation", "inspection_notice"},
+    }[action]
+    if phase in expected_open:
+        assert refused is None
+        campaign_phase.require(campaign, action)
+        return
+    assert refused is not None and f"in phase '{phase}'" in refused.reason
+    with pytest.raises(InvalidState, match=f"in phase '{phase}'"):
+        campaign_phase.require(campaign, action)
+
+
+@pytest.mark.parametrize("current", deadline_lifecycle.LIFECYCLE.statuses)
+def test_a_deadline_retry_moves_only_a_failed_row(
+    current: str, audited: list[audit.AuditEntry]
+) -> None:
+    row = Deadline(id=5, campaign_id=1, kind="notice_end", due_at=NOW, status=current, attempts=5)
+
+    def write() -> None:
+        deadline_lifecycle.retry(FakeUow(row), 5, "admin", NOW)  # type: ignore[arg-type]
+
+    _check(deadline_lifecycle.LIFECYCLE, current, "pending", row, "status", write, audited)
+    if audited:
+        assert (row.attempts, audited[0].trigger) == (0, "retry_deadline")
+
+
+def test_the_deadline_table_is_the_documented_one() -> None:
+    moves = deadline_lifecycle.LIFECYCLE.moves
+    assert moves == {
+        "pending": {"fired", "cancelled"},
+        "fired": {"pending", "failed"},
+        "failed": {"pending"},
+        "cancelled": frozenset(),
+    }
