@@ -59,16 +59,7 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
         now=step.now,
     )
     if due is not None:
-        times = [("task_due", due)] + [
-            (f"reminder:{offset}", step.calendar.working_days_before(due, offset))
-            for offset in stage.reminders
-        ]
-        rows = [
-            NewDeadline(n.campaign_id, kind, at, n.id, stage.id, task_id)
-            for kind, at in times
-            if at > step.now
-        ]
-        deadline_lifecycle.schedule(step.uow, rows, step.now)
+        _schedule_task_deadlines(step, stage, due, task_id)
     recipient = step.definition.departments[department].email or n.campaign.admin_email
     queue_message(
         step.uow,
@@ -88,6 +79,21 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
         nomination_id=n.id,
     )
     return task_id
+
+
+def _schedule_task_deadlines(step: Step, stage: StageSpec, due: datetime, task_id: int) -> None:
+    """The task's due time and its reminders (those still ahead), computed once and stored."""
+    n = step.nomination
+    times = [("task_due", due)] + [
+        (f"reminder:{offset}", step.calendar.working_days_before(due, offset))
+        for offset in stage.reminders
+    ]
+    rows = [
+        NewDeadline(n.campaign_id, kind, at, n.id, stage.id, task_id)
+        for kind, at in times
+        if at > step.now
+    ]
+    deadline_lifecycle.schedule(step.uow, rows, step.now)
 
 
 def has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
@@ -192,16 +198,23 @@ def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -
         )
     if stage.escalation_repeat_days:
         again = calendar.add_working_days(now, stage.escalation_repeat_days)
-        repeat = NewDeadline(
-            deadline.campaign_id,
-            f"escalation:{count + 1}",
-            again,
-            deadline.nomination_id,
-            deadline.stage,
-            deadline.task_id,
-        )
-        deadline_lifecycle.schedule(uow, [repeat], now)
+        _schedule_repeat(uow, deadline, count + 1, again, now)
     return f"escalation {count} to {', '.join(recipients)}" + (" (released)" if reassigned else "")
+
+
+def _schedule_repeat(
+    uow: UnitOfWork, deadline: Deadline, count: int, due: datetime, now: datetime
+) -> None:
+    """The next escalation of the same task, `escalation_repeat_days` later."""
+    repeat = NewDeadline(
+        deadline.campaign_id,
+        f"escalation:{count}",
+        due,
+        deadline.nomination_id,
+        deadline.stage,
+        deadline.task_id,
+    )
+    deadline_lifecycle.schedule(uow, [repeat], now)
 
 
 def overdue_working_days(calendar: WorkingCalendar, due: datetime | None, now: datetime) -> int:
