@@ -144,6 +144,7 @@ def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadlin
     """Take an overdue task back from its assignee into the department's queue."""
     previous = task.assignee
     task.status, task.assignee = TASK_OPEN, None
+    task.assignee_user_id = None
     audit.append(
         uow,
         now,

@@ -12,7 +12,6 @@ from models import User
 from models.uow import UnitOfWork
 from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
 from workflow.actors import Actor
-from workflow.errors import PermissionDenied
 from workflow.services import users
 
 
@@ -57,12 +56,6 @@ def required_viewer(request: Request) -> Viewer:
 
 MaybeViewer = Annotated[Viewer | None, Depends(optional_viewer)]
 LoggedIn = Annotated[Viewer, Depends(required_viewer)]
-
-
-def require(viewer: Viewer, *roles: str) -> None:
-    """Refuse a viewer without one of the roles (403 page)."""
-    if not viewer.has(*roles):
-        raise PermissionDenied(f"this page is for {' / '.join(roles)}; you are {viewer.role}")
 
 
 def home_for(viewer: Viewer) -> str:

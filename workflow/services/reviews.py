@@ -10,11 +10,11 @@ from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access import check_recusal, may_list_queue
 from workflow.actors import Actor
 from workflow.deadline_actions import cancel_task_deadlines
 from workflow.definition import StageKind
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
-from workflow.permissions import check_recusal
 from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
@@ -31,9 +31,7 @@ def queue(
     uow: UnitOfWork, actor: Actor, *, department: str | None = None, limit: int = 100
 ) -> list[ReviewTask]:
     """Open and claimed tasks of the actor's department, soonest due first."""
-    dept = department or actor.department
-    if not actor.is_privileged and dept != actor.department:
-        raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
+    dept = may_list_queue(actor, department)
     query = (
         select(ReviewTask)
         .where(ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
@@ -60,6 +58,7 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
     if task.status != TASK_OPEN:
         raise InvalidState(f"task {task.id} is {task.status}, not open")
     task.status, task.assignee = TASK_CLAIMED, actor.name
+    task.assignee_user_id = actor.user_id
     _audit(uow, task, actor, now, "claim_task", None)
     commit(uow)
     return task
@@ -73,10 +72,11 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     uow.session.refresh(task)
     if task.status != TASK_CLAIMED:
         raise InvalidState(f"task {task.id} is {task.status}, not claimed")
-    if not actor.is_privileged and (task.assignee != actor.name or actor.role != task.role):
+    if not actor.is_privileged and (not _holds(task, actor) or actor.role != task.role):
         raise PermissionDenied(f"task {task.id} is claimed by {task.assignee}, not {actor.label}")
     previous = task.assignee
     task.status, task.assignee = TASK_OPEN, None
+    task.assignee_user_id = None
     _audit(uow, task, actor, now, "release_task", f"released by {actor.name} (was {previous})")
     commit(uow)
     return task
@@ -104,11 +104,13 @@ def complete(
         )
     if task.status not in (TASK_OPEN, TASK_CLAIMED):
         raise InvalidState(f"task {task.id} is {task.status}")
-    if task.assignee not in (None, actor.name) and not actor.is_privileged:
+    if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
         raise InvalidState(f"task {task.id} is claimed by {task.assignee}")
     if not opinion.strip():
         raise InvalidState("a written opinion is required")
     task.status, task.outcome, task.opinion = TASK_DONE, outcome, opinion
+    if task.assignee is None:  # completed straight from the queue: the completer holds it
+        task.assignee_user_id = actor.user_id
     task.assignee, task.completed_at = task.assignee or actor.name, now
     cancel_task_deadlines(uow, task.id)
     _audit(uow, task, actor, now, f"task_{outcome}", opinion)
@@ -161,6 +163,11 @@ def _has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
         ).first()
         is not None
     )
+
+
+def _holds(task: ReviewTask, actor: Actor) -> bool:
+    """Whether the actor is the one who claimed the task: by account, not by display name."""
+    return actor.same_person(task.assignee_user_id, task.assignee)
 
 
 def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> None:

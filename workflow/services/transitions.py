@@ -9,13 +9,13 @@ from typing import Any
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access.triggers import authorise
 from workflow.actors import Actor
 from workflow.alternates import step_up_alternate
 from workflow.effects import notify_unit, on_state_changed
 from workflow.errors import GuardFailed, PermissionDenied, Recused
 from workflow.guards import run_guard
 from workflow.machine import DRAFT
-from workflow.permissions import authorise
 from workflow.registry import add_to_registry, mark_revoked
 from workflow.repository import commit, conflicts_reported, lock_nomination
 from workflow.services.definitions import machine_of
