@@ -11,6 +11,7 @@ from fastapi import Depends, Request, Response
 from models import User
 from models.uow import UnitOfWork
 from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
+from workflow.access import has_role
 from workflow.actors import Actor
 from workflow.services import users
 
@@ -28,8 +29,8 @@ class Viewer:
         return self.user.role
 
     def has(self, *roles: str) -> bool:
-        """Whether the viewer holds one of the roles (an admin holds them all)."""
-        return self.user.role == "admin" or self.user.role in roles
+        """Whether the viewer holds one of the roles (an admin holds them all); for navigation."""
+        return has_role(self.actor, *roles)
 
 
 def optional_viewer(request: Request) -> Viewer | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from workflow.access.gates import (
     REVIEWERS,
+    has_role,
     may_list_queue,
     require_admin,
     require_reviewer,
@@ -51,6 +52,7 @@ __all__ = [
     "check_recusal",
     "declared_conflicts",
     "ensure_visible",
+    "has_role",
     "is_recused",
     "mask_id_number",
     "mask_phone",

@@ -13,9 +13,14 @@ from workflow.errors import PermissionDenied
 REVIEWERS = ("team_reviewer", "department_reviewer", "committee_secretary")
 
 
+def has_role(actor: Actor, *roles: str) -> bool:
+    """Whether the actor holds one of the roles (the system and admins hold them all)."""
+    return actor.is_privileged or actor.role in roles
+
+
 def require_role(actor: Actor, *roles: str) -> None:
     """Refuse unless the actor has one of the roles (the system and admins always may)."""
-    if actor.is_privileged or actor.role in roles:
+    if has_role(actor, *roles):
         return
     raise PermissionDenied(f"{actor.label} may not do this; it needs role {' or '.join(roles)}")
 

@@ -30,9 +30,7 @@ def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = 
     """
     unit = nomination.unit
     if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == unit.code:
-        raise Recused(
-            f"{actor.name} is recused: they belong to {unit.name}, the nominee's own unit"
-        )
+        raise Recused(f"{actor.name} is recused: they belong to the nominee's own unit")
     if declared is None:
         declared = actor.user_id is not None and has_declared_conflict(actor.user_id, nomination)
     if declared:
