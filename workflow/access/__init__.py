@@ -37,6 +37,7 @@ from workflow.access.recusal import (
 )
 from workflow.access.triggers import authorise, permitted_triggers
 from workflow.access.visibility import (
+    ensure_task_reviewer,
     ensure_visible,
     nomination_filter,
     not_recused_filter,
@@ -51,6 +52,7 @@ __all__ = [
     "authorise",
     "check_recusal",
     "declared_conflicts",
+    "ensure_task_reviewer",
     "ensure_visible",
     "has_role",
     "is_recused",

@@ -159,3 +159,11 @@ def visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> ReviewTask:
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return row
+
+
+def ensure_task_reviewer(actor: Actor, task: ReviewTask) -> None:
+    """Refuse (NotFound, as `visible_task` would) a task outside the actor's queue."""
+    if actor.is_privileged:
+        return
+    if actor.role != task.role or actor.department != task.department:
+        raise NotFound(f"task {task.id} does not exist")

@@ -10,7 +10,7 @@ from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
-from workflow.access import check_recusal, may_list_queue
+from workflow.access import check_recusal, ensure_task_reviewer, may_list_queue
 from workflow.actors import Actor
 from workflow.deadline_actions import cancel_task_deadlines
 from workflow.definition import StageKind
@@ -171,11 +171,8 @@ def _holds(task: ReviewTask, actor: Actor) -> bool:
 
 
 def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> None:
-    """Only the task's department may act; a reviewer from the nominee's unit is recused."""
-    if actor.is_privileged:
-        return
-    if actor.role != task.role or actor.department != task.department:
-        raise PermissionDenied(f"task {task.id} belongs to {task.department}, not {actor.label}")
+    """Only the task's department may act (NotFound for others); a recused reviewer may not."""
+    ensure_task_reviewer(actor, task)
     check_recusal(actor, nomination)
 
 
