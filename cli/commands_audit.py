@@ -6,11 +6,11 @@ import sys
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from cli.runtime import Runtime, local, pass_runtime
+from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
 from models import AuditEvent
 from workflow.audit import verify
+from workflow.queries import audit as read
 
 
 def register(cli: click.Group) -> None:
@@ -41,26 +41,18 @@ def verify_chain(rt: Runtime) -> None:
 @audit.command("list")
 @click.option("--nomination", "nomination_id", type=int)
 @click.option("--limit", type=int, default=50, show_default=True)
+@actor_option()
 @pass_runtime
-def list_events(rt: Runtime, nomination_id: int | None, limit: int) -> None:
-    """The newest events, optionally of one nomination."""
+def list_events(
+    rt: Runtime, nomination_id: int | None, limit: int, actor_spec: str, actor_name: str | None
+) -> None:
+    """The newest events the actor may see, optionally of one nomination."""
     with rt.uow() as uow:
-        query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
-        if nomination_id is not None:
-            query = query.where(AuditEvent.nomination_id == nomination_id)
-        data: list[dict[str, Any]] = [
-            {
-                "seq": e.seq,
-                "at": e.at.isoformat(),
-                "actor": e.actor,
-                "trigger": e.trigger,
-                "nomination_id": e.nomination_id,
-                "from": e.from_state,
-                "to": e.to_state,
-                "reason": e.reason,
-            }
-            for e in uow.session.scalars(query)
-        ]
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        found = read.list_audit(
+            uow, actor, now_utc(), nomination_id=nomination_id, newest_first=True, limit=limit
+        )
+        data = [audit_event_row(e) for e in found.items]
     rt.emit(
         data,
         "\n".join(
@@ -69,3 +61,19 @@ def list_events(rt: Runtime, nomination_id: int | None, limit: int) -> None:
             for d in data
         ),
     )
+
+
+def audit_event_row(e: AuditEvent) -> dict[str, Any]:
+    """An audit event as the commands print it, with the account that acted."""
+    return {
+        "seq": e.seq,
+        "at": e.at.isoformat(),
+        "actor": e.actor,
+        "actor_user_id": e.actor_user_id,
+        "actor_username": e.actor_username,
+        "trigger": e.trigger,
+        "nomination_id": e.nomination_id,
+        "from": e.from_state,
+        "to": e.to_state,
+        "reason": e.reason,
+    }

@@ -8,12 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
-from models import Campaign
+from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import ImportFailed, RowError
+from workflow.queries import campaigns as read
 from workflow.services import campaigns, reports
 
 
@@ -64,7 +63,7 @@ def create(
             definition_name=definition_name,
             reference_date=reference_date.date(),
             submission_deadline=deadline,
-            actor=parse_actor(actor_spec, actor_name),
+            actor=resolve_actor(uow, actor_spec, actor_name),
             now=now_utc(),
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
@@ -84,7 +83,7 @@ def quota(
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
         total = campaigns.set_quota_table(
-            uow, target.id, rows, parse_actor(actor_spec, actor_name), now_utc()
+            uow, target.id, rows, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
     rt.emit({"rows": len(rows), "places": total}, f"{len(rows)} quota rows, {total} places")
 
@@ -136,7 +135,7 @@ def list_campaigns(rt: Runtime) -> None:
                 "phase": c.phase,
                 "definition": c.definition.key,
             }
-            for c in uow.session.scalars(select(Campaign).order_by(Campaign.id)).unique()
+            for c in reversed(read.campaigns_newest_first(uow))
         ]
     rt.emit(
         data,
@@ -157,7 +156,7 @@ def advance(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | N
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
         phase = campaigns.advance_phase(
-            uow, target.id, parse_actor(actor_spec, actor_name), now_utc()
+            uow, target.id, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
     rt.emit({"phase": phase}, f"campaign now in phase {phase}")
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
-from models import AuditEvent, Nomination, RecommendingUnit
-from workflow.repository import get
-from workflow.services import campaigns, nominations
-from workflow.services.definitions import machine_of
-from workflow.services.transitions import fire
+from cli.commands_audit import audit_event_row
+from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
+from workflow.queries import nominations as read
+from workflow.services import actions, campaigns, nominations
 
 
 def register(cli: click.Group) -> None:
@@ -42,7 +40,7 @@ def import_file(
             else campaigns.open_campaign(uow)
         )
         ids = nominations.import_nominations(
-            uow, target.id, path, parse_actor(actor_spec, actor_name), now_utc()
+            uow, target.id, path, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
     rt.emit({"imported": len(ids), "ids": ids}, f"imported {len(ids)} nominations as drafts")
 
@@ -52,24 +50,22 @@ def import_file(
 @click.option("--status", help="only nominations in this state")
 @click.option("--unit", "unit_code", help="only this unit's (code)")
 @click.option("--limit", type=int, default=200, show_default=True)
+@actor_option()
 @pass_runtime
 def list_nominations(
-    rt: Runtime, campaign_ref: str, status: str | None, unit_code: str | None, limit: int
+    rt: Runtime,
+    campaign_ref: str,
+    status: str | None,
+    unit_code: str | None,
+    limit: int,
+    actor_spec: str,
+    actor_name: str | None,
 ) -> None:
-    """List a campaign's nominations."""
+    """List a campaign's nominations (those the actor may see)."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        query = (
-            select(Nomination)
-            .join(RecommendingUnit)
-            .where(Nomination.campaign_id == target.id)
-            .order_by(Nomination.id)
-            .limit(limit)
-        )
-        if status:
-            query = query.where(Nomination.status == status)
-        if unit_code:
-            query = query.where(RecommendingUnit.code == unit_code)
+        where = read.NominationQuery(target.id, status, unit_code)
+        found = read.list_nominations(uow, resolve_actor(uow, actor_spec, actor_name), where, limit)
         data = [
             {
                 "id": n.id,
@@ -80,7 +76,7 @@ def list_nominations(
                 "status": n.status,
                 "version": n.version,
             }
-            for n in uow.session.scalars(query).unique()
+            for n in found.items
         ]
     rt.emit(
         data,
@@ -95,40 +91,14 @@ def list_nominations(
 
 @nominations_group.command("show")
 @click.argument("nomination_id", type=int)
+@actor_option()
 @pass_runtime
-def show(rt: Runtime, nomination_id: int) -> None:
-    """One nomination: record, allowed actions and its timeline."""
+def show(rt: Runtime, nomination_id: int, actor_spec: str, actor_name: str | None) -> None:
+    """One nomination as the actor may see it: record, the actions they may take, timeline."""
     with rt.uow() as uow:
-        n = get(uow, Nomination, nomination_id, "nomination")
-        events = uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.nomination_id == n.id).order_by(AuditEvent.seq)
-        ).all()
-        data: dict[str, Any] = {
-            "id": n.id,
-            "name": n.name,
-            "unit": n.unit.name,
-            "status": n.status,
-            "rank": n.rank,
-            "alternate_order": n.alternate_order,
-            "version": n.version,
-            "honour": n.honour,
-            "end_reason": n.end_reason,
-            "facts": n.facts,
-            "summary": n.summary,
-            "allowed_triggers": machine_of(n.definition).allowed_triggers(n.status),
-            "timeline": [
-                {
-                    "seq": e.seq,
-                    "at": e.at.isoformat(),
-                    "actor": e.actor,
-                    "trigger": e.trigger,
-                    "from": e.from_state,
-                    "to": e.to_state,
-                    "reason": e.reason,
-                }
-                for e in events
-            ],
-        }
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        view = read.nomination_detail(uow, actor, nomination_id, now_utc())
+        data = _detail(view)
     lines = [
         f"{data['name']} — {data['unit']}",
         f"status: {data['status']} (version {data['version']})",
@@ -143,6 +113,27 @@ def show(rt: Runtime, nomination_id: int) -> None:
         for e in data["timeline"]
     ]
     rt.emit(data, "\n".join(lines))
+
+
+def _detail(view: read.NominationView) -> dict[str, Any]:
+    n = view.nomination
+    return {
+        "id": n.id,
+        "name": n.name,
+        "unit": n.unit.name,
+        "status": n.status,
+        "rank": n.rank,
+        "alternate_order": n.alternate_order,
+        "version": n.version,
+        "honour": n.honour,
+        "end_reason": n.end_reason,
+        "masked": view.masked,
+        "facts": view.shown_facts,
+        "summary": n.summary,
+        "allowed_triggers": view.allowed_triggers,
+        "objections": [asdict(o) for o in view.objections],
+        "timeline": [audit_event_row(e) for e in view.timeline],
+    }
 
 
 @click.command("act")
@@ -163,11 +154,11 @@ def act(
 ) -> None:
     """Fire a trigger on a nomination as a user (e.g. submit, withdraw, pass, close_notice)."""
     with rt.uow() as uow:
-        result = fire(
+        result = actions.act(
             uow,
+            resolve_actor(uow, actor_spec, actor_name),
             nomination_id,
             trigger,
-            parse_actor(actor_spec, actor_name),
             now_utc(),
             reason=reason,
             expected_version=expected_version,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 import click
 
-from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
+from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
+from workflow.queries import objections as read_objections
+from workflow.queries import tasks as read_tasks
 from workflow.services import campaigns, committee, objections, reviews
 
 
@@ -32,22 +35,9 @@ def list_tasks(
     """Open tasks, soonest due first; overdue ones are marked."""
     now = now_utc()
     with rt.uow() as uow:
-        tasks = reviews.queue(
-            uow, parse_actor(actor_spec, actor_name), department=department, limit=limit
-        )
-        data: list[dict[str, Any]] = [
-            {
-                "id": t.id,
-                "nomination_id": t.nomination_id,
-                "stage": t.stage,
-                "department": t.department,
-                "status": t.status,
-                "assignee": t.assignee,
-                "due_at": t.due_at.isoformat() if t.due_at else None,
-                "overdue": bool(t.due_at and t.due_at < now),
-            }
-            for t in tasks
-        ]
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        found = read_tasks.list_tasks(uow, actor, now, department=department, limit=limit)
+        data = [_task_row(row) for row in found.items]
     rt.emit(
         data,
         "\n".join(
@@ -60,6 +50,36 @@ def list_tasks(
     )
 
 
+def _task_row(row: read_tasks.TaskRow) -> dict[str, Any]:
+    t = row.task
+    return {
+        "id": t.id,
+        "nomination_id": t.nomination_id,
+        "nominee": row.nominee,
+        "recused": row.recused,
+        "stage": t.stage,
+        "department": t.department,
+        "status": t.status,
+        "assignee": t.assignee,
+        "assignee_user_id": t.assignee_user_id,
+        "due_at": t.due_at.isoformat() if t.due_at else None,
+        "overdue": row.overdue,
+    }
+
+
+@queue.command("show")
+@click.argument("task_id", type=int)
+@actor_option("department_reviewer")
+@pass_runtime
+def show_task(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None) -> None:
+    """One task of your queue with its nominee (refused, and audited, if you are recused)."""
+    with rt.uow() as uow:
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        found = read_tasks.task_detail(uow, actor, task_id, now_utc())
+        data = {**_task_row(found.row), "opinion": found.row.task.opinion}
+    rt.emit(data, f"task {data['id']}: {data['nominee']} ({data['stage']}, {data['status']})")
+
+
 @queue.command("claim")
 @click.argument("task_id", type=int)
 @actor_option("department_reviewer")
@@ -67,7 +87,7 @@ def list_tasks(
 def claim(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None) -> None:
     """Claim an open task of your department."""
     with rt.uow() as uow:
-        task = reviews.claim(uow, task_id, parse_actor(actor_spec, actor_name), now_utc())
+        task = reviews.claim(uow, task_id, resolve_actor(uow, actor_spec, actor_name), now_utc())
         data = {"id": task.id, "status": task.status, "assignee": task.assignee}
     rt.emit(data, f"task {data['id']} claimed by {data['assignee']}")
 
@@ -86,7 +106,7 @@ def complete(
     """Complete a task with an outcome and a written opinion."""
     with rt.uow() as uow:
         result = reviews.complete(
-            uow, task_id, parse_actor(actor_spec, actor_name), outcome, opinion, now_utc()
+            uow, task_id, resolve_actor(uow, actor_spec, actor_name), outcome, opinion, now_utc()
         )
     moved = f"; nomination {result.from_state} -> {result.to_state}" if result else ""
     rt.emit(
@@ -129,10 +149,33 @@ def record(
     )
     with rt.uow() as uow:
         row = objections.record_objection(
-            uow, nomination_id, data, parse_actor(actor_spec, actor_name), now
+            uow, nomination_id, data, resolve_actor(uow, actor_spec, actor_name), now
         )
         out = {"id": row.id, "answer_due_at": row.answer_due_at}
     rt.emit(out, f"objection {out['id']} recorded; the unit must answer by {out['answer_due_at']}")
+
+
+@objection.command("list")
+@click.argument("nomination_id", type=int)
+@actor_option()
+@pass_runtime
+def list_objections(
+    rt: Runtime, nomination_id: int, actor_spec: str, actor_name: str | None
+) -> None:
+    """The objections to a nomination; who raised them is masked unless you may see it."""
+    with rt.uow() as uow:
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        rows = read_objections.objections_of(uow, actor, nomination_id, now_utc())
+        data = [asdict(o) for o in rows]
+    rt.emit(
+        data,
+        "\n".join(
+            f"{d['id']:>6} {d['status']:<10} {d['reporter_name'] or d['unit_stamp'] or '':<12} "
+            f"{d['contact'] or '':<14} {d['content']}"
+            for d in data
+        )
+        or "no objections",
+    )
 
 
 @objection.command("resolve")
@@ -152,7 +195,12 @@ def resolve(
     """Record the investigation's finding: upheld removes the nominee."""
     with rt.uow() as uow:
         row = objections.resolve_objection(
-            uow, objection_id, upheld, finding, parse_actor(actor_spec, actor_name), now_utc()
+            uow,
+            objection_id,
+            upheld,
+            finding,
+            resolve_actor(uow, actor_spec, actor_name),
+            now_utc(),
         )
         status = row.status
     rt.emit({"id": objection_id, "status": status}, f"objection {objection_id} {status}")
@@ -190,7 +238,7 @@ def decide(
         result = committee.decide(
             uow,
             target.id,
-            parse_actor(actor_spec, actor_name),
+            resolve_actor(uow, actor_spec, actor_name),
             now_utc(),
             exceptions=named,
             override_reason=override_reason,
@@ -213,6 +261,6 @@ def revoke(
     """Revoke an awarded honour (撤销称号)."""
     with rt.uow() as uow:
         result = committee.revoke(
-            uow, nomination_id, reason, parse_actor(actor_spec, actor_name), now_utc()
+            uow, nomination_id, reason, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
     rt.emit(result.__dict__, f"nomination {nomination_id}: honour revoked")

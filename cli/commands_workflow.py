@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from cli.runtime import Runtime, now_utc, pass_runtime
-from models import DefinitionVersion
 from workflow.definition import load_definition_file
-from workflow.errors import NotFound
 from workflow.machine import NominationMachine
+from workflow.queries.campaigns import find_definition
 from workflow.services.definitions import definition_of, load_definition, machine_of
 
 
@@ -60,12 +58,7 @@ def load(rt: Runtime, path: Path) -> None:
 def show(rt: Runtime, name: str, version: int | None, mermaid: bool) -> None:
     """Show a stored definition: stages, states and a Mermaid diagram."""
     with rt.uow() as uow:
-        query = select(DefinitionVersion).where(DefinitionVersion.name == name)
-        if version is not None:
-            query = query.where(DefinitionVersion.version == version)
-        row = uow.session.scalars(query.order_by(DefinitionVersion.version.desc())).first()
-        if row is None:
-            raise NotFound(f"no definition {name}" + (f" version {version}" if version else ""))
+        row = find_definition(uow, name, version)
         definition, machine = definition_of(row), machine_of(row)
         diagram = machine.mermaid()
         stages = [

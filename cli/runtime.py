@@ -72,7 +72,11 @@ def now_utc() -> datetime:
 
 
 def parse_actor(spec: str, name: str | None) -> Actor:
-    """'role[:department][@unit]' as typed on the command line, e.g. department_reviewer:tax."""
+    """'role[:department][@unit]' as typed on the command line, e.g. department_reviewer:tax.
+
+    Such an actor has no account: it is recognised by its name only where no account is
+    recorded (see Actor.same_person). `--as user:USERNAME` acts as that account instead.
+    """
     unit = None
     if "@" in spec:
         spec, unit = spec.split("@", 1)
@@ -83,6 +87,16 @@ def parse_actor(spec: str, name: str | None) -> Actor:
         raise click.BadParameter(str(exc), param_hint="--as") from None
 
 
+def resolve_actor(uow: UnitOfWork, spec: str, name: str | None) -> Actor:
+    """The actor of --as: an account (`user:USERNAME`, as on the web) or a role spec."""
+    if spec.startswith(USER_PREFIX):
+        from workflow.services import users
+
+        return users.actor_of(users.find_user(uow, spec.removeprefix(USER_PREFIX)))
+    return parse_actor(spec, name)
+
+
+USER_PREFIX = "user:"
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -98,7 +112,8 @@ def actor_option(default: str = "admin") -> Callable[[F], F]:
             "actor_spec",
             default=default,
             show_default=True,
-            help="role[:department][@unit], e.g. department_reviewer:tax or unit_clerk@city01",
+            help="role[:department][@unit], e.g. department_reviewer:tax or unit_clerk@city01; "
+            "or user:USERNAME to act as that account",
         )(func)
 
     return decorate

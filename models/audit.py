@@ -18,6 +18,9 @@ class AuditEvent(Base):
     seq: Mapped[int] = mapped_column(unique=True)
     at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100))
+    # The account behind the actor (None for the system, CLI roles and events written before).
+    actor_user_id: Mapped[int | None]
+    actor_username: Mapped[str | None] = mapped_column(String(100))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nominations.id"), index=True)
     trigger: Mapped[str] = mapped_column(String(60))

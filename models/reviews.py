@@ -38,6 +38,8 @@ class ReviewTask(Base):
     department: Mapped[str] = mapped_column(String(40))
     role: Mapped[str] = mapped_column(String(40))
     assignee: Mapped[str | None] = mapped_column(String(100))
+    # The account that claimed the task; ownership is decided by it, the name is for display.
+    assignee_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(20), default=TASK_OPEN)
     outcome: Mapped[str | None] = mapped_column(String(20))
     opinion: Mapped[str | None] = mapped_column(Text)

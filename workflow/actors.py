@@ -15,6 +15,24 @@ ROLES: tuple[str, ...] = (
 )
 
 
+class ActorLabel(str):
+    """An actor's label as the audit shows it, carrying the account behind it.
+
+    Every service writes `AuditEntry(actor=actor.label, ...)`; the label carries the account
+    so that each of those events records who acted (id and username) without every call
+    site passing it again (see `workflow.audit.append`).
+    """
+
+    user_id: int | None = None
+    username: str | None = None
+
+    @classmethod
+    def of(cls, text: str, user_id: int | None, username: str | None) -> ActorLabel:
+        label = cls(text)
+        label.user_id, label.username = user_id, username
+        return label
+
+
 @dataclass(frozen=True)
 class Actor:
     """The person or process behind an action; recorded in the audit as `label`."""
@@ -26,15 +44,28 @@ class Actor:
     email: str | None = None
     # The logged-in user behind the actor (None for CLI roles and the system).
     user_id: int | None = None
+    # That user's account name: unique, unlike the display name.
+    username: str | None = None
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"unknown role '{self.role}'; roles are {', '.join(ROLES)}")
 
     @property
-    def label(self) -> str:
+    def label(self) -> ActorLabel:
         where = self.department or self.unit_code
-        return f"{self.name} ({self.role}{'@' + where if where else ''})"
+        text = f"{self.name} ({self.role}{'@' + where if where else ''})"
+        return ActorLabel.of(text, self.user_id, self.username)
+
+    def same_person(self, user_id: int | None, name: str | None) -> bool:
+        """Whether this actor is the one recorded as (user_id, name).
+
+        Accounts compare by id. Only when neither side has an account (CLI roles acting by
+        name, tasks claimed before accounts were recorded) does the name decide.
+        """
+        if user_id is not None or self.user_id is not None:
+            return user_id == self.user_id
+        return name == self.name
 
     @property
     def is_privileged(self) -> bool:
@@ -45,9 +76,7 @@ SYSTEM = Actor("system", "system")
 
 
 def require_role(actor: Actor, *roles: str) -> None:
-    """Refuse unless the actor has one of the roles (the system and admins always may)."""
-    from workflow.errors import PermissionDenied
+    """Refuse unless the actor has one of the roles; the policy's gate (workflow.access)."""
+    from workflow.access.gates import require_role as gate
 
-    if actor.is_privileged or actor.role in roles:
-        return
-    raise PermissionDenied(f"{actor.label} may not do this; it needs role {' or '.join(roles)}")
+    gate(actor, *roles)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models import AuditEvent, AuditHead
 from models.audit import GENESIS_HASH
 from models.uow import UnitOfWork
+from workflow.actors import Actor
 
 GENESIS = GENESIS_HASH
 
@@ -30,6 +31,15 @@ class AuditEntry:
     to_state: str | None = None
     reason: str | None = None
     payload: dict[str, Any] | None = None
+    # The account that acted; taken from the actor's label when not given.
+    actor_user_id: int | None = None
+    actor_username: str | None = None
+
+    def account(self) -> tuple[int | None, str | None]:
+        """The acting account (id, username), from the fields or the actor's label."""
+        if self.actor_user_id is not None or self.actor_username is not None:
+            return self.actor_user_id, self.actor_username
+        return getattr(self.actor, "user_id", None), getattr(self.actor, "username", None)
 
 
 def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> str:
@@ -46,6 +56,11 @@ def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> s
         "reason": entry.reason,
         "payload": entry.payload or {},
     }
+    # The account is hashed only when there is one, so events written before it was
+    # recorded (and the system's) keep the digest they were written with.
+    user_id, username = entry.account()
+    if user_id is not None or username is not None:
+        body["actor_user_id"], body["actor_username"] = user_id, username
     text = prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -76,12 +91,15 @@ def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
     session = uow.session
     seq, prev_hash = _advance_head(session)
     digest = event_digest(prev_hash, seq, now, entry)
+    user_id, username = entry.account()
     session.execute(
         _INSERT_EVENT,
         {
             "seq": seq,
             "at": now,
-            "actor": entry.actor,
+            "actor": str(entry.actor),
+            "actor_user_id": user_id,
+            "actor_username": username,
             "campaign_id": entry.campaign_id,
             "nomination_id": entry.nomination_id,
             "trigger": entry.trigger,
@@ -116,6 +134,14 @@ class ChainReport:
     first_bad_seq: int | None = None
 
 
+def verify_as(uow: UnitOfWork, actor: Actor) -> ChainReport:
+    """The chain verification an administrator asks for."""
+    from workflow.access.gates import require_admin
+
+    require_admin(actor)
+    return verify(uow.session)
+
+
 def verify(session: Session, batch: int = 5000) -> ChainReport:
     """Walk the chain in order; report the first event altered, removed or inserted."""
     prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, 0
@@ -147,6 +173,8 @@ EVENT_COLUMNS = (
     AuditEvent.seq,
     AuditEvent.at,
     AuditEvent.actor,
+    AuditEvent.actor_user_id,
+    AuditEvent.actor_username,
     AuditEvent.campaign_id,
     AuditEvent.nomination_id,
     AuditEvent.trigger,
@@ -175,6 +203,8 @@ def _check_event(event: Row[Any], prev_hash: str, expected_seq: int) -> str | No
         to_state=event.to_state,
         reason=event.reason,
         payload=event.payload,
+        actor_user_id=event.actor_user_id,
+        actor_username=event.actor_username,
     )
     if event_digest(prev_hash, event.seq, event.at, entry) != event.hash:
         return f"event {event.seq} was altered: its content does not match its hash"

@@ -47,12 +47,13 @@ def reviewer_recipients(
 ) -> list[str]:
     """The assignee's own address when known, else the department's reviewers' mailbox."""
     if task.assignee:
-        email = uow.session.scalar(
-            select(User.email).where(
-                or_(User.username == task.assignee, User.display_name == task.assignee),
-                User.email.is_not(None),
-            )
+        # The claiming account when recorded; a display name may belong to several people.
+        who = (
+            User.id == task.assignee_user_id
+            if task.assignee_user_id is not None
+            else or_(User.username == task.assignee, User.display_name == task.assignee)
         )
+        email = uow.session.scalar(select(User.email).where(who, User.email.is_not(None)))
         if email:
             return [email]
     spec = definition.departments.get(task.department)

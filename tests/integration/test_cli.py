@@ -137,7 +137,9 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
     foreign = hf.run(
         "queue", "claim", str(tasks[0]["id"]), "--as", "department_reviewer:tax", ok=False
     )
-    assert foreign.returncode == 6 and "belongs to working_team" in foreign.stderr
+    # Another department's task does not exist for this reviewer (as on the API and pages).
+    assert foreign.returncode == 3 and "does not exist" in foreign.stderr
+    assert "working_team" not in foreign.stderr
     hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "team_reviewer:working_team")
     shown = hf.json("nominations", "show", str(first))
     assert shown["status"] == "qualification"

@@ -8,19 +8,16 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
-from models import Campaign, RecommendingUnit
+from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
-from workflow.actors import Actor, require_role
-from workflow.errors import PermissionDenied
-from workflow.services import campaigns, reports
-from workflow.services.views_lists import campaigns_newest_first, quota_table
+from workflow.access import require_admin
+from workflow.queries import campaigns as read
+from workflow.services import campaigns
 
 router = APIRouter(tags=["campaigns"])
 # Reports over every unit are for those who run the campaign; a clerk sees its own unit only.
-REPORT_ROLES = ("team_reviewer", "committee_secretary")
 
 
 class CampaignOut(BaseModel):
@@ -108,7 +105,7 @@ class QuotaTableOut(BaseModel):
 @router.get("/campaigns", response_model=list[CampaignOut])
 def list_campaigns(uow: Uow, actor: CurrentActor) -> list[CampaignOut]:
     """Every campaign, newest first."""
-    return [campaign_out(c) for c in campaigns_newest_first(uow)]
+    return [campaign_out(c) for c in read.campaigns_newest_first(uow)]
 
 
 @router.get("/campaigns/{campaign_ref}", response_model=CampaignOut)
@@ -120,9 +117,9 @@ def get_campaign(campaign_ref: str, uow: Uow, actor: CurrentActor) -> CampaignOu
 @router.get("/campaigns/{campaign_ref}/funnel", response_model=list[FunnelRowOut])
 def funnel(campaign_ref: str, uow: Uow, actor: CurrentActor) -> list[FunnelRowOut]:
     """Nominations per state, in the order of the procedure."""
-    require_role(actor, *REPORT_ROLES)
     campaign = campaigns.find_campaign(uow, campaign_ref)
-    return [FunnelRowOut(state=r.state, count=r.count) for r in reports.funnel(uow, campaign)]
+    rows = read.funnel_for(uow, actor, campaign)
+    return [FunnelRowOut(state=r.state, count=r.count) for r in rows]
 
 
 @router.get("/campaigns/{campaign_ref}/composition", response_model=CompositionOut)
@@ -135,34 +132,17 @@ def composition(
     unit: str | None = Query(default=None, max_length=60),
 ) -> CompositionOut:
     """The composition rules measured over a set of the campaign's nominations."""
-    unit = _report_unit(actor, scope, unit)
     campaign = campaigns.find_campaign(uow, campaign_ref)
-    size, results = reports.composition(uow, campaign, scope, stage=stage, unit_code=unit)
+    size, results = read.composition_for(uow, actor, campaign, scope, stage=stage, unit=unit)
     rows = [CompositionRowOut(**asdict(r)) for r in results]
     return CompositionOut(scope=scope, size=size, results=rows)
-
-
-def _report_unit(actor: Actor, scope: str, unit: str | None) -> str | None:
-    """A clerk may report on its own unit only; reviewers and admins on any set."""
-    if actor.role != "unit_clerk":
-        require_role(actor, *REPORT_ROLES)
-        return unit
-    if scope != "unit" or unit not in (None, actor.unit_code):
-        raise PermissionDenied(f"{actor.label} may only report on its own unit (scope=unit)")
-    return actor.unit_code
 
 
 @router.get("/campaigns/{campaign_ref}/quota", response_model=QuotaTableOut)
 def get_quota(campaign_ref: str, uow: Uow, actor: CurrentActor) -> QuotaTableOut:
     """The quota table with places in use; a clerk sees its own unit's rows."""
-    if actor.role != "unit_clerk":
-        require_role(actor, *REPORT_ROLES)
     campaign = campaigns.find_campaign(uow, campaign_ref)
-    rows = [
-        QuotaRowOut(**asdict(r))
-        for r in quota_table(uow, campaign.id)
-        if actor.role != "unit_clerk" or r.unit_code == actor.unit_code
-    ]
+    rows = [QuotaRowOut(**asdict(r)) for r in read.quota_for(uow, actor, campaign.id)]
     return QuotaTableOut(total_places=sum(r.places for r in rows), rows=rows)
 
 
@@ -171,8 +151,8 @@ def put_quota(
     campaign_ref: str, body: list[QuotaRowIn], uow: Uow, actor: CurrentActor, now: Now
 ) -> QuotaTableOut:
     """Replace the quota table (administrators); units are created as needed."""
-    require_role(actor, "admin")
     campaign = campaigns.find_campaign(uow, campaign_ref)
+    require_admin(actor)  # before the rows are read: their errors would tell of other units
     _check_quota_rows(uow, body)
     rows = [campaigns.UnitQuota(**r.model_dump()) for r in body]
     campaigns.set_quota_table(uow, campaign.id, rows, actor, now)
@@ -189,9 +169,7 @@ def _check_quota_rows(uow: Uow, body: list[QuotaRowIn]) -> None:
                 422, "invalid", "this unit and category is given twice", field=f"body.{index}"
             )
         seen.add(key)
-        owner = uow.session.scalar(
-            select(RecommendingUnit.code).where(RecommendingUnit.name == row.unit_name)
-        )
+        owner = read.unit_code_named(uow, row.unit_name)
         if owner is not None and owner != row.unit_code:
             message = f"unit name '{row.unit_name}' belongs to unit '{owner}'"
             raise ApiError(422, "invalid", message, field=f"body.{index}.unit_name")

@@ -10,16 +10,16 @@ from pathlib import Path
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
-from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from models import DefinitionVersion
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
-from workflow.actors import require_role
+from workflow.access import require_admin
 from workflow.definition import load_definition_text
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
+from workflow.queries.campaigns import definition_versions
 from workflow.repository import get
 from workflow.services.definitions import load_definition, machine_of
 
@@ -107,9 +107,7 @@ def _problems(exc: DefinitionError) -> list[DefinitionProblem]:
 @router.get("/definitions", response_model=list[VersionOut])
 def list_versions(uow: Uow, actor: CurrentActor) -> list[VersionOut]:
     """Every stored definition version, by name and version."""
-    rows = uow.session.scalars(
-        select(DefinitionVersion).order_by(DefinitionVersion.name, DefinitionVersion.version)
-    )
+    rows = definition_versions(uow, newest_first=False)
     return [
         VersionOut(
             id=r.id,
@@ -138,7 +136,7 @@ async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
 @router.post("/definitions", response_model=PublishedOut, status_code=201, openapi_extra=YAML_BODY)
 async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> PublishedOut:
     """Store a definition (administrators): changed content becomes a new version."""
-    require_role(actor, "admin")
+    require_admin(actor)
     text, name = await _yaml_text(request)
     load_definition_text(text, name)  # refuse before touching the disk, with clean key paths
     with tempfile.TemporaryDirectory() as folder:

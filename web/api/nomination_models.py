@@ -12,7 +12,6 @@ from web.api.schemas import AuditEventOut
 from workflow import vocabulary as v
 from workflow.facts import NomineeFacts, PriorHonour
 from workflow.importing import DEEDS_MAX, SUMMARY_MAX, ImportedNomination
-from workflow.services.visibility import mask_id_number, mask_phone
 
 Text = Field(default="", max_length=200)
 
@@ -180,14 +179,3 @@ def nomination_out(n: Nomination) -> NominationOut:
         created_at=n.created_at,
         updated_at=n.updated_at,
     )
-
-
-def shown_facts(facts: dict[str, Any], full: bool) -> dict[str, Any]:
-    """The stored facts, identity number, phone and birth date masked unless `full`."""
-    shown = dict(facts)
-    if not full:
-        shown["id_number"] = mask_id_number(str(shown.get("id_number") or ""))
-        shown["phone"] = mask_phone(str(shown.get("phone") or ""))
-        birth = str(shown.get("birth_date") or "")
-        shown["birth_date"] = f"{birth[:4]}-**-**" if birth else ""
-    return shown

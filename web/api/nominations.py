@@ -9,7 +9,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
-from models import Nomination
 from web.api.nomination_models import (
     ActionIn,
     ConflictIn,
@@ -20,19 +19,13 @@ from web.api.nomination_models import (
     NominationPage,
     RuleResultOut,
     nomination_out,
-    shown_facts,
 )
 from web.api.schemas import TransitionOut, audit_event_out, transition_out
 from web.deps import CurrentActor, CurrentUser, Now, Uow
 from web.errors import ApiError
-from workflow.errors import Recused
-from workflow.facts import facts_from_json
-from workflow.permissions import check_recusal
-from workflow.repository import commit
-from workflow.services import browse, nominations, transitions, users
+from workflow.queries import nominations as read
+from workflow.services import actions, nominations, users
 from workflow.services.campaigns import find_campaign
-from workflow.services.views import rule_results
-from workflow.services.visibility import ensure_visible, sees_personal_data, visible_nomination
 
 router = APIRouter(tags=["nominations"])
 MAX_UPLOAD = 20_000_000  # bytes; a form of a few thousand rows is well below
@@ -87,8 +80,8 @@ def list_nominations(
 ) -> NominationPage:
     """The nominations you may see, filtered, by id."""
     campaign_id = find_campaign(uow, campaign).id if campaign else None
-    where = browse.NominationQuery(campaign_id, status, unit, category, q)
-    page = browse.list_nominations(uow, actor, where, limit, offset)
+    where = read.NominationQuery(campaign_id, status, unit, category, q)
+    page = read.list_nominations(uow, actor, where, limit, offset)
     items = [nomination_out(n) for n in page.items]
     return NominationPage(total=page.total, limit=limit, offset=offset, items=items)
 
@@ -96,34 +89,21 @@ def list_nominations(
 @router.get("/nominations/{nomination_id}", response_model=NominationDetail)
 def detail(nomination_id: int, uow: Uow, actor: CurrentActor, now: Now) -> NominationDetail:
     """The record, rule results, timeline and the triggers you may fire."""
-    n = visible_nomination(uow, actor, nomination_id)
-    try:
-        check_recusal(actor, n)
-    except Recused as recused:
-        transitions.record_refusal(uow, n.id, "view", actor, now, recused)
-        commit(uow)  # the recusal is kept
-        raise
-    full = sees_personal_data(actor, n)
-    facts = shown_facts(n.facts, full)
+    view = read.nomination_detail(uow, actor, nomination_id, now)
+    n = view.nomination
     return NominationDetail(
         **nomination_out(n).model_dump(),
         honour=n.honour,
         summary=n.summary,
         deeds=n.deeds,
         end_reason=n.end_reason,
-        birth_date=str(facts["birth_date"]),
-        masked=not full,
-        facts=facts,
-        rules=_rules(uow, n),
-        timeline=[audit_event_out(e) for e in browse.timeline(uow, n.id)],
-        allowed_triggers=browse.allowed_triggers(uow, actor, n, now),
+        birth_date=str(view.shown_facts["birth_date"]),
+        masked=view.masked,
+        facts=view.shown_facts,
+        rules=[RuleResultOut(rule=r.rule, ok=r.ok, reason=r.reason) for r in view.rules],
+        timeline=[audit_event_out(e) for e in view.timeline],
+        allowed_triggers=view.allowed_triggers,
     )
-
-
-def _rules(uow: Uow, n: Nomination) -> list[RuleResultOut]:
-    """Every eligibility rule of the definition, run now on the nominee's facts."""
-    results = rule_results(uow, n, facts_from_json(n.facts))
-    return [RuleResultOut(rule=r.rule, ok=r.ok, reason=r.reason) for r in results]
 
 
 @router.post("/nominations/{nomination_id}/actions", response_model=TransitionOut)
@@ -131,12 +111,11 @@ def act(
     nomination_id: int, body: ActionIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> TransitionOut:
     """Fire a trigger; 409 names the allowed triggers or a stale expected_version."""
-    ensure_visible(uow, actor, nomination_id)
-    result = transitions.fire(
+    result = actions.act(
         uow,
+        actor,
         nomination_id,
         body.trigger,
-        actor,
         now,
         reason=body.reason,
         expected_version=body.expected_version,
@@ -149,5 +128,4 @@ def declare_conflict(
     nomination_id: int, body: ConflictIn, uow: Uow, user: CurrentUser, now: Now
 ) -> None:
     """Declare a conflict of interest: you stand aside from this nomination from now on."""
-    ensure_visible(uow, users.actor_of(user), nomination_id)
     users.declare_conflict(uow, user, nomination_id, body.reason, now)

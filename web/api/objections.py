@@ -7,17 +7,17 @@ from datetime import date, datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from models import Objection
 from web.api.auth import client_ip
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
-from workflow.actors import Actor, require_role
+from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import NotFound
-from workflow.services import browse, objections
+from workflow.queries import objections as read
+from workflow.queries.objections import ObjectionView
+from workflow.services import actions, objections
 from workflow.services.campaigns import find_campaign
 from workflow.services.notice import public_notice
-from workflow.services.visibility import mask_phone, sees_reporter, visible_objection
 
 router = APIRouter(tags=["objections"])
 PUBLIC = Actor("public", "public")  # the audit never records a reporter's name
@@ -78,17 +78,14 @@ class FindingIn(BaseModel):
     finding: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
 
 
-def objection_out(o: Objection, actor: Actor) -> ObjectionOut:
-    """An objection; who raised it is masked for all but the working team and admins."""
-    full = sees_reporter(actor)
-    name = o.reporter_name if full or not o.reporter_name else o.reporter_name[0] + "**"
-    contact = o.contact if full or not o.contact else mask_phone(o.contact)
+def objection_out(o: ObjectionView) -> ObjectionOut:
+    """An objection; who raised it is already masked for all but the working team and admins."""
     return ObjectionOut(
         id=o.id,
         nomination_id=o.nomination_id,
         source=o.source,
-        reporter_name=name,
-        contact=contact,
+        reporter_name=o.reporter_name,
+        contact=o.contact,
         unit_stamp=o.unit_stamp,
         received_on=o.received_on,
         content=o.content,
@@ -131,9 +128,11 @@ def raise_objection(
 
 
 @router.get("/nominations/{nomination_id}/objections", response_model=list[ObjectionOut])
-def list_objections(nomination_id: int, uow: Uow, actor: CurrentActor) -> list[ObjectionOut]:
+def list_objections(
+    nomination_id: int, uow: Uow, actor: CurrentActor, now: Now
+) -> list[ObjectionOut]:
     """The objections to a nomination you may see."""
-    return [objection_out(o, actor) for o in browse.objections_of(uow, actor, nomination_id)]
+    return [objection_out(o) for o in read.objections_of(uow, actor, nomination_id, now)]
 
 
 @router.post("/objections/{objection_id}/resolve", response_model=ObjectionOut)
@@ -141,10 +140,10 @@ def resolve(
     objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> ObjectionOut:
     """The working team records the finding: upheld removes the nominee."""
-    visible_objection(uow, actor, objection_id)
-    require_role(actor, "team_reviewer")
-    row = objections.resolve_objection(uow, objection_id, body.upheld, body.finding, actor, now)
-    return objection_out(row, actor)
+    row = actions.record_finding(
+        uow, actor, objection_id, body.upheld, body.finding, now, as_role="team_reviewer"
+    )
+    return objection_out(read.objection_view(row, actor))
 
 
 @router.post("/objections/{objection_id}/answer", response_model=ObjectionOut)
@@ -152,7 +151,7 @@ def answer(
     objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> ObjectionOut:
     """The nominee's unit answers with its signed finding."""
-    visible_objection(uow, actor, objection_id)
-    require_role(actor, "unit_clerk")
-    row = objections.resolve_objection(uow, objection_id, body.upheld, body.finding, actor, now)
-    return objection_out(row, actor)
+    row = actions.record_finding(
+        uow, actor, objection_id, body.upheld, body.finding, now, as_role="unit_clerk"
+    )
+    return objection_out(read.objection_view(row, actor))

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from models import OutboxMessage
 from web.deps import CurrentActor, Now, Uow
-from workflow.actors import require_role
+from workflow.access import require_admin
 from workflow.services import outbox
 
 router = APIRouter(tags=["outbox"])
@@ -64,7 +64,7 @@ def list_messages(
     offset: int = Query(default=0, ge=0, le=10_000_000),
 ) -> list[MessageOut]:
     """Messages, newest first."""
-    require_role(actor, "admin")
+    require_admin(actor)
     rows = outbox.list_messages(
         uow, status=status, campaign_id=campaign_id, limit=limit, offset=offset
     )

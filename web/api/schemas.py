@@ -51,6 +51,8 @@ class AuditEventOut(BaseModel):
     seq: int
     at: datetime
     actor: str
+    actor_user_id: int | None = None
+    actor_username: str | None = None
     campaign_id: int | None
     nomination_id: int | None
     trigger: str
@@ -67,6 +69,8 @@ def audit_event_out(e: AuditEvent) -> AuditEventOut:
         seq=e.seq,
         at=e.at,
         actor=e.actor,
+        actor_user_id=e.actor_user_id,
+        actor_username=e.actor_username,
         campaign_id=e.campaign_id,
         nomination_id=e.nomination_id,
         trigger=e.trigger,

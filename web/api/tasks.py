@@ -8,16 +8,12 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from models import Nomination, ReviewTask
 from web.api.nomination_models import NominationOut, nomination_out
 from web.api.schemas import TransitionOut, transition_out
 from web.deps import CurrentActor, Now, Uow
-from workflow.actors import Actor
-from workflow.errors import Recused
-from workflow.permissions import check_recusal, declared_conflicts
-from workflow.repository import commit, get
-from workflow.services import browse, reviews, transitions
-from workflow.services.visibility import visible_task
+from workflow.queries import tasks as read
+from workflow.queries.tasks import TaskRow
+from workflow.services import reviews
 
 router = APIRouter(tags=["tasks"])
 
@@ -31,6 +27,7 @@ class TaskOut(BaseModel):
     role: str
     status: str
     assignee: str | None
+    assignee_user_id: int | None
     outcome: str | None
     due_at: datetime | None
     created_at: datetime
@@ -63,26 +60,9 @@ class CompleteOut(BaseModel):
     transition: TransitionOut | None
 
 
-def _recused(actor: Actor, nomination: Nomination, declared: bool | None = None) -> bool:
-    try:
-        check_recusal(actor, nomination, declared)
-    except Recused:
-        return True
-    return False
-
-
-def task_out(
-    task: ReviewTask,
-    nomination: Nomination,
-    actor: Actor,
-    now: datetime,
-    declared: bool | None = None,
-) -> TaskOut:
-    """A task as the queue shows it; a recused reviewer does not see who it is about.
-
-    `declared`: whether the actor declared a conflict with the nomination, if already known.
-    """
-    recused = _recused(actor, nomination, declared)
+def task_out(row: TaskRow) -> TaskOut:
+    """A task as the queue shows it; a recused reviewer does not see who it is about."""
+    task = row.task
     return TaskOut(
         id=task.id,
         nomination_id=task.nomination_id,
@@ -92,14 +72,15 @@ def task_out(
         role=task.role,
         status=task.status,
         assignee=task.assignee,
+        assignee_user_id=task.assignee_user_id,
         outcome=task.outcome,
         due_at=task.due_at,
         created_at=task.created_at,
         completed_at=task.completed_at,
-        overdue=bool(task.due_at and task.due_at < now and task.status in ("open", "claimed")),
-        recused=recused,
-        nominee=None if recused else nomination.name,
-        unit=None if recused else nomination.unit.name,
+        overdue=row.overdue,
+        recused=row.recused,
+        nominee=row.nominee,
+        unit=row.unit,
     )
 
 
@@ -114,59 +95,38 @@ def list_tasks(
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> TaskPage:
     """Open and claimed tasks of your department, soonest due first (`mine`: claimed by you)."""
-    page = browse.list_tasks(
-        uow, actor, mine=mine, campaign_id=campaign_id, limit=limit, offset=offset
+    page = read.list_tasks(
+        uow, actor, now, mine=mine, campaign_id=campaign_id, limit=limit, offset=offset
     )
-    # One query for the page's nominations and one for the reviewer's conflicts, not two per task.
-    nominations = browse.task_nominations(uow, page.items)
-    conflicts = declared_conflicts(uow.session, actor.user_id, nominations)
-    items = [
-        task_out(
-            t,
-            nominations[t.nomination_id],
-            actor,
-            now,
-            declared=t.nomination_id in conflicts,
-        )
-        for t in page.items
-    ]
+    items = [task_out(row) for row in page.items]
     return TaskPage(total=page.total, limit=limit, offset=offset, items=items)
 
 
 @router.get("/tasks/{task_id}", response_model=TaskDetail)
 def task_detail(task_id: int, uow: Uow, actor: CurrentActor, now: Now) -> TaskDetail:
     """One task with its nomination; a recused reviewer is refused (and that is audited)."""
-    task = visible_task(uow, actor, task_id)
-    nomination = get(uow, Nomination, task.nomination_id, "nomination")
-    try:
-        check_recusal(actor, nomination)
-    except Recused as recused:
-        transitions.record_refusal(uow, nomination.id, "view_task", actor, now, recused)
-        commit(uow)  # the recusal is kept
-        raise
+    found = read.task_detail(uow, actor, task_id, now)
     return TaskDetail(
-        **task_out(task, nomination, actor, now).model_dump(),
-        opinion=task.opinion,
-        nomination=nomination_out(nomination),
+        **task_out(found.row).model_dump(),
+        opinion=found.row.task.opinion,
+        nomination=nomination_out(found.view.nomination),
     )
-
-
-def _answer(uow: Uow, task: ReviewTask, actor: Actor, now: datetime) -> TaskOut:
-    return task_out(task, get(uow, Nomination, task.nomination_id, "nomination"), actor, now)
 
 
 @router.post("/tasks/{task_id}/claim", response_model=TaskOut)
 def claim(task_id: int, uow: Uow, actor: CurrentActor, now: Now) -> TaskOut:
     """Take an open task of your department."""
-    visible_task(uow, actor, task_id)
-    return _answer(uow, reviews.claim(uow, task_id, actor, now), actor, now)
+    read.task_row(uow, actor, task_id, now)  # NotFound outside your queue
+    reviews.claim(uow, task_id, actor, now)
+    return task_out(read.task_row(uow, actor, task_id, now))
 
 
 @router.post("/tasks/{task_id}/release", response_model=TaskOut)
 def release(task_id: int, uow: Uow, actor: CurrentActor, now: Now) -> TaskOut:
     """Hand a task you claimed back to the queue."""
-    visible_task(uow, actor, task_id)
-    return _answer(uow, reviews.release(uow, task_id, actor, now), actor, now)
+    read.task_row(uow, actor, task_id, now)  # NotFound outside your queue
+    reviews.release(uow, task_id, actor, now)
+    return task_out(read.task_row(uow, actor, task_id, now))
 
 
 @router.post("/tasks/{task_id}/complete", response_model=CompleteOut)
@@ -174,10 +134,9 @@ def complete(
     task_id: int, body: CompleteIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> CompleteOut:
     """Record your outcome and written opinion; the nomination moves when the stage decides."""
-    visible_task(uow, actor, task_id)
+    read.task_row(uow, actor, task_id, now)  # NotFound outside your queue
     result = reviews.complete(uow, task_id, actor, body.outcome, body.opinion, now)
-    task = get(uow, ReviewTask, task_id, "task")
     return CompleteOut(
-        task=_answer(uow, task, actor, now),
+        task=task_out(read.task_row(uow, actor, task_id, now)),
         transition=transition_out(result) if result else None,
     )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from web.api.schemas import UserOut, user_out
 from web.deps import CurrentActor, Now, Uow
-from workflow.actors import require_role
+from workflow.access import require_admin
 from workflow.services import users
 
 router = APIRouter(tags=["users"])
@@ -29,7 +29,7 @@ class UserIn(BaseModel):
 @router.get("/users", response_model=list[UserOut])
 def list_users(uow: Uow, actor: CurrentActor) -> list[UserOut]:
     """Every account, by username."""
-    require_role(actor, "admin")
+    require_admin(actor)
     return [user_out(u) for u in users.list_users(uow)]
 
 

@@ -11,18 +11,19 @@ from models.scheduling import FAILED
 from models.uow import UnitOfWork
 from web.charts import composition_svg
 from web.deps import Now, Uow, csrf_check
-from web.pages.context import LoggedIn, require
+from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals, say, status_for
 from web.pages.render import render
+from workflow.access import require_admin
 from workflow.errors import HonorflowError
-from workflow.services import outbox, reports, users
-from workflow.services.definitions import definition_of
-from workflow.services.views_lists import (
+from workflow.queries.campaigns import (
     campaigns_newest_first,
     current_campaign,
     overdue_by_department,
     quota_table,
 )
+from workflow.services import outbox, reports, users
+from workflow.services.definitions import definition_of
 
 router = APIRouter()
 
@@ -42,7 +43,7 @@ def dashboard(
     request: Request, viewer: LoggedIn, uow: Uow, now: Now, campaign: str = ""
 ) -> Response:
     """Funnel per stage, overdue tasks per department, composition chart, failed emails."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     chosen = current_campaign(uow, campaign or None)
     definition = definition_of(chosen.definition)
     funnel = [row for row in reports.funnel(uow, chosen)]
@@ -68,7 +69,7 @@ def dashboard(
 @router.post("/admin/outbox/{message_id}/retry", dependencies=[Depends(csrf_check)])
 def retry_message(message_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Queue a failed email again."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     outbox.retry(uow, message_id, viewer.actor, now)
     return RedirectResponse("/admin#outbox", status_code=303)
 
@@ -76,7 +77,7 @@ def retry_message(message_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Resp
 @router.get("/admin/quotas")
 def quotas(request: Request, viewer: LoggedIn, uow: Uow, campaign: str = "") -> Response:
     """The quota table with the places in use."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     chosen = current_campaign(uow, campaign or None)
     rows = quota_table(uow, chosen.id)
     context = {
@@ -114,7 +115,7 @@ def _users_page(
 @router.get("/admin/users")
 def users_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
     """Every account, and a form to create one."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     return _users_page(request, uow, viewer)
 
 
@@ -133,7 +134,7 @@ def create_user(
     email: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Create an account; every problem is listed on the form."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     form = {"username": username, "display_name": display_name, "role": role,
             "department": department, "unit_code": unit_code, "email": email}  # fmt: skip
     try:

@@ -14,16 +14,17 @@ from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.diagram import workflow_svg
 from web.i18n import state_labeller
-from web.pages.context import LoggedIn, Viewer, require
+from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
 from web.pages.render import language, render
+from workflow.access import require_admin
 from workflow.definition import Definition, load_definition_text
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
+from workflow.queries.campaigns import definition_versions
 from workflow.repository import get
 from workflow.services.definitions import definition_of, load_definition, machine_of
-from workflow.services.views_lists import definition_versions
 
 router = APIRouter()
 MAX_BYTES = 512 * 1024
@@ -55,7 +56,7 @@ def _diagram(request: Request, machine: NominationMachine, definition: Definitio
 @router.get("/admin/definitions")
 def definitions_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
     """The stored versions and the upload form."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     return _page(request, uow, viewer)
 
 
@@ -80,7 +81,7 @@ async def validate(
     request: Request, viewer: LoggedIn, uow: Uow, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Validate an uploaded YAML file; errors are shown in place, a valid file can be published."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     data = await file.read(MAX_BYTES + 1)
     filename = Path(file.filename or SAFE_NAME).name
     if len(data) > MAX_BYTES:
@@ -109,7 +110,7 @@ def publish(
     filename: Annotated[str, Form(max_length=200)] = SAFE_NAME,
 ) -> Response:
     """Store a validated definition: a new version when its content changed."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     name = Path(filename).name or SAFE_NAME
     checked = _check(request, uow, viewer, source_text, name)
     if isinstance(checked, Response):
@@ -125,7 +126,7 @@ def publish(
 @router.get("/admin/definitions/{version_id}")
 def version_page(request: Request, version_id: int, viewer: LoggedIn, uow: Uow) -> Response:
     """One stored version: its diagram and its source."""
-    require(viewer, "admin")
+    require_admin(viewer.actor)
     row = get(uow, DefinitionVersion, version_id, "definition version")
     definition = definition_of(row)
     context = {

@@ -11,8 +11,8 @@ from fastapi import Depends, Request, Response
 from models import User
 from models.uow import UnitOfWork
 from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
+from workflow.access import has_role
 from workflow.actors import Actor
-from workflow.errors import PermissionDenied
 from workflow.services import users
 
 
@@ -29,8 +29,8 @@ class Viewer:
         return self.user.role
 
     def has(self, *roles: str) -> bool:
-        """Whether the viewer holds one of the roles (an admin holds them all)."""
-        return self.user.role == "admin" or self.user.role in roles
+        """Whether the viewer holds one of the roles (an admin holds them all); for navigation."""
+        return has_role(self.actor, *roles)
 
 
 def optional_viewer(request: Request) -> Viewer | None:
@@ -57,12 +57,6 @@ def required_viewer(request: Request) -> Viewer:
 
 MaybeViewer = Annotated[Viewer | None, Depends(optional_viewer)]
 LoggedIn = Annotated[Viewer, Depends(required_viewer)]
-
-
-def require(viewer: Viewer, *roles: str) -> None:
-    """Refuse a viewer without one of the roles (403 page)."""
-    if not viewer.has(*roles):
-        raise PermissionDenied(f"this page is for {' / '.join(roles)}; you are {viewer.role}")
 
 
 def home_for(viewer: Viewer) -> str:

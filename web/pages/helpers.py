@@ -12,7 +12,7 @@ from web.errors import status_of
 from web.pages.context import Viewer
 from web.pages.render import language
 from workflow.errors import HonorflowError
-from workflow.services.views_lists import department_names
+from workflow.queries.campaigns import department_names
 
 
 def page_globals(uow: UnitOfWork, viewer: Viewer | None) -> dict[str, Any]:

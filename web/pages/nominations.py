@@ -5,22 +5,24 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from web.deps import Uow
+from web.deps import Now, Uow
 from web.diagram import workflow_svg
 from web.i18n import state_labeller
 from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals
 from web.pages.render import language, render
+from workflow.queries.nominations import nomination_detail
 from workflow.services.definitions import definition_of, machine_of
-from workflow.services.views import nomination_view
 
 router = APIRouter()
 
 
 @router.get("/nominations/{nomination_id}")
-def nomination_page(request: Request, nomination_id: int, viewer: LoggedIn, uow: Uow) -> Response:
-    """Everything about one nomination that this viewer may see."""
-    view = nomination_view(uow, nomination_id, viewer.actor)
+def nomination_page(
+    request: Request, nomination_id: int, viewer: LoggedIn, uow: Uow, now: Now
+) -> Response:
+    """Everything about one nomination that this viewer may see (404 if none, 403 if recused)."""
+    view = nomination_detail(uow, viewer.actor, nomination_id, now)
     n = view.nomination
     definition = definition_of(n.definition)
     label = state_labeller(language(request))

@@ -15,9 +15,9 @@ from web.pages.render import render
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError
+from workflow.queries.campaigns import current_campaign
 from workflow.services.notice import public_notice
 from workflow.services.objections import ObjectionInput, record_objection
-from workflow.services.views_lists import current_campaign
 
 router = APIRouter()
 PUBLIC = Actor("公众（网上异议）", "public")

@@ -2,61 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from models import ReviewTask
+from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
-from web.pages.context import LoggedIn, Viewer, require
+from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError, PermissionDenied
-from workflow.repository import get
+from workflow.queries import tasks as read
 from workflow.services import reviews, users
 from workflow.services.definitions import definition_of
-from workflow.services.views import nomination_view
-from workflow.services.views_lists import inbox
 from workflow.stages.registry import outcomes_of
 
 router = APIRouter()
-REVIEWERS = ("team_reviewer", "department_reviewer", "committee_secretary")
 
 
 @router.get("/inbox")
 def inbox_page(request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """My claimed tasks and my department's open queue, soonest due first."""
-    require(viewer, *REVIEWERS)
-    rows = inbox(uow, viewer.actor, now)
-    mine = [r for r in rows if r.task.status == "claimed" and r.task.assignee == viewer.actor.name]
-    queue = [r for r in rows if r not in mine]
+    rows = read.inbox(uow, viewer.actor, now)
+    mine = [r for r in rows if r.mine]
+    queue = [r for r in rows if not r.mine]
     done = request.query_params.get("done", "")
     message = say(request, "flash_task_done", id=done) if done.isdigit() else None
     context = {"mine": mine, "queue": queue, "message": message, **page_globals(uow, viewer)}
     return render(request, "inbox.html", context)
 
 
-def _task_for(uow: Any, viewer: Viewer, task_id: int) -> ReviewTask:
-    task = get(uow, ReviewTask, task_id, "task")
-    actor = viewer.actor
-    if not actor.is_privileged and (actor.department != task.department or actor.role != task.role):
-        raise PermissionDenied(f"task {task.id} belongs to {task.department}")
-    return task
-
-
 def _task_page(
     request: Request,
-    uow: Any,
+    uow: UnitOfWork,
     viewer: Viewer,
-    task: ReviewTask,
-    now: Any,
+    task_id: int,
+    now: datetime,
     *,
     error: str | None = None,
     opinion: str = "",
     status: int = 200,
 ) -> Response:
-    view = nomination_view(uow, task.nomination_id, viewer.actor)  # refuses a recused reviewer
+    # NotFound outside the reviewer's queue; Recused (audited once) for a recused reviewer.
+    found = read.task_detail(uow, viewer.actor, task_id, now)
+    task, view = found.row.task, found.view
     definition = definition_of(view.nomination.definition)
     kind = definition.stage(task.stage).kind
     context = {
@@ -65,7 +56,7 @@ def _task_page(
         "n": view.nomination,
         "definition": definition,
         "outcomes": list(outcomes_of(kind)),
-        "overdue": bool(task.due_at and task.due_at < now),
+        "overdue": found.row.overdue,
         "opinion": opinion,
         "error": error,
         **page_globals(uow, viewer),
@@ -76,14 +67,13 @@ def _task_page(
 @router.get("/tasks/{task_id}")
 def task_page(request: Request, task_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """One task: the nominee, the rule results, the opinion and the outcome buttons."""
-    require(viewer, *REVIEWERS)
-    return _task_page(request, uow, viewer, _task_for(uow, viewer, task_id), now)
+    return _task_page(request, uow, viewer, task_id, now)
 
 
 @router.post("/tasks/{task_id}/claim", dependencies=[Depends(csrf_check)])
 def claim(task_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Take an open task of my department."""
-    require(viewer, *REVIEWERS)
+    read.task_row(uow, viewer.actor, task_id, now)  # NotFound outside my queue
     reviews.claim(uow, task_id, viewer.actor, now)
     return RedirectResponse(f"/tasks/{task_id}", status_code=303)
 
@@ -99,15 +89,14 @@ def complete(
     opinion: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Record the outcome and opinion; a refusal is shown on the task page with its reasons."""
-    require(viewer, *REVIEWERS)
+    read.task_row(uow, viewer.actor, task_id, now)  # NotFound outside my queue
     try:
         reviews.complete(uow, task_id, viewer.actor, outcome, opinion, now)
     except HonorflowError as refused:
         if isinstance(refused, PermissionDenied):
             raise
-        task = _task_for(uow, viewer, task_id)
         return _task_page(
-            request, uow, viewer, task, now, error=str(refused), opinion=opinion,
+            request, uow, viewer, task_id, now, error=str(refused), opinion=opinion,
             status=status_for(refused),
         )  # fmt: skip
     return RedirectResponse(f"/inbox?done={task_id}", status_code=303)
@@ -122,7 +111,6 @@ def declare_conflict(
     reason: Annotated[str, Form(max_length=500)],
 ) -> Response:
     """Stand aside from the task's nomination; the reason goes into the audit."""
-    require(viewer, *REVIEWERS)
-    task = _task_for(uow, viewer, task_id)
-    users.declare_conflict(uow, viewer.user, task.nomination_id, reason, now)
+    row = read.task_row(uow, viewer.actor, task_id, now)  # NotFound outside my queue
+    users.declare_conflict(uow, viewer.user, row.task.nomination_id, reason, now)
     return RedirectResponse("/inbox", status_code=303)

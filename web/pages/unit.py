@@ -11,35 +11,31 @@ from fastapi.responses import RedirectResponse, Response
 
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
-from web.pages.context import LoggedIn, Viewer, require
+from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, say, status_for
 from web.pages.render import render
+from workflow.access import require_unit_clerk
 from workflow.errors import HonorflowError, ImportFailed, PermissionDenied
-from workflow.services import campaigns, nominations, objections
-from workflow.services.transitions import fire
-from workflow.services.views_lists import open_objections, unit_nominations
+from workflow.queries.nominations import unit_nominations
+from workflow.queries.objections import open_for_unit
+from workflow.services import campaigns, nominations
+from workflow.services.actions import act, record_finding
 
 router = APIRouter()
 MAX_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
 
-def _unit_of(viewer: Viewer) -> str | None:
-    """The clerk's unit; None (every unit) for an administrator."""
-    return None if viewer.role == "admin" else viewer.user.unit_code
-
-
 def _page(
     request: Request, uow: UnitOfWork, viewer: Viewer, status: int = 200, **extra: Any
 ) -> Response:
-    unit = _unit_of(viewer)
-    rows = unit_nominations(uow, unit)
+    rows = unit_nominations(uow, viewer.actor)
     context = {
-        "unit_code": unit,
+        "unit_code": None if viewer.actor.is_privileged else viewer.actor.unit_code,
         "nominations": rows,
         "returned": [n for n in rows if n.status.endswith("_returned")],
         "drafts": [n for n in rows if n.status == "draft"],
-        "objections": open_objections(uow, unit),
+        "objections": open_for_unit(uow, viewer.actor),
         "row_errors": [],
         **page_globals(uow, viewer),
         **extra,
@@ -50,7 +46,6 @@ def _page(
 @router.get("/unit")
 def unit_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
     """The unit's nominations and what waits for its answer."""
-    require(viewer, "unit_clerk")
     done = request.query_params.get("done")
     message = (
         say(request, f"unit_done_{done}") if done in ("resubmit", "submit", "finding") else None
@@ -63,7 +58,7 @@ async def import_form(
     request: Request, viewer: LoggedIn, uow: Uow, now: Now, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Import the unit's form (CSV or XLSX); any bad row refuses the whole file, all are listed."""
-    require(viewer, "unit_clerk")
+    require_unit_clerk(viewer.actor)
     name = Path(file.filename or "form.csv").name
     data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -89,7 +84,7 @@ def _act(
     now: Any, reason: str | None,
 ) -> Response:  # fmt: skip
     try:
-        fire(uow, nomination_id, trigger, viewer.actor, now, reason=reason)
+        act(uow, viewer.actor, nomination_id, trigger, now, reason=reason)
     except PermissionDenied:
         raise
     except HonorflowError as refused:
@@ -100,7 +95,6 @@ def _act(
 @router.post("/unit/nominations/{nomination_id}/submit", dependencies=[Depends(csrf_check)])
 def submit(request: Request, nomination_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Submit a draft (quota, unit rules and the submission rules are checked)."""
-    require(viewer, "unit_clerk")
     return _act(request, uow, viewer, nomination_id, "submit", now, None)
 
 
@@ -114,7 +108,6 @@ def resubmit(
     note: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> Response:
     """Answer a return: resubmit with a note on the material added."""
-    require(viewer, "unit_clerk")
     return _act(request, uow, viewer, nomination_id, "resubmit", now, note)
 
 
@@ -129,10 +122,9 @@ def finding(
     text: Annotated[str, Form(min_length=1, max_length=4000)],
 ) -> Response:
     """The unit's signed finding on an objection: upheld removes the nominee."""
-    require(viewer, "unit_clerk")
     try:
-        objections.resolve_objection(
-            uow, objection_id, verdict == "upheld", text, viewer.actor, now
+        record_finding(
+            uow, viewer.actor, objection_id, verdict == "upheld", text, now, as_role="unit_clerk"
         )
     except PermissionDenied:
         raise

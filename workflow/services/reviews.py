@@ -10,10 +10,10 @@ from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access import check_recusal, ensure_task_reviewer, may_list_queue
 from workflow.actors import Actor
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
 from workflow.lifecycles import review_task
-from workflow.permissions import check_recusal
 from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
@@ -25,9 +25,7 @@ def queue(
     uow: UnitOfWork, actor: Actor, *, department: str | None = None, limit: int = 100
 ) -> list[ReviewTask]:
     """Open and claimed tasks of the actor's department, soonest due first."""
-    dept = department or actor.department
-    if not actor.is_privileged and dept != actor.department:
-        raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
+    dept = may_list_queue(actor, department)
     query = (
         select(ReviewTask)
         .where(ReviewTask.status.in_(review_task.LIVE))
@@ -52,7 +50,7 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
         commit(uow)  # the recusal is kept; the task is untouched
         raise
     review_task.move(uow, task, TASK_CLAIMED, actor=actor.label, now=now, trigger="claim_task")
-    task.assignee = actor.name
+    task.assignee, task.assignee_user_id = actor.name, actor.user_id
     commit(uow)
     return task
 
@@ -65,14 +63,14 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     uow.session.refresh(task)
     if task.status != TASK_CLAIMED:
         raise InvalidState(f"task {task.id} is {task.status}, not claimed")
-    if not actor.is_privileged and (task.assignee != actor.name or actor.role != task.role):
+    if not actor.is_privileged and (not _holds(task, actor) or actor.role != task.role):
         raise PermissionDenied(f"task {task.id} is claimed by {task.assignee}, not {actor.label}")
     previous = task.assignee
     reason = f"released by {actor.name} (was {previous})"
     review_task.move(
         uow, task, TASK_OPEN, actor=actor.label, now=now, trigger="release_task", reason=reason
     )
-    task.assignee = None
+    task.assignee, task.assignee_user_id = None, None
     commit(uow)
     return task
 
@@ -99,12 +97,13 @@ def complete(
             f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}"
         )
     review_task.LIFECYCLE.check(f"task {task.id}", task.status, TASK_DONE)
-    if task.assignee not in (None, actor.name) and not actor.is_privileged:
+    if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
         raise InvalidState(f"task {task.id} is claimed by {task.assignee}")
     if not opinion.strip():
         raise InvalidState("a written opinion is required")
     task.outcome, task.opinion = outcome, opinion
-    task.assignee = task.assignee or actor.name
+    if task.assignee is None:  # completed straight from the queue: the completer holds it
+        task.assignee, task.assignee_user_id = actor.name, actor.user_id
     review_task.move(
         uow, task, TASK_DONE, actor=actor.label, now=now, trigger=f"task_{outcome}", reason=opinion
     )
@@ -123,12 +122,14 @@ def complete(
     return result
 
 
+def _holds(task: ReviewTask, actor: Actor) -> bool:
+    """Whether the actor is the one who claimed the task: by account, not by display name."""
+    return actor.same_person(task.assignee_user_id, task.assignee)
+
+
 def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> None:
-    """Only the task's department may act; a reviewer from the nominee's unit is recused."""
-    if actor.is_privileged:
-        return
-    if actor.role != task.role or actor.department != task.department:
-        raise PermissionDenied(f"task {task.id} belongs to {task.department}, not {actor.label}")
+    """Only the task's department may act (NotFound for others); a recused reviewer may not."""
+    ensure_task_reviewer(actor, task)
     check_recusal(actor, nomination)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access.triggers import authorise
 from workflow.actors import Actor
 from workflow.alternates import step_up_alternate
 from workflow.effects import on_state_changed
@@ -15,7 +16,6 @@ from workflow.errors import GuardFailed, PermissionDenied, Recused
 from workflow.guards import run_guard
 from workflow.machine import DRAFT
 from workflow.messages import notify_unit
-from workflow.permissions import authorise
 from workflow.registry import add_to_registry, mark_revoked
 from workflow.repository import commit, conflicts_reported, lock_nomination
 from workflow.services.definitions import machine_of

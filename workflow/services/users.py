@@ -11,9 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
-from models import ApiToken, ConflictDeclaration, Nomination, RecommendingUnit, User, WebSession
+from models import ApiToken, ConflictDeclaration, RecommendingUnit, User, WebSession
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access import visible_nomination
 from workflow.actors import ROLES, Actor, require_role
 from workflow.errors import AuthenticationFailed, InvalidState, NotFound
 from workflow.repository import commit, get
@@ -218,8 +219,11 @@ def close_session(uow: UnitOfWork, session_id: str) -> None:
 def declare_conflict(
     uow: UnitOfWork, user: User, nomination_id: int, reason: str, now: datetime
 ) -> None:
-    """Record that the user stands aside from a nomination; declaring twice changes nothing."""
-    nomination = get(uow, Nomination, nomination_id, "nomination")
+    """Record that the user stands aside from a nomination; declaring twice changes nothing.
+
+    NotFound for a nomination the user may not see, so ids do not leak.
+    """
+    nomination = visible_nomination(uow, actor_of(user), nomination_id)
     if not reason.strip():
         raise InvalidState("a reason is required to declare a conflict of interest")
     exists = uow.session.scalar(
@@ -255,6 +259,7 @@ def actor_of(user: User) -> Actor:
         unit_code=user.unit_code,
         email=user.email,
         user_id=user.id,
+        username=user.username,
     )
 
 

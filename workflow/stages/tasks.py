@@ -236,7 +236,7 @@ def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadlin
     review_task.move(
         uow, task, TASK_OPEN, actor=SYSTEM.label, now=now, trigger="release_task", reason=reason
     )
-    task.assignee = None
+    task.assignee, task.assignee_user_id = None, None
 
 
 # The deadline kinds every task-based stage creates.

@@ -1,5 +1,9 @@
 """Who may see what, as query filters: default deny, and what is not visible does not exist.
 
+The visibility half of the access policy (`workflow.access`): every list and lookup, for the
+API, the pages and the CLI alike, filters with these clauses; a row outside them is NotFound,
+never "forbidden", and the message never names its department or unit.
+
 Every list and lookup for a person goes through these filters, so a department reviewer
 sees its department's tasks and the nominations they concern, a unit clerk its unit's
 nominations, a team reviewer the nominations in the stages its team handles (and those it
@@ -8,35 +12,26 @@ has tasks on), the committee secretary those at the committee and decided, an ad
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 
-from models import DefinitionVersion, Nomination, Objection, RecommendingUnit, ReviewTask
+from models import (
+    ConflictDeclaration,
+    DefinitionVersion,
+    Nomination,
+    Objection,
+    RecommendingUnit,
+    ReviewTask,
+)
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.definition import Definition, StageKind
 from workflow.errors import NotFound
-from workflow.machine import AWARDED, REVOKED, SUBMITTED
+from workflow.machine import AWARDED, REVOKED
 from workflow.services.definitions import definition_of
+from workflow.stages.registry import team_states
 
 DECIDED = (AWARDED, "not_approved", REVOKED)
-# Who sees identity numbers and phones in full, besides the clerk of the nominee's own unit.
-FULL_DATA_ROLES = frozenset({"admin", "system", "team_reviewer"})
-# Who sees who raised an objection: the unit investigating it does not learn the reporter.
-REPORTER_ROLES = frozenset({"admin", "system", "team_reviewer"})
-
-
-def _team_states(definition: Definition, actor: Actor) -> list[str]:
-    """States of the stages whose actors include this team member."""
-    states: list[str] = []
-    for index, stage in enumerate(definition.stages):
-        if not any(
-            a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
-        ):
-            continue
-        if index == 0:
-            states.append(SUBMITTED)  # the first stage's team begins the review
-        states += [stage.id, f"{stage.id}_returned"]
-    return states
+REVIEWER_ROLES = frozenset({"team_reviewer", "department_reviewer", "committee_secretary"})
 
 
 def _committee_states(definition: Definition) -> list[str]:
@@ -52,7 +47,7 @@ def _by_definition(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
         states = (
             _committee_states(definition)
             if actor.role == "committee_secretary"
-            else _team_states(definition, actor)
+            else team_states(definition, actor.role, actor.department)
         )
         if states:
             clauses.append(and_(Nomination.definition_id == row.id, Nomination.status.in_(states)))
@@ -77,12 +72,32 @@ def nomination_filter(uow: UnitOfWork, actor: Actor) -> ColumnElement[bool]:
             return false()
         units = select(RecommendingUnit.id).where(RecommendingUnit.code == actor.unit_code)
         return Nomination.unit_id.in_(units)
-    if actor.role not in ("team_reviewer", "department_reviewer", "committee_secretary"):
+    if actor.role not in REVIEWER_ROLES:
         return false()
     with_tasks = Nomination.id.in_(select(ReviewTask.nomination_id).where(task_filter(actor)))
     if actor.role == "department_reviewer":
         return with_tasks
     return or_(with_tasks, _by_definition(uow, actor))
+
+
+def not_recused_filter(actor: Actor) -> ColumnElement[bool]:
+    """Nominations the actor need not stand aside from, as a WHERE clause (lists use it).
+
+    A reviewer of the nominee's own unit, or one who declared a conflict, gets no row of it
+    in a list: neither the name nor the employer.
+    """
+    if actor.role not in REVIEWER_ROLES:
+        return true()
+    clauses: list[ColumnElement[bool]] = []
+    if actor.unit_code:
+        own = select(RecommendingUnit.id).where(RecommendingUnit.code == actor.unit_code)
+        clauses.append(Nomination.unit_id.in_(own))
+    if actor.user_id is not None:
+        declared = select(ConflictDeclaration.nomination_id).where(
+            ConflictDeclaration.user_id == actor.user_id
+        )
+        clauses.append(Nomination.id.in_(declared))
+    return not_(or_(*clauses)) if clauses else true()
 
 
 def visible_nomination(uow: UnitOfWork, actor: Actor, nomination_id: int) -> Nomination:
@@ -133,27 +148,9 @@ def visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> ReviewTask:
     return row
 
 
-def sees_personal_data(actor: Actor, nomination: Nomination) -> bool:
-    """Admins, the working team and the clerk of the nominee's unit see identity and phone."""
-    if actor.role in FULL_DATA_ROLES:
-        return True
-    return actor.role == "unit_clerk" and actor.unit_code == nomination.unit.code
-
-
-def mask_id_number(value: str) -> str:
-    """An identity number with only its first and last four characters shown."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """A phone number with only its first three and last four digits shown."""
-    if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def sees_reporter(actor: Actor) -> bool:
-    """Whether the actor sees the name and contact of whoever raised an objection."""
-    return actor.role in REPORTER_ROLES
+def ensure_task_reviewer(actor: Actor, task: ReviewTask) -> None:
+    """Refuse (NotFound, as `visible_task` would) a task outside the actor's queue."""
+    if actor.is_privileged:
+        return
+    if actor.role != task.role or actor.department != task.department:
+        raise NotFound(f"task {task.id} does not exist")

@@ -1,42 +1,25 @@
-"""Who may fire which trigger: default deny, the definition names the actors of each stage."""
+"""Who must stand aside: a reviewer of the nominee's own unit, or one who declared a conflict.
+
+The recusal half of the access policy. A recused reviewer may neither act on the nomination
+nor read it (detail, timeline, audit, objections, its task); each refused read is written to
+the audit once, here, whichever entry point asked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from models import ConflictDeclaration, Nomination
+from models.uow import UnitOfWork
+from workflow import audit
+from workflow.access.visibility import REVIEWER_ROLES
 from workflow.actors import Actor
-from workflow.errors import PermissionDenied, Recused
-from workflow.machine import TransitionSpec
-from workflow.step import Step
-
-UNIT_TRIGGERS = frozenset({"submit", "withdraw", "resubmit"})
-REVIEWER_ROLES = frozenset({"team_reviewer", "department_reviewer", "committee_secretary"})
-
-
-def authorise(step: Step, spec: TransitionSpec) -> None:
-    """Default deny: only the actors the definition names may fire a stage's triggers."""
-    actor, n, d = step.actor, step.nomination, step.definition
-    if actor.is_privileged:
-        return
-    if spec.system_only:
-        raise PermissionDenied(f"'{spec.trigger}' is fired by the engine, not by a person")
-    if spec.trigger in UNIT_TRIGGERS:
-        if actor.role == "unit_clerk" and actor.unit_code == n.unit.code:
-            return
-        raise PermissionDenied(f"only a clerk of {n.unit.name} may {spec.trigger} this nomination")
-    if spec.trigger == "revoke":
-        raise PermissionDenied("only an administrator may revoke an honour")
-    check_recusal(actor, n)
-    stage = d.stages[0] if spec.trigger == "begin_review" else d.stage_of_state(spec.source)
-    if stage is not None and any(
-        a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
-    ):
-        return
-    raise PermissionDenied(f"{actor.label} may not '{spec.trigger}' in state '{spec.source}'")
+from workflow.errors import Recused
+from workflow.repository import commit
 
 
 def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = None) -> None:
@@ -47,13 +30,51 @@ def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = 
     """
     unit = nomination.unit
     if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == unit.code:
-        raise Recused(
-            f"{actor.name} is recused: they belong to {unit.name}, the nominee's own unit"
-        )
+        raise Recused(f"{actor.name} is recused: they belong to the nominee's own unit")
     if declared is None:
         declared = actor.user_id is not None and has_declared_conflict(actor.user_id, nomination)
     if declared:
         raise Recused(f"{actor.name} is recused: they declared a conflict of interest")
+
+
+def is_recused(actor: Actor, nomination: Nomination, declared: bool | None = None) -> bool:
+    """Whether a reviewer must stand aside from this nomination (no one else ever must)."""
+    if actor.role not in REVIEWER_ROLES:
+        return False
+    try:
+        check_recusal(actor, nomination, declared)
+    except Recused:
+        return True
+    return False
+
+
+def refuse_recused_read(
+    uow: UnitOfWork, actor: Actor, nomination: Nomination, what: str, now: datetime
+) -> None:
+    """Refuse (Recused) a recused reviewer's read of the nomination, audited once and kept.
+
+    `what` names the read in the audit (`recusal:view`, `recusal:view_timeline`, ...).
+    """
+    if actor.role not in REVIEWER_ROLES:
+        return
+    try:
+        check_recusal(actor, nomination)
+    except Recused as recused:
+        audit.append(
+            uow,
+            now,
+            audit.AuditEntry(
+                actor=actor.label,
+                trigger=f"recusal:{what}",
+                campaign_id=nomination.campaign_id,
+                nomination_id=nomination.id,
+                from_state=nomination.status,
+                to_state=nomination.status,
+                reason=str(recused),
+            ),
+        )
+        commit(uow)  # the recusal is kept; nothing else was changed
+        raise
 
 
 def declared_conflicts(

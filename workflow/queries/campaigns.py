@@ -1,4 +1,4 @@
-"""Read-only lists for the pages: a reviewer's inbox, a unit's nominations, dashboard counts."""
+"""Campaigns as people read them: the list, the current one, quota tables, definitions."""
 
 from __future__ import annotations
 
@@ -12,77 +12,20 @@ from models import (
     Campaign,
     DefinitionVersion,
     Nomination,
-    Objection,
     QuotaAllocation,
+    RecommendingUnit,
     ReviewTask,
 )
-from models.reviews import OBJECTION_OPEN, TASK_CLAIMED, TASK_OPEN
+from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
+from workflow.access.gates import report_unit, require_reports
 from workflow.actors import Actor
 from workflow.errors import NotFound
 from workflow.machine import HOLD_NO_PLACE
+from workflow.rules.composition import CompositionResult
+from workflow.services import reports
 from workflow.services.definitions import definition_of
-from workflow.services.views import is_recused
-
-
-@dataclass(frozen=True)
-class InboxRow:
-    """A task as the inbox lists it; a recused reviewer sees no nominee detail."""
-
-    task: ReviewTask
-    nominee: str | None
-    unit: str | None
-    recused: bool
-    overdue: bool
-
-
-def inbox(uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 200) -> list[InboxRow]:
-    """Open and claimed tasks of the actor's department (all departments for an admin)."""
-    query = (
-        select(ReviewTask, Nomination)
-        .join(Nomination, Nomination.id == ReviewTask.nomination_id)
-        .where(ReviewTask.status.in_([TASK_OPEN, TASK_CLAIMED]))
-        .order_by(ReviewTask.due_at, ReviewTask.id)
-        .limit(limit)
-    )
-    if not actor.is_privileged:
-        query = query.where(
-            ReviewTask.department == actor.department, ReviewTask.role == actor.role
-        )
-    rows = []
-    for task, nomination in uow.session.execute(query).unique():
-        recused = is_recused(actor, nomination)
-        rows.append(
-            InboxRow(
-                task,
-                None if recused else nomination.name,
-                None if recused else nomination.unit.name,
-                recused,
-                bool(task.due_at and task.due_at < now),
-            )
-        )
-    return rows
-
-
-def unit_nominations(uow: UnitOfWork, unit_code: str | None) -> list[Nomination]:
-    """A unit's nominations in every campaign (all units' for an admin: unit_code None)."""
-    query = select(Nomination).order_by(Nomination.campaign_id.desc(), Nomination.id)
-    if unit_code is not None:
-        query = query.where(Nomination.unit.has(code=unit_code))
-    return list(uow.session.scalars(query).unique())
-
-
-def open_objections(uow: UnitOfWork, unit_code: str | None) -> list[tuple[Objection, Nomination]]:
-    """Objections still waiting for the unit's finding."""
-    query = (
-        select(Objection, Nomination)
-        .join(Nomination, Nomination.id == Objection.nomination_id)
-        .where(Objection.status == OBJECTION_OPEN)
-        .order_by(Objection.answer_due_at, Objection.id)
-    )
-    if unit_code is not None:
-        query = query.where(Nomination.unit.has(code=unit_code))
-    return [(o, n) for o, n in uow.session.execute(query).unique()]
+from workflow.services.reports import FunnelRow
 
 
 def overdue_by_department(uow: UnitOfWork, campaign_id: int, now: datetime) -> dict[str, int]:
@@ -173,9 +116,52 @@ def department_names(uow: UnitOfWork) -> dict[str, str]:
     return names
 
 
-def definition_versions(uow: UnitOfWork) -> list[DefinitionVersion]:
-    """Every stored definition version, newest first."""
-    query = select(DefinitionVersion).order_by(
-        DefinitionVersion.name, DefinitionVersion.version.desc()
-    )
+def definition_versions(uow: UnitOfWork, *, newest_first: bool = True) -> list[DefinitionVersion]:
+    """Every stored definition version by name, newest (or oldest) version first."""
+    version = DefinitionVersion.version.desc() if newest_first else DefinitionVersion.version
+    query = select(DefinitionVersion).order_by(DefinitionVersion.name, version)
     return list(uow.session.scalars(query))
+
+
+def funnel_for(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> list[FunnelRow]:
+    """The campaign's funnel, for those who may read its reports."""
+    require_reports(actor)
+    return reports.funnel(uow, campaign)
+
+
+def composition_for(
+    uow: UnitOfWork,
+    actor: Actor,
+    campaign: Campaign,
+    scope: str,
+    *,
+    stage: str | None = None,
+    unit: str | None = None,
+) -> tuple[int, list[CompositionResult]]:
+    """A composition report; a clerk may report on its own unit only."""
+    unit = report_unit(actor, scope, unit)
+    return reports.composition(uow, campaign, scope, stage=stage, unit_code=unit)
+
+
+def quota_for(uow: UnitOfWork, actor: Actor, campaign_id: int) -> list[QuotaRow]:
+    """The quota table with places in use; a clerk gets its own unit's rows only."""
+    if actor.role == "unit_clerk":
+        return [r for r in quota_table(uow, campaign_id) if r.unit_code == actor.unit_code]
+    require_reports(actor)
+    return quota_table(uow, campaign_id)
+
+
+def unit_code_named(uow: UnitOfWork, name: str) -> str | None:
+    """The code of the unit with this name, if there is one."""
+    return uow.session.scalar(select(RecommendingUnit.code).where(RecommendingUnit.name == name))
+
+
+def find_definition(uow: UnitOfWork, name: str, version: int | None = None) -> DefinitionVersion:
+    """A stored definition by name, the newest version unless one is named."""
+    query = select(DefinitionVersion).where(DefinitionVersion.name == name)
+    if version is not None:
+        query = query.where(DefinitionVersion.version == version)
+    row = uow.session.scalars(query.order_by(DefinitionVersion.version.desc())).first()
+    if row is None:
+        raise NotFound(f"no definition {name}" + (f" version {version}" if version else ""))
+    return row

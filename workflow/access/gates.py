@@ -1,0 +1,67 @@
+"""Role gates: which kinds of person may use which part of the system at all.
+
+Visibility (which rows) and recusal (which nominations) are decided elsewhere in this
+package; a gate only answers "may this role do this kind of thing". Services and queries
+call them; entry points do not check roles themselves.
+"""
+
+from __future__ import annotations
+
+from workflow.actors import Actor
+from workflow.errors import PermissionDenied
+
+REVIEWERS = ("team_reviewer", "department_reviewer", "committee_secretary")
+
+
+def has_role(actor: Actor, *roles: str) -> bool:
+    """Whether the actor holds one of the roles (the system and admins hold them all)."""
+    return actor.is_privileged or actor.role in roles
+
+
+def require_role(actor: Actor, *roles: str) -> None:
+    """Refuse unless the actor has one of the roles (the system and admins always may)."""
+    if has_role(actor, *roles):
+        return
+    raise PermissionDenied(f"{actor.label} may not do this; it needs role {' or '.join(roles)}")
+
+
+def require_reviewer(actor: Actor) -> None:
+    """The inbox and task pages: reviewers of a team or department, and admins."""
+    require_role(actor, *REVIEWERS)
+
+
+def require_admin(actor: Actor) -> None:
+    """Administration: definitions, users, the outbox, the audit chain."""
+    require_role(actor, "admin")
+
+
+def require_unit_clerk(actor: Actor) -> None:
+    """A recommending unit's work: its nominations, imports, answers."""
+    require_role(actor, "unit_clerk")
+
+
+def may_list_queue(actor: Actor, department: str | None) -> str | None:
+    """The department whose queue the actor may list (their own; any for an admin)."""
+    dept = department or actor.department
+    if not actor.is_privileged and dept != actor.department:
+        raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
+    return dept
+
+
+# Who may read a campaign's reports (funnel, composition, the whole quota table).
+REPORT_ROLES = ("team_reviewer", "committee_secretary")
+
+
+def require_reports(actor: Actor) -> None:
+    """Campaign reports: the working team, the committee office and admins."""
+    require_role(actor, *REPORT_ROLES)
+
+
+def report_unit(actor: Actor, scope: str, unit: str | None) -> str | None:
+    """The unit a composition report may cover: a clerk its own only (scope=unit)."""
+    if actor.role != "unit_clerk":
+        require_reports(actor)
+        return unit
+    if scope != "unit" or unit not in (None, actor.unit_code):
+        raise PermissionDenied(f"{actor.label} may only report on its own unit (scope=unit)")
+    return actor.unit_code

@@ -1,0 +1,101 @@
+"""What of a nominee or an objector a viewer may read: the masking half of the access policy.
+
+Identity numbers, phones, e-mail addresses and the exact birth date are shown in full only
+to administrators, the working team and the clerk of the nominee's own unit. Who raised an
+objection (name and contact) only to administrators and the working team: the unit being
+reported never learns its whistle-blower, whatever it may see of its own nominee.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import Nomination
+from workflow.actors import Actor
+
+# Who sees identity numbers and phones in full, besides the clerk of the nominee's own unit.
+FULL_DATA_ROLES = frozenset({"admin", "system", "team_reviewer"})
+# Who sees who raised an objection: the unit investigating it does not learn the reporter.
+REPORTER_ROLES = frozenset({"admin", "system", "team_reviewer"})
+# Fact keys that identify or reach a person; masked unless the viewer sees personal data.
+SENSITIVE_FACTS = ("id_number", "phone", "mobile", "address", "email", "contact")
+
+
+def sees_personal_data(actor: Actor, nomination: Nomination) -> bool:
+    """Admins, the working team and the clerk of the nominee's unit see identity and phone."""
+    if actor.role in FULL_DATA_ROLES:
+        return True
+    return actor.role == "unit_clerk" and actor.unit_code == nomination.unit.code
+
+
+def sees_reporter(actor: Actor) -> bool:
+    """Whether the actor sees the name and contact of whoever raised an objection."""
+    return actor.role in REPORTER_ROLES
+
+
+def mask_id_number(value: str) -> str:
+    """An identity number with only its first and last four characters shown."""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    """A phone number with only its first three and last four digits shown."""
+    if len(value) <= 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_text(value: str) -> str:
+    """Any other personal value (an e-mail, an address): first and last character shown."""
+    if len(value) <= 2:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_name(value: str) -> str:
+    """A person's name: the family name shown, the rest hidden."""
+    return value[0] + "**" if value else value
+
+
+def mask_value(key: str, value: str) -> str:
+    """A sensitive fact masked by its kind."""
+    if key == "id_number":
+        return mask_id_number(value)
+    if key in ("phone", "mobile"):
+        return mask_phone(value)
+    return mask_text(value)
+
+
+def mask_birth_date(value: str) -> str:
+    """A birth date reduced to its year."""
+    return f"{value[:4]}-**-**" if value else ""
+
+
+def shown_facts(facts: dict[str, Any], full: bool) -> dict[str, Any]:
+    """Stored facts with identity number, phone, e-mail and birth date masked unless `full`."""
+    if full:
+        return dict(facts)
+    shown: dict[str, Any] = {}
+    for key, value in facts.items():
+        if key == "extra" and isinstance(value, dict):
+            value = {
+                k: mask_value(k, str(v)) if k in SENSITIVE_FACTS else v for k, v in value.items()
+            }
+        elif key in SENSITIVE_FACTS:
+            value = mask_value(key, str(value or ""))
+        shown[key] = value
+    shown["birth_date"] = mask_birth_date(str(facts.get("birth_date") or ""))
+    for key in ("id_number", "phone"):
+        shown.setdefault(key, "")
+    return shown
+
+
+def shown_reporter(
+    actor: Actor, name: str | None, contact: str | None
+) -> tuple[str | None, str | None]:
+    """An objector's name and contact as this viewer may read them."""
+    if sees_reporter(actor):
+        return name, contact
+    return (mask_name(name) if name else name), (mask_phone(contact) if contact else contact)

@@ -1,0 +1,62 @@
+"""The audit log as people read it: one timeline per nomination, and audit lists.
+
+A reviewer who must stand aside from a nomination reads none of its events: asking for
+them is refused and audited once; lists leave them out.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from models import AuditEvent, Nomination
+from models.uow import UnitOfWork
+from workflow.access import (
+    nomination_filter,
+    not_recused_filter,
+    refuse_recused_read,
+    visible_nomination,
+)
+from workflow.actors import Actor
+from workflow.queries.paging import Paged, page
+
+
+def timeline(uow: UnitOfWork, nomination_id: int) -> list[AuditEvent]:
+    """A nomination's audit events, oldest first (for a nomination already checked)."""
+    return list(
+        uow.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.nomination_id == nomination_id)
+            .order_by(AuditEvent.seq)
+        )
+    )
+
+
+def list_audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    *,
+    nomination_id: int | None = None,
+    campaign_id: int | None = None,
+    newest_first: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> Paged[AuditEvent]:
+    """Audit events (oldest first unless `newest_first`); all for admins, else those of the
+    nominations the actor may see and need not stand aside from."""
+    order = AuditEvent.seq.desc() if newest_first else AuditEvent.seq
+    query = select(AuditEvent).order_by(order)
+    if nomination_id is not None:
+        nomination = visible_nomination(uow, actor, nomination_id)
+        refuse_recused_read(uow, actor, nomination, "view_audit", now)
+        query = query.where(AuditEvent.nomination_id == nomination_id)
+    elif not actor.is_privileged:
+        visible = select(Nomination.id).where(
+            nomination_filter(uow, actor), not_recused_filter(actor)
+        )
+        query = query.where(AuditEvent.nomination_id.in_(visible))
+    if campaign_id is not None:
+        query = query.where(AuditEvent.campaign_id == campaign_id)
+    return page(uow, query, limit, offset)

@@ -1,0 +1,91 @@
+"""Objections as people read them: who raised one is masked as the access policy says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from models import Nomination, Objection
+from models.reviews import OBJECTION_OPEN
+from models.uow import UnitOfWork
+from workflow.access import (
+    nomination_filter,
+    refuse_recused_read,
+    require_unit_clerk,
+    shown_reporter,
+    visible_nomination,
+)
+from workflow.actors import Actor
+
+
+@dataclass(frozen=True)
+class ObjectionView:
+    """An objection; `reporter_name` and `contact` already masked for this viewer."""
+
+    id: int
+    nomination_id: int
+    source: str
+    reporter_name: str | None
+    contact: str | None
+    unit_stamp: str | None
+    received_on: date
+    content: str
+    status: str
+    finding: str | None
+    answer_due_at: datetime | None
+    resolved_at: datetime | None
+
+    @property
+    def reporter(self) -> str:
+        """Who raised it, as one line: the person, or the stamping unit of a unit's letter."""
+        return self.reporter_name or self.unit_stamp or ""
+
+
+def objection_view(o: Objection, actor: Actor) -> ObjectionView:
+    """An objection as this viewer may read it: the objector only for admins and the team."""
+    name, contact = shown_reporter(actor, o.reporter_name, o.contact)
+    return ObjectionView(
+        id=o.id,
+        nomination_id=o.nomination_id,
+        source=o.source,
+        reporter_name=name,
+        contact=contact,
+        unit_stamp=o.unit_stamp,
+        received_on=o.received_on,
+        content=o.content,
+        status=o.status,
+        finding=o.finding,
+        answer_due_at=o.answer_due_at,
+        resolved_at=o.resolved_at,
+    )
+
+
+def of_nomination(uow: UnitOfWork, actor: Actor, nomination: Nomination) -> list[ObjectionView]:
+    """The objections to a nomination already checked for this viewer, oldest first."""
+    rows = uow.session.scalars(
+        select(Objection).where(Objection.nomination_id == nomination.id).order_by(Objection.id)
+    )
+    return [objection_view(o, actor) for o in rows]
+
+
+def objections_of(
+    uow: UnitOfWork, actor: Actor, nomination_id: int, now: datetime
+) -> list[ObjectionView]:
+    """The objections to a nomination: NotFound if not visible, Recused (audited) if recused."""
+    nomination = visible_nomination(uow, actor, nomination_id)
+    refuse_recused_read(uow, actor, nomination, "view_objections", now)
+    return of_nomination(uow, actor, nomination)
+
+
+def open_for_unit(uow: UnitOfWork, actor: Actor) -> list[tuple[ObjectionView, Nomination]]:
+    """Objections still waiting for the finding of the actor's unit (every unit's for an admin)."""
+    require_unit_clerk(actor)
+    query = (
+        select(Objection, Nomination)
+        .join(Nomination, Nomination.id == Objection.nomination_id)
+        .where(Objection.status == OBJECTION_OPEN, nomination_filter(uow, actor))
+        .order_by(Objection.answer_due_at, Objection.id)
+    )
+    return [(objection_view(o, actor), n) for o, n in uow.session.execute(query).unique()]
