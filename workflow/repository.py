@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 def get(uow: UnitOfWork, model: type[T], ident: int, what: str | None = None) -> T:
     """Load a row by id or raise NotFound naming it."""
+    if not -(2**63) < ident < 2**63:  # no row has it; SQLite's driver would fail on it
+        raise NotFound(f"{what or model.__name__} {ident} does not exist")
     row = uow.session.get(model, ident)
     if row is None:
         raise NotFound(f"{what or model.__name__} {ident} does not exist")

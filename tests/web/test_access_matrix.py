@@ -271,3 +271,12 @@ def test_the_cli_as_a_role_sees_no_more_than_the_account(access: World) -> None:
         )
         assert isinstance(result.exception, expected), (spec, result.exception)
     assert surfaces.cli("admin", ["nominations", "show", nid]).outcome == "ok"
+
+
+def test_an_id_no_row_can_have_is_not_found_everywhere(access: World) -> None:
+    """A 64-bit overflow is just an id that does not exist, not a server error."""
+    surfaces, huge = Surfaces(access), str(2**63)
+    assert surfaces.api("admin", f"/api/nominations/{huge}").outcome == "404"
+    assert surfaces.api("admin", f"/api/tasks/{huge}").outcome == "404"
+    assert surfaces.page("admin", f"/nominations/{huge}").outcome == "404"
+    assert surfaces.cli("admin", ["nominations", "show", huge]).outcome == "404"

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from web.api.schemas import AuditEventOut, audit_event_out
 from web.deps import CurrentActor, Now, Uow
 from workflow import audit
+from workflow.access import MAX_ID
 from workflow.queries import audit as read
 from workflow.services.campaigns import find_campaign
 
@@ -33,7 +34,7 @@ def events(
     uow: Uow,
     actor: CurrentActor,
     now: Now,
-    nomination: int | None = Query(default=None, ge=1),
+    nomination: int | None = Query(default=None, ge=1, le=MAX_ID),
     campaign: str | None = Query(default=None, max_length=60),
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0, le=10_000_000),

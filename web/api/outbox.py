@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from models import OutboxMessage
 from web.deps import CurrentActor, Now, Uow
-from workflow.access import require_admin
+from workflow.access import MAX_ID, require_admin
 from workflow.services import outbox
 
 router = APIRouter(tags=["outbox"])
@@ -59,7 +59,7 @@ def list_messages(
     uow: Uow,
     actor: CurrentActor,
     status: Status | None = None,
-    campaign_id: int | None = Query(default=None, ge=1),
+    campaign_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     limit: int = Query(default=100, ge=1, le=1000),
     offset: int = Query(default=0, ge=0, le=10_000_000),
 ) -> list[MessageOut]:

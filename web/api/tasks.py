@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from web.api.nomination_models import NominationOut, nomination_out
 from web.api.schemas import TransitionOut, transition_out
 from web.deps import CurrentActor, Now, Uow
+from workflow.access import MAX_ID
 from workflow.queries import tasks as read
 from workflow.queries.tasks import TaskRow
 from workflow.services import reviews
@@ -90,7 +91,7 @@ def list_tasks(
     actor: CurrentActor,
     now: Now,
     mine: bool = False,
-    campaign_id: int | None = Query(default=None, ge=1),
+    campaign_id: int | None = Query(default=None, ge=1, le=MAX_ID),
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> TaskPage:

@@ -37,6 +37,7 @@ from workflow.access.recusal import (
 )
 from workflow.access.triggers import authorise, permitted_triggers
 from workflow.access.visibility import (
+    MAX_ID,
     ensure_task_reviewer,
     ensure_visible,
     nomination_filter,
@@ -48,6 +49,7 @@ from workflow.access.visibility import (
 )
 
 __all__ = [
+    "MAX_ID",
     "REVIEWERS",
     "authorise",
     "check_recusal",

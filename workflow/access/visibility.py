@@ -31,6 +31,9 @@ from workflow.services.definitions import definition_of
 from workflow.stages.registry import team_states
 
 DECIDED = (AWARDED, "not_approved", REVOKED)
+# The largest id a database row can have (64-bit integers); a larger one cannot exist, and
+# SQLite's driver would fail on it rather than find nothing.
+MAX_ID = 2**63 - 1
 REVIEWER_ROLES = frozenset({"team_reviewer", "department_reviewer", "committee_secretary"})
 
 
@@ -100,8 +103,14 @@ def not_recused_filter(actor: Actor) -> ColumnElement[bool]:
     return not_(or_(*clauses)) if clauses else true()
 
 
+def _possible(ident: int, what: str) -> None:
+    if not -MAX_ID <= ident <= MAX_ID:
+        raise NotFound(f"{what} {ident} does not exist")
+
+
 def visible_nomination(uow: UnitOfWork, actor: Actor, nomination_id: int) -> Nomination:
     """A nomination the actor may see; NotFound otherwise, so ids do not leak."""
+    _possible(nomination_id, "nomination")
     row = (
         uow.session.scalars(
             select(Nomination).where(Nomination.id == nomination_id, nomination_filter(uow, actor))
@@ -119,6 +128,7 @@ def ensure_visible(uow: UnitOfWork, actor: Actor, nomination_id: int) -> None:
 
     Not loading it matters: a service that then locks the row must read it fresh.
     """
+    _possible(nomination_id, "nomination")
     found = uow.session.scalar(
         select(Nomination.id).where(Nomination.id == nomination_id, nomination_filter(uow, actor))
     )
@@ -128,6 +138,7 @@ def ensure_visible(uow: UnitOfWork, actor: Actor, nomination_id: int) -> None:
 
 def visible_objection(uow: UnitOfWork, actor: Actor, objection_id: int) -> Objection:
     """An objection to a nomination the actor may see; NotFound otherwise."""
+    _possible(objection_id, "objection")
     row = uow.session.scalars(
         select(Objection)
         .join(Nomination, Nomination.id == Objection.nomination_id)
@@ -140,6 +151,7 @@ def visible_objection(uow: UnitOfWork, actor: Actor, objection_id: int) -> Objec
 
 def visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> ReviewTask:
     """A review task the actor may see; NotFound otherwise."""
+    _possible(task_id, "task")
     row = uow.session.scalars(
         select(ReviewTask).where(ReviewTask.id == task_id, task_filter(actor))
     ).one_or_none()

@@ -143,7 +143,7 @@ def find_campaign(uow: UnitOfWork, code_or_id: str) -> Campaign:
     """A campaign by its code or numeric id, as a person types it."""
     query = select(Campaign).where(Campaign.code == code_or_id)
     campaign = uow.session.scalars(query).first()
-    if campaign is None and code_or_id.isdigit():
+    if campaign is None and code_or_id.isdigit() and len(code_or_id) < 19:  # 64-bit ids
         campaign = uow.session.get(Campaign, int(code_or_id))
     if campaign is None:
         raise NotFound(f"no campaign '{code_or_id}'")
