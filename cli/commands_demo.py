@@ -12,11 +12,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli.commands_campaign import format_composition
 from cli.runtime import Runtime, now_utc, pass_runtime
 from config.settings import WORKFLOWS_DIR, get_settings
+from demo.report import demo_report
+from demo.scenario import DemoScenario
 from models import Base
 from models.migrate import is_empty, upgrade
 from models.uow import UnitOfWork
-from workflow.demo.report import demo_report
-from workflow.demo.scenario import DemoScenario
 from workflow.errors import InvalidState
 
 
