@@ -9,7 +9,8 @@ import click
 from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
 from config.settings import get_settings
 from models.uow import UnitOfWork
-from workflow.services import deadlines, outbox
+from notifications import outbox
+from workflow.services import deadlines, mail
 
 
 def register(cli: click.Group) -> None:
@@ -59,7 +60,7 @@ def list_messages(rt: Runtime, status: str | None, limit: int) -> None:
 def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | None) -> None:
     """Queue one failed message again."""
     with rt.uow() as uow:
-        message = outbox.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
+        message = mail.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
         rt.emit({"id": message.id, "status": message.status}, f"message {message.id} queued")
 
 
@@ -69,7 +70,7 @@ def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | N
 def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
     """Queue every failed message again."""
     with rt.uow() as uow:
-        count = outbox.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
+        count = mail.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
     rt.emit({"queued": count}, f"{count} failed message(s) queued again")
 
 

@@ -16,17 +16,12 @@ from models import Campaign, Deadline, Nomination, Objection, ReviewTask
 from models.reviews import OBJECTION_LAPSED, OBJECTION_OPEN, TASK_CLAIMED, TASK_OPEN
 from models.scheduling import PENDING
 from models.uow import UnitOfWork
-from workflow import audit
+from notifications.outbox import queue_message
+from workflow import audit, messages
 from workflow.actors import SYSTEM
 from workflow.calendar import SHANGHAI, WorkingCalendar
 from workflow.machine import CLOSED_STATES, DRAFT
-from workflow.messages import (
-    escalation_recipients,
-    reviewer_recipients,
-    shanghai,
-    task_context,
-)
-from workflow.outbox import queue_message
+from workflow.messages import escalation_recipients, reviewer_recipients, shanghai
 from workflow.repository import lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import apply
@@ -72,8 +67,7 @@ def remind(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
         return found
     task, nomination = found
     definition = definition_of(nomination.definition)
-    context = task_context(task, nomination, definition)
-    context["days_left"] = int(deadline.kind.split(":", 1)[1])
+    context = messages.reminder(task, nomination, definition, int(deadline.kind.split(":", 1)[1]))
     recipients = reviewer_recipients(uow, task, nomination, definition)
     for recipient in recipients:
         queue_message(
@@ -105,12 +99,15 @@ def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
     reassigned = stage.escalation_reassign and task.status == TASK_CLAIMED
     if reassigned:
         _release(uow, task, now, deadline)
-    context = task_context(task, nomination, definition) | {
-        "overdue_days": overdue_working_days(calendar, task.due_at, now),
-        "assignee": assignee,
-        "count": count,
-        "reassigned": reassigned,
-    }
+    context = messages.escalation(
+        task,
+        nomination,
+        definition,
+        overdue_days=overdue_working_days(calendar, task.due_at, now),
+        assignee=assignee,
+        count=count,
+        reassigned=reassigned,
+    )
     recipients = escalation_recipients(task, nomination, definition)
     for recipient in recipients:
         queue_message(
@@ -249,7 +246,7 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
         kind="submission_closed",
         recipient=campaign.admin_email,
         now=now,
-        context={"closed_at": shanghai(deadline.due_at), "submitted": submitted},
+        context=messages.submission_closed(deadline.due_at, submitted),
         campaign_id=campaign.id,
     )
     return f"submission closed with {submitted} submitted"

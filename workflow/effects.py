@@ -10,10 +10,11 @@ from sqlalchemy import Table, insert, update
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_OPEN
 from models.scheduling import CANCELLED, PENDING
+from notifications.outbox import queue_message
+from workflow import messages
 from workflow.definition import StageKind, StageSpec
 from workflow.machine import END_STATES
 from workflow.messages import department_name, shanghai, unit_recipient
-from workflow.outbox import queue_message
 from workflow.routing import route_departments
 from workflow.step import Step
 
@@ -117,14 +118,9 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
         kind="task_assigned",
         recipient=recipient,
         now=step.now,
-        context={
-            "task_id": task_id,
-            "stage": stage.title,
-            "nominee": n.name,
-            "department": department_name(step.definition, department),
-            "department_code": department,
-            "due_at": shanghai(due),
-        },
+        context=messages.task_assigned(
+            task_id, stage.title, n.name, department_name(step.definition, department), due
+        ),
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )
@@ -179,7 +175,7 @@ def notify_unit(step: Step, kind: str, state: str, **extra: str) -> None:
         kind=kind,
         recipient=unit_recipient(n),
         now=step.now,
-        context={"nominee": n.name, "state": state, "reason": step.reason or "", **extra},
+        context=messages.unit_notice(kind, n.name, state, step.reason or "", **extra),
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )

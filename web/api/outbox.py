@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from models import OutboxMessage
+from notifications import outbox
 from web.deps import CurrentActor, Now, Uow
 from workflow.actors import require_role
-from workflow.services import outbox
+from workflow.services import mail
 
 router = APIRouter(tags=["outbox"])
 Status = Literal["pending", "sending", "sent", "failed", "digested"]
@@ -74,10 +75,10 @@ def list_messages(
 @router.post("/outbox/{message_id}/retry", response_model=MessageOut)
 def retry(message_id: int, uow: Uow, actor: CurrentActor, now: Now) -> MessageOut:
     """Put one failed message back in the queue."""
-    return message_out(outbox.retry(uow, message_id, actor, now))
+    return message_out(mail.retry(uow, message_id, actor, now))
 
 
 @router.post("/outbox/retry-failed", response_model=RetriedOut)
 def retry_failed(uow: Uow, actor: CurrentActor, now: Now) -> RetriedOut:
     """Put every failed message back in the queue."""
-    return RetriedOut(retried=outbox.retry_failed(uow, actor, now))
+    return RetriedOut(retried=mail.retry_failed(uow, actor, now))

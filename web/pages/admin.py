@@ -9,13 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from models.scheduling import FAILED
 from models.uow import UnitOfWork
+from notifications import outbox
 from web.charts import composition_svg
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, require
 from web.pages.helpers import page_globals, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError
-from workflow.services import outbox, reports, users
+from workflow.services import mail, reports, users
 from workflow.services.definitions import definition_of
 from workflow.services.views_lists import (
     campaigns_newest_first,
@@ -69,7 +70,7 @@ def dashboard(
 def retry_message(message_id: int, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Queue a failed email again."""
     require(viewer, "admin")
-    outbox.retry(uow, message_id, viewer.actor, now)
+    mail.retry(uow, message_id, viewer.actor, now)
     return RedirectResponse("/admin#outbox", status_code=303)
 
 
