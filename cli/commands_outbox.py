@@ -7,8 +7,7 @@ from collections import Counter
 import click
 
 from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
-from config.settings import get_settings
-from models.uow import UnitOfWork
+from config.wiring import clock_at
 from notifications import outbox
 from workflow.services import deadlines, mail
 
@@ -79,13 +78,12 @@ def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
 def send_now(rt: Runtime) -> None:
     """Send what is pending now, in this process (without a worker)."""
     from notifications.relay import relay
-    from notifications.transport import transport_from_settings
 
-    settings = get_settings()
-    transport = transport_from_settings(settings)
+    settings = rt.wiring.settings
+    transport = rt.wiring.transport()
     results: Counter[str] = Counter()
     while True:  # a relay pass takes at most 500 messages
-        done = relay(lambda: UnitOfWork(rt.sf), transport, now_utc, settings)
+        done = relay(rt.wiring.new_uow, transport, now_utc, settings)
         results.update(done)
         if sum(done.values()) < 500:
             break
@@ -103,8 +101,6 @@ def deadlines_group() -> None:
 @pass_runtime
 def sweep(rt: Runtime, at: str | None) -> None:
     """Fire every due deadline now, in this process (the beat does this every minute)."""
-    from tasks.runtime import clock_at
-
     with rt.uow() as uow:
         result = deadlines.sweep(uow, clock_at(at)())
     rt.emit(

@@ -75,3 +75,16 @@ def _imports_under(package: str) -> dict[str, set[str]]:
         str(path.relative_to(ROOT)): imported_packages(path.read_text(encoding="utf-8"))
         for path in sorted((ROOT / package).rglob("*.py"))
     }
+
+
+def test_only_the_composition_root_makes_engines_and_units_of_work() -> None:
+    # Entry points take the database and the unit of work from config.wiring.
+    offenders = {}
+    for package in ("cli", "web", "tasks"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            source = path.read_text(encoding="utf-8")
+            found = [w for w in ("models.db", "make_engine(", "UnitOfWork(") if w in source]
+            if found:
+                offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}
+    assert not (ROOT / "tasks" / "runtime.py").exists()
