@@ -11,12 +11,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli.commands_campaign import format_composition
 from cli.runtime import Runtime, now_utc, pass_runtime
-from config.settings import WORKFLOWS_DIR, get_settings
+from config.settings import WORKFLOWS_DIR
+from demo.report import demo_report
+from demo.scenario import DemoScenario
 from models import Base
 from models.migrate import is_empty, upgrade
-from models.uow import UnitOfWork
-from workflow.demo.report import demo_report
-from workflow.demo.scenario import DemoScenario
 from workflow.errors import InvalidState
 
 
@@ -72,17 +71,14 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
 def deliver_mail(rt: Runtime, reset: bool) -> dict[str, Any]:
     """Send what the campaign queued: to the SMTP server if one is set, else as .eml files."""
     from notifications.relay import relay
-    from notifications.transport import transport_from_settings
 
-    settings = get_settings()
+    settings = rt.wiring.settings
     folder = settings.resolved_mail_folder()
     if reset and not settings.smtp_host and folder.is_dir():
         for old in folder.glob("*.eml"):  # the last run's messages would mix with these
             old.unlink()
     # Sent at the campaign's own (simulated) end, so nothing is put off by backoff.
-    results = relay(
-        lambda: UnitOfWork(rt.sf), transport_from_settings(settings), now_utc, settings, 100_000
-    )
+    results = relay(rt.wiring.new_uow, rt.wiring.transport(), now_utc, settings, 100_000)
     where = f"smtp://{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else folder
     return {"results": dict(results), "where": str(where)}
 

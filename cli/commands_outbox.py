@@ -7,9 +7,8 @@ from collections import Counter
 import click
 
 from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
-from config.settings import get_settings
-from models.uow import UnitOfWork
-from workflow.services import deadlines, outbox
+from config.wiring import clock_at
+from workflow.services import deadlines, mail
 
 
 def register(cli: click.Group) -> None:
@@ -25,11 +24,15 @@ def outbox_group() -> None:
 @outbox_group.command("list")
 @click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "digested"]))
 @click.option("--limit", type=int, default=50, show_default=True)
+@actor_option()
 @pass_runtime
-def list_messages(rt: Runtime, status: str | None, limit: int) -> None:
+def list_messages(
+    rt: Runtime, status: str | None, limit: int, actor_spec: str, actor_name: str | None
+) -> None:
     """The newest messages, optionally of one status (failed ones show their error)."""
     with rt.uow() as uow:
-        rows = outbox.list_messages(uow, status=status, limit=limit)
+        actor = parse_actor(actor_spec, actor_name)
+        rows = mail.list_messages(uow, actor, status=status, limit=limit)
         data = [
             {
                 "id": m.id,
@@ -59,7 +62,7 @@ def list_messages(rt: Runtime, status: str | None, limit: int) -> None:
 def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | None) -> None:
     """Queue one failed message again."""
     with rt.uow() as uow:
-        message = outbox.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
+        message = mail.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
         rt.emit({"id": message.id, "status": message.status}, f"message {message.id} queued")
 
 
@@ -69,7 +72,7 @@ def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | N
 def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
     """Queue every failed message again."""
     with rt.uow() as uow:
-        count = outbox.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
+        count = mail.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
     rt.emit({"queued": count}, f"{count} failed message(s) queued again")
 
 
@@ -78,13 +81,12 @@ def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
 def send_now(rt: Runtime) -> None:
     """Send what is pending now, in this process (without a worker)."""
     from notifications.relay import relay
-    from notifications.transport import transport_from_settings
 
-    settings = get_settings()
-    transport = transport_from_settings(settings)
+    settings = rt.wiring.settings
+    transport = rt.wiring.transport()
     results: Counter[str] = Counter()
     while True:  # a relay pass takes at most 500 messages
-        done = relay(lambda: UnitOfWork(rt.sf), transport, now_utc, settings)
+        done = relay(rt.wiring.new_uow, transport, now_utc, settings)
         results.update(done)
         if sum(done.values()) < 500:
             break
@@ -102,8 +104,6 @@ def deadlines_group() -> None:
 @pass_runtime
 def sweep(rt: Runtime, at: str | None) -> None:
     """Fire every due deadline now, in this process (the beat does this every minute)."""
-    from tasks.runtime import clock_at
-
     with rt.uow() as uow:
         result = deadlines.sweep(uow, clock_at(at)())
     rt.emit(

@@ -9,8 +9,8 @@ import uvicorn
 
 from cli.runtime import Runtime, now_utc, pass_runtime
 from config.settings import WORKFLOWS_DIR, get_settings
+from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
-from workflow.demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 
 
 def register(cli: click.Group) -> None:

@@ -1,4 +1,8 @@
-"""What every command shares: the database, the acting user, output as text or JSON."""
+"""What every command shares: the wiring, the acting user, output as text or JSON.
+
+The database, the unit of work and its publisher come from the composition root
+(`config.wiring`), built once per invocation; this module only parses and prints.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,15 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import get_settings
-from models.db import make_engine, make_session_factory
+from config import wiring
+from config.wiring import Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
@@ -22,30 +26,32 @@ from workflow.calendar import SHANGHAI
 
 @dataclass
 class Runtime:
-    """Per-invocation state: output mode and a lazily opened database."""
+    """Per-invocation state: output mode and the wiring, made when first needed."""
 
     json_output: bool = False
-    _engine: Engine | None = None
+    _wiring: Wiring | None = None
+
+    @property
+    def wiring(self) -> Wiring:
+        if self._wiring is None:
+            self._wiring = wiring.wire()
+        return self._wiring
 
     @property
     def url(self) -> str:
-        return get_settings().resolved_database_url()
+        return self.wiring.settings.resolved_database_url()
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            self._engine = make_engine(self.url)
-        return self._engine
+        return self.wiring.engine
 
     @property
     def sf(self) -> sessionmaker[Session]:
-        return make_session_factory(self.engine)
+        return self.wiring.session_factory
 
     @contextmanager
     def uow(self) -> Iterator[UnitOfWork]:
-        from tasks.runtime import publisher  # Celery is imported only when it is needed
-
-        with UnitOfWork(self.sf, after_commit=publisher()) as uow:
+        with self.wiring.new_uow() as uow:
             yield uow
 
     def emit(self, data: Any, text: str | None = None) -> None:
@@ -68,7 +74,7 @@ def local(moment: str | None) -> str:
 
 def now_utc() -> datetime:
     """The wall clock, read only at the entry point."""
-    return datetime.now(UTC)
+    return wiring.utc_now()
 
 
 def parse_actor(spec: str, name: str | None) -> Actor:

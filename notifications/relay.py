@@ -23,12 +23,13 @@ from sqlalchemy import select
 from config.settings import Settings
 from models import Campaign, TemplateOverride
 from models.uow import UnitOfWork
+from notifications import delivery
 from notifications.compose import compose, message_id_for
-from notifications.render import TemplateSource, render
+from notifications.contexts import context_from
+from notifications.delivery import Claimed
+from notifications.errors import BadAddress, TemplateProblem
+from notifications.render import TemplateSource, render_message
 from notifications.transport import PermanentSendError, TransientSendError, Transport
-from workflow.errors import HonorflowError
-from workflow.services import outbox
-from workflow.services.outbox import Claimed
 
 log = logging.getLogger(__name__)
 
@@ -96,19 +97,19 @@ def deliver(
     """Send one message if it is ours to send; returns what happened (sent, retry, …)."""
     lookup = lookup or CampaignLookup()
     with new_uow() as uow:
-        claimed = outbox.claim(uow, message_id, clock())
+        claimed = delivery.claim(uow, message_id, clock())
         if claimed is None:
             return "not due"
         letterhead = lookup.letterhead(uow, claimed.campaign_id)
         if letterhead.daily_digest and claimed.kind in DIGESTED_KINDS:
-            outbox.mark_digested(uow, message_id, clock())
+            delivery.mark_digested(uow, message_id, clock())
             return "digested"
         override = lookup.override(uow, claimed.campaign_id, claimed.kind, letterhead.locale)
     try:
         message = _build(claimed, letterhead, override, settings, clock)
-    except HonorflowError as problem:  # a template or address no retry can mend
+    except (TemplateProblem, BadAddress) as problem:  # no retry can mend these
         with new_uow() as uow:
-            outbox.mark_failed(uow, message_id, str(problem))
+            delivery.mark_failed(uow, message_id, str(problem))
         return "failed"
     return _send(new_uow, claimed, message, str(message["Subject"]), transport, clock)
 
@@ -121,12 +122,13 @@ def _build(
     clock: Clock,
 ) -> EmailMessage:
     """Render the message's template and compose the multipart message."""
-    context = {
-        **claimed.context,
-        "campaign": letterhead.title,
-        "site_url": settings.site_url.rstrip("/"),
-    }
-    rendered = render(claimed.kind, context, letterhead.locale, override)
+    rendered = render_message(
+        context_from(claimed.kind, claimed.context),
+        campaign=letterhead.title,
+        site_url=settings.site_url.rstrip("/"),
+        locale=letterhead.locale,
+        override=override,
+    )
     message = compose(
         rendered,
         sender=settings.mail_from,
@@ -154,14 +156,14 @@ def _send(
         transport.send(message)
     except PermanentSendError as exc:
         with new_uow() as uow:
-            outbox.mark_failed(uow, claimed.id, str(exc))
+            delivery.mark_failed(uow, claimed.id, str(exc))
         return "failed"
     except (TransientSendError, OSError) as exc:
         with new_uow() as uow:
-            outbox.mark_transient(uow, claimed.id, clock(), claimed.attempts, str(exc))
+            delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, str(exc))
         return "retry"
     with new_uow() as uow:
-        outbox.mark_sent(uow, claimed.id, clock(), subject)
+        delivery.mark_sent(uow, claimed.id, clock(), subject)
     return "sent"
 
 
@@ -170,7 +172,7 @@ def relay(
 ) -> Counter[str]:
     """Deliver every message that is due now (new, backed off, or whose claim ran out)."""
     with new_uow() as uow:
-        ids = outbox.due_message_ids(uow, clock(), limit)
+        ids = delivery.due_message_ids(uow, clock(), limit)
     results: Counter[str] = Counter()
     if not ids:
         return results

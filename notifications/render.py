@@ -17,13 +17,15 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    meta,
     select_autoescape,
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from notifications.contexts import KINDS, MessageContext, template_values
+from notifications.errors import TemplateProblem
 from notifications.labels import FILTERS
-from notifications.samples import SAMPLE_CONTEXTS
-from workflow.errors import TemplateProblem
+from notifications.samples import SAMPLE_CAMPAIGN, SAMPLE_CONTEXTS, SAMPLE_SITE_URL, SAMPLES
 
 __all__ = [
     "KINDS",
@@ -32,23 +34,12 @@ __all__ = [
     "RenderedMessage",
     "TemplateSource",
     "render",
+    "render_message",
     "shipped_source",
     "validate_override",
+    "variables_used",
 ]
 
-KINDS: tuple[str, ...] = (
-    "task_assigned",
-    "reminder",
-    "escalation",
-    "returned_for_material",
-    "objection_received",
-    "objection_outcome",
-    "nomination_ended",
-    "committee_result",
-    "honour_revoked",
-    "submission_closed",
-    "daily_digest",
-)
 LOCALES: tuple[str, ...] = ("zh-CN", "en")
 PARTS: tuple[str, ...] = ("subject", "text", "html")
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -166,9 +157,30 @@ def render(
     return RenderedMessage(subject=subject, text=parts["text"].strip() + "\n", html=parts["html"])
 
 
+def render_message(
+    context: MessageContext,
+    *,
+    campaign: str,
+    site_url: str,
+    locale: str = "zh-CN",
+    override: TemplateSource | None = None,
+) -> RenderedMessage:
+    """Render a typed context with its envelope (the campaign's title and the site's address)."""
+    return render(context.kind, template_values(context, campaign, site_url), locale, override)
+
+
 def validate_override(kind: str, source: TemplateSource, locale: str = "zh-CN") -> None:
     """Refuse an override that does not parse or needs a variable the kind does not provide."""
-    render(kind, SAMPLE_CONTEXTS.get(kind, {}), locale, source)
+    _check(kind, locale)
+    sample = SAMPLES[kind]
+    render_message(
+        sample, campaign=SAMPLE_CAMPAIGN, site_url=SAMPLE_SITE_URL, locale=locale, override=source
+    )
+
+
+def variables_used(source: str) -> set[str]:
+    """The names a template's source reads from its context (Jinja's own `self` aside)."""
+    return set(meta.find_undeclared_variables(_SHIPPED.parse(source))) - {"self"}
 
 
 def shipped_source(kind: str, locale: str = "zh-CN") -> TemplateSource:

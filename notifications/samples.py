@@ -1,13 +1,32 @@
-"""One realistic context per message kind: for validation, tests and the preview page."""
+"""One realistic context per message kind: for validating overrides, tests and previews.
+
+The samples are instances of the kinds' typed contexts (`notifications/contexts.py`), so an
+override that renders with its sample uses only what every real message of the kind has.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-_COMMON: dict[str, Any] = {
-    "campaign": "2026年江西省劳动模范和先进工作者评选",
-    "site_url": "http://127.0.0.1:8000",
-}
+from notifications.contexts import (
+    CommitteeResult,
+    DailyDigest,
+    DigestTask,
+    Escalation,
+    HonourRevoked,
+    MessageContext,
+    NominationEnded,
+    ObjectionOutcome,
+    ObjectionReceived,
+    Reminder,
+    ReturnedForMaterial,
+    SubmissionClosed,
+    TaskAssigned,
+    template_values,
+)
+
+SAMPLE_CAMPAIGN = "2026年江西省劳动模范和先进工作者评选"
+SAMPLE_SITE_URL = "http://127.0.0.1:8000"
 
 _TASK: dict[str, Any] = {
     "task_id": 128,
@@ -16,81 +35,48 @@ _TASK: dict[str, Any] = {
     "department": "省税务局",
     "due_at": "2026-03-16 17:00",
 }
+_FINDING = "经核查，相关工资已于2024年12月足额发放，反映问题不属实。"
 
+SAMPLES: dict[str, MessageContext] = {
+    sample.kind: sample
+    for sample in (
+        TaskAssigned(**_TASK),
+        Reminder(**_TASK, days_left=2),
+        Escalation(**_TASK, overdue_days=3, assignee="李娜", count=2, reassigned=True),
+        ReturnedForMaterial(
+            nominee="王芳",
+            state="qualification_returned",
+            reason="缺少所在单位党组织意见及近五年个人所得税完税证明",
+            answer_by="2026-03-20 17:00",
+        ),
+        ObjectionReceived(
+            nominee="刘洋",
+            objection_id=17,
+            received_on="2026-04-08",
+            content="反映该同志所在企业2024年度存在拖欠职工工资问题。",
+            answer_by="2026-04-15 17:00",
+        ),
+        ObjectionOutcome(nominee="刘洋", objection_id=17, outcome="dismissed", finding=_FINDING),
+        NominationEnded(
+            nominee="陈静", state="vetoed", reason="税务部门联审意见：存在未结清的欠税记录"
+        ),
+        CommitteeResult(nominee="赵磊", state="awarded", reason="经评选委员会全体会议审定"),
+        HonourRevoked(
+            nominee="孙强", state="revoked", reason="经核实，申报材料中的主要业绩存在弄虚作假"
+        ),
+        SubmissionClosed(closed_at="2026-03-31 17:00", submitted=42),
+        DailyDigest(
+            reviewer="省税务局",
+            tasks=(
+                DigestTask(128, "张伟", "多部门联审", "2026-03-16 17:00", overdue=False),
+                DigestTask(131, "周敏", "多部门联审", "2026-03-12 17:00", overdue=True),
+            ),
+        ),
+    )
+}
+
+# The samples as the variables a template sees (fields and envelope), for tests and previews.
 SAMPLE_CONTEXTS: dict[str, dict[str, Any]] = {
-    "task_assigned": {**_COMMON, **_TASK},
-    "reminder": {**_COMMON, **_TASK, "days_left": 2},
-    "escalation": {
-        **_COMMON,
-        **_TASK,
-        "overdue_days": 3,
-        "assignee": "李娜",
-        "count": 2,
-        "reassigned": True,
-    },
-    "returned_for_material": {
-        **_COMMON,
-        "nominee": "王芳",
-        "state": "qualification_returned",
-        "reason": "缺少所在单位党组织意见及近五年个人所得税完税证明",
-        "answer_by": "2026-03-20 17:00",
-    },
-    "objection_received": {
-        **_COMMON,
-        "nominee": "刘洋",
-        "objection_id": 17,
-        "received_on": "2026-04-08",
-        "content": "反映该同志所在企业2024年度存在拖欠职工工资问题。",
-        "answer_by": "2026-04-15 17:00",
-    },
-    "objection_outcome": {
-        **_COMMON,
-        "nominee": "刘洋",
-        "objection_id": 17,
-        "outcome": "dismissed",
-        "finding": "经核查，相关工资已于2024年12月足额发放，反映问题不属实。",
-    },
-    "nomination_ended": {
-        **_COMMON,
-        "nominee": "陈静",
-        "state": "vetoed",
-        "reason": "税务部门联审意见：存在未结清的欠税记录",
-    },
-    "committee_result": {
-        **_COMMON,
-        "nominee": "赵磊",
-        "state": "awarded",
-        "reason": "经评选委员会全体会议审定",
-    },
-    "honour_revoked": {
-        **_COMMON,
-        "nominee": "孙强",
-        "state": "revoked",
-        "reason": "经核实，申报材料中的主要业绩存在弄虚作假",
-    },
-    "submission_closed": {
-        **_COMMON,
-        "closed_at": "2026-03-31 17:00",
-        "submitted": 42,
-    },
-    "daily_digest": {
-        **_COMMON,
-        "reviewer": "省税务局",
-        "tasks": [
-            {
-                "task_id": 128,
-                "nominee": "张伟",
-                "stage": "多部门联审",
-                "due_at": "2026-03-16 17:00",
-                "overdue": False,
-            },
-            {
-                "task_id": 131,
-                "nominee": "周敏",
-                "stage": "多部门联审",
-                "due_at": "2026-03-12 17:00",
-                "overdue": True,
-            },
-        ],
-    },
+    kind: template_values(sample, SAMPLE_CAMPAIGN, SAMPLE_SITE_URL)
+    for kind, sample in SAMPLES.items()
 }

@@ -1,7 +1,8 @@
 """The Celery tasks: take ids (or nothing), reload, call one service. No logic of their own.
 
 `now` (ISO 8601 with zone) lets a caller run a task at a simulated time; workers in
-production leave it out and the real clock is used.
+production leave it out and the real clock is used. What a task runs on (database, unit of
+work with its publisher, transport) comes from the composition root, one per process.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from typing import Any
 
 from celery.utils.log import get_task_logger
 
-from config.settings import get_settings
+from config.wiring import clock_at, for_process
 from notifications import relay
 from tasks.app import app
-from tasks.runtime import clock_at, new_uow, transport
 from workflow.services import deadlines, digest
 
 log = get_task_logger(__name__)
@@ -22,7 +22,7 @@ log = get_task_logger(__name__)
 @app.task(name="honorflow.sweep_deadlines")
 def sweep_deadlines(now: str | None = None) -> dict[str, Any]:
     """Fire every due deadline; safe to run twice or in parallel."""
-    with new_uow() as uow:
+    with for_process().new_uow() as uow:
         result = deadlines.sweep(uow, clock_at(now)())
     log.info("sweep fired %d, %d taken by another sweep", result.fired, result.already_taken)
     return {"fired": result.fired, "already_taken": result.already_taken, "errors": result.errors}
@@ -31,17 +31,21 @@ def sweep_deadlines(now: str | None = None) -> dict[str, Any]:
 @app.task(name="honorflow.send_message")
 def send_message(message_id: int, now: str | None = None) -> str:
     """Send one outbox message if it is still waiting to be sent."""
-    return relay.deliver(new_uow, message_id, transport(), clock_at(now), get_settings())
+    wiring = for_process()
+    return relay.deliver(
+        wiring.new_uow, message_id, wiring.transport(), clock_at(now), wiring.settings
+    )
 
 
 @app.task(name="honorflow.relay_outbox")
 def relay_outbox(now: str | None = None) -> dict[str, int]:
     """Send whatever is still pending: lost publishes, retries after backoff, expired claims."""
-    return dict(relay.relay(new_uow, transport(), clock_at(now), get_settings()))
+    wiring = for_process()
+    return dict(relay.relay(wiring.new_uow, wiring.transport(), clock_at(now), wiring.settings))
 
 
 @app.task(name="honorflow.queue_digests")
 def queue_digests(now: str | None = None) -> int:
     """Queue today's reviewer digests for the campaigns that asked for them."""
-    with new_uow() as uow:
+    with for_process().new_uow() as uow:
         return digest.queue_daily_digests(uow, clock_at(now)())

@@ -9,9 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
-from config.settings import get_settings
-from models.db import make_engine, make_session_factory
-from tasks.runtime import publisher
+from config import wiring
 from web import ratelimit
 from web.api import ROUTERS
 from web.deps import LoginRequired
@@ -32,14 +30,10 @@ async def _login_redirect(request: Request, exc: Exception) -> Response:
 
 
 def create_app(session_factory: sessionmaker[Session] | None = None) -> FastAPI:
-    """The app over a session factory (default: the configured database)."""
-    publish = None
-    if session_factory is None:
-        session_factory = make_session_factory(make_engine(get_settings().resolved_database_url()))
-        publish = publisher()  # the configured deployment's workers, if any listen
+    """The app over a session factory (default: the configured database and its workers)."""
+    wired = wiring.wire() if session_factory is None else wiring.over(session_factory)
     app = FastAPI(title="honorflow", version=_version())
-    app.state.session_factory = session_factory
-    app.state.publish_messages = publish  # None: the beat's relay sends them
+    app.state.wiring = wired  # the composition root's: database, unit of work, publisher
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
     app.state.login_limiter = ratelimit.login_limiter()
     app.state.public_limiter = ratelimit.public_limiter()

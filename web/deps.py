@@ -24,8 +24,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
     """One unit of work per request; the messages it commits are handed to the workers."""
-    state = request.app.state
-    with UnitOfWork(state.session_factory, after_commit=state.publish_messages) as uow:
+    with request.app.state.wiring.new_uow() as uow:
         yield uow
 
 
@@ -91,7 +90,7 @@ def _page_session(request: Request) -> tuple[User, str] | None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None
-    with UnitOfWork(request.app.state.session_factory) as uow:
+    with request.app.state.wiring.new_uow() as uow:
         return users.session_user(uow, session_id, clock(request))
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 
 from models import Campaign, Deadline, Nomination
 from models.uow import UnitOfWork
+from notifications.outbox import queue_message
 from workflow import audit
 from workflow.actors import SYSTEM
-from workflow.messages import shanghai
-from workflow.outbox import queue_message
+from workflow.messages import submission_closed
 from workflow.services.transitions import apply
 from workflow.stages import registry as stages
 from workflow.stages.base import Action as StageAction
@@ -55,7 +55,7 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
         kind="submission_closed",
         recipient=campaign.admin_email,
         now=now,
-        context={"closed_at": shanghai(deadline.due_at), "submitted": submitted},
+        context=submission_closed(deadline.due_at, submitted),
         campaign_id=campaign.id,
     )
     return f"submission closed with {submitted} submitted"

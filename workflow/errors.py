@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-class HonorflowError(Exception):
-    """Base of every error a person can act on."""
-
-    exit_code = 1
+# The root and the mail errors are defined below `workflow` so that `notifications` can
+# raise them without importing the domain; they are read here with the rest.
+from config.errors import HonorflowError as HonorflowError
+from notifications.errors import BadAddress as BadAddress
+from notifications.errors import TemplateProblem as TemplateProblem
 
 
 class DefinitionError(HonorflowError):
@@ -116,18 +116,6 @@ class InvalidState(HonorflowError):
     """An action does not fit the current state of a campaign, task or objection."""
 
     exit_code = 11
-
-
-class TemplateProblem(HonorflowError):
-    """A message template cannot be used; the message names kind, locale, part and the problem."""
-
-    exit_code = 12
-
-
-class BadAddress(HonorflowError):
-    """An email address cannot be used as sender or recipient; the message names it."""
-
-    exit_code = 12
 
 
 class AuthenticationFailed(HonorflowError):

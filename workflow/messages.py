@@ -1,21 +1,34 @@
-"""What a message says and to whom: recipients and template contexts for the outbox.
+"""What a message says and to whom: recipients, and builders of the kinds' typed contexts.
 
-Contexts hold ready-to-print values (times already in Asia/Shanghai) so that templates
-stay free of logic and a message renders the same however late it is sent.
+The domain hands a message over by calling `notifications.outbox.queue_message` with the
+unit of work of the change and one of the typed contexts of `notifications.contexts`
+(built here from rows), so the outbox row commits with the change or not at all. Contexts
+hold ready-to-print values (times already in Asia/Shanghai) so that templates stay free
+of logic and a message renders the same however late it is sent.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 
-from models import Nomination, ReviewTask, User
+from models import Nomination, Objection, ReviewTask, User
 from models.uow import UnitOfWork
+from notifications.contexts import (
+    DigestTask,
+    Escalation,
+    MessageContext,
+    ObjectionOutcome,
+    ObjectionReceived,
+    Reminder,
+    SubmissionClosed,
+    TaskAssigned,
+    context_from,
+)
+from notifications.outbox import queue_message
 from workflow.calendar import SHANGHAI
 from workflow.definition import Definition
-from workflow.outbox import queue_message
 from workflow.step import Step
 
 
@@ -29,17 +42,100 @@ def department_name(definition: Definition, department: str) -> str:
     return spec.name if spec else department
 
 
-def task_context(
+def task_assigned(
+    task_id: int, stage_title: str, nominee: str, department: str, due: datetime | None
+) -> TaskAssigned:
+    """A new review task for a department (`department` is its display name)."""
+    return TaskAssigned(task_id, stage_title, nominee, department, shanghai(due))
+
+
+def _task_fields(
     task: ReviewTask, nomination: Nomination, definition: Definition
-) -> dict[str, Any]:
-    """What every message about one review task says."""
-    return {
-        "task_id": task.id,
-        "stage": definition.stage(task.stage).title,
-        "nominee": nomination.name,
-        "department": department_name(definition, task.department),
-        "due_at": shanghai(task.due_at),
-    }
+) -> tuple[int, str, str, str, str]:
+    """What every message about one review task says: id, stage, nominee, department, due."""
+    return (
+        task.id,
+        definition.stage(task.stage).title,
+        nomination.name,
+        department_name(definition, task.department),
+        shanghai(task.due_at),
+    )
+
+
+def reminder(
+    task: ReviewTask, nomination: Nomination, definition: Definition, days_left: int
+) -> Reminder:
+    """A task falls due in `days_left` working days."""
+    return Reminder(*_task_fields(task, nomination, definition), days_left=days_left)
+
+
+def escalation(
+    task: ReviewTask,
+    nomination: Nomination,
+    definition: Definition,
+    *,
+    overdue_days: int,
+    assignee: str,
+    count: int,
+    reassigned: bool,
+) -> Escalation:
+    """The `count`th escalation of an overdue task (`assignee`: who held it, "" for no one)."""
+    return Escalation(
+        *_task_fields(task, nomination, definition),
+        overdue_days=overdue_days,
+        assignee=assignee,
+        count=count,
+        reassigned=reassigned,
+    )
+
+
+def digest_line(
+    task: ReviewTask, nomination: Nomination, definition: Definition, now: datetime
+) -> DigestTask:
+    """One open task in a reviewer's daily digest."""
+    return DigestTask(
+        task_id=task.id,
+        nominee=nomination.name,
+        stage=definition.stage(task.stage).title,
+        due_at=shanghai(task.due_at),
+        overdue=task.due_at is not None and task.due_at < now,
+    )
+
+
+def unit_notice(kind: str, nominee: str, state: str, reason: str, **extra: str) -> MessageContext:
+    """What the unit is told about its nomination (ended, returned, decided, revoked).
+
+    The kind is chosen at run time, so the context is checked against the kind's class here.
+    """
+    return context_from(kind, {"nominee": nominee, "state": state, "reason": reason, **extra})
+
+
+def objection_received(
+    nomination: Nomination, objection: Objection, answer_by: datetime | None
+) -> ObjectionReceived:
+    """The unit must investigate an objection and answer by `answer_by`."""
+    return ObjectionReceived(
+        nominee=nomination.name,
+        objection_id=objection.id,
+        received_on=objection.received_on.isoformat(),
+        content=objection.content,
+        answer_by=shanghai(answer_by),
+    )
+
+
+def objection_outcome(nomination: Nomination, objection: Objection) -> ObjectionOutcome:
+    """How an objection's investigation ended."""
+    return ObjectionOutcome(
+        nominee=nomination.name,
+        objection_id=objection.id,
+        outcome=objection.status,
+        finding=objection.finding or "",
+    )
+
+
+def submission_closed(closed_at: datetime, submitted: int) -> SubmissionClosed:
+    """The campaign's submission deadline passed with `submitted` nominations in."""
+    return SubmissionClosed(closed_at=shanghai(closed_at), submitted=submitted)
 
 
 def reviewer_recipients(
@@ -85,7 +181,7 @@ def notify_unit(step: Step, kind: str, state: str, **extra: str) -> None:
         kind=kind,
         recipient=unit_recipient(n),
         now=step.now,
-        context={"nominee": n.name, "state": state, "reason": step.reason or "", **extra},
+        context=unit_notice(kind, n.name, state, step.reason or "", **extra),
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )

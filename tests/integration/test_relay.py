@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from models import Campaign, OutboxMessage
 from models.uow import UnitOfWork
+from notifications import delivery, outbox
 from notifications.relay import relay
 from notifications.render import TemplateSource, shipped_source
 from notifications.transport import SmtpTransport
@@ -28,7 +29,7 @@ from tests.integration.flow import (
 )
 from tests.smtp_server import RecordingSMTPServer
 from workflow.errors import TemplateProblem
-from workflow.services import committee, deadlines, digest, objections, outbox, templates
+from workflow.services import committee, deadlines, digest, mail, objections, templates
 
 LATER = AFTER_NOTICE + timedelta(days=7)  # past every deadline of the campaign
 
@@ -120,15 +121,15 @@ def test_a_claimed_message_is_not_sent_by_another_sender_until_its_lease_ends(
 ) -> None:
     message_id = seed_message(sf)
     with UnitOfWork(sf) as uow:
-        assert outbox.claim(uow, message_id, T0) is not None
+        assert delivery.claim(uow, message_id, T0) is not None
     with UnitOfWork(sf) as uow:
-        assert outbox.claim(uow, message_id, T0 + timedelta(minutes=1)) is None
+        assert delivery.claim(uow, message_id, T0 + timedelta(minutes=1)) is None
     with UnitOfWork(sf) as uow:  # the first sender died: its lease runs out
-        again = outbox.claim(uow, message_id, T0 + outbox.LEASE + timedelta(seconds=1))
+        again = delivery.claim(uow, message_id, T0 + delivery.LEASE + timedelta(seconds=1))
     assert again is not None and again.attempts == 2
     with UnitOfWork(sf) as uow:  # the dead sender's late result is not recorded over it
-        assert outbox.mark_sent(uow, message_id, T0, "s") is True
-        assert outbox.mark_sent(uow, message_id, T0, "s") is False
+        assert delivery.mark_sent(uow, message_id, T0, "s") is True
+        assert delivery.mark_sent(uow, message_id, T0, "s") is False
 
 
 def test_451_is_retried_with_backoff_then_delivered_once(
@@ -157,7 +158,7 @@ def test_550_fails_and_an_administrator_retries_it(
         (failed,) = outbox.list_messages(uow, status="failed")
         assert failed.id == message_id and "550" in (failed.last_error or "")
     with UnitOfWork(sf) as uow:
-        assert outbox.retry_failed(uow, ADMIN, T0) == 1
+        assert mail.retry_failed(uow, ADMIN, T0) == 1
     assert send(sf, smtp, T0) == Counter({"sent": 1})
     assert statuses(sf) == Counter({"sent": 1})
 
@@ -199,3 +200,19 @@ def test_an_override_is_validated_and_then_used(
     send(sf, smtp, T0)
     (message,) = smtp.messages
     assert message["Subject"] == "请审核：张三"
+
+
+def test_a_stored_context_that_does_not_fit_its_kind_fails_with_the_field_named(
+    sf: sessionmaker[Session], smtp: RecordingSMTPServer
+) -> None:
+    message_id = seed_message(sf)
+    with UnitOfWork(sf) as uow:
+        row = uow.session.get_one(OutboxMessage, message_id)
+        row.context = {k: v for k, v in row.context.items() if k != "nominee"} | {"colour": 1}
+        uow.commit()
+    assert send(sf, smtp, T0) == Counter({"failed": 1})
+    assert smtp.messages == []
+    with UnitOfWork(sf) as uow:
+        error = uow.session.get_one(OutboxMessage, message_id).last_error or ""
+    assert "message task_assigned context: unknown field(s) colour" in error
+    assert "missing field(s) nominee" in error

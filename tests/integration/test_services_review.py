@@ -60,8 +60,10 @@ def test_joint_review_routes_an_enterprise_head_to_eight_departments(
             select(OutboxMessage).where(OutboxMessage.kind == "task_assigned")
         ).all()
         # One message per joint-review task, plus the one of the qualification task.
-        departments = {m.context["department_code"] for m in assigned}
-        assert departments == HEAD_DEPARTMENTS | {"working_team"}
+        rows = uow.session.execute(select(ReviewTask.id, ReviewTask.department))
+        task_department = {task_id: department for task_id, department in rows}
+        departments = [task_department[m.context["task_id"]] for m in assigned]
+        assert sorted(departments) == sorted(HEAD_DEPARTMENTS | {"working_team"})
         due = uow.session.scalars(
             select(Deadline).where(Deadline.kind == "task_due", Deadline.stage == "joint_review")
         ).all()

@@ -25,13 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import AuditEvent, Deadline, OutboxMessage
 from models.uow import UnitOfWork
 from notifications.compose import message_id_for
+from notifications.delivery import LEASE
 from tests.conftest import T0, make_campaign
 from tests.integration.flow import TEAM, add, complete, fire, open_tasks, status, to_notice
 from tests.integration.worker_fixtures import ROOT, Stack, make_stack, stack, wait_until
 from workflow.actors import SYSTEM
 from workflow.calendar import WorkingCalendar
 from workflow.services.campaigns import UnitQuota
-from workflow.services.outbox import LEASE
 
 __all__ = ["stack"]  # the fixture, imported for pytest
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config import wiring
 from models import ReviewTask
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, make_campaign
@@ -143,7 +144,7 @@ def build_world(sf: sessionmaker[Session], app: FastAPI | None = None) -> Iterat
     if app is None:
         app = make_app(sf)
     else:
-        app.state.session_factory, app.state.clock = sf, Clock(NOW)
+        app.state.wiring, app.state.clock = wiring.over(sf), Clock(NOW)
     with TestClient(app, raise_server_exceptions=False) as client:
         world = World(sf, app, client, campaign_id, n)
         seed_people(sf, world)

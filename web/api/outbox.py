@@ -10,8 +10,8 @@ from pydantic import BaseModel
 
 from models import OutboxMessage
 from web.deps import CurrentActor, Now, Uow
-from workflow.access import MAX_ID, require_admin
-from workflow.services import outbox
+from workflow.access import MAX_ID
+from workflow.services import mail
 
 router = APIRouter(tags=["outbox"])
 Status = Literal["pending", "sending", "sent", "failed", "digested"]
@@ -64,9 +64,8 @@ def list_messages(
     offset: int = Query(default=0, ge=0, le=10_000_000),
 ) -> list[MessageOut]:
     """Messages, newest first."""
-    require_admin(actor)
-    rows = outbox.list_messages(
-        uow, status=status, campaign_id=campaign_id, limit=limit, offset=offset
+    rows = mail.list_messages(
+        uow, actor, status=status, campaign_id=campaign_id, limit=limit, offset=offset
     )
     return [message_out(m) for m in rows]
 
@@ -74,10 +73,10 @@ def list_messages(
 @router.post("/outbox/{message_id}/retry", response_model=MessageOut)
 def retry(message_id: int, uow: Uow, actor: CurrentActor, now: Now) -> MessageOut:
     """Put one failed message back in the queue."""
-    return message_out(outbox.retry(uow, message_id, actor, now))
+    return message_out(mail.retry(uow, message_id, actor, now))
 
 
 @router.post("/outbox/retry-failed", response_model=RetriedOut)
 def retry_failed(uow: Uow, actor: CurrentActor, now: Now) -> RetriedOut:
     """Put every failed message back in the queue."""
-    return RetriedOut(retried=outbox.retry_failed(uow, actor, now))
+    return RetriedOut(retried=mail.retry_failed(uow, actor, now))

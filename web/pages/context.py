@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from models import User
-from models.uow import UnitOfWork
 from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
 from workflow.access import has_role
 from workflow.actors import Actor
@@ -38,7 +37,7 @@ def optional_viewer(request: Request) -> Viewer | None:
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None
-    with UnitOfWork(request.app.state.session_factory) as uow:
+    with request.app.state.wiring.new_uow() as uow:
         found = users.session_user(uow, session_id, clock(request))
     if found is None:
         return None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
-from models import Campaign, Nomination, OutboxMessage, ReviewTask
+from models import Campaign, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
+from notifications.contexts import DailyDigest, DigestTask
+from notifications.outbox import is_queued, queue_message
 from workflow.calendar import SHANGHAI
-from workflow.messages import department_name, reviewer_recipients, task_context
-from workflow.outbox import queue_message
+from workflow.messages import department_name, digest_line, reviewer_recipients
 from workflow.repository import commit
 from workflow.services.definitions import definition_of
 
@@ -26,7 +26,7 @@ def queue_daily_digests(uow: UnitOfWork, now: datetime) -> int:
     for campaign in campaigns:
         for (recipient, reviewer), tasks in _open_tasks_by_reviewer(uow, campaign, now).items():
             key = f"daily_digest:{campaign.id}:{recipient}:{day}"
-            if _already_queued(uow, key):  # the digest ran before today (a restarted beat)
+            if is_queued(uow, key):  # the digest ran before today (a restarted beat)
                 continue
             queue_message(
                 uow,
@@ -34,7 +34,7 @@ def queue_daily_digests(uow: UnitOfWork, now: datetime) -> int:
                 kind="daily_digest",
                 recipient=recipient,
                 now=now,
-                context={"reviewer": reviewer, "tasks": tasks},
+                context=DailyDigest(reviewer=reviewer, tasks=tuple(tasks)),
                 campaign_id=campaign.id,
             )
             queued += 1
@@ -42,14 +42,9 @@ def queue_daily_digests(uow: UnitOfWork, now: datetime) -> int:
     return queued
 
 
-def _already_queued(uow: UnitOfWork, key: str) -> bool:
-    query = select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
-    return uow.session.scalar(query) is not None
-
-
 def _open_tasks_by_reviewer(
     uow: UnitOfWork, campaign: Campaign, now: datetime
-) -> dict[tuple[str, str], list[dict[str, Any]]]:
+) -> dict[tuple[str, str], list[DigestTask]]:
     definition = definition_of(campaign.definition)
     rows = uow.session.execute(
         select(ReviewTask, Nomination)
@@ -60,16 +55,9 @@ def _open_tasks_by_reviewer(
         )
         .order_by(ReviewTask.due_at, ReviewTask.id)
     )
-    grouped: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    grouped: dict[tuple[str, str], list[DigestTask]] = defaultdict(list)
     for task, nomination in rows:
-        context = task_context(task, nomination, definition)
-        entry = {
-            "task_id": task.id,
-            "nominee": context["nominee"],
-            "stage": context["stage"],
-            "due_at": context["due_at"],
-            "overdue": task.due_at is not None and task.due_at < now,
-        }
+        entry = digest_line(task, nomination, definition, now)
         reviewer = department_name(definition, task.department)
         for recipient in reviewer_recipients(uow, task, nomination, definition):
             grouped[(recipient, reviewer)].append(entry)

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from models import Deadline, Nomination, Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
 from models.uow import UnitOfWork
-from workflow import audit
+from notifications.outbox import queue_message
+from workflow import audit, messages
 from workflow.actors import Actor
 from workflow.definition import StageKind
 from workflow.errors import InvalidState
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import objection as objection_lifecycle
-from workflow.messages import shanghai, unit_recipient
-from workflow.outbox import queue_message
+from workflow.messages import unit_recipient
 from workflow.repository import commit, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.nominations import ensure_unit_clerk_of
@@ -77,13 +77,7 @@ def record_objection(
         kind="objection_received",
         recipient=nomination.unit.email or nomination.campaign.admin_email,
         now=now,
-        context={
-            "nominee": nomination.name,
-            "objection_id": objection.id,
-            "received_on": objection.received_on.isoformat(),
-            "content": objection.content,
-            "answer_by": shanghai(due),
-        },
+        context=messages.objection_received(nomination, objection, due),
         campaign_id=nomination.campaign_id,
         nomination_id=nomination.id,
     )
@@ -136,12 +130,7 @@ def _notify_outcome(
         kind="objection_outcome",
         recipient=unit_recipient(nomination),
         now=now,
-        context={
-            "nominee": nomination.name,
-            "objection_id": objection.id,
-            "outcome": objection.status,
-            "finding": objection.finding or "",
-        },
+        context=messages.objection_outcome(nomination, objection),
         campaign_id=nomination.campaign_id,
         nomination_id=nomination.id,
     )

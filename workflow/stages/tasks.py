@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
+from notifications.outbox import queue_message
 from workflow.actors import SYSTEM
 from workflow.calendar import SHANGHAI, WorkingCalendar
 from workflow.definition import StageSpec
@@ -24,12 +25,13 @@ from workflow.lifecycles import review_task
 from workflow.lifecycles.deadline import NewDeadline
 from workflow.messages import (
     department_name,
+    escalation,
     escalation_recipients,
+    reminder,
     reviewer_recipients,
     shanghai,
-    task_context,
+    task_assigned,
 )
-from workflow.outbox import queue_message
 from workflow.stages.base import Action, Apply
 from workflow.step import Step, load_calendar
 from workflow.versions import definition_of
@@ -67,14 +69,9 @@ def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int
         kind="task_assigned",
         recipient=recipient,
         now=step.now,
-        context={
-            "task_id": task_id,
-            "stage": stage.title,
-            "nominee": n.name,
-            "department": department_name(step.definition, department),
-            "department_code": department,
-            "due_at": shanghai(due),
-        },
+        context=task_assigned(
+            task_id, stage.title, n.name, department_name(step.definition, department), due
+        ),
         campaign_id=n.campaign_id,
         nomination_id=n.id,
     )
@@ -145,8 +142,7 @@ def remind(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> 
         return found
     task, nomination = found
     definition = definition_of(nomination.definition)
-    context = task_context(task, nomination, definition)
-    context["days_left"] = int(deadline.kind.split(":", 1)[1])
+    context = reminder(task, nomination, definition, int(deadline.kind.split(":", 1)[1]))
     recipients = reviewer_recipients(uow, task, nomination, definition)
     for recipient in recipients:
         queue_message(
@@ -178,12 +174,15 @@ def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -
     reassigned = stage.escalation_reassign and task.status == TASK_CLAIMED
     if reassigned:
         _release(uow, task, now, deadline)
-    context = task_context(task, nomination, definition) | {
-        "overdue_days": overdue_working_days(calendar, task.due_at, now),
-        "assignee": assignee,
-        "count": count,
-        "reassigned": reassigned,
-    }
+    context = escalation(
+        task,
+        nomination,
+        definition,
+        overdue_days=overdue_working_days(calendar, task.due_at, now),
+        assignee=assignee,
+        count=count,
+        reassigned=reassigned,
+    )
     recipients = escalation_recipients(task, nomination, definition)
     for recipient in recipients:
         queue_message(

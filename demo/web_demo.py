@@ -16,12 +16,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.lookups import CampaignLookups
+from demo.scenario import ADMIN, DemoScenario, Progress
 from models import Nomination, Objection
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI, WorkingCalendar
-from workflow.demo.lookups import CampaignLookups
-from workflow.demo.scenario import ADMIN, DemoScenario, Progress
 from workflow.errors import CalendarRangeError
 from workflow.services import objections, users
 

@@ -1,25 +1,24 @@
-"""The outbox as a queue of deliveries: claim with a lease, record the result, list and retry.
+"""One delivery of an outbox message: claim it with a lease, then settle the result.
 
-A message moves pending -> sending -> sent | failed. `sending` carries a lease
-(`claimed_until`): a second sender may take a message over only after the lease runs out,
-so a redelivered task or a second relay never sends what another sender is sending, and a
-sender killed mid-send leaves a message that is sent again once its lease is over.
+A message moves pending -> sending -> sent | digested | failed (or back to pending with a
+backoff after a transient failure). `sending` carries a lease (`claimed_until`): a second
+sender may take a message over only after the lease runs out, so a redelivered task or a
+second relay never sends what another sender is sending, and a sender killed mid-send
+leaves a message that is sent again once its lease is over. Each step commits on its own:
+no transaction stays open while the mail server is talked to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from models import OutboxMessage
 from models.scheduling import DIGESTED, FAILED, PENDING, SENDING, SENT
 from models.uow import UnitOfWork
-from workflow import audit
-from workflow.actors import Actor, require_role
-from workflow.errors import InvalidState
-from workflow.repository import commit, get
 
 # How long a claim holds: longer than one SMTP conversation with its timeouts.
 LEASE = timedelta(minutes=5)
@@ -38,11 +37,11 @@ class Claimed:
     kind: str
     recipient: str
     campaign_id: int | None
-    context: dict[str, object]
+    context: dict[str, Any]
     attempts: int
 
 
-def _claimable(now: datetime):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime) -> ColumnElement[bool]:
     """Pending and due, or being sent by a sender whose lease has run out."""
     return or_(
         and_(
@@ -76,7 +75,7 @@ def claim(uow: UnitOfWork, message_id: int, now: datetime) -> Claimed | None:
         )
         .execution_options(synchronize_session=False)
     ).one_or_none()
-    commit(uow)
+    uow.commit()
     return Claimed(*claimed) if claimed is not None else None
 
 
@@ -88,7 +87,7 @@ def _settle(uow: UnitOfWork, message_id: int, **values: object) -> bool:
         .values(claimed_until=None, **values)
         .execution_options(synchronize_session=False)
     )
-    commit(uow)
+    uow.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
@@ -115,63 +114,3 @@ def mark_transient(
 def mark_failed(uow: UnitOfWork, message_id: int, error: str) -> bool:
     """A 5xx or a message that cannot be built: an administrator must look at it."""
     return _settle(uow, message_id, status=FAILED, last_error=error)
-
-
-def list_messages(
-    uow: UnitOfWork,
-    *,
-    status: str | None = None,
-    campaign_id: int | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[OutboxMessage]:
-    """Messages, newest first, optionally of one status or campaign."""
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit).offset(offset)
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    if campaign_id is not None:
-        query = query.where(OutboxMessage.campaign_id == campaign_id)
-    return list(uow.session.scalars(query))
-
-
-def retry(uow: UnitOfWork, message_id: int, actor: Actor, now: datetime) -> OutboxMessage:
-    """Put a failed message back in the queue (administrators only; audited)."""
-    require_role(actor, "admin")
-    message = get(uow, OutboxMessage, message_id, "message")
-    if message.status != FAILED:
-        raise InvalidState(
-            f"message {message_id} is {message.status}; only failed ones are retried"
-        )
-    _requeue(uow, [message_id], actor, now)
-    commit(uow)
-    uow.session.refresh(message)
-    return message
-
-
-def retry_failed(uow: UnitOfWork, actor: Actor, now: datetime) -> int:
-    """Put every failed message back in the queue; returns how many."""
-    require_role(actor, "admin")
-    ids = list(uow.session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == FAILED)))
-    if ids:
-        _requeue(uow, ids, actor, now)
-    commit(uow)
-    return len(ids)
-
-
-def _requeue(uow: UnitOfWork, ids: list[int], actor: Actor, now: datetime) -> None:
-    uow.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == FAILED)
-        .values(status=PENDING, attempts=0, next_attempt_at=None, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry(
-            actor=actor.label,
-            trigger="outbox_retry",
-            reason=f"{len(ids)} failed message(s) queued again",
-            payload={"message_ids": ids[:100]},
-        ),
-    )

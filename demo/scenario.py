@@ -11,12 +11,12 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.lookups import CampaignLookups
+from demo.population import DemoUnit, PopulationGenerator, demo_units
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI, WorkingCalendar
-from workflow.demo.lookups import CampaignLookups
-from workflow.demo.population import DemoUnit, PopulationGenerator, demo_units
 from workflow.errors import GuardFailed, HonorflowError
 from workflow.services import (
     campaigns,

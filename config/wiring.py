@@ -1,0 +1,122 @@
+"""The composition root: settings → engine and sessions → unit of work → mail → clock.
+
+Every entry point gets what it runs on from here, and wires nothing itself: the
+`honorflow` command (`cli/runtime.py` builds one `Wiring` per invocation), the web app
+(`web/app.py` builds one per app) and the Celery tasks (`tasks/jobs.py` use one per
+worker process, `for_process`).
+
+Why in `config`: it is the one package every entry point may import without importing
+another entry point (web must not import tasks or cli, cli must not import web), and it
+already is what all of them read first. At import time it needs only `config` and
+`models` (engine, session factory, unit of work). What it wires from above is imported
+inside the functions that use it, so `config` depends on nothing above `models` when it
+is loaded and `import config.wiring` pulls in neither Celery nor SMTP:
+`notifications.transport` for the transport, and `tasks.jobs` for the publisher that
+hands committed outbox ids to the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings, get_settings
+from models.db import make_engine, make_session_factory
+from models.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from notifications.transport import Transport
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Publisher = Callable[[list[int]], None]
+
+
+def utc_now() -> datetime:
+    """The wall clock, in UTC: read at the entry point and passed down as `now`."""
+    return datetime.now(UTC)
+
+
+def clock_at(now: str | None) -> Clock:
+    """The real clock, or a fixed instant (ISO 8601 with a zone) when a caller simulates time."""
+    if now is None:
+        return utc_now
+    fixed = datetime.fromisoformat(now)
+    if fixed.tzinfo is None:
+        raise ValueError(f"now must carry a time zone, got {now!r}")
+    return lambda: fixed
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """What a process runs use cases and sends mail with."""
+
+    settings: Settings
+    session_factory: sessionmaker[Session]
+    # Hands committed outbox ids to the workers; None: the beat's relay sends them.
+    publish: Publisher | None
+    clock: Clock = utc_now
+
+    @property
+    def engine(self) -> Engine:
+        bind = self.session_factory.kw["bind"]
+        assert isinstance(bind, Engine)
+        return bind
+
+    def new_uow(self) -> UnitOfWork:
+        """A unit of work whose committed outbox messages go to the publisher."""
+        return UnitOfWork(self.session_factory, after_commit=self.publish)
+
+    def transport(self) -> Transport:
+        """Where mail goes: the SMTP server when one is configured, else `.eml` files."""
+        from notifications.transport import transport_from_settings
+
+        return transport_from_settings(self.settings)
+
+
+def wire(settings: Settings | None = None) -> Wiring:
+    """Wire the configured deployment: its database, and its workers when any listen."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.resolved_database_url())
+    return Wiring(settings, make_session_factory(engine), publisher(settings))
+
+
+def over(session_factory: sessionmaker[Session], settings: Settings | None = None) -> Wiring:
+    """Wiring over a database someone else made (tests, tools): nothing is published."""
+    return Wiring(settings or get_settings(), session_factory, publish=None)
+
+
+@lru_cache(maxsize=1)
+def for_process() -> Wiring:
+    """One wiring per worker process, made on first use (an engine's pool is not fork-safe)."""
+    return wire()
+
+
+def publish_messages(message_ids: list[int]) -> None:
+    """Ask the workers to send these committed messages; the relay catches what is lost."""
+    from tasks.jobs import send_message  # Celery is imported only when something is sent
+
+    try:
+        for message_id in message_ids:
+            send_message.delay(message_id)
+    except Exception:  # the broker is down: the periodic relay will send them
+        log.warning("could not publish %d message(s); the relay will send them", len(message_ids))
+
+
+def publisher(settings: Settings) -> Publisher | None:
+    """How committed messages reach the workers, if any are listening.
+
+    With a broker configured (Redis), always. With the embedded broker, only once a worker
+    has made its queue folder (`honorflow up`); otherwise the messages wait for the relay.
+    """
+    if settings.broker_url or (settings.data_dir / "broker" / "queue").is_dir():
+        return publish_messages
+    return None
