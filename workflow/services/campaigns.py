@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models import PHASES, Campaign, QuotaAllocation, RecommendingUnit
+from models import Campaign, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
@@ -154,7 +154,9 @@ def open_campaign(uow: UnitOfWork) -> Campaign:
     """The one campaign still taking nominations, for commands that may leave it unnamed."""
     open_ones = list(
         uow.session.scalars(
-            select(Campaign).where(Campaign.phase.in_(PHASES[:2])).order_by(Campaign.id)
+            select(Campaign)
+            .where(Campaign.phase.in_(campaign_phase.GATES["import"]))
+            .order_by(Campaign.id)
         ).unique()
     )
     if len(open_ones) != 1:
