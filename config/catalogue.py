@@ -128,6 +128,14 @@ def label(area: str, code: str | None, locale: str = DEFAULT) -> str:
     return text(key, locale) if has(key) else code
 
 
+def state_label(state: str, locale: str = DEFAULT) -> str:
+    """A nomination state's label; `<stage>_returned` is the stage's label marked returned."""
+    if has(f"state.{state}") or not state.endswith("_returned"):
+        return label("state", state, locale)
+    stage = label("state", state.removesuffix("_returned"), locale)
+    return text("state.returned_from", locale, stage=stage)
+
+
 class _Figures(dict[str, Any]):
     """Placeholders the message needs but lacks stay visible instead of raising."""
 
