@@ -13,8 +13,9 @@ Conventions (tests/unit/test_catalogue.py holds every file to them):
 - Figures are `{name}` placeholders filled with `str.format`, so a format spec may follow the
   name (`{share:.1f}`). Both locales of a msgid use the same placeholders.
 - A code and its figures travel as a `Message`; the text is made only where a person reads it,
-  in their locale (`render`). A figure may itself be a Message (a state, a rule, a role) or a
-  list of them; it is rendered in the same locale, lists joined with 、 or ", ".
+  in their locale (`render`). A figure may be a number, a text, a date (written 2026年12月1日
+  in Chinese, ISO in English), a `Label` (a code shown by its label: a state, trigger, rule,
+  role or vocabulary code), another Message, or a `Listing` of these (joined with 、, 或, ；…).
 
 Locales: `zh-CN` (default) and `en`. The CLI reads `HONORFLOW_LOCALE`; the web takes `?lang=`,
 then `Accept-Language` (`locale_for_request`).
@@ -25,6 +26,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,7 +39,14 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "honorflow"
 ENV_LOCALE = "HONORFLOW_LOCALE"
 _FOLDERS = {"zh-CN": "zh_CN", "en": "en"}
-_SEPARATORS = {"zh-CN": "、", "en": ", "}
+# How a list figure is joined, per style and locale (see `Listing`).
+_SEPARATORS = {
+    "and": {"zh-CN": "、", "en": ", "},
+    "or": {"zh-CN": "或", "en": " or "},
+    "slash": {"zh-CN": "/", "en": "/"},
+    "semicolon": {"zh-CN": "；", "en": "; "},
+    "lines": {"zh-CN": "\n", "en": "\n"},
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,28 @@ class Message:
 
     def __str__(self) -> str:
         return render(self, DEFAULT)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A figure that is a code shown by its label: `Label("state", "qualification")` -> 资格初审."""
+
+    area: str
+    code: str
+
+    def render(self, locale: str = DEFAULT) -> str:
+        """The label in a locale; an unknown code is shown as it is."""
+        if self.area == "state":
+            return state_label(self.code, locale)
+        return label(self.area, self.code, locale)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list figure joined in a style: and (、/, ), or (或/ or ), slash, semicolon, lines."""
+
+    items: tuple[Any, ...]
+    style: str = "and"
 
 
 def msg(code: str, **params: Any) -> Message:
@@ -144,17 +175,27 @@ class _Figures(dict[str, Any]):
 
 
 def _figure(value: Any, locale: str) -> Any:
-    """A figure ready for `str.format`: Messages rendered, lists joined, numbers kept."""
-    if isinstance(value, Message):
-        return render(value, locale)
+    """A figure ready for `str.format`: Messages and labels rendered, lists joined, dates
+    written the way readers of the locale expect (2026年12月1日 / 2026-12-01), numbers kept."""
+    if isinstance(value, Message | Label):
+        return value.render(locale)
+    if isinstance(value, Listing):
+        joiner = _SEPARATORS[value.style][locale]
+        return joiner.join(str(_figure(v, locale)) for v in value.items)
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
-        return _SEPARATORS[locale].join(str(_figure(v, locale)) for v in value)
+        return _figure(Listing(tuple(value)), locale)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return (
+            f"{value.year}年{value.month}月{value.day}日"
+            if locale == DEFAULT
+            else value.isoformat()
+        )
     return value
 
 
-def join(items: Sequence[Any], locale: str = DEFAULT) -> str:
-    """Items (texts or Messages) as one list in a locale's way (、 or , )."""
-    return str(_figure(list(items), normalise(locale) or DEFAULT))
+def join(items: Sequence[Any], locale: str = DEFAULT, style: str = "and") -> str:
+    """Items (texts, Messages, Labels) as one list in a locale's way."""
+    return str(_figure(Listing(tuple(items), style), normalise(locale) or DEFAULT))
 
 
 def cli_locale(environ: Mapping[str, str] | None = None) -> str:

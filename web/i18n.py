@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from config import catalogue
+from config.catalogue import Message
 from workflow.calendar import SHANGHAI
 from workflow.definition import Definition
 
@@ -43,6 +44,15 @@ def labeller(lang: str) -> Callable[[str, str | None], str]:
         return catalogue.label(area, code, lang)
 
     return label
+
+
+def renderer(lang: str) -> Callable[[Message | str], str]:
+    """`text(message)`: a Message (a rule's reason, an error) in the page's language."""
+
+    def render(message: Message | str) -> str:
+        return catalogue.render(message, lang)
+
+    return render
 
 
 def state_labeller(lang: str) -> Callable[..., str]:

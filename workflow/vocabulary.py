@@ -7,9 +7,18 @@ from collections.abc import Mapping
 from config import catalogue
 
 
-def _labels(kind: str, codes: tuple[str, ...]) -> dict[str, str]:
-    """Code -> Chinese label; the labels live in the catalogue (`vocab.<kind>.<code>`)."""
-    return {code: catalogue.text(f"vocab.{kind}.{code}", catalogue.DEFAULT) for code in codes}
+class Vocabulary(dict[str, str]):
+    """Code -> Chinese label of one kind; the labels live in the catalogue (`vocab.<kind>.*`)."""
+
+    def __init__(self, kind: str, codes: tuple[str, ...]) -> None:
+        super().__init__(
+            (code, catalogue.text(f"vocab.{kind}.{code}", catalogue.DEFAULT)) for code in codes
+        )
+        self.kind = kind
+
+
+def _labels(kind: str, codes: tuple[str, ...]) -> Vocabulary:
+    return Vocabulary(kind, codes)
 
 
 GENDERS = _labels("gender", ("M", "F"))
@@ -38,12 +47,19 @@ HONOUR_LEVEL_LABELS = _labels("honour_level", ("unit", "municipal", "provincial"
 
 
 def parse_code(vocab: Mapping[str, str], text: str) -> str:
-    """Return the code for a code or Chinese label; ValueError lists the accepted values."""
+    """Return the code for a code or a label (Chinese, or English for a Vocabulary).
+
+    ValueError carries a catalogue Message that lists the accepted values.
+    """
     wanted = text.strip()
     folded = wanted.casefold()
+    kind = getattr(vocab, "kind", None)
     for code, label in vocab.items():
-        # Codes are matched case-insensitively; labels are Chinese, so exact match.
-        if folded == code.casefold() or wanted == label:
+        # Codes and English labels are matched case-insensitively; Chinese labels exactly.
+        english = catalogue.text(f"vocab.{kind}.{code}", "en").casefold() if kind else None
+        if folded in (code.casefold(), english) or wanted == label:
             return code
-    accepted = ", ".join(f"{code} ({label})" for code, label in vocab.items())
-    raise ValueError(f"'{wanted}' is not one of: {accepted}")
+    choices = tuple(catalogue.Label(f"vocab.{kind}", c) if kind else c for c in vocab)
+    raise ValueError(
+        catalogue.msg("import.not_a_code", value=wanted, choices=catalogue.Listing(choices, "or"))
+    )

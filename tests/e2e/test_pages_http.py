@@ -209,5 +209,7 @@ def test_unit_import_lists_every_bad_row_and_imports_nothing(site: Any, tmp_path
     table = answer.text.split('id="row-errors"')[1]
     assert ">3<" in table and ">4<" in table  # both bad rows (the header is row 1)
     assert ">2<" not in table  # the good row is not blamed
-    assert "gender" in table and "votes" in table
+    assert "性别" in table and "赞成票" in table  # fields by their labels, reasons in Chinese
+    assert "“X”不是可接受的值，应为男或女" in table
+    assert "赞成票120票多于总票数100票" in table
     assert "张好" not in client.get("/unit").text  # all or nothing

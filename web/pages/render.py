@@ -47,6 +47,7 @@ def render(
         "state_label": i18n.state_labeller(lang),
         "vocab": i18n.vocab_labeller(lang),
         "label": i18n.labeller(lang),
+        "text": i18n.renderer(lang),
         "viewer": None,
         "csrf": "",
         "error": None,

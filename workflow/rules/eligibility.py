@@ -16,6 +16,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from config.catalogue import Label, Listing, Message, msg
 from workflow.calendar import WorkingCalendar
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts, PriorHonour, level_rank
@@ -60,7 +61,7 @@ class RuleSpec(NamedTuple):
     name: str
     params_model: type[BaseModel]
     check: Check
-    description: str
+    description: Message
 
 
 def _nationality(
@@ -68,8 +69,8 @@ def _nationality(
 ) -> RuleFailure | None:
     if facts.nationality in p.allowed:
         return None
-    allowed = ", ".join(p.allowed)
-    return RuleFailure("nationality", f"nationality {facts.nationality!r} is not in {allowed}")
+    reason = msg("rule.nationality.not_allowed", nationality=facts.nationality, allowed=p.allowed)
+    return RuleFailure("nationality", reason)
 
 
 def _all_honours(facts: NomineeFacts, ctx: EligibilityContext) -> list[PriorHonour]:
@@ -89,13 +90,22 @@ def _prior_honour(
     ]
     if not blocking:
         return None
-    held = ", ".join(f"'{h.title}' ({h.level}, {h.year})" for h in blocking)
-    return RuleFailure(
-        "prior_honour",
-        f"already holds {held}, at or above the {ctx.honour_level} level, "
-        f"awarded in {since} or later ({p.window_years}-year window); "
-        "no new major contribution is recorded",
+    held = [
+        msg("rule.prior_honour.held", title=h.title, level=_level(h.level), year=h.year)
+        for h in blocking
+    ]
+    reason = msg(
+        "rule.prior_honour.already_held",
+        held=held,
+        level=_level(ctx.honour_level),
+        since=since,
+        window=p.window_years,
     )
+    return RuleFailure("prior_honour", reason)
+
+
+def _level(code: str) -> Label:
+    return Label("vocab.honour_level", code)
 
 
 def _required_lower_honour(
@@ -106,11 +116,12 @@ def _required_lower_honour(
     low, high = level_rank(p.min_level), level_rank(ctx.honour_level)
     if any(low <= level_rank(h.level) < high for h in _all_honours(facts, ctx)):
         return None
-    return RuleFailure(
-        "required_lower_honour",
-        f"a {ctx.honour_level} honour needs a prior honour from {p.min_level} level up to "
-        f"below {ctx.honour_level}; none is recorded",
+    reason = msg(
+        "rule.required_lower_honour.missing",
+        level=_level(ctx.honour_level),
+        min_level=_level(p.min_level),
     )
+    return RuleFailure("required_lower_honour", reason)
 
 
 def _enterprise_head_checks(
@@ -121,11 +132,14 @@ def _enterprise_head_checks(
     found = [name for name in p.checks if getattr(facts, name)]
     if not found:
         return None
-    return RuleFailure(
-        "enterprise_head_checks",
-        f"{facts.category} has {len(found)} of {len(p.checks)} checked problems: "
-        + ", ".join(found),
+    reason = msg(
+        "rule.enterprise_head_checks.problems",
+        category=Label("vocab.category", facts.category),
+        found=len(found),
+        checked=len(p.checks),
+        problems=[Label("field", name) for name in found],
     )
+    return RuleFailure("enterprise_head_checks", reason)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -142,20 +156,23 @@ def _nonpublic_evaluation(
         return None
     if p.categories is not None and facts.category not in p.categories:
         return None
-    need = f"a {p.ownership} nominee needs grade {' or '.join(p.accepted_grades)}"
+    need = {
+        "ownership": Label("vocab.ownership", p.ownership),
+        "grades": Listing(tuple(p.accepted_grades), "or"),
+    }
     # The boundary day itself is still valid: evaluated exactly valid_years before counts.
     since = _years_before(ctx.reference_date, p.valid_years)
     grade, when = facts.evaluation_grade, facts.evaluation_date
+    code = "rule.nonpublic_evaluation."
     if grade is None:
-        reason = f"no comprehensive evaluation is recorded; {need}"
+        reason = msg(code + "missing", **need)
     elif grade not in p.accepted_grades:
-        reason = f"comprehensive evaluation grade {grade} is not accepted; {need}"
+        reason = msg(code + "grade_not_accepted", grade=grade, **need)
     elif when is None:
-        reason = f"comprehensive evaluation grade {grade} has no date; {need}"
+        reason = msg(code + "undated", grade=grade, **need)
     elif when < since:
-        reason = (
-            f"comprehensive evaluation grade {grade} of {when.isoformat()} has expired; "
-            f"it must be dated {since.isoformat()} or later ({p.valid_years}-year validity)"
+        reason = msg(
+            code + "expired", grade=grade, date=when, since=since, valid_years=p.valid_years
         )
     else:
         return None
@@ -166,27 +183,28 @@ def _democratic_recommendation(
     facts: NomineeFacts, ctx: EligibilityContext, p: DemocraticParams
 ) -> RuleFailure | None:
     name = "democratic_recommendation"
+    code = f"rule.{name}."
     votes_for, total = facts.votes_for, facts.votes_total
     if votes_for is None or total is None:
-        return RuleFailure(name, "no democratic recommendation vote is recorded")
+        return RuleFailure(name, msg(code + "no_vote"))
     if total <= 0:
-        return RuleFailure(name, f"vote total {total} is not positive")
+        return RuleFailure(name, msg(code + "total_not_positive", total=total))
     if not 0 <= votes_for <= total:
-        return RuleFailure(
-            name, f"votes for ({votes_for}) must lie between 0 and the total ({total})"
-        )
+        return RuleFailure(name, msg(code + "votes_out_of_range", votes_for=votes_for, total=total))
     leader = facts.is_unit_leader or facts.category in p.leader_categories
     # str() gives the decimal the admin wrote (0.85), so 85 of 100 passes exactly.
     required = Fraction(str(p.leader_approval_min if leader else p.approval_min))
     share = Fraction(votes_for, total)
     if share >= required:
         return None
-    who = "leader approval" if leader else "approval"
-    return RuleFailure(
-        name,
-        f"{who} {float(share * 100):.1f}% ({votes_for} of {total} votes) "
-        f"is below the required {float(required * 100):g}%",
+    reason = msg(
+        code + ("leader_below" if leader else "below"),
+        share=float(share * 100),
+        votes_for=votes_for,
+        total=total,
+        required=float(required * 100),
     )
+    return RuleFailure(name, reason)
 
 
 def _unit_notice(
@@ -194,34 +212,29 @@ def _unit_notice(
 ) -> RuleFailure | None:
     start, end = facts.unit_notice_start, facts.unit_notice_end
     if start is None or end is None:
-        return RuleFailure("unit_notice", "unit-level notice start or end date is missing")
+        return RuleFailure("unit_notice", msg("rule.unit_notice.dates_missing"))
     # CalendarRangeError propagates: past the known years the calendar refuses to guess.
     days = ctx.calendar.working_days_between(start, end)
     if days >= p.min_working_days:
         return None
-    return RuleFailure(
-        "unit_notice",
-        f"unit-level notice {start.isoformat()} to {end.isoformat()} spans {days} working "
-        f"day(s); at least {p.min_working_days} are required",
+    reason = msg(
+        "rule.unit_notice.too_short",
+        start=start,
+        end=end,
+        days=days,
+        minimum=p.min_working_days,
     )
+    return RuleFailure("unit_notice", reason)
 
 
 P = TypeVar("P", bound=BaseModel)
-
-_RETIRED = "nominee is retired and no retirement exception is recorded"
-_DECEASED = "nominee is deceased and did not die during the review"
-_BLACKLIST = "nominee is on the wage-arrears blacklist"
-_LOWER = "national and provincial nominees need a lower-level honour first"
-_HEAD = "tax, arrears, safety, pollution and union checks on enterprise heads"
-_EVAL = "non-public-sector nominees need a current A or B comprehensive evaluation"
-_VOTE = "approval share in the democratic recommendation; higher for unit leaders"
 
 
 def _spec(
     name: str,
     params_model: type[P],
     check: Callable[[NomineeFacts, EligibilityContext, P], RuleFailure | None],
-    description: str,
+    description: Message,
 ) -> RuleSpec:
     """Wrap a typed check so the registry can hold every rule under one signature."""
 
@@ -234,28 +247,54 @@ def _spec(
     return RuleSpec(name, params_model, run, description)
 
 
-def _flag_spec(name: str, flag: str, excuse: str | None, reason: str) -> RuleSpec:
+def _flag_spec(name: str, flag: str, excuse: str | None = None) -> RuleSpec:
     """A parameterless rule: fails when a yes/no fact is set and its excuse (if any) is not."""
 
     def check(facts: NomineeFacts, ctx: EligibilityContext, p: NoParams) -> RuleFailure | None:
         excused = excuse is not None and bool(getattr(facts, excuse))
-        return RuleFailure(name, reason) if getattr(facts, flag) and not excused else None
+        failed = getattr(facts, flag) and not excused
+        return RuleFailure(name, msg(f"rule.{name}.failed")) if failed else None
 
-    return _spec(name, NoParams, check, f"fails when the {reason}")
+    return _spec(name, NoParams, check, _about(name))
+
+
+def _about(name: str) -> Message:
+    """What a rule checks, for administrators (`rule.<name>.about`)."""
+    return msg(f"rule.{name}.about")
 
 
 _SPECS = (
-    _flag_spec("retired", "retired", "retirement_exception", _RETIRED),
-    _flag_spec("deceased", "deceased", "died_during_review", _DECEASED),
-    _flag_spec("military", "military", None, "nominee is serving in the active military"),
-    _spec("nationality", NationalityParams, _nationality, "only the allowed nationalities"),
-    _spec("prior_honour", PriorHonourParams, _prior_honour, "same or higher honour in the window"),
-    _spec("required_lower_honour", RequiredLowerHonourParams, _required_lower_honour, _LOWER),
-    _spec("enterprise_head_checks", EnterpriseHeadParams, _enterprise_head_checks, _HEAD),
-    _flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist", None, _BLACKLIST),
-    _spec("nonpublic_evaluation", NonpublicEvaluationParams, _nonpublic_evaluation, _EVAL),
-    _spec("democratic_recommendation", DemocraticParams, _democratic_recommendation, _VOTE),
-    _spec("unit_notice", UnitNoticeParams, _unit_notice, "unit notice lasts enough working days"),
+    _flag_spec("retired", "retired", "retirement_exception"),
+    _flag_spec("deceased", "deceased", "died_during_review"),
+    _flag_spec("military", "military"),
+    _spec("nationality", NationalityParams, _nationality, _about("nationality")),
+    _spec("prior_honour", PriorHonourParams, _prior_honour, _about("prior_honour")),
+    _spec(
+        "required_lower_honour",
+        RequiredLowerHonourParams,
+        _required_lower_honour,
+        _about("required_lower_honour"),
+    ),
+    _spec(
+        "enterprise_head_checks",
+        EnterpriseHeadParams,
+        _enterprise_head_checks,
+        _about("enterprise_head_checks"),
+    ),
+    _flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist"),
+    _spec(
+        "nonpublic_evaluation",
+        NonpublicEvaluationParams,
+        _nonpublic_evaluation,
+        _about("nonpublic_evaluation"),
+    ),
+    _spec(
+        "democratic_recommendation",
+        DemocraticParams,
+        _democratic_recommendation,
+        _about("democratic_recommendation"),
+    ),
+    _spec("unit_notice", UnitNoticeParams, _unit_notice, _about("unit_notice")),
 )
 ELIGIBILITY_RULES: Mapping[str, RuleSpec] = MappingProxyType({s.name: s for s in _SPECS})
 
