@@ -172,6 +172,19 @@ def test_action_success_and_every_refusal(world: World) -> None:
     assert wrong.status_code == 409
     assert error(wrong)["code"] == "transition_not_allowed"
     assert error(wrong)["allowed"] == ["fail", "pass", "return_material", "withdraw"]
+    # The message is in the caller's language; code and allowed stay codes.
+    assert error(wrong)["message"].endswith(
+        "下不能执行“公示结束”；可执行：不通过、通过、退回补充材料、撤回"
+    )
+    english = world.client.post(
+        url + "?lang=en", json={"trigger": "close_notice"}, headers=world.h("team")
+    )
+    assert error(english)["code"] == "transition_not_allowed"
+    assert error(english)["allowed"] == error(wrong)["allowed"]
+    assert error(english)["message"].startswith(
+        "trigger 'close the notice' is not allowed in state"
+    )
+    assert error(english)["message"].endswith("allowed: fail, pass, return for material, withdraw")
     denied = world.client.post(url, json={"trigger": "pass"}, headers=world.h("clerk_gz"))
     assert denied.status_code == 403 and error(denied)["code"] == "permission_denied"
     hidden = world.client.post(url, json={"trigger": "pass"}, headers=world.h("clerk_nc"))

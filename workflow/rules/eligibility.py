@@ -7,17 +7,15 @@ rule and the figures it applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from config.catalogue import Label, Listing, Message, msg
-from workflow.calendar import WorkingCalendar
+from config.catalogue import Label, Listing, msg
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts, PriorHonour, level_rank
 from workflow.rules.eligibility_params import (
@@ -30,6 +28,14 @@ from workflow.rules.eligibility_params import (
     RequiredLowerHonourParams,
     UnitNoticeParams,
 )
+from workflow.rules.eligibility_specs import (
+    Check,
+    EligibilityContext,
+    RuleSpec,
+    about,
+    flag_spec,
+    spec,
+)
 
 __all__ = [
     "ELIGIBILITY_RULES",
@@ -40,28 +46,6 @@ __all__ = [
     "check_eligibility",
     "parse_rule_params",
 ]
-
-
-@dataclass(frozen=True)
-class EligibilityContext:
-    """What the rules need besides the nominee's own facts."""
-
-    reference_date: date  # the campaign's reference date; ages and windows count from it
-    honour_level: str  # level of the honour being selected (one of HONOUR_LEVELS)
-    registry: tuple[PriorHonour, ...]  # the honours registry's entries for this person
-    calendar: WorkingCalendar
-
-
-Check = Callable[[NomineeFacts, EligibilityContext, BaseModel], RuleFailure | None]
-
-
-class RuleSpec(NamedTuple):
-    """A registered rule: its name, parameter model, check and a description for admins."""
-
-    name: str
-    params_model: type[BaseModel]
-    check: Check
-    description: Message
 
 
 def _nationality(
@@ -227,74 +211,38 @@ def _unit_notice(
     return RuleFailure("unit_notice", reason)
 
 
-P = TypeVar("P", bound=BaseModel)
-
-
-def _spec(
-    name: str,
-    params_model: type[P],
-    check: Callable[[NomineeFacts, EligibilityContext, P], RuleFailure | None],
-    description: Message,
-) -> RuleSpec:
-    """Wrap a typed check so the registry can hold every rule under one signature."""
-
-    def run(facts: NomineeFacts, ctx: EligibilityContext, params: BaseModel) -> RuleFailure | None:
-        # A model of the wrong type is a wiring bug; fail loudly rather than misread it.
-        if not isinstance(params, params_model):
-            raise TypeError(f"rule {name!r} needs {params_model.__name__}, got {type(params)}")
-        return check(facts, ctx, params)
-
-    return RuleSpec(name, params_model, run, description)
-
-
-def _flag_spec(name: str, flag: str, excuse: str | None = None) -> RuleSpec:
-    """A parameterless rule: fails when a yes/no fact is set and its excuse (if any) is not."""
-
-    def check(facts: NomineeFacts, ctx: EligibilityContext, p: NoParams) -> RuleFailure | None:
-        excused = excuse is not None and bool(getattr(facts, excuse))
-        failed = getattr(facts, flag) and not excused
-        return RuleFailure(name, msg(f"rule.{name}.failed")) if failed else None
-
-    return _spec(name, NoParams, check, _about(name))
-
-
-def _about(name: str) -> Message:
-    """What a rule checks, for administrators (`rule.<name>.about`)."""
-    return msg(f"rule.{name}.about")
-
-
 _SPECS = (
-    _flag_spec("retired", "retired", "retirement_exception"),
-    _flag_spec("deceased", "deceased", "died_during_review"),
-    _flag_spec("military", "military"),
-    _spec("nationality", NationalityParams, _nationality, _about("nationality")),
-    _spec("prior_honour", PriorHonourParams, _prior_honour, _about("prior_honour")),
-    _spec(
+    flag_spec("retired", "retired", "retirement_exception"),
+    flag_spec("deceased", "deceased", "died_during_review"),
+    flag_spec("military", "military"),
+    spec("nationality", NationalityParams, _nationality, about("nationality")),
+    spec("prior_honour", PriorHonourParams, _prior_honour, about("prior_honour")),
+    spec(
         "required_lower_honour",
         RequiredLowerHonourParams,
         _required_lower_honour,
-        _about("required_lower_honour"),
+        about("required_lower_honour"),
     ),
-    _spec(
+    spec(
         "enterprise_head_checks",
         EnterpriseHeadParams,
         _enterprise_head_checks,
-        _about("enterprise_head_checks"),
+        about("enterprise_head_checks"),
     ),
-    _flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist"),
-    _spec(
+    flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist"),
+    spec(
         "nonpublic_evaluation",
         NonpublicEvaluationParams,
         _nonpublic_evaluation,
-        _about("nonpublic_evaluation"),
+        about("nonpublic_evaluation"),
     ),
-    _spec(
+    spec(
         "democratic_recommendation",
         DemocraticParams,
         _democratic_recommendation,
-        _about("democratic_recommendation"),
+        about("democratic_recommendation"),
     ),
-    _spec("unit_notice", UnitNoticeParams, _unit_notice, _about("unit_notice")),
+    spec("unit_notice", UnitNoticeParams, _unit_notice, about("unit_notice")),
 )
 ELIGIBILITY_RULES: Mapping[str, RuleSpec] = MappingProxyType({s.name: s for s in _SPECS})
 
@@ -309,9 +257,9 @@ def _spec_named(name: str) -> RuleSpec:
 
 def parse_rule_params(name: str, params: Mapping[str, Any] | None) -> BaseModel:
     """Validate a rule's parameters; ValueError names an unknown rule or a bad parameter."""
-    spec = _spec_named(name)
+    rule = _spec_named(name)
     try:
-        return spec.params_model.model_validate(dict(params or {}))
+        return rule.params_model.model_validate(dict(params or {}))
     except ValidationError as exc:
         raise ValueError(f"eligibility rule {name!r}: {exc}") from exc
 
