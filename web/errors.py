@@ -140,7 +140,8 @@ async def _validation(request: Request, exc: Exception) -> Response:
     field = ".".join(str(part) for part in first.get("loc", ())) or None
     message = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
     if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more problem(s))"
+        more = catalogue.text("error.more_problems", request_locale(request), n=len(problems) - 1)
+        message += more
     return _answer(request, 422, error_body("invalid", message, field))
 
 
@@ -153,7 +154,7 @@ async def _http(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    body = error_body("internal", "an unexpected error occurred; it has been logged")
+    body = error_body("internal", catalogue.text("error.unexpected", request_locale(request)))
     return _answer(request, 500, body)
 
 
