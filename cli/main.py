@@ -23,6 +23,7 @@ from cli import (
     commands_workflow,
 )
 from cli.runtime import Runtime
+from config import catalogue
 from workflow.errors import HonorflowError
 
 
@@ -64,7 +65,9 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except HonorflowError as exc:
-        click.echo(f"error: {exc}", err=True)
+        # The words in HONORFLOW_LOCALE (default zh-CN); the exit code tells scripts the kind.
+        locale = catalogue.cli_locale()
+        click.echo(catalogue.text("cli.error", locale, message=exc.text(locale)), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

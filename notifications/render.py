@@ -18,13 +18,15 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
     meta,
+    pass_context,
     select_autoescape,
 )
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from config import catalogue
 from notifications.contexts import KINDS, MessageContext, template_values
 from notifications.errors import TemplateProblem
-from notifications.labels import FILTERS
 from notifications.samples import SAMPLE_CAMPAIGN, SAMPLE_CONTEXTS, SAMPLE_SITE_URL, SAMPLES
 
 __all__ = [
@@ -63,6 +65,33 @@ class TemplateSource:
     subject: str
     text: str
     html: str
+
+
+def _locale_of(ctx: Context, locale: str | None) -> str:
+    """The locale given to a filter, else the one the message is rendered in."""
+    bound = locale or ctx.get("locale")
+    return bound if isinstance(bound, str) else catalogue.DEFAULT
+
+
+@pass_context
+def _state_label(ctx: Context, state: Any, locale: str | None = None) -> str:
+    """`{{ state | state_label }}`: the state's label, in the message's locale."""
+    return catalogue.state_label(str(state), _locale_of(ctx, locale))
+
+
+@pass_context
+def _outcome_label(ctx: Context, outcome: Any, locale: str | None = None) -> str:
+    """`{{ outcome | outcome_label }}`: an objection outcome's label (属实, 不属实)."""
+    return catalogue.label("objection", str(outcome), _locale_of(ctx, locale))
+
+
+@pass_context
+def _label(ctx: Context, code: Any, area: str, locale: str | None = None) -> str:
+    """`{{ trigger | label('trigger') }}`: any code's label (role, rule, vocab.category, …)."""
+    return catalogue.label(area, str(code), _locale_of(ctx, locale))
+
+
+FILTERS = {"state_label": _state_label, "outcome_label": _outcome_label, "label": _label}
 
 
 def _environment(cls: type[Environment], autoescape: Any) -> Environment:

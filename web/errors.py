@@ -4,6 +4,10 @@ Every API error answers `{"error": {"code", "message", "field", "allowed"}}`. Th
 answer JSON for paths under /api only. For any other path they hand the exception to the
 handler the pages registered for the same class before (`register_pages` runs first), else to
 `app.state.page_error_handler(request, status, message)` when set, else a plain-text answer.
+
+A domain error's `message` is rendered from the catalogue in the caller's language: under /api
+`?lang=`, then `Accept-Language`, else Chinese; on pages `?lang=`, then the page's language
+cookie, else Chinese. `code` (and `allowed`, trigger codes) never change with the language.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from config import catalogue
 from workflow import errors as e
 
 log = logging.getLogger("honorflow.web")
@@ -89,6 +94,14 @@ def _is_api(request: Request) -> bool:
     return path == API_PREFIX or path.startswith(API_PREFIX + "/")
 
 
+def request_locale(request: Request) -> str:
+    """The language of an answer: ?lang=, then Accept-Language (API) or the page cookie."""
+    query = request.query_params.get("lang")
+    if _is_api(request):
+        return catalogue.locale_for_request(query, request.headers.get("accept-language"))
+    return catalogue.locale_for_request(query, None, request.cookies.get("lang"))
+
+
 def _answer(
     request: Request,
     status: int,
@@ -111,7 +124,8 @@ async def _domain(request: Request, exc: Exception) -> Response:
     status, code = status_of(exc)
     allowed = exc.allowed if isinstance(exc, e.TransitionNotAllowed) else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return _answer(request, status, error_body(code, str(exc), None, allowed), headers)
+    message = exc.text(request_locale(request))
+    return _answer(request, status, error_body(code, message, None, allowed), headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:
@@ -126,7 +140,8 @@ async def _validation(request: Request, exc: Exception) -> Response:
     field = ".".join(str(part) for part in first.get("loc", ())) or None
     message = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
     if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more problem(s))"
+        more = catalogue.text("error.more_problems", request_locale(request), n=len(problems) - 1)
+        message += more
     return _answer(request, 422, error_body("invalid", message, field))
 
 
@@ -139,7 +154,7 @@ async def _http(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
-    body = error_body("internal", "an unexpected error occurred; it has been logged")
+    body = error_body("internal", catalogue.text("error.unexpected", request_locale(request)))
     return _answer(request, 500, body)
 
 

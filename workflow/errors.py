@@ -1,8 +1,17 @@
-"""One exception hierarchy for the domain; entry points map it to exit codes and messages."""
+"""One exception hierarchy for the domain; entry points map it to exit codes and messages.
+
+An error carries its words as a `Message` (a catalogue code and figures) that entry points
+render in the caller's locale (`error.text(locale)`); `str(error)` is the Chinese text. An
+error raised with a plain string (code not yet converted) is shown as it is.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from config.catalogue import DEFAULT, Label, Listing, Message, msg, render
 
 # The root and the mail errors are defined below `workflow` so that `notifications` can
 # raise them without importing the domain; they are read here with the rest.
@@ -32,21 +41,58 @@ class TransitionNotAllowed(HonorflowError):
         self.state = state
         self.trigger = trigger
         self.allowed = sorted(allowed)
-        allowed_text = ", ".join(self.allowed) if self.allowed else "none"
+        labels = [Label("trigger", t) for t in self.allowed]
         super().__init__(
-            f"trigger '{trigger}' is not allowed in state '{state}'; allowed: {allowed_text}"
+            message=msg(
+                "error.transition_not_allowed",
+                trigger=Label("trigger", trigger),
+                state=Label("state", state),
+                allowed=labels if labels else msg("error.nothing_allowed"),
+            )
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RuleFailure:
-    """Why a named rule refused: the rule id and a reason that carries its figures."""
+    """Why a named rule refused: the rule id, and a code with the figures it applied.
+
+    `RuleFailure("unit_notice", msg("rule.unit_notice.too_short", days=3, minimum=5))`; a
+    plain-string reason (from code not yet converted) is kept and shown as it is.
+    """
 
     rule: str
-    reason: str
+    message: Message
+
+    def __init__(self, rule: str, reason: Message | str) -> None:
+        object.__setattr__(self, "rule", rule)
+        text = reason if isinstance(reason, Message) else msg("text.plain", text=reason)
+        object.__setattr__(self, "message", text)
+
+    @property
+    def code(self) -> str:
+        """The reason's catalogue code, e.g. `rule.unit_notice.too_short`."""
+        return self.message.code
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        """The figures behind the reason."""
+        return self.message.params
+
+    @property
+    def reason(self) -> str:
+        """The reason in Chinese (what the audit stores)."""
+        return render(self.message, DEFAULT)
+
+    def text(self, locale: str = DEFAULT) -> str:
+        """The rule's label and the reason, in a locale."""
+        return render(self.described(), locale)
+
+    def described(self) -> Message:
+        """The rule's label and the reason as one Message."""
+        return msg("rule.failure", rule=Label("rule", self.rule), reason=self.message)
 
     def __str__(self) -> str:
-        return f"{self.rule}: {self.reason}"
+        return self.text(DEFAULT)
 
 
 class GuardFailed(HonorflowError):
@@ -57,7 +103,10 @@ class GuardFailed(HonorflowError):
     def __init__(self, trigger: str, failures: list[RuleFailure]) -> None:
         self.trigger = trigger
         self.failures = failures
-        super().__init__(f"'{trigger}' refused: " + "; ".join(str(f) for f in failures))
+        reasons = Listing(tuple(f.described() for f in failures), "semicolon")
+        super().__init__(
+            message=msg("error.guard_failed", trigger=Label("trigger", trigger), reasons=reasons)
+        )
 
 
 class PermissionDenied(HonorflowError):
@@ -88,17 +137,51 @@ class QuotaExceeded(HonorflowError):
     exit_code = 9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class RowError:
-    """One bad cell of an import: where it is and what is wrong."""
+    """One bad cell of an import: where it is and what is wrong (a code and figures).
+
+    Shown as `file:row: field: reason`, the field by its label and the reason in a locale.
+    """
 
     file: str
     row: int
     field: str
-    reason: str
+    message: Message
+
+    def __init__(self, file: str, row: int, field: str, reason: Message | str) -> None:
+        object.__setattr__(self, "file", file)
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "field", field)
+        text = reason if isinstance(reason, Message) else msg("text.plain", text=reason)
+        object.__setattr__(self, "message", text)
+
+    @property
+    def code(self) -> str:
+        """The reason's catalogue code, e.g. `import.not_a_date`."""
+        return self.message.code
+
+    @property
+    def reason(self) -> str:
+        """The reason in Chinese."""
+        return render(self.message, DEFAULT)
+
+    def described(self) -> Message:
+        """The whole line as one Message."""
+        return msg(
+            "import.row_error",
+            file=self.file,
+            row=self.row,
+            field=Label("field", self.field),
+            reason=self.message,
+        )
+
+    def text(self, locale: str = DEFAULT) -> str:
+        """`file:row: field: reason` in a locale."""
+        return render(self.described(), locale)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.row}: {self.field}: {self.reason}"
+        return self.text(DEFAULT)
 
 
 class ImportFailed(HonorflowError):
@@ -108,8 +191,8 @@ class ImportFailed(HonorflowError):
 
     def __init__(self, errors: list[RowError]) -> None:
         self.errors = errors
-        head = f"import refused, {len(errors)} error(s); nothing was imported"
-        super().__init__(head + "\n" + "\n".join(str(e) for e in errors))
+        rows = Listing(tuple(e.described() for e in errors), "lines")
+        super().__init__(message=msg("error.import_failed", count=len(errors), rows=rows))
 
 
 class InvalidState(HonorflowError):

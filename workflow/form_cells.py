@@ -1,6 +1,7 @@
 """Cell parsers of the nomination form: each turns one raw cell into a value or raises ValueError.
 
-The message of a ValueError is the reason shown to the user next to the row and column.
+A ValueError carries a catalogue Message (`import.*`, with the figures): the reason shown to the
+user next to the row and column, in their language.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from config.catalogue import Listing, msg
 from workflow import vocabulary
 from workflow.facts import PriorHonour
 
@@ -27,7 +29,7 @@ def nonblank(raw: Any) -> str:
     """Text that must not be blank."""
     text = cell_text(raw)
     if not text:
-        raise ValueError("must not be blank")
+        raise ValueError(msg("import.blank"))
     return text
 
 
@@ -42,7 +44,8 @@ def boolean(raw: Any) -> bool:
     text = cell_text(raw).casefold()
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
-    raise ValueError(f"'{cell_text(raw)}' is not yes/no (yes, no, true, false, 1, 0, y, n, 是, 否)")
+    accepted = Listing(("是", "否", "yes", "no", "true", "false", "1", "0", "y", "n"))
+    raise ValueError(msg("import.not_boolean", value=cell_text(raw), accepted=accepted))
 
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -63,14 +66,15 @@ def optional_date(raw: Any) -> date | None:
             raise ValueError
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (2024-05-01, 2024/5/1 or 2024年5月1日)") from None
+        examples = Listing(("2024-05-01", "2024/5/1", "2024年5月1日"), "or")
+        raise ValueError(msg("import.not_a_date", value=text, examples=examples)) from None
 
 
 def required_date(raw: Any) -> date:
     """A date that must be given."""
     value = optional_date(raw)
     if value is None:
-        raise ValueError("must not be blank")
+        raise ValueError(msg("import.blank"))
     return value
 
 
@@ -78,7 +82,7 @@ def count(raw: Any) -> int:
     """A whole number >= 0 that must be given."""
     text = nonblank(raw)
     if not text.isascii() or not text.isdigit():
-        raise ValueError(f"'{text}' is not a whole number >= 0")
+        raise ValueError(msg("import.not_a_count", value=text))
     return int(text)
 
 
@@ -104,7 +108,7 @@ def rank(raw: Any) -> tuple[str, int | None]:
         return "main", None
     match = _ALTERNATE.fullmatch(text)
     if match is None or int(match[1]) < 1:
-        raise ValueError(f"'{text}' is not main/主推/正式 or alternate N/后备N with N >= 1")
+        raise ValueError(msg("import.not_a_rank", value=text))
     return "alternate", int(match[1])
 
 
@@ -137,7 +141,7 @@ def prior(raw: Any) -> tuple[PriorHonour, ...]:
             title = match[2].strip()
             honours.append(PriorHonour(title, _infer_level(title), int(match[1])))
         else:
-            raise ValueError(f"'{entry}' is not 'YYYY TITLE', 'YYYY年TITLE' or 'YYYY|LEVEL|TITLE'")
+            raise ValueError(msg("import.not_prior_honours", value=entry))
     return tuple(honours)
 
 
@@ -147,7 +151,7 @@ def limited(limit: int, required: bool) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
         text = nonblank(raw) if required else cell_text(raw)
         if len(text) > limit:
-            raise ValueError(f"has {len(text)} characters, at most {limit} allowed")
+            raise ValueError(msg("import.too_long", length=len(text), limit=limit))
         return text
 
     return parse
@@ -157,7 +161,7 @@ def grade(raw: Any) -> str | None:
     """A comprehensive evaluation grade A to D (a trailing 级 is dropped); blank means none."""
     text = cell_text(raw).upper().removesuffix("级")
     if text and text not in {"A", "B", "C", "D"}:
-        raise ValueError(f"'{text}' is not an evaluation grade (A, B, C, D)")
+        raise ValueError(msg("import.not_a_grade", value=text))
     return text or None
 
 

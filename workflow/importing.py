@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
+from config.catalogue import Label, Listing, Message, msg
 from workflow import form_cells, vocabulary
 from workflow.errors import ImportFailed, RowError
 from workflow.facts import NomineeFacts
@@ -133,7 +135,7 @@ def _unknown_units(
     file: str, parsed: list[tuple[int, dict[str, Any]]], known: Collection[str]
 ) -> list[RowError]:
     return [
-        RowError(file, number, "recommending_unit", f"unknown unit '{unit}'")
+        RowError(file, number, "recommending_unit", msg("import.unknown_unit", unit=unit))
         for number, values in parsed
         if (unit := values.get("recommending_unit")) and unit not in known
     ]
@@ -147,14 +149,15 @@ def _read_rows(path: Path) -> list[tuple[int, list[Any]]]:
     file = path.name
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        reason = f"'{suffix}' files are not read; use .csv or .xlsx"
+        reason = msg("import.unsupported_file", suffix=suffix)
         raise ImportFailed([RowError(file, 0, "file", reason)])
     try:
         rows = list(_csv_rows(path) if suffix == ".csv" else _xlsx_rows(path))
     except _UNREADABLE as exc:
-        raise ImportFailed([RowError(file, 0, "file", f"cannot be read: {exc}")]) from exc
+        reason = msg("import.unreadable", detail=str(exc))
+        raise ImportFailed([RowError(file, 0, "file", reason)]) from exc
     if not rows or rows[0][0] != 1:
-        reason = "the first row must hold the column names"
+        reason = msg("import.no_header")
         raise ImportFailed([RowError(file, 1, "header", reason)])
     return rows
 
@@ -191,22 +194,24 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowEr
             continue  # a blank heading; values under it are reported per row
         column = _BY_HEADER.get(name.casefold()) or _BY_HEADER.get(name)
         if column is None:
-            errors.append(RowError(file, 1, name, "unknown column"))
+            errors.append(RowError(file, 1, name, msg("import.unknown_column")))
         elif column in columns.values():
-            errors.append(RowError(file, 1, column.field, f"column given twice ('{name}')"))
+            errors.append(RowError(file, 1, column.field, msg("import.column_twice", name=name)))
         else:
             columns[index] = column
     present = set(columns.values())
     for column in COLUMNS:
         if column.required and column not in present:
-            errors.append(RowError(file, 1, column.field, f"required column missing ({column.zh})"))
+            reason = msg("import.column_missing", column=column.zh)
+            errors.append(RowError(file, 1, column.field, reason))
     return columns, errors
 
 
 def _stray_cells(file: str, number: int, header: list[Any], cells: list[Any]) -> list[RowError]:
-    # Unknown headings are reported once on row 1; values under no heading at all, per row.
+    # Unknown headings are reported once on row 1; values under no heading at all, per row,
+    # at the column's letter as the spreadsheet shows it.
     return [
-        RowError(file, number, f"column {i + 1}", "value under a column without a heading")
+        RowError(file, number, get_column_letter(i + 1), msg("import.stray_value"))
         for i, cell in enumerate(cells)
         if cell_text(cell) and (i >= len(header) or not cell_text(header[i]))
     ]
@@ -223,29 +228,40 @@ def _parse_row(
         try:
             values[column.field] = column.parse(raw.get(column.field))
         except ValueError as exc:
-            errors.append(RowError(file, number, column.field, str(exc)))
+            errors.append(RowError(file, number, column.field, _reason(exc)))
     errors += [RowError(file, number, f, reason) for f, reason in _cross_checks(values)]
     return values, errors
 
 
-def _cross_checks(values: dict[str, Any]) -> Iterator[tuple[str, str]]:
+def _reason(exc: ValueError) -> Message | str:
+    """A parser's reason: the Message it raised with, or its text."""
+    first = exc.args[0] if exc.args else None
+    return first if isinstance(first, Message) else str(exc)
+
+
+def _cross_checks(values: dict[str, Any]) -> Iterator[tuple[str, Message]]:
     votes_for, votes_total = values.get("votes_for"), values.get("votes_total")
     if votes_for is not None and votes_total is not None and votes_for > votes_total:
-        yield "votes_for", f"{votes_for} votes for is more than the {votes_total} votes cast"
+        yield "votes_for", msg("import.votes_exceed", votes_for=votes_for, votes_total=votes_total)
     start, end = values.get("unit_notice_start"), values.get("unit_notice_end")
     if start is not None and end is not None and end < start:
-        yield "unit_notice_end", f"notice ends {end} before it starts {start}"
+        yield "unit_notice_end", msg("import.notice_ends_before", start=start, end=end)
     employer_type = values.get("employer_type")
     ownership = values.get("ownership")
     if employer_type is None or "ownership" not in values:
         return
+    employer = Label("vocab.employer_type", employer_type)
     if ownership is None and employer_type not in _DEFAULT_OWNERSHIP:
+        choices = Listing(
+            tuple(Label("vocab.ownership", c) for c in vocabulary.OWNERSHIPS), "slash"
+        )
+        yield "ownership", msg("import.ownership_needed", employer_type=employer, choices=choices)
+    elif ownership == "non_public" and employer_type in {"government", "public_institution"}:
+        owner = Label("vocab.ownership", ownership)
         yield (
             "ownership",
-            f"must be given for employer type {employer_type} (state/non_public/public)",
+            msg("import.ownership_impossible", employer_type=employer, ownership=owner),
         )
-    elif ownership == "non_public" and employer_type in {"government", "public_institution"}:
-        yield "ownership", f"a {employer_type} employer cannot be non_public"
 
 
 def _build(number: int, values: dict[str, Any]) -> ImportedNomination:
@@ -269,7 +285,7 @@ def _duplicate_alternates(file: str, rows: list[tuple[int, dict[str, Any]]]) -> 
             continue
         key = (unit, rank[1])
         if key in seen:
-            reason = f"alternate order {key[1]} of {unit} is already used on row {seen[key]}"
+            reason = msg("import.alternate_taken", order=key[1], unit=unit, row=seen[key])
             errors.append(RowError(file, number, "rank", reason))
         else:
             seen[key] = number

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from transitions import EventData, Machine
 
+from config.catalogue import msg
 from workflow.definition import Definition
 from workflow.errors import GuardFailed, RuleFailure, TransitionNotAllowed
 from workflow.stages.registry import stage_edges, stage_states
@@ -99,7 +100,8 @@ class NominationMachine:
         failures: list[RuleFailure] = []
         moved = self._machine.events[trigger].trigger(nomination, hooks=hooks, failures=failures)
         if not moved:
-            raise GuardFailed(trigger, failures or [RuleFailure("guard", "refused")])
+            refused = RuleFailure("guard", msg("rule.guard.refused"))
+            raise GuardFailed(trigger, failures or [refused])
         return nomination.status
 
     @staticmethod

@@ -4,54 +4,62 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-GENDERS: dict[str, str] = {"M": "男", "F": "女"}
+from config import catalogue
 
-EMPLOYER_TYPES: dict[str, str] = {
-    "enterprise": "企业",
-    "government": "机关",
-    "public_institution": "事业单位",
-    "village": "农村",
-    "social_org": "社会组织",
-}
 
+class Vocabulary(dict[str, str]):
+    """Code -> Chinese label of one kind; the labels live in the catalogue (`vocab.<kind>.*`)."""
+
+    def __init__(self, kind: str, codes: tuple[str, ...]) -> None:
+        super().__init__(
+            (code, catalogue.text(f"vocab.{kind}.{code}", catalogue.DEFAULT)) for code in codes
+        )
+        self.kind = kind
+
+
+def _labels(kind: str, codes: tuple[str, ...]) -> Vocabulary:
+    return Vocabulary(kind, codes)
+
+
+GENDERS = _labels("gender", ("M", "F"))
+EMPLOYER_TYPES = _labels(
+    "employer_type", ("enterprise", "government", "public_institution", "village", "social_org")
+)
 # "public" is for government bodies and public institutions.
-OWNERSHIPS: dict[str, str] = {"state": "国有", "non_public": "非公有制", "public": "公有"}
-
-CATEGORIES: dict[str, str] = {
-    "front_line_worker": "一线职工",
-    "technician": "专业技术人员",
-    "enterprise_head": "企业负责人",
-    "official": "机关干部",
-    "farmer": "农民",
-    "migrant_worker": "农民工",
-    "scientist": "科教人员",
-    "community_worker": "社区工作者",
-    "gig_worker": "新就业形态劳动者",
-    "other": "其他",
-}
-
-OFFICIAL_LEVELS: dict[str, str] = {
-    "none": "无",
-    "section": "科级",
-    "county": "县处级",
-    "bureau": "厅局级",
-}
-
-HONOUR_LEVEL_LABELS: dict[str, str] = {
-    "unit": "单位级",
-    "municipal": "市级",
-    "provincial": "省级",
-    "national": "全国",
-}
+OWNERSHIPS = _labels("ownership", ("state", "non_public", "public"))
+CATEGORIES = _labels(
+    "category",
+    (
+        "front_line_worker",
+        "technician",
+        "enterprise_head",
+        "official",
+        "farmer",
+        "migrant_worker",
+        "scientist",
+        "community_worker",
+        "gig_worker",
+        "other",
+    ),
+)
+OFFICIAL_LEVELS = _labels("official_level", ("none", "section", "county", "bureau"))
+HONOUR_LEVEL_LABELS = _labels("honour_level", ("unit", "municipal", "provincial", "national"))
 
 
 def parse_code(vocab: Mapping[str, str], text: str) -> str:
-    """Return the code for a code or Chinese label; ValueError lists the accepted values."""
+    """Return the code for a code or a label (Chinese, or English for a Vocabulary).
+
+    ValueError carries a catalogue Message that lists the accepted values.
+    """
     wanted = text.strip()
     folded = wanted.casefold()
+    kind = getattr(vocab, "kind", None)
     for code, label in vocab.items():
-        # Codes are matched case-insensitively; labels are Chinese, so exact match.
-        if folded == code.casefold() or wanted == label:
+        # Codes and English labels are matched case-insensitively; Chinese labels exactly.
+        english = catalogue.text(f"vocab.{kind}.{code}", "en").casefold() if kind else None
+        if folded in (code.casefold(), english) or wanted == label:
             return code
-    accepted = ", ".join(f"{code} ({label})" for code, label in vocab.items())
-    raise ValueError(f"'{wanted}' is not one of: {accepted}")
+    choices = tuple(catalogue.Label(f"vocab.{kind}", c) if kind else c for c in vocab)
+    raise ValueError(
+        catalogue.msg("import.not_a_code", value=wanted, choices=catalogue.Listing(choices, "or"))
+    )

@@ -23,7 +23,7 @@ class Honorflow:
     def __init__(self, tmp_path: Path) -> None:
         self.db = tmp_path / "hf.sqlite3"
         self.env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "HONORFLOW_LOCALE"},
             "HONORFLOW_DATABASE_URL": f"sqlite:///{self.db}",
             "HONORFLOW_DATA_DIR": str(tmp_path / "data"),
         }
@@ -128,8 +128,15 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
     refused = hf.run("act", str(first), "approve", ok=False)
     assert refused.returncode == 4
     assert refused.stderr.strip().splitlines() == [
+        "错误：当前状态“已报送”下不能执行“审定通过”；可执行：开始审核、撤回"
+    ]
+    hf.env["HONORFLOW_LOCALE"] = "en"
+    refused = hf.run("act", str(first), "approve", ok=False)
+    del hf.env["HONORFLOW_LOCALE"]
+    assert refused.returncode == 4
+    assert refused.stderr.strip().splitlines() == [
         "error: trigger 'approve' is not allowed in state 'submitted'; "
-        "allowed: begin_review, withdraw"
+        "allowed: begin review, withdraw"
     ]
     hf.run("act", str(first), "begin_review", "--as", "team_reviewer:working_team")
     tasks = hf.json("queue", "list", "--as", "team_reviewer:working_team")
@@ -166,8 +173,9 @@ def test_bad_import_lists_every_row_and_imports_nothing(hf: Honorflow, tmp_path:
     bad.write_text("\n".join([lines[0], *bad_rows, *lines[4:]]) + "\n", encoding="utf-8")
     result = hf.run("nominations", "import", str(bad), "--campaign", "jx", ok=False)
     assert result.returncode == 10
+    assert result.stderr.startswith("错误：导入被拒绝：共3处错误，未导入任何记录\n")
     for row in (2, 3, 4):
-        assert f"bad.csv:{row}: gender:" in result.stderr
+        assert f"bad.csv:{row}: 性别: “X”不是可接受的值，应为男或女" in result.stderr
     assert hf.json("nominations", "list", "jx") == []
 
 

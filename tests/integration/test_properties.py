@@ -532,7 +532,7 @@ def test_a_trigger_the_state_does_not_allow_changes_nothing(sf: sessionmaker[Ses
     campaign_id = make_campaign(sf, MAYDAY, QUOTAS)
     (nomination_id,) = add_entries(sf, campaign_id, ENTRIES[:1])
     before = snapshot(sf, nomination_id)
-    with UnitOfWork(sf) as uow, pytest.raises(TransitionNotAllowed, match="allowed: submit"):
+    with UnitOfWork(sf) as uow, pytest.raises(TransitionNotAllowed, match="可执行：报送"):
         transitions.fire(uow, nomination_id, "approve", ADMIN, T0)
     after = snapshot(sf, nomination_id)
     assert (after.status, after.version, after.tasks, after.deadlines, after.outbox) == (

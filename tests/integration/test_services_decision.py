@@ -48,7 +48,8 @@ def test_composition_failures_refuse_the_decision_unless_overridden(
         _decide(sf, campaign_id)
     rules = {f.rule for f in refused.value.failures}
     assert rules == {"women_min", "gig_coverage", "disability_coverage"}
-    assert "0 of 1" in str(refused.value)
+    assert str(refused.value).startswith("“审定”未通过：")
+    assert "全部人选中性别为女：1人中0人（0.0%），低于下限20.0%（还需1人）" in str(refused.value)
     assert status(sf, nomination).status == "committee"
     assert count(sf, HonourRecord) == 0
 
@@ -120,7 +121,8 @@ def test_revoke_marks_the_registry_and_a_later_campaign_consults_it(
         to_joint_review(sf, again)  # the qualification pass runs prior_honour
     [failure] = refused.value.failures
     assert failure.rule == "prior_honour"
-    assert "'江西省劳动模范（先进工作者）' (provincial, 2026)" in failure.reason
+    assert "已获2026年“江西省劳动模范（先进工作者）”（省级）" in failure.reason
+    assert "'江西省劳动模范（先进工作者）' (provincial, 2026)" in failure.message.render("en")
     assert status(sf, again).status == "qualification"
 
     with pytest.raises(PermissionDenied), UnitOfWork(sf) as uow:

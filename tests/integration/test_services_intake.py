@@ -75,7 +75,8 @@ def test_bad_rows_import_nothing_and_every_bad_row_is_listed(
 
     found = {(e.row, e.field) for e in failed.value.errors}
     assert found == {(3, "gender"), (5, "birth_date"), (8, "votes_for")}
-    assert "bad.csv:3: gender" in str(failed.value)
+    assert "bad.csv:3: 性别: “X”不是可接受的值，应为男或女" in str(failed.value)
+    assert "bad.csv:3: gender: 'X' is not one of: male or female" in failed.value.text("en")
     assert count(sf, Nomination) == before
 
 
@@ -142,7 +143,9 @@ def test_an_enterprise_head_needs_85_percent_at_submission(sf: sessionmaker[Sess
         fire(sf, nomination, "submit")
     [failure] = refused.value.failures
     assert failure.rule == "democratic_recommendation"
-    assert "85%" in failure.reason and "80 of 100" in failure.reason
+    assert failure.code == "rule.democratic_recommendation.leader_below"
+    assert (failure.params["votes_for"], failure.params["total"]) == (80, 100)
+    assert failure.reason == "负责人赞成率80.0%（100票中80票赞成），低于要求的85%"
     assert status(sf, nomination).status == "draft"
 
 
@@ -157,7 +160,7 @@ def test_a_retired_nominee_fails_the_qualification_pass(sf: sessionmaker[Session
         fire(sf, nomination, "pass", TEAM)
     assert [f.rule for f in refused.value.failures] == ["retired"]
     # Through the reviewer's queue the same rule refuses, and the task stays open.
-    with pytest.raises(GuardFailed, match="retired"):
+    with pytest.raises(GuardFailed, match="退休人员：被推荐人已退休"):
         complete(sf, task.id, "pass", TEAM)
     assert status(sf, nomination).status == "qualification"
     assert [t.id for t in open_tasks(sf, nomination)] == [task.id]
@@ -244,12 +247,12 @@ def test_unit_rules_at_submission(sf: sessionmaker[Session]) -> None:
         ownership="public",
     )
     fire(sf, first, "submit")
-    with pytest.raises(GuardFailed, match="already puts forward 1 official"):
+    with pytest.raises(GuardFailed, match="已推荐1名县处级/厅局级干部，至多1名"):
         fire(sf, second, "submit")
-    with pytest.raises(GuardFailed, match="holds 2 place"):
+    with pytest.raises(GuardFailed, match="只有2个名额"):
         fire(sf, small, "submit")
     head = add(sf, campaign_id, "jt", "厂长", category="enterprise_head")
-    with pytest.raises(GuardFailed, match="without a front-line alternate"):
+    with pytest.raises(GuardFailed, match="但未配备一线后备人选"):
         fire(sf, head, "submit")
     add(sf, campaign_id, "jt", "一线后备", rank="alternate", order=1)
     assert fire(sf, head, "submit").to_state == "submitted"

@@ -74,8 +74,10 @@ def test_refused_review_outcome_is_audited_and_leaves_the_task_open(
     flow.fire(sf, nid, "submit")
     flow.fire(sf, nid, "begin_review")
     task = flow.open_tasks(sf, nid)[0]
-    with pytest.raises(GuardFailed, match="retired"):
+    with pytest.raises(GuardFailed, match="退休人员：被推荐人已退休") as refused:
         flow.complete(sf, task.id, "pass", flow.TEAM)
+    assert [f.code for f in refused.value.failures] == ["rule.retired.failed"]
+    assert refused.value.text("en").startswith("'pass' refused: retired: nominee is retired")
     assert [t.id for t in flow.open_tasks(sf, nid)] == [task.id]
     assert flow.count(sf, AuditEvent, trigger="refused:pass", nomination_id=nid) == 1
     flow.complete(sf, task.id, "fail", flow.TEAM, opinion="退休人员不符合条件")

@@ -81,10 +81,15 @@ def test_min_share_one_below_fails_with_people_short() -> None:
     assert result.slack < 0
     # 52/94 = 55.3% passes, 51/93 = 54.8% does not.
     assert result.people_short == 4
-    assert "48 of 90" in result.detail
-    assert "53.33%" in result.detail
-    assert "below the minimum 55.0%" in result.detail
-    assert "4 more needed" in result.detail
+    assert "48 of 90" in result.text("en")
+    assert "53.33%" in result.text("en")
+    assert "below the minimum 55.0%" in result.text("en")
+    assert "4 more needed" in result.text("en")
+    assert result.detail == (
+        "front-line workers and technicians of enterprise nominees："
+        "单位性质为企业中人员类别为一线职工/专业技术人员："
+        "90人中48人（53.33%），低于下限55.0%（还需4人）"
+    )
 
 
 def test_max_share_boundary_and_over() -> None:
@@ -94,14 +99,14 @@ def test_max_share_boundary_and_over() -> None:
     assert not over.ok
     # Removing 7 heads leaves 18/83 = 21.7%; removing 6 leaves 19/84 = 22.6%.
     assert over.people_short == 7
-    assert "25 of 90" in over.detail and "above the maximum 22.0%" in over.detail
+    assert "25 of 90" in over.text("en") and "above the maximum 22.0%" in over.text("en")
 
 
 def test_share_with_both_bounds() -> None:
     raw = {**FRONT_LINE, "max_share": 0.7}
     assert one(raw, enterprise_list(70, 0, 30)).ok
     result = one(raw, enterprise_list(71, 0, 29))
-    assert not result.ok and result.bound == ">= 55.0% and <= 70.0%"
+    assert not result.ok and result.bound == ">= 55.0%, <= 70.0%"
     assert result.people_short == 4  # 67/96 = 69.8%
 
 
@@ -110,7 +115,7 @@ def test_share_over_empty_base_is_ok() -> None:
     result = one(FRONT_LINE, members)
     assert result.ok and result.value == 0.0 and result.base_count == 0
     assert result.people_short == 0 and result.slack >= 0
-    assert "empty" in result.detail
+    assert "empty" in result.text("en")
 
 
 def test_share_default_base_is_everyone() -> None:
@@ -154,7 +159,7 @@ def test_control_number_over_the_whole_list() -> None:
     assert not result.ok
     assert (result.value, result.count, result.base_count) == (5.0, 5, 9)
     assert (result.bound, result.slack, result.people_short) == ("<= 3", -2.0, 2)
-    assert "2 over" in result.detail
+    assert "2 over" in result.text("en")
 
 
 def test_control_number_per_unit_names_the_worst_unit() -> None:
@@ -177,8 +182,10 @@ def test_control_number_per_unit_names_the_worst_unit() -> None:
     assert (result.value, result.count, result.base_count) == (3.0, 3, 7)
     assert result.slack == -2.0
     assert result.people_short == 3  # two over in 赣州, one over in 南昌
-    assert "worst unit 赣州市总工会 has 3" in result.detail
-    assert "南昌市总工会 2" in result.detail
+    assert "worst unit 赣州市总工会 has 3" in result.text("en")
+    assert "南昌市总工会 2" in result.text("en")
+    assert "赣州市总工会中人员类别为企业负责人的人选最多，共3名" in result.detail
+    assert "每单位控制数<= 1：南昌市总工会 2、赣州市总工会 3（共超出3人）" in result.detail
     fine = one(raw, members[4:])  # one head left in each unit
     assert fine.ok and fine.people_short == 0 and fine.slack == 0.0
 
@@ -199,7 +206,7 @@ def test_coverage() -> None:
     raw = {"kind": "coverage", "id": "gig", "label": "gig workers", "group": {"gig_worker": True}}
     result = one(raw, people(5))
     assert not result.ok and (result.people_short, result.bound, result.slack) == (1, ">= 1", -1.0)
-    assert "1 more needed" in result.detail
+    assert "1 more needed" in result.text("en")
     assert one(raw, [*people(5), person(9, gig_worker=True)]).ok
     two = one({**raw, "min_count": 2}, [person(9, gig_worker=True)])
     assert not two.ok and two.people_short == 1

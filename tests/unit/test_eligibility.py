@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -136,7 +137,7 @@ CASES: list[Case] = [
         None,
         facts(**LEADER, tax_problem=True),
         ctx(),
-        ["1 of 6", "tax_problem"],
+        ["1 of 6", "tax problems"],
     ),
     (
         "enterprise_head_checks",
@@ -153,8 +154,8 @@ CASES: list[Case] = [
         ctx(),
         [
             "6 of 6",
-            "tax_problem, wage_arrears, social_insurance_arrears, major_safety_accident, "
-            "serious_pollution, no_union",
+            "tax problems, wage arrears, social insurance arrears, major safety accident, "
+            "serious pollution, no trade union",
         ],
     ),
     ("enterprise_head_checks", None, facts(tax_problem=True), ctx(), None),
@@ -170,7 +171,7 @@ CASES: list[Case] = [
         {"categories": ["enterprise_head", "official"]},
         facts(category="official", no_union=True),
         ctx(),
-        ["official", "no_union"],
+        ["official", "no trade union"],
     ),
     # wage_arrears_blacklist
     ("wage_arrears_blacklist", None, facts(), ctx(), None),
@@ -387,8 +388,12 @@ def test_rule(
         return
     assert failure is not None
     assert failure.rule == rule
+    assert failure.code.startswith(f"rule.{rule}.")
+    english = failure.message.render("en")
     for fragment in fragments:
-        assert fragment in failure.reason
+        assert fragment in english
+    # The Chinese reason names codes by their labels: no lower-case Latin letter is left.
+    assert not re.search(r"[a-z]", failure.reason), failure.reason
 
 
 def test_every_rule_has_a_case() -> None:
@@ -540,4 +545,5 @@ def test_democratic_recommendation_passes_iff_share_reaches_threshold(
     failure = run("democratic_recommendation", nominee, ctx(), params)
     assert (failure is None) == (votes_for * 1000 >= permille * total)
     if failure is not None:
-        assert f"({votes_for} of {total} votes)" in failure.reason
+        assert f"({votes_for} of {total} votes)" in failure.message.render("en")
+        assert f"（{total}票中{votes_for}票赞成）" in failure.reason

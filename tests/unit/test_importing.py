@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from workflow.errors import ImportFailed, RowError
 from workflow.facts import PriorHonour
@@ -230,7 +232,8 @@ def test_length_limits_count_characters(tmp_path: Path) -> None:
     bad = [{**GOOD, "summary": "事" * 501, "deeds": "迹" * 3001}]
     errors = errors_of(write_csv(tmp_path / "bad.csv", bad))
     assert where(errors) == [(2, "summary"), (2, "deeds")]
-    assert "501 characters, at most 500" in errors[0].reason
+    assert "501 characters, at most 500" in errors[0].message.render("en")
+    assert errors[0].reason == "共501个字，至多500个字"
 
 
 def test_equal_votes_and_one_day_notice_pass(tmp_path: Path) -> None:
@@ -251,8 +254,8 @@ def test_equal_votes_and_one_day_notice_pass(tmp_path: Path) -> None:
         ("birth_date", "15.03.1978", "not a date"),
         ("birth_date", "", "must not be blank"),
         ("ethnicity", "", "must not be blank"),
-        ("employer_type", "company", "enterprise (企业)"),
-        ("category", "worker", "front_line_worker"),
+        ("employer_type", "company", "enterprise or government body"),
+        ("category", "worker", "front-line worker"),
         ("official_level", "部级", "not one of"),
         ("ownership", "private", "not one of"),
         ("recommending_unit", "", "must not be blank"),
@@ -279,7 +282,11 @@ def test_each_bad_cell_is_reported(tmp_path: Path, field: str, value: str, reaso
     path = write_csv(tmp_path / "form.csv", [GOOD, {**GOOD, field: value}])
     (error,) = errors_of(path)
     assert (error.file, error.row, error.field) == ("form.csv", 3, field)
-    assert reason in error.reason
+    assert error.code.startswith("import.")
+    assert reason in error.message.render("en")
+    # In Chinese, no English word: only the cell's own value may hold Latin letters.
+    chinese = error.reason.replace(f"“{value.strip()}”", "")
+    assert not re.search(r"[a-z]{2,}", chinese.replace("yes、no、true、false", "")), chinese
 
 
 def test_every_bad_row_is_reported_and_nothing_imported(tmp_path: Path) -> None:
@@ -306,8 +313,11 @@ def test_unknown_and_missing_columns(tmp_path: Path) -> None:
     row["salary"] = "5000"
     errors = errors_of(write_csv(tmp_path / "form.csv", [row]))
     assert where(errors) == [(1, "salary"), (1, "votes_total"), (1, "summary")]
-    assert errors[0].reason == "unknown column"
-    assert "required column missing" in errors[1].reason
+    assert errors[0].message.render("en") == "unknown column"
+    assert errors[0].reason == "未知的列"
+    assert "required column missing" in errors[1].message.render("en")
+    assert str(errors[1]) == "form.csv:1: 总票数: 缺少必填列（总票数）"
+    assert errors[1].text("en") == "form.csv:1: votes cast: required column missing (总票数)"
 
 
 def test_duplicate_heading_and_value_without_heading(tmp_path: Path) -> None:
@@ -318,7 +328,7 @@ def test_duplicate_heading_and_value_without_heading(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     errors = errors_of(path)
-    assert where(errors) == [(1, "name"), (2, f"column {len(header)}")]
+    assert where(errors) == [(1, "name"), (2, get_column_letter(len(header)))]
 
 
 def test_duplicate_alternate_order_in_one_unit(tmp_path: Path) -> None:
@@ -330,7 +340,8 @@ def test_duplicate_alternate_order_in_one_unit(tmp_path: Path) -> None:
     ]
     errors = errors_of(write_csv(tmp_path / "form.csv", rows))
     assert where(errors) == [(5, "votes_for"), (5, "rank")]
-    assert "already used on row 2" in errors[1].reason
+    assert "already used on row 2" in errors[1].message.render("en")
+    assert errors[1].reason == "南昌市总工会的后备顺序1已在第2行使用"
 
 
 def test_unsupported_and_unreadable_files(tmp_path: Path) -> None:

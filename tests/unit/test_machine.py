@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from config import catalogue
+from config.catalogue import Label
 from workflow.definition import Definition, load_definition_file
 from workflow.errors import GuardFailed, RuleFailure, TransitionNotAllowed
 from workflow.machine import NominationMachine, build_transitions, machine_for
@@ -164,12 +166,20 @@ def test_every_state_and_trigger(name: str, state: str, trigger: str) -> None:
     error = caught.value
     assert (error.state, error.trigger) == (state, trigger)
     assert error.allowed == machine.allowed_triggers(state)
+    # The words come from the catalogue: codes and figures in the error, labels in the text.
+    assert error.message is not None and error.message.code == "error.transition_not_allowed"
+    assert error.message.params["trigger"] == Label("trigger", trigger)
+    assert error.message.params["state"] == Label("state", state)
     message = str(error)
-    assert f"'{trigger}'" in message and f"state '{state}'" in message
-    listed = re.search(r"allowed: (.*)$", message)
+    assert f"“{catalogue.state_label(state)}”" in message
+    assert f"“{catalogue.text('trigger.' + trigger)}”" in message
+    listed = re.search(r"可执行：(.*)$", message)
     assert listed is not None
-    names = [] if listed[1] == "none" else listed[1].split(", ")
-    assert names == sorted(edges)
+    names = [] if listed[1] == "无" else listed[1].split("、")
+    assert names == [catalogue.text("trigger." + t) for t in sorted(edges)]
+    english = error.text("en")
+    assert f"'{catalogue.text('trigger.' + trigger, 'en')}'" in english
+    assert english.endswith("allowed: none") is (not edges)
     # Firing the same pair refuses before any guard or callback runs.
     hooks, row = FakeHooks(), Row(state)
     with pytest.raises(TransitionNotAllowed):

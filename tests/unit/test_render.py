@@ -136,14 +136,23 @@ def test_state_and_outcome_labels() -> None:
     ended = SAMPLE_CONTEXTS["nomination_ended"]
     assert "联审否决" in render("nomination_ended", ended).subject
     assert "vetoed in joint review" in render("nomination_ended", ended, "en").subject
-    odd = render("nomination_ended", {**ended, "state": "joint_review_returned"})
-    assert "joint_review_returned" in odd.text
+    back = render("nomination_ended", {**ended, "state": "joint_review_returned"})
+    assert "多部门联审（退回）" in back.text  # a returned stage is named, never its code
+    back = render("nomination_ended", {**ended, "state": "joint_review_returned"}, "en")
+    assert "joint departmental review (returned)" in back.text
+    odd = render("nomination_ended", {**ended, "state": "a_state_of_my_own"})
+    assert "a_state_of_my_own" in odd.text  # an unknown state is shown as it is
     outcome = {**SAMPLE_CONTEXTS["objection_outcome"], "outcome": "upheld"}
     assert render("objection_outcome", outcome).subject.endswith("：属实")
     assert "不再列入" in render("objection_outcome", outcome).text
     override = TemplateSource("{{ state | state_label('en') }}", "{{ state | state_label }}", "x")
     msg = render("committee_result", SAMPLE_CONTEXTS["committee_result"], "zh-CN", override)
     assert (msg.subject, msg.text) == ("awarded", "授予\n")
+    override = TemplateSource(
+        "{{ 'veto' | label('trigger') }}", "{{ 'admin' | label('role', 'en') }}", "x"
+    )
+    msg = render("committee_result", SAMPLE_CONTEXTS["committee_result"], "zh-CN", override)
+    assert (msg.subject, msg.text) == ("否决", "administrator\n")
 
 
 def test_unknown_kind_and_locale() -> None:

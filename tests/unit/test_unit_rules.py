@@ -25,8 +25,8 @@ HEAD = NomineeFacts("孙八", date(1970, 1, 1), category="enterprise_head")
     ("facts", "places", "held", "refused"),
     [
         (OFFICIAL, 5, 0, None),  # exactly the minimum places
-        (OFFICIAL, 4, 0, "holds 4 place(s)"),  # one short
-        (OFFICIAL, 30, 1, "already puts forward 1 official"),  # the one allowed is taken
+        (OFFICIAL, 4, 0, "只有4个名额；推荐县处级干部的单位须至少有5个名额"),  # one short
+        (OFFICIAL, 30, 1, "已推荐1名县处级/厅局级干部，至多1名"),  # the one allowed is taken
         (CLERK, 1, 3, None),  # section level is not limited
     ],
 )
@@ -39,13 +39,15 @@ def test_official_allowance(
     else:
         assert failure is not None and failure.rule == "official_allowance"
         assert refused in failure.reason and "某市总工会" in failure.reason
+        assert failure.code.startswith("rule.official_allowance.")
 
 
 def test_official_allowance_figures_are_configurable() -> None:
     rule = OfficialAllowance(min_places=10, max_count=2)
     assert check_official_allowance(rule, OFFICIAL, "u", 10, 1) is None
     failure = check_official_allowance(rule, OFFICIAL, "u", 9, 0)
-    assert failure is not None and "at least 10" in failure.reason
+    assert failure is not None and "at least 10" in failure.message.render("en")
+    assert failure.params["min_places"] == 10 and failure.params["places"] == 9
 
 
 @pytest.mark.parametrize(
@@ -57,6 +59,9 @@ def test_an_enterprise_head_needs_a_front_line_alternate(alternates: list[str], 
     assert (failure is None) is ok
     if failure is not None:
         assert failure.rule == "enterprise_head_alternate" and "孙八" in failure.reason
+        assert "（企业负责人）" in failure.reason and "一线职工/专业技术人员" in failure.reason
+        english = failure.message.render("en")
+        assert "(enterprise head) without a front-line alternate" in english
 
 
 def test_others_need_no_alternate() -> None:

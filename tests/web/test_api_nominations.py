@@ -85,7 +85,16 @@ def test_import_is_all_or_nothing(world: World) -> None:
     )
     assert refused.status_code == 422
     assert error(refused)["code"] == "import_failed"
-    assert "bad.csv:2: gender" in error(refused)["message"]
+    assert error(refused)["message"].startswith("导入被拒绝：共1处错误，未导入任何记录\n")
+    assert "bad.csv:2: 性别: “X”不是可接受的值，应为男或女" in error(refused)["message"]
+    english = world.client.post(
+        "/api/nominations/import?lang=en",
+        files={"file": ("bad.csv", broken.encode(), "text/csv")},
+        data={"campaign": "jx2026"},
+        headers=headers,
+    )
+    assert error(english)["code"] == "import_failed"
+    assert "bad.csv:2: gender: 'X' is not one of: male or female" in error(english)["message"]
     assert good.json()["count"] == count_nominations(world) - before
 
 
@@ -163,6 +172,19 @@ def test_action_success_and_every_refusal(world: World) -> None:
     assert wrong.status_code == 409
     assert error(wrong)["code"] == "transition_not_allowed"
     assert error(wrong)["allowed"] == ["fail", "pass", "return_material", "withdraw"]
+    # The message is in the caller's language; code and allowed stay codes.
+    assert error(wrong)["message"].endswith(
+        "下不能执行“公示结束”；可执行：不通过、通过、退回补充材料、撤回"
+    )
+    english = world.client.post(
+        url + "?lang=en", json={"trigger": "close_notice"}, headers=world.h("team")
+    )
+    assert error(english)["code"] == "transition_not_allowed"
+    assert error(english)["allowed"] == error(wrong)["allowed"]
+    assert error(english)["message"].startswith(
+        "trigger 'close the notice' is not allowed in state"
+    )
+    assert error(english)["message"].endswith("allowed: fail, pass, return for material, withdraw")
     denied = world.client.post(url, json={"trigger": "pass"}, headers=world.h("clerk_gz"))
     assert denied.status_code == 403 and error(denied)["code"] == "permission_denied"
     hidden = world.client.post(url, json={"trigger": "pass"}, headers=world.h("clerk_nc"))
@@ -193,7 +215,16 @@ def test_guard_failure_is_422_with_rule_and_figures(world: World) -> None:
     )
     assert answer.status_code == 422, answer.text
     assert error(answer)["code"] == "guard_failed"
-    assert "democratic_recommendation" in error(answer)["message"]
+    message = error(answer)["message"]
+    assert message.startswith("“报送”未通过：民主推荐：") and "（100票中10票赞成）" in message
+    english = world.client.post(
+        f"/api/nominations/{created['id']}/actions",
+        json={"trigger": "submit"},
+        headers={**world.h("clerk_nc"), "Accept-Language": "en-GB,en;q=0.9"},
+    )
+    assert error(english)["code"] == "guard_failed"
+    assert error(english)["message"].startswith("'submit' refused: democratic recommendation: ")
+    assert "(10 of 100 votes) is below the required" in error(english)["message"]
 
 
 def test_declared_conflict_recuses_with_an_audited_refusal(world: World) -> None:

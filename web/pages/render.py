@@ -46,6 +46,8 @@ def render(
         "t": i18n.translator(lang),
         "state_label": i18n.state_labeller(lang),
         "vocab": i18n.vocab_labeller(lang),
+        "label": i18n.labeller(lang),
+        "text": i18n.renderer(lang),
         "viewer": None,
         "csrf": "",
         "error": None,

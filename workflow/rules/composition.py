@@ -6,98 +6,36 @@ Shares are compared as exact fractions so a list sitting on a boundary passes.
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import types
-import typing
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from fractions import Fraction
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    RootModel,
     TypeAdapter,
-    field_validator,
     model_validator,
 )
 
-from workflow import vocabulary
+from config.catalogue import DEFAULT, Listing, Message, msg, render
 from workflow.facts import NomineeFacts
+from workflow.rules.composition_groups import GroupSelector, everyone
 
-# Fields a selector may test, with the Python types their values may take.
-_SCALARS = (str, bool, int)
-
-
-def _selectable_fields() -> dict[str, tuple[type, ...]]:
-    hints = typing.get_type_hints(NomineeFacts)
-    allowed: dict[str, tuple[type, ...]] = {}
-    for name, hint in hints.items():
-        parts = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        if all(p in _SCALARS or p is type(None) for p in parts):
-            allowed[name] = tuple(parts)
-    return allowed
-
-
-_FIELDS = _selectable_fields()
-
-# Fields with a controlled vocabulary: selector values may be codes or Chinese labels.
-_VOCABS: dict[str, Mapping[str, str]] = {
-    "gender": vocabulary.GENDERS,
-    "employer_type": vocabulary.EMPLOYER_TYPES,
-    "ownership": vocabulary.OWNERSHIPS,
-    "category": vocabulary.CATEGORIES,
-    "official_level": vocabulary.OFFICIAL_LEVELS,
-}
-
-
-def _check_value(field: str, value: Any) -> Any:
-    kinds = _FIELDS[field]
-    # bool is a subclass of int: keep true/false out of int fields and 1/0 out of bool fields.
-    if isinstance(value, bool) != (bool in kinds) and value is not None:
-        raise ValueError(f"field '{field}' does not take the value {value!r}")
-    if not isinstance(value, kinds):
-        names = "/".join("null" if k is type(None) else k.__name__ for k in kinds)
-        raise ValueError(f"field '{field}' takes {names} values, not {value!r}")
-    if field in _VOCABS and isinstance(value, str):
-        return vocabulary.parse_code(_VOCABS[field], value)
-    return value
-
-
-class GroupSelector(RootModel[dict[str, Any]]):
-    """Field -> value or list of values; every field must match (AND), any listed value (OR)."""
-
-    @field_validator("root")
-    @classmethod
-    def _validate(cls, root: dict[str, Any]) -> dict[str, Any]:
-        normal: dict[str, list[Any]] = {}
-        for field, raw in root.items():
-            if field not in _FIELDS:
-                raise ValueError(f"unknown or unselectable nominee field '{field}'")
-            values = raw if isinstance(raw, list) else [raw]
-            if not values:
-                raise ValueError(f"field '{field}' has an empty list of values")
-            normal[field] = [_check_value(field, v) for v in values]
-        return normal
-
-    def matches(self, facts: NomineeFacts) -> bool:
-        """True when the nominee matches every field of the selector."""
-        return all(getattr(facts, f) in values for f, values in self.root.items())
-
-    def describe(self) -> str:
-        """Short text for messages, e.g. 'category=front_line_worker/technician'."""
-        if not self.root:
-            return "all nominees"
-        return ", ".join(
-            f"{f}={'/'.join(str(v) for v in values)}" for f, values in self.root.items()
-        )
-
-
-def _everyone() -> GroupSelector:
-    return GroupSelector({})
+__all__ = [
+    "CompositionResult",
+    "CompositionRule",
+    "ControlNumberRule",
+    "CoverageRule",
+    "GroupSelector",  # re-exported: rules and callers name groups from here
+    "ShareRule",
+    "evaluate_composition",
+    "parse_composition_rules",
+]
 
 
 class _Rule(BaseModel):
@@ -112,7 +50,7 @@ class ShareRule(_Rule):
     """The group's share of the base must lie within [min_share, max_share]."""
 
     kind: Literal["share"]
-    base: GroupSelector = Field(default_factory=_everyone)
+    base: GroupSelector = Field(default_factory=everyone)
     min_share: float | None = Field(default=None, ge=0, le=1)
     max_share: float | None = Field(default=None, ge=0, le=1)
 
@@ -175,7 +113,23 @@ class CompositionResult:
     slack: float
     people_short: int
     ok: bool
-    detail: str
+    verdict: InitVar[Message]  # the verdict with its figures (composition.* in the catalogue)
+    detail: str = dataclasses.field(init=False)  # the verdict in Chinese, for reports and the audit
+    # Kept off the fields so asdict() (reports, the API) gives the same rows as before.
+    _message: ClassVar[Message]
+
+    def __post_init__(self, verdict: Message) -> None:
+        object.__setattr__(self, "_message", verdict)
+        object.__setattr__(self, "detail", render(verdict, DEFAULT))
+
+    @property
+    def message(self) -> Message:
+        """The verdict as a code and figures."""
+        return self._message
+
+    def text(self, locale: str = DEFAULT) -> str:
+        """The verdict in a locale."""
+        return render(self._message, locale)
 
 
 def evaluate_composition(
@@ -217,24 +171,24 @@ def _max_share_over(count: int, base: int, maximum: Fraction) -> int:
     return max(0, math.ceil((count - maximum * base) / (1 - maximum))) if maximum < 1 else 0
 
 
-def _share_figures(rule: ShareRule, count: int, base: int) -> tuple[Fraction, int, list[str]]:
+def _share_figures(rule: ShareRule, count: int, base: int) -> tuple[Fraction, int, list[Message]]:
     """Slack (share points), people short and failure phrases for a non-empty base."""
     share = Fraction(count, base)
     slacks: list[Fraction] = []
     short = 0
-    failures: list[str] = []
+    failures: list[Message] = []
     if rule.min_share is not None:
         minimum = _exact(rule.min_share)
         slacks.append(share - minimum)
         if share < minimum:
             short = _min_share_short(count, base, minimum)
-            failures.append(f"below the minimum {_pct(minimum)} ({short} more needed)")
+            failures.append(msg("composition.below_min", minimum=_pct(minimum), short=short))
     if rule.max_share is not None:
         maximum = _exact(rule.max_share)
         slacks.append(maximum - share)
         if share > maximum:
             short = _max_share_over(count, base, maximum)
-            failures.append(f"above the maximum {_pct(maximum)} ({short} over)")
+            failures.append(msg("composition.above_max", maximum=_pct(maximum), over=short))
     return min(slacks), short, failures
 
 
@@ -244,7 +198,7 @@ def _share_bound(rule: ShareRule) -> str:
         parts.append(f">= {_pct(_exact(rule.min_share))}")
     if rule.max_share is not None:
         parts.append(f"<= {_pct(_exact(rule.max_share))}")
-    return " and ".join(parts)
+    return ", ".join(parts)
 
 
 def _evaluate_share(rule: ShareRule, members: Sequence[NomineeFacts]) -> CompositionResult:
@@ -252,19 +206,25 @@ def _evaluate_share(rule: ShareRule, members: Sequence[NomineeFacts]) -> Composi
     count = sum(1 for m in in_base if rule.group.matches(m))
     base_count = len(in_base)
     bound = _share_bound(rule)
-    what = f"{rule.group.describe()} among {rule.base.describe()}"
     if base_count == 0:
-        detail = f"{rule.label}: the base ({rule.base.describe()}) is empty, nothing to measure"
+        detail = msg("composition.empty_base", label=rule.label, base=rule.base.describe())
         return CompositionResult(
             rule.id, rule.label, rule.kind, 0.0, 0, 0, bound, 0.0, 0, True, detail
         )
     slack, short, failures = _share_figures(rule, count, base_count)
     share = Fraction(count, base_count)
-    figures = f"{what}: {count} of {base_count} ({_pct(share)})"
-    if failures:
-        detail = f"{rule.label}: {figures}, {', '.join(failures)}"
-    else:
-        detail = f"{rule.label}: {figures}, within {bound}"
+    figures = msg(
+        "composition.share",
+        group=rule.group.describe(),
+        base=rule.base.describe(),
+        count=count,
+        base_count=base_count,
+        share=_pct(share),
+    )
+    verdict: Listing | Message = (
+        Listing(tuple(failures), "and") if failures else msg("composition.within", bound=bound)
+    )
+    detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(share), count, base_count, bound,
         float(slack), short, not failures, detail,
@@ -279,8 +239,11 @@ def _evaluate_control(
     if not rule.per_unit:
         count = sum(1 for m in members if rule.group.matches(m))
         over = max(0, count - rule.max_count)
-        verdict = f"{over} over the control number" if over else "within the control number"
-        detail = f"{rule.label}: {count} nominees with {what} ({bound}), {verdict}"
+        verdict = (
+            msg("composition.control_over", over=over) if over else msg("composition.control_ok")
+        )
+        figures = msg("composition.counted", count=count, group=what, bound=bound)
+        detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
         return CompositionResult(
             rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
             float(rule.max_count - count), over, over == 0, detail,
@@ -292,12 +255,15 @@ def _evaluate_control(
     over_units = {u: c - rule.max_count for u, c in sorted(per_unit.items()) if c > rule.max_count}
     over = sum(over_units.values())
     if over_units:
-        listing = ", ".join(f"{u} {per_unit[u]}" for u in over_units)
-        verdict = f"over the control number {bound} per unit in: {listing} ({over} over)"
+        listing = tuple(f"{u} {per_unit[u]}" for u in over_units)
+        verdict = msg(
+            "composition.per_unit_over", bound=bound, units=Listing(listing, "and"), over=over
+        )
     else:
-        verdict = f"within the control number {bound} per unit"
-    worst_text = f"worst unit {worst or '(none)'} has {count} nominees with {what}"
-    detail = f"{rule.label}: {worst_text}; {verdict}"
+        verdict = msg("composition.per_unit_ok", bound=bound)
+    worst_unit: Any = worst or msg("composition.no_unit")
+    figures = msg("composition.worst_unit", unit=worst_unit, count=count, group=what)
+    detail = msg("composition.per_unit", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, unit_sizes.get(worst, 0), bound,
         float(rule.max_count - count), over, over == 0, detail,
@@ -308,8 +274,9 @@ def _evaluate_coverage(rule: CoverageRule, members: Sequence[NomineeFacts]) -> C
     count = sum(1 for m in members if rule.group.matches(m))
     bound = f">= {rule.min_count}"
     short = max(0, rule.min_count - count)
-    verdict = f"{short} more needed" if short else "covered"
-    detail = f"{rule.label}: {count} nominees with {rule.group.describe()} ({bound}), {verdict}"
+    verdict = msg("composition.short", short=short) if short else msg("composition.covered")
+    figures = msg("composition.counted", count=count, group=rule.group.describe(), bound=bound)
+    detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
         float(count - rule.min_count), short, short == 0, detail,

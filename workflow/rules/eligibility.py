@@ -7,16 +7,15 @@ rule and the figures it applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Any, NamedTuple, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from workflow.calendar import WorkingCalendar
+from config.catalogue import Label, Listing, msg
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts, PriorHonour, level_rank
 from workflow.rules.eligibility_params import (
@@ -28,6 +27,14 @@ from workflow.rules.eligibility_params import (
     PriorHonourParams,
     RequiredLowerHonourParams,
     UnitNoticeParams,
+)
+from workflow.rules.eligibility_specs import (
+    Check,
+    EligibilityContext,
+    RuleSpec,
+    about,
+    flag_spec,
+    spec,
 )
 
 __all__ = [
@@ -41,35 +48,13 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class EligibilityContext:
-    """What the rules need besides the nominee's own facts."""
-
-    reference_date: date  # the campaign's reference date; ages and windows count from it
-    honour_level: str  # level of the honour being selected (one of HONOUR_LEVELS)
-    registry: tuple[PriorHonour, ...]  # the honours registry's entries for this person
-    calendar: WorkingCalendar
-
-
-Check = Callable[[NomineeFacts, EligibilityContext, BaseModel], RuleFailure | None]
-
-
-class RuleSpec(NamedTuple):
-    """A registered rule: its name, parameter model, check and a description for admins."""
-
-    name: str
-    params_model: type[BaseModel]
-    check: Check
-    description: str
-
-
 def _nationality(
     facts: NomineeFacts, ctx: EligibilityContext, p: NationalityParams
 ) -> RuleFailure | None:
     if facts.nationality in p.allowed:
         return None
-    allowed = ", ".join(p.allowed)
-    return RuleFailure("nationality", f"nationality {facts.nationality!r} is not in {allowed}")
+    reason = msg("rule.nationality.not_allowed", nationality=facts.nationality, allowed=p.allowed)
+    return RuleFailure("nationality", reason)
 
 
 def _all_honours(facts: NomineeFacts, ctx: EligibilityContext) -> list[PriorHonour]:
@@ -89,13 +74,22 @@ def _prior_honour(
     ]
     if not blocking:
         return None
-    held = ", ".join(f"'{h.title}' ({h.level}, {h.year})" for h in blocking)
-    return RuleFailure(
-        "prior_honour",
-        f"already holds {held}, at or above the {ctx.honour_level} level, "
-        f"awarded in {since} or later ({p.window_years}-year window); "
-        "no new major contribution is recorded",
+    held = [
+        msg("rule.prior_honour.held", title=h.title, level=_level(h.level), year=h.year)
+        for h in blocking
+    ]
+    reason = msg(
+        "rule.prior_honour.already_held",
+        held=held,
+        level=_level(ctx.honour_level),
+        since=since,
+        window=p.window_years,
     )
+    return RuleFailure("prior_honour", reason)
+
+
+def _level(code: str) -> Label:
+    return Label("vocab.honour_level", code)
 
 
 def _required_lower_honour(
@@ -106,11 +100,12 @@ def _required_lower_honour(
     low, high = level_rank(p.min_level), level_rank(ctx.honour_level)
     if any(low <= level_rank(h.level) < high for h in _all_honours(facts, ctx)):
         return None
-    return RuleFailure(
-        "required_lower_honour",
-        f"a {ctx.honour_level} honour needs a prior honour from {p.min_level} level up to "
-        f"below {ctx.honour_level}; none is recorded",
+    reason = msg(
+        "rule.required_lower_honour.missing",
+        level=_level(ctx.honour_level),
+        min_level=_level(p.min_level),
     )
+    return RuleFailure("required_lower_honour", reason)
 
 
 def _enterprise_head_checks(
@@ -121,11 +116,14 @@ def _enterprise_head_checks(
     found = [name for name in p.checks if getattr(facts, name)]
     if not found:
         return None
-    return RuleFailure(
-        "enterprise_head_checks",
-        f"{facts.category} has {len(found)} of {len(p.checks)} checked problems: "
-        + ", ".join(found),
+    reason = msg(
+        "rule.enterprise_head_checks.problems",
+        category=Label("vocab.category", facts.category),
+        found=len(found),
+        checked=len(p.checks),
+        problems=[Label("field", name) for name in found],
     )
+    return RuleFailure("enterprise_head_checks", reason)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -142,20 +140,23 @@ def _nonpublic_evaluation(
         return None
     if p.categories is not None and facts.category not in p.categories:
         return None
-    need = f"a {p.ownership} nominee needs grade {' or '.join(p.accepted_grades)}"
+    need = {
+        "ownership": Label("vocab.ownership", p.ownership),
+        "grades": Listing(tuple(p.accepted_grades), "or"),
+    }
     # The boundary day itself is still valid: evaluated exactly valid_years before counts.
     since = _years_before(ctx.reference_date, p.valid_years)
     grade, when = facts.evaluation_grade, facts.evaluation_date
+    code = "rule.nonpublic_evaluation."
     if grade is None:
-        reason = f"no comprehensive evaluation is recorded; {need}"
+        reason = msg(code + "missing", **need)
     elif grade not in p.accepted_grades:
-        reason = f"comprehensive evaluation grade {grade} is not accepted; {need}"
+        reason = msg(code + "grade_not_accepted", grade=grade, **need)
     elif when is None:
-        reason = f"comprehensive evaluation grade {grade} has no date; {need}"
+        reason = msg(code + "undated", grade=grade, **need)
     elif when < since:
-        reason = (
-            f"comprehensive evaluation grade {grade} of {when.isoformat()} has expired; "
-            f"it must be dated {since.isoformat()} or later ({p.valid_years}-year validity)"
+        reason = msg(
+            code + "expired", grade=grade, date=when, since=since, valid_years=p.valid_years
         )
     else:
         return None
@@ -166,27 +167,28 @@ def _democratic_recommendation(
     facts: NomineeFacts, ctx: EligibilityContext, p: DemocraticParams
 ) -> RuleFailure | None:
     name = "democratic_recommendation"
+    code = f"rule.{name}."
     votes_for, total = facts.votes_for, facts.votes_total
     if votes_for is None or total is None:
-        return RuleFailure(name, "no democratic recommendation vote is recorded")
+        return RuleFailure(name, msg(code + "no_vote"))
     if total <= 0:
-        return RuleFailure(name, f"vote total {total} is not positive")
+        return RuleFailure(name, msg(code + "total_not_positive", total=total))
     if not 0 <= votes_for <= total:
-        return RuleFailure(
-            name, f"votes for ({votes_for}) must lie between 0 and the total ({total})"
-        )
+        return RuleFailure(name, msg(code + "votes_out_of_range", votes_for=votes_for, total=total))
     leader = facts.is_unit_leader or facts.category in p.leader_categories
     # str() gives the decimal the admin wrote (0.85), so 85 of 100 passes exactly.
     required = Fraction(str(p.leader_approval_min if leader else p.approval_min))
     share = Fraction(votes_for, total)
     if share >= required:
         return None
-    who = "leader approval" if leader else "approval"
-    return RuleFailure(
-        name,
-        f"{who} {float(share * 100):.1f}% ({votes_for} of {total} votes) "
-        f"is below the required {float(required * 100):g}%",
+    reason = msg(
+        code + ("leader_below" if leader else "below"),
+        share=float(share * 100),
+        votes_for=votes_for,
+        total=total,
+        required=float(required * 100),
     )
+    return RuleFailure(name, reason)
 
 
 def _unit_notice(
@@ -194,68 +196,53 @@ def _unit_notice(
 ) -> RuleFailure | None:
     start, end = facts.unit_notice_start, facts.unit_notice_end
     if start is None or end is None:
-        return RuleFailure("unit_notice", "unit-level notice start or end date is missing")
+        return RuleFailure("unit_notice", msg("rule.unit_notice.dates_missing"))
     # CalendarRangeError propagates: past the known years the calendar refuses to guess.
     days = ctx.calendar.working_days_between(start, end)
     if days >= p.min_working_days:
         return None
-    return RuleFailure(
-        "unit_notice",
-        f"unit-level notice {start.isoformat()} to {end.isoformat()} spans {days} working "
-        f"day(s); at least {p.min_working_days} are required",
+    reason = msg(
+        "rule.unit_notice.too_short",
+        start=start,
+        end=end,
+        days=days,
+        minimum=p.min_working_days,
     )
-
-
-P = TypeVar("P", bound=BaseModel)
-
-_RETIRED = "nominee is retired and no retirement exception is recorded"
-_DECEASED = "nominee is deceased and did not die during the review"
-_BLACKLIST = "nominee is on the wage-arrears blacklist"
-_LOWER = "national and provincial nominees need a lower-level honour first"
-_HEAD = "tax, arrears, safety, pollution and union checks on enterprise heads"
-_EVAL = "non-public-sector nominees need a current A or B comprehensive evaluation"
-_VOTE = "approval share in the democratic recommendation; higher for unit leaders"
-
-
-def _spec(
-    name: str,
-    params_model: type[P],
-    check: Callable[[NomineeFacts, EligibilityContext, P], RuleFailure | None],
-    description: str,
-) -> RuleSpec:
-    """Wrap a typed check so the registry can hold every rule under one signature."""
-
-    def run(facts: NomineeFacts, ctx: EligibilityContext, params: BaseModel) -> RuleFailure | None:
-        # A model of the wrong type is a wiring bug; fail loudly rather than misread it.
-        if not isinstance(params, params_model):
-            raise TypeError(f"rule {name!r} needs {params_model.__name__}, got {type(params)}")
-        return check(facts, ctx, params)
-
-    return RuleSpec(name, params_model, run, description)
-
-
-def _flag_spec(name: str, flag: str, excuse: str | None, reason: str) -> RuleSpec:
-    """A parameterless rule: fails when a yes/no fact is set and its excuse (if any) is not."""
-
-    def check(facts: NomineeFacts, ctx: EligibilityContext, p: NoParams) -> RuleFailure | None:
-        excused = excuse is not None and bool(getattr(facts, excuse))
-        return RuleFailure(name, reason) if getattr(facts, flag) and not excused else None
-
-    return _spec(name, NoParams, check, f"fails when the {reason}")
+    return RuleFailure("unit_notice", reason)
 
 
 _SPECS = (
-    _flag_spec("retired", "retired", "retirement_exception", _RETIRED),
-    _flag_spec("deceased", "deceased", "died_during_review", _DECEASED),
-    _flag_spec("military", "military", None, "nominee is serving in the active military"),
-    _spec("nationality", NationalityParams, _nationality, "only the allowed nationalities"),
-    _spec("prior_honour", PriorHonourParams, _prior_honour, "same or higher honour in the window"),
-    _spec("required_lower_honour", RequiredLowerHonourParams, _required_lower_honour, _LOWER),
-    _spec("enterprise_head_checks", EnterpriseHeadParams, _enterprise_head_checks, _HEAD),
-    _flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist", None, _BLACKLIST),
-    _spec("nonpublic_evaluation", NonpublicEvaluationParams, _nonpublic_evaluation, _EVAL),
-    _spec("democratic_recommendation", DemocraticParams, _democratic_recommendation, _VOTE),
-    _spec("unit_notice", UnitNoticeParams, _unit_notice, "unit notice lasts enough working days"),
+    flag_spec("retired", "retired", "retirement_exception"),
+    flag_spec("deceased", "deceased", "died_during_review"),
+    flag_spec("military", "military"),
+    spec("nationality", NationalityParams, _nationality, about("nationality")),
+    spec("prior_honour", PriorHonourParams, _prior_honour, about("prior_honour")),
+    spec(
+        "required_lower_honour",
+        RequiredLowerHonourParams,
+        _required_lower_honour,
+        about("required_lower_honour"),
+    ),
+    spec(
+        "enterprise_head_checks",
+        EnterpriseHeadParams,
+        _enterprise_head_checks,
+        about("enterprise_head_checks"),
+    ),
+    flag_spec("wage_arrears_blacklist", "wage_arrears_blacklist"),
+    spec(
+        "nonpublic_evaluation",
+        NonpublicEvaluationParams,
+        _nonpublic_evaluation,
+        about("nonpublic_evaluation"),
+    ),
+    spec(
+        "democratic_recommendation",
+        DemocraticParams,
+        _democratic_recommendation,
+        about("democratic_recommendation"),
+    ),
+    spec("unit_notice", UnitNoticeParams, _unit_notice, about("unit_notice")),
 )
 ELIGIBILITY_RULES: Mapping[str, RuleSpec] = MappingProxyType({s.name: s for s in _SPECS})
 
@@ -270,9 +257,9 @@ def _spec_named(name: str) -> RuleSpec:
 
 def parse_rule_params(name: str, params: Mapping[str, Any] | None) -> BaseModel:
     """Validate a rule's parameters; ValueError names an unknown rule or a bad parameter."""
-    spec = _spec_named(name)
+    rule = _spec_named(name)
     try:
-        return spec.params_model.model_validate(dict(params or {}))
+        return rule.params_model.model_validate(dict(params or {}))
     except ValidationError as exc:
         raise ValueError(f"eligibility rule {name!r}: {exc}") from exc
 

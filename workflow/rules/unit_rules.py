@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from config.catalogue import Label, Listing, msg
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts
 from workflow.vocabulary import CATEGORIES, OFFICIAL_LEVELS
@@ -63,17 +64,24 @@ def check_official_allowance(
     if facts.official_level not in rule.official_levels:
         return None
     if places < rule.min_places:
-        return RuleFailure(
-            "official_allowance",
-            f"{unit} holds {places} place(s); an official of level {facts.official_level} "
-            f"needs a unit with at least {rule.min_places}",
+        reason = msg(
+            "rule.official_allowance.too_few_places",
+            unit=unit,
+            places=places,
+            level=Label("vocab.official_level", facts.official_level),
+            min_places=rule.min_places,
         )
+        return RuleFailure("official_allowance", reason)
     if officials_held >= rule.max_count:
-        return RuleFailure(
-            "official_allowance",
-            f"{unit} already puts forward {officials_held} official(s) of levels "
-            f"{'/'.join(rule.official_levels)}; at most {rule.max_count} allowed",
+        levels = tuple(Label("vocab.official_level", code) for code in rule.official_levels)
+        reason = msg(
+            "rule.official_allowance.limit_reached",
+            unit=unit,
+            held=officials_held,
+            levels=Listing(levels, "slash"),
+            max_count=rule.max_count,
         )
+        return RuleFailure("official_allowance", reason)
     return None
 
 
@@ -85,8 +93,12 @@ def check_head_alternate(
         return None
     if any(category in rule.alternate_categories for category in alternates):
         return None
-    return RuleFailure(
-        "enterprise_head_alternate",
-        f"{unit} nominates {facts.name} ({facts.category}) without a front-line alternate "
-        f"({'/'.join(rule.alternate_categories)})",
+    categories = tuple(Label("vocab.category", code) for code in rule.alternate_categories)
+    reason = msg(
+        "rule.enterprise_head_alternate.missing",
+        unit=unit,
+        name=facts.name,
+        category=Label("vocab.category", facts.category),
+        categories=Listing(categories, "slash"),
     )
+    return RuleFailure("enterprise_head_alternate", reason)

@@ -1,0 +1,101 @@
+"""Groups of nominees a composition rule selects: field -> value(s), validated, described."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import RootModel, field_validator
+
+from config.catalogue import Label, Listing, Message, msg
+from workflow import vocabulary
+from workflow.facts import NomineeFacts
+
+# Fields a selector may test, with the Python types their values may take.
+_SCALARS = (str, bool, int)
+
+
+def _selectable_fields() -> dict[str, tuple[type, ...]]:
+    hints = typing.get_type_hints(NomineeFacts)
+    allowed: dict[str, tuple[type, ...]] = {}
+    for name, hint in hints.items():
+        parts = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        if all(p in _SCALARS or p is type(None) for p in parts):
+            allowed[name] = tuple(parts)
+    return allowed
+
+
+_FIELDS = _selectable_fields()
+
+# Fields with a controlled vocabulary: selector values may be codes or Chinese labels.
+_VOCABS: dict[str, Mapping[str, str]] = {
+    "gender": vocabulary.GENDERS,
+    "employer_type": vocabulary.EMPLOYER_TYPES,
+    "ownership": vocabulary.OWNERSHIPS,
+    "category": vocabulary.CATEGORIES,
+    "official_level": vocabulary.OFFICIAL_LEVELS,
+}
+
+
+def _check_value(field: str, value: Any) -> Any:
+    kinds = _FIELDS[field]
+    # bool is a subclass of int: keep true/false out of int fields and 1/0 out of bool fields.
+    if isinstance(value, bool) != (bool in kinds) and value is not None:
+        raise ValueError(f"field '{field}' does not take the value {value!r}")
+    if not isinstance(value, kinds):
+        names = "/".join("null" if k is type(None) else k.__name__ for k in kinds)
+        raise ValueError(f"field '{field}' takes {names} values, not {value!r}")
+    if field in _VOCABS and isinstance(value, str):
+        return vocabulary.parse_code(_VOCABS[field], value)
+    return value
+
+
+class GroupSelector(RootModel[dict[str, Any]]):
+    """Field -> value or list of values; every field must match (AND), any listed value (OR)."""
+
+    @field_validator("root")
+    @classmethod
+    def _validate(cls, root: dict[str, Any]) -> dict[str, Any]:
+        normal: dict[str, list[Any]] = {}
+        for field, raw in root.items():
+            if field not in _FIELDS:
+                raise ValueError(f"unknown or unselectable nominee field '{field}'")
+            values = raw if isinstance(raw, list) else [raw]
+            if not values:
+                raise ValueError(f"field '{field}' has an empty list of values")
+            normal[field] = [_check_value(field, v) for v in values]
+        return normal
+
+    def matches(self, facts: NomineeFacts) -> bool:
+        """True when the nominee matches every field of the selector."""
+        return all(getattr(facts, f) in values for f, values in self.root.items())
+
+    def describe(self) -> Message:
+        """The group in words, e.g. 人员类别为一线职工/专业技术人员 (category=front-line …)."""
+        if not self.root:
+            return msg("composition.all_nominees")
+        parts = tuple(
+            msg(
+                "composition.selector",
+                field=Label("field", f),
+                values=Listing(tuple(_value_label(f, v) for v in values), "slash"),
+            )
+            for f, values in self.root.items()
+        )
+        return msg("composition.group", parts=Listing(parts, "and"))
+
+
+def _value_label(field: str, value: Any) -> Any:
+    """A selector value as people read it: a vocabulary label, yes/no, or the value itself."""
+    if isinstance(value, bool):
+        return msg("page.yes" if value else "page.no")
+    if field in _VOCABS and isinstance(value, str):
+        return Label(f"vocab.{field}", value)
+    return value
+
+
+def everyone() -> GroupSelector:
+    """The selector that matches every nominee."""
+    return GroupSelector({})
