@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import distinct, func, select
 
-from demo.scenario import DemoLog
+from demo.cast import DemoLog
 from models import AuditEvent, Nomination, Objection, OutboxMessage
 from models.uow import UnitOfWork
 from workflow.audit import verify

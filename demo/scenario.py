@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.cast import ADMIN, SECRETARY, TEAM, VETO_REASONS, DemoLog, clerk
 from demo.lookups import CampaignLookups
-from demo.population import DemoUnit, PopulationGenerator, demo_units
+from demo.population import PopulationGenerator, demo_units
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import Actor
@@ -30,31 +29,6 @@ from workflow.services import (
 from workflow.services.transitions import fire
 
 Progress = Callable[[str, int, int], None]
-ADMIN = Actor("省功勋办管理员", "admin", email="office@example.org")
-TEAM = Actor("专班审核员", "team_reviewer", "working_team")
-SECRETARY = Actor("常委会秘书", "committee_secretary", "committee_office")
-VETO_REASONS = {
-    "discipline": "近三年受过党纪处分",
-    "police": "有违法犯罪记录",
-    "tax": "近两年存在欠税",
-    "market": "企业被列入经营异常名录",
-    "labour": "存在拖欠工资问题",
-    "safety": "发生较大生产安全事故",
-    "environment": "发生严重环境污染事件",
-    "audit": "审计发现重大问题",
-    "organisation": "干部考核不合格",
-}
-
-
-@dataclass
-class DemoLog:
-    """What happened, counted as it happened (the database report completes it)."""
-
-    refused_at_submission: Counter[str] = field(default_factory=Counter)
-    failed_qualification: Counter[str] = field(default_factory=Counter)
-    spoiled: Counter[str] = field(default_factory=Counter)
-    decision: dict[str, object] = field(default_factory=dict)
-    deadlines_fired: Counter[str] = field(default_factory=Counter)
 
 
 class DemoScenario:
@@ -319,8 +293,3 @@ class DemoScenario:
     def _complete(self, task_id: int, actor: Actor, outcome: str, opinion: str) -> None:
         with self.uow() as uow:
             reviews.complete(uow, task_id, actor, outcome, opinion, self.now)
-
-
-def clerk(unit: DemoUnit) -> Actor:
-    """The clerk who acts for a recommending unit."""
-    return Actor(f"{unit.name}经办人", "unit_clerk", unit_code=unit.code, email=unit.email)

@@ -16,8 +16,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from demo.cast import ADMIN
 from demo.lookups import CampaignLookups
-from demo.scenario import ADMIN, DemoScenario, Progress
+from demo.scenario import DemoScenario, Progress
 from models import Nomination, Objection
 from models.uow import UnitOfWork
 from workflow.actors import Actor
