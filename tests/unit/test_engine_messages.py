@@ -364,3 +364,31 @@ def test_an_engine_audit_reason_keeps_its_chinese_and_renders_in_english() -> No
     assert (said, kept) == ("缺少推荐表", None)
     assert reason_text(AuditEvent(reason="缺少推荐表", payload={}), "en") == "缺少推荐表"
     assert REASON_KEY == "reason_message"
+
+
+# --- every code the engine shows has a label --------------------------------------------
+
+
+def test_every_status_gate_and_deadline_kind_has_a_label_in_both_languages() -> None:
+    from config import catalogue
+    from workflow.deadline_actions import ACTIONS
+    from workflow.lifecycles import campaign_phase, objection, review_task
+
+    lifecycles = (review_task, objection, deadline_lifecycle, campaign_phase)
+    wanted = [f"lifecycle.{m.LIFECYCLE.name}" for m in lifecycles]
+    wanted += [f"{m.LIFECYCLE.name}.{s}" for m in lifecycles for s in m.LIFECYCLE.statuses]
+    wanted += [f"gate.{action}" for action in campaign_phase.GATES]
+    wanted += [f"deadline_kind.{kind}" for kind in ACTIONS]
+    for locale in catalogue.LOCALES:
+        assert [code for code in wanted if code not in catalogue.messages(locale)] == []
+
+
+def test_a_legacy_reference_is_read_as_an_id() -> None:
+    from workflow.lifecycles import review_task
+
+    with pytest.raises(InvalidState) as refused:
+        review_task.LIFECYCLE.check("task 12", TASK_DONE, "open")
+    assert str(refused.value) == "评审任务#12当前为“已完成”，不能变为“待认领”（“已完成”可变为：无）"
+    assert refused.value.text("en") == (
+        "review task #12 is done and cannot become open (allowed from done: none)"
+    )
