@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from config.catalogue import Label, msg
+from config.message_json import reason_fields
 from models import Nomination
 from workflow import audit
 from workflow.machine import CLOSED_STATES, DRAFT
@@ -29,6 +31,8 @@ def step_up_alternate(step: Step) -> audit.Appended | None:
         return None
     order = alternate.alternate_order
     alternate.rank, alternate.alternate_order, alternate.updated_at = "main", None, step.now
+    stepped = msg("audit.step_up", order=order, name=n.name, state=Label("state", n.status))
+    reason, payload = reason_fields(stepped, {"replaces": n.id, "alternate_order": order})
     return audit.append(
         step.uow,
         step.now,
@@ -39,8 +43,8 @@ def step_up_alternate(step: Step) -> audit.Appended | None:
             nomination_id=alternate.id,
             from_state=alternate.status,
             to_state=alternate.status,
-            reason=f"alternate {order} steps up for {n.name} ({n.status})",
-            payload={"replaces": n.id, "alternate_order": order},
+            reason=reason,
+            payload=payload,
         ),
     )
 

@@ -13,6 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from config.catalogue import Message, msg
+from config.message_json import reason_fields
 from models import Campaign, Deadline, Nomination
 from models.uow import UnitOfWork
 from notifications.outbox import queue_message
@@ -25,10 +27,10 @@ from workflow.stages.base import Action as StageAction
 from workflow.stages.tasks import because
 from workflow.states import DRAFT
 
-Action = Callable[[UnitOfWork, Deadline, datetime], str]
+Action = Callable[[UnitOfWork, Deadline, datetime], Message]
 
 
-def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
+def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> Message:
     """The campaign's submission deadline: record it and tell the office what came in."""
     campaign = uow.session.get_one(Campaign, deadline.campaign_id)
     submitted = (
@@ -39,6 +41,8 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
         )
         or 0
     )
+    closed = msg("audit.submission_closed", count=submitted, deadline=because(deadline))
+    reason, payload = reason_fields(closed)
     audit.append(
         uow,
         now,
@@ -46,7 +50,8 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
             actor=SYSTEM.label,
             trigger="close_submission",
             campaign_id=campaign.id,
-            reason=f"{submitted} nomination(s) submitted — {because(deadline)}",
+            reason=reason,
+            payload=payload,
         ),
     )
     queue_message(
@@ -58,11 +63,11 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
         context=submission_closed(deadline.due_at, submitted),
         campaign_id=campaign.id,
     )
-    return f"submission closed with {submitted} submitted"
+    return msg("sweep.submission_closed", count=submitted)
 
 
 def _bound(action: StageAction) -> Action:
-    def run(uow: UnitOfWork, deadline: Deadline, now: datetime) -> str:
+    def run(uow: UnitOfWork, deadline: Deadline, now: datetime) -> Message:
         return action(uow, deadline, now, apply)
 
     run.__doc__ = action.__doc__

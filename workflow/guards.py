@@ -7,9 +7,10 @@ guards from its module (`workflow.stages`).
 
 from __future__ import annotations
 
-from workflow.calendar import SHANGHAI
+from config.catalogue import msg
 from workflow.errors import RuleFailure
 from workflow.lifecycles import campaign_phase
+from workflow.messages import beijing
 from workflow.registry import registry_honours
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
 from workflow.rules.quota import quota, unit_rules
@@ -26,8 +27,8 @@ def submission_open(step: Step) -> list[RuleFailure]:
         return [refused]
     deadline = campaign.submission_deadline
     if deadline is not None and step.now > deadline:
-        closed = deadline.astimezone(SHANGHAI)
-        return [RuleFailure("submission_deadline", f"submission closed at {closed:%Y-%m-%d %H:%M}")]
+        closed = msg("rule.submission_deadline.closed", closed=beijing(deadline))
+        return [RuleFailure("submission_deadline", closed)]
     return []
 
 

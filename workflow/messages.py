@@ -9,10 +9,11 @@ of logic and a message renders the same however late it is sent.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 
+from config.catalogue import Message, msg
 from models import Nomination, Objection, ReviewTask, User
 from models.uow import UnitOfWork
 from notifications.contexts import (
@@ -35,6 +36,20 @@ from workflow.step import Step
 def shanghai(moment: datetime | None) -> str:
     """A stored UTC time as people here read it, to the minute ("" for none)."""
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def beijing(moment: datetime) -> Message:
+    """A stored UTC instant as a figure in Beijing time (北京时间).
+
+    A local midnight is the end of the day before (12月15日24时), as offices write
+    deadlines; a full hour is written without minutes (17时), else 9时30分.
+    """
+    local = moment.astimezone(SHANGHAI)
+    if (local.hour, local.minute) == (0, 0):
+        return msg("time.day_end", date=(local - timedelta(days=1)).date())
+    if local.minute == 0:
+        return msg("time.beijing_hour", date=local.date(), hour=local.hour)
+    return msg("time.beijing", date=local.date(), hour=local.hour, minute=local.minute)
 
 
 def department_name(definition: Definition, department: str) -> str:

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.catalogue import label
+from config.message_json import REASON_KEY, message_from_json
 from models import AuditEvent, Campaign, Nomination, QuotaAllocation
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, JIANGXI, ROOT, T0, advance_to, make_campaign
@@ -76,7 +78,13 @@ def test_a_new_campaign_is_launched_and_opens_recommendation_by_advancing(
         reasons = uow.session.scalars(
             select(AuditEvent.reason).where(AuditEvent.trigger == "advance_phase")
         ).all()
-    assert reasons == ["launch -> recommendation"]
+    assert reasons == ["部署启动 → 推荐评审"]
+    with UnitOfWork(sf) as uow:
+        [payload] = uow.session.scalars(
+            select(AuditEvent.payload).where(AuditEvent.trigger == "advance_phase")
+        ).all()
+    moved = message_from_json(payload[REASON_KEY])
+    assert moved.render("en") == "launch → recommendation and review"
 
 
 def test_no_submission_before_recommendation_opens(sf: sessionmaker[Session]) -> None:
@@ -85,7 +93,8 @@ def test_no_submission_before_recommendation_opens(sf: sessionmaker[Session]) ->
     with pytest.raises(GuardFailed) as refused:
         fire(sf, nomination, "submit")
     assert [f.rule for f in refused.value.failures] == ["campaign_phase"]
-    assert "in phase 'launch'" in str(refused.value)
+    assert "处于“部署启动”阶段；报送只能在推荐评审或考察公示阶段进行" in str(refused.value)
+    assert "is in the launch phase; submission is allowed only in" in refused.value.text("en")
     assert status(sf, nomination).status == "draft"
     with UnitOfWork(sf) as uow:
         campaigns.advance_phase(uow, campaign_id, ADMIN, T0)
@@ -97,11 +106,20 @@ def test_no_submission_before_recommendation_opens(sf: sessionmaker[Session]) ->
 def test_nothing_is_added_once_decided_or_closed(sf: sessionmaker[Session], phase: str) -> None:
     campaign_id = make_campaign(sf)
     _set_phase(sf, campaign_id, phase)
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match=f"in phase '{phase}'"):
+    with (
+        UnitOfWork(sf) as uow,
+        pytest.raises(InvalidState, match=f"处于“{label('phase', phase)}”阶段"),
+    ):
         nominations.import_nominations(uow, campaign_id, SAMPLE, ADMIN, T0)
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match=f"in phase '{phase}'"):
+    with (
+        UnitOfWork(sf) as uow,
+        pytest.raises(InvalidState, match=f"处于“{label('phase', phase)}”阶段"),
+    ):
         nominations.create_nomination(uow, campaign_id, "nc", entry(), ADMIN, T0)
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match=f"in phase '{phase}'"):
+    with (
+        UnitOfWork(sf) as uow,
+        pytest.raises(InvalidState, match=f"处于“{label('phase', phase)}”阶段"),
+    ):
         campaigns.set_quota_table(uow, campaign_id, QUOTA, ADMIN, T0)
     with UnitOfWork(sf) as uow:
         assert uow.session.scalar(select(func.count(Nomination.id))) == 0
@@ -127,7 +145,7 @@ def test_the_committee_decides_only_in_the_inspection_and_notice_phase(
     sf: sessionmaker[Session],
 ) -> None:
     campaign_id = make_campaign(sf)  # recommendation is open
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="is recommendation"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="当前为“推荐评审”"):
         committee.decide(uow, campaign_id, SECRETARY, T0, override_reason="ok")
     to_committee(sf, add(sf, campaign_id))  # the office opened inspection_notice
     with UnitOfWork(sf) as uow:
@@ -135,7 +153,7 @@ def test_the_committee_decides_only_in_the_inspection_and_notice_phase(
     assert _phase(sf, campaign_id) == "decided"
     with UnitOfWork(sf) as uow:
         assert campaigns.advance_phase(uow, campaign_id, ADMIN, T0) == "closed"
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="already closed"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="已处于“已结束”阶段"):
         campaigns.advance_phase(uow, campaign_id, ADMIN, T0)
 
 

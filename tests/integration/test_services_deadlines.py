@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.message_json import REASON_KEY, message_from_json
 from models import AuditEvent, Deadline, Objection, OutboxMessage
 from models.db import make_session_factory
 from models.uow import UnitOfWork
@@ -133,7 +134,19 @@ def test_an_unanswered_return_withdraws_the_nomination(sf: sessionmaker[Session]
             select(AuditEvent).where(AuditEvent.to_state == "withdrawn")
         ).one()
     assert event.actor.startswith("system")
-    assert "material_due" in (event.reason or "") and "deadline #" in (event.reason or "")
+    with UnitOfWork(sf) as uow:
+        due = uow.session.scalars(select(Deadline.id).where(Deadline.kind == "material_due")).one()
+    # The record as written, in Chinese, the due time as offices write it ...
+    assert event.reason == (
+        f"逾期未补充材料，视为自动放弃——期限#{due}（补充材料期限，2026年3月9日24时（北京时间）到期）"
+    )
+    # ... and the code and figures in the payload: an English reader sees it in English.
+    assert event.payload is not None
+    said = message_from_json(event.payload[REASON_KEY])
+    assert said.render("en") == (
+        "material not supplied in time, counted as withdrawn: "
+        f"deadline #{due} (material due, due end of 2026-03-09 (Beijing time))"
+    )
     (ended,) = messages(sf, "nomination_ended")
     assert ended.recipient == "nc@example.org" and "逾期" in ended.context["reason"]
 
@@ -196,7 +209,7 @@ def test_an_open_objection_holds_the_notice_until_it_is_dismissed(
         outcome = uow.session.scalars(
             select(Deadline.outcome).where(Deadline.kind == "notice_end")
         ).one()
-    assert outcome and outcome.startswith("waiting: 1 objection")
+    assert outcome == "等待中：尚有1件异议正在核查"
     with UnitOfWork(sf) as uow:
         objections.resolve_objection(uow, objection, False, "经核查不属实", clerk("nc"), end)
     assert status(sf, nomination).status == "committee"

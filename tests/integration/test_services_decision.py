@@ -50,6 +50,9 @@ def test_composition_failures_refuse_the_decision_unless_overridden(
     assert rules == {"women_min", "gig_coverage", "disability_coverage"}
     assert str(refused.value).startswith("“审定”未通过：")
     assert "全部人选中性别为女：1人中0人（0.0%），低于下限20.0%（还需1人）" in str(refused.value)
+    # The rules are named by their labels (结构比例 and the rule's own), never by their ids.
+    assert "；结构比例：" in str(refused.value) and "women_min" not in str(refused.value)
+    assert "composition: " in refused.value.text("en")
     assert status(sf, nomination).status == "committee"
     assert count(sf, HonourRecord) == 0
 

@@ -119,7 +119,8 @@ def test_quota_stops_a_third_main_nomination(sf: sessionmaker[Session]) -> None:
 
     [failure] = refused.value.failures
     assert failure.rule == "quota"
-    assert "2 place(s)" in failure.reason and "2 already submitted" in failure.reason
+    assert failure.reason == "省交通运输厅共有2个名额，已报送2名"
+    assert failure.text("en") == "quota: 省交通运输厅 has 2 place(s) and 2 already submitted"
     assert status(sf, third).status == "draft"
     refusals = count(sf, AuditEvent, trigger="refused:submit", nomination_id=third)
     assert refusals == 1  # the refused attempt stays in the audit
@@ -270,7 +271,7 @@ def test_category_places_and_general_places_are_counted_apart(sf: sessionmaker[S
     second_head = add(sf, campaign_id, "nc", "副厂长", category="enterprise_head")
     for nomination in (head, workers[0], workers[1]):
         fire(sf, nomination, "submit")
-    with pytest.raises(GuardFailed, match="has 2 place"):
+    with pytest.raises(GuardFailed, match="名额：南昌市总工会共有2个名额，已报送2名"):
         fire(sf, workers[2], "submit")
-    with pytest.raises(GuardFailed, match=r"1 place\(s\) for category enterprise_head"):
+    with pytest.raises(GuardFailed, match="南昌市总工会的企业负责人名额共1个，已报送1名"):
         fire(sf, second_head, "submit")

@@ -100,7 +100,7 @@ def test_the_committee_decides_once(sf: sessionmaker[Session]) -> None:
     flow.to_committee(sf, flow.add(sf, campaign_id))
     with UnitOfWork(sf) as uow:
         committee.decide(uow, campaign_id, flow.SECRETARY, flow.AFTER_NOTICE, override_reason="ok")
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="already decided"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="已经审定，当前阶段为“已审定”"):
         committee.decide(uow, campaign_id, flow.SECRETARY, flow.AFTER_NOTICE, override_reason="ok")
 
 

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from config.message_json import REASON_KEY, message_from_json
 from models import AuditEvent, Deadline, Nomination, Objection, OutboxMessage, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE
 from models.scheduling import CANCELLED, PENDING
@@ -111,7 +112,7 @@ def test_one_objection_vetoes_and_an_alternate_steps_up(sf: sessionmaker[Session
     assert result is not None and result.to_state == "vetoed"
     vetoed = status(sf, main)
     assert vetoed.status == "vetoed"
-    assert vetoed.end_reason == "税务: 近两年存在偷税问题"
+    assert vetoed.end_reason == "税务：近两年存在偷税问题"
     assert open_tasks(sf, main) == []
     with UnitOfWork(sf) as uow:
         states = dict(
@@ -127,11 +128,15 @@ def test_one_objection_vetoes_and_an_alternate_steps_up(sf: sessionmaker[Session
             select(AuditEvent).where(AuditEvent.trigger == "step_up")
         ).all()
         assert step_up.nomination_id == alternate
-        assert step_up.payload == {"replaces": main, "alternate_order": 1}
+        payload = dict(step_up.payload)
+        said = message_from_json(payload.pop(REASON_KEY))
+        assert payload == {"replaces": main, "alternate_order": 1}
+        assert step_up.reason == "后备人选第1位递补主推（联审否决）"
+        assert said.render("en").startswith("alternate 1 steps up for 主推 (")
         ended = uow.session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "nomination_ended")
         ).one()
-        assert ended.context["reason"] == "税务: 近两年存在偷税问题"
+        assert ended.context["reason"] == "税务：近两年存在偷税问题"
     stepped = status(sf, alternate)
     assert (stepped.rank, stepped.alternate_order, stepped.status) == ("main", None, "submitted")
     assert status(sf, other_unit).rank == "alternate"  # another unit's alternate stays put
@@ -265,7 +270,10 @@ def test_notice_cannot_close_before_its_period_ends(sf: sessionmaker[Session]) -
     with pytest.raises(GuardFailed) as refused:
         fire(sf, nomination, "close_notice", TEAM, T0 + timedelta(days=1))
     assert [f.rule for f in refused.value.failures] == ["notice_period"]
-    assert "5-working-day" in str(refused.value)
+    assert "公示期：5个工作日的公示期至2026年3月9日24时（北京时间）结束" in str(refused.value)
+    assert "the 5-working-day notice runs until end of 2026-03-09 (Beijing time)" in (
+        refused.value.text("en")
+    )
     assert fire(sf, nomination, "close_notice", TEAM, AFTER_NOTICE).to_state == "committee"
 
 

@@ -253,12 +253,12 @@ def test_notice_closes_itself_and_unanswered_return_withdraws(stack: Stack) -> N
     assert status(sf, noticed).status == "committee"
     [closed] = audit_events(sf, "close_notice")
     assert closed.actor == SYSTEM.label and closed.nomination_id == noticed
-    assert f"deadline #{notice_end.id} (notice_end" in (closed.reason or "")
+    assert f"期限#{notice_end.id}（公示期满，" in (closed.reason or "")
     assert status(sf, lapsing).status == "withdrawn"
     [withdrawn] = audit_events(sf, "withdraw")
     assert withdrawn.actor == SYSTEM.label and withdrawn.nomination_id == lapsing
     assert "逾期未补充材料" in (withdrawn.reason or "")
-    assert f"deadline #{material_due.id} (material_due" in (withdrawn.reason or "")
+    assert f"期限#{material_due.id}（补充材料期限，" in (withdrawn.reason or "")
     # The closed notice sends nothing; the withdrawal tells the unit once.
     fresh = new_rows(sf, mark)
     assert [(r.kind, r.recipient, r.nomination_id) for r in fresh] == [

@@ -8,12 +8,15 @@ tests/integration/test_deadline_lifecycle.py.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from config.catalogue import label
+from config.message_json import REASON_KEY, message_from_json
 from models import Campaign, Deadline, Objection, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from workflow import audit
@@ -71,10 +74,17 @@ def _check(
         return
     with pytest.raises(InvalidState) as refused:
         write()
-    message = str(refused.value)
-    assert f"is {current} and cannot become {target}" in message
-    allowed = ", ".join(sorted(lifecycle.moves[current])) or "none"
-    assert f"(allowed from {current}: {allowed})" in message
+    # Named by their labels, in Chinese (str) and in English, with the allowed moves.
+    area, allowed = lifecycle.name, sorted(lifecycle.moves[current])
+    zh, en = str(refused.value), refused.value.text("en")
+    now_zh, to_zh = label(area, current), label(area, target)
+    assert f"当前为“{now_zh}”，不能变为“{to_zh}”" in zh
+    assert f"可变为：{'、'.join(label(area, s) for s in allowed) or '无'}）" in zh
+    now_en, to_en = label(area, current, "en"), label(area, target, "en")
+    assert f"is {now_en} and cannot become {to_en}" in en
+    allowed_en = ", ".join(label(area, s, "en") for s in allowed) or "none"
+    assert f"(allowed from {now_en}: {allowed_en})" in en
+    assert not re.search(r"[A-Za-z]", zh)  # no code, no English word
     assert getattr(row, attribute) == current
     assert audited == []
 
@@ -143,14 +153,19 @@ def test_objection_moves(current: str, target: str, audited: list[audit.AuditEnt
 
 @pytest.mark.parametrize(("current", "target"), _pairs(campaign_phase.LIFECYCLE))
 def test_campaign_phase_moves(current: str, target: str, audited: list[audit.AuditEntry]) -> None:
-    campaign = Campaign(id=1, code="jx", phase=current)
+    campaign = Campaign(id=1, code="jx", title="2026年劳动模范评选", phase=current)
 
     def write() -> None:
         campaign_phase.move(FakeUow(), campaign, target, actor="admin", now=NOW)  # type: ignore[arg-type]
 
     _check(campaign_phase.LIFECYCLE, current, target, campaign, "phase", write, audited)
     if audited:
-        assert audited[0].reason == f"{current} -> {target}"
+        assert audited[0].reason == f"{label('phase', current)} → {label('phase', target)}"
+        moved = message_from_json(audited[0].payload[REASON_KEY])  # type: ignore[index]
+        assert (
+            moved.render("en")
+            == f"{label('phase', current, 'en')} → {label('phase', target, 'en')}"
+        )
         assert (campaign.decided_at == NOW) == (target == campaign_phase.DECIDED)
 
 
@@ -164,7 +179,7 @@ def test_campaign_phases_go_one_step_at_a_time_in_order() -> None:
 @pytest.mark.parametrize("phase", campaign_phase.LIFECYCLE.statuses)
 @pytest.mark.parametrize("action", sorted(campaign_phase.GATES))
 def test_every_gate_refusal_names_the_phase(phase: str, action: str) -> None:
-    campaign = Campaign(id=1, code="jx", phase=phase)
+    campaign = Campaign(id=1, code="jx", title="2026年劳动模范评选", phase=phase)
     refused = campaign_phase.refusal(campaign, action)
     expected_open = {
         "submit": {"recommendation", "inspection_notice"},
@@ -176,9 +191,17 @@ def test_every_gate_refusal_names_the_phase(phase: str, action: str) -> None:
         assert refused is None
         campaign_phase.require(campaign, action)
         return
-    assert refused is not None and f"in phase '{phase}'" in refused.reason
-    with pytest.raises(InvalidState, match=f"in phase '{phase}'"):
+    allowed_zh = "或".join(label("phase", p) for p in campaign_phase.GATES[action])
+    said = f"“2026年劳动模范评选”处于“{label('phase', phase)}”阶段；{label('gate', action)}"
+    assert refused is not None and refused.reason == f"{said}只能在{allowed_zh}阶段进行"
+    assert refused.text("en").startswith(
+        f"campaign phase: 2026年劳动模范评选 is in the {label('phase', phase, 'en')} phase; "
+        f"{label('gate', action, 'en')} is allowed only in "
+    )
+    with pytest.raises(InvalidState) as raised:
         campaign_phase.require(campaign, action)
+    assert str(raised.value) == refused.reason
+    assert raised.value.text("en") == refused.message.render("en")
 
 
 @pytest.mark.parametrize("current", deadline_lifecycle.LIFECYCLE.statuses)

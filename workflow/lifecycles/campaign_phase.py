@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from config.catalogue import Label, Listing, msg
+from config.message_json import reason_fields
 from models import PHASES, Campaign
 from models.uow import UnitOfWork
 from workflow import audit
@@ -17,7 +19,7 @@ from workflow.lifecycles.table import Lifecycle
 LAUNCH, RECOMMENDATION, INSPECTION_NOTICE, DECIDED, CLOSED = PHASES
 
 LIFECYCLE = Lifecycle(
-    "campaign phase",
+    "phase",
     {
         LAUNCH: frozenset({RECOMMENDATION}),
         RECOMMENDATION: frozenset({INSPECTION_NOTICE}),
@@ -47,15 +49,19 @@ def move(
     trigger: str = "advance_phase",
 ) -> None:
     """Move a campaign to `target`, refusing what the table forbids; audited."""
-    LIFECYCLE.check(f"campaign {campaign.code}", campaign.phase, target)
+    LIFECYCLE.check(campaign.title, campaign.phase, target)
     previous, campaign.phase = campaign.phase, target
     if target == DECIDED:
         campaign.decided_at = now
+    moved = msg(
+        "audit.phase_moved", previous=LIFECYCLE.label(previous), target=LIFECYCLE.label(target)
+    )
+    reason, payload = reason_fields(moved)
     audit.append(
         uow,
         now,
         audit.AuditEntry(
-            actor=actor, trigger=trigger, campaign_id=campaign.id, reason=f"{previous} -> {target}"
+            actor=actor, trigger=trigger, campaign_id=campaign.id, reason=reason, payload=payload
         ),
     )
 
@@ -64,7 +70,10 @@ def next_phase(campaign: Campaign) -> str:
     """The phase after the campaign's current one; refuses at the last."""
     allowed = LIFECYCLE.allowed(campaign.phase)
     if not allowed:
-        raise InvalidState(f"campaign {campaign.code} is already {campaign.phase}")
+        last = msg(
+            "error.phase_last", campaign=campaign.title, phase=LIFECYCLE.label(campaign.phase)
+        )
+        raise InvalidState(last)
     return allowed[0]
 
 
@@ -75,8 +84,13 @@ def refusal(campaign: Campaign, action: str) -> RuleFailure | None:
         return None
     return RuleFailure(
         "campaign_phase",
-        f"campaign {campaign.code} is in phase '{campaign.phase}'; "
-        f"{action} is allowed only in {', '.join(allowed)}",
+        msg(
+            "rule.campaign_phase.not_allowed",
+            campaign=campaign.title,
+            phase=LIFECYCLE.label(campaign.phase),
+            action=Label("gate", action),
+            allowed=Listing(tuple(LIFECYCLE.label(p) for p in allowed), "or"),
+        ),
     )
 
 
@@ -84,4 +98,4 @@ def require(campaign: Campaign, action: str) -> None:
     """Refuse an action the campaign's phase does not allow, naming the phase."""
     failure = refusal(campaign, action)
     if failure is not None:
-        raise InvalidState(failure.reason)
+        raise InvalidState(failure.message)

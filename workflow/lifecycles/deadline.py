@@ -22,6 +22,8 @@ from typing import cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
 
+from config.catalogue import Label, msg
+from config.message_json import reason_fields
 from models import Deadline
 from models.scheduling import CANCELLED, FIRED, PENDING
 from models.uow import UnitOfWork
@@ -34,7 +36,7 @@ FAILED = "failed"
 MAX_ATTEMPTS = 5
 
 LIFECYCLE = Lifecycle(
-    "deadline",
+    "deadline_status",
     {
         PENDING: frozenset({FIRED, CANCELLED}),
         FIRED: frozenset({PENDING, FAILED}),
@@ -64,6 +66,11 @@ class NewDeadline:
     stage: str | None = None
     task_id: int | None = None
     objection_id: int | None = None
+
+
+def kind_label(kind: str) -> Label:
+    """A deadline kind shown by its label (`reminder:3` and `escalation:2` by their base kind)."""
+    return Label("deadline_kind", kind.split(":", 1)[0])
 
 
 def schedule(uow: UnitOfWork, rows: Sequence[NewDeadline], now: datetime) -> None:
@@ -137,9 +144,11 @@ def retry(uow: UnitOfWork, deadline_id: int, actor: str, now: datetime) -> Deadl
     """An administrator gives a parked deadline another try (failed -> pending), audited."""
     row = uow.session.get(Deadline, deadline_id)
     if row is None:
-        raise NotFound(f"deadline {deadline_id} does not exist")
-    LIFECYCLE.check(f"deadline {row.id}", row.status, PENDING)
+        raise NotFound(msg("error.deadline_not_found", id=deadline_id))
+    LIFECYCLE.check(row.id, row.status, PENDING)
     row.status, row.attempts, row.last_error = PENDING, 0, None
+    retried = msg("audit.deadline_retried", id=row.id, kind=kind_label(row.kind))
+    reason, payload = reason_fields(retried, {"deadline_id": row.id})
     audit.append(
         uow,
         now,
@@ -148,8 +157,8 @@ def retry(uow: UnitOfWork, deadline_id: int, actor: str, now: datetime) -> Deadl
             trigger="retry_deadline",
             campaign_id=row.campaign_id,
             nomination_id=row.nomination_id,
-            reason=f"deadline #{row.id} ({row.kind}) retried",
-            payload={"deadline_id": row.id},
+            reason=reason,
+            payload=payload,
         ),
     )
     return row

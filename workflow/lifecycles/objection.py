@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from config.catalogue import DEFAULT, Message, render
+from config.message_json import reason_fields
 from models import Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_LAPSED, OBJECTION_OPEN, OBJECTION_UPHELD
 from models.uow import UnitOfWork
@@ -29,14 +31,19 @@ def resolve(
     objection: Objection,
     target: str,
     *,
-    finding: str,
+    finding: str | Message,
     campaign_id: int,
     actor: str,
     now: datetime,
 ) -> None:
-    """Close an objection with its finding; appends `objection_<status>` to the audit."""
-    LIFECYCLE.check(f"objection {objection.id}", objection.status, target)
-    objection.status, objection.finding, objection.resolved_at = target, finding, now
+    """Close an objection with its finding; appends `objection_<status>` to the audit.
+
+    A finding the engine writes (a lapse) is a Message: the row keeps its Chinese text.
+    """
+    LIFECYCLE.check(objection.id, objection.status, target)
+    words = render(finding, DEFAULT)
+    objection.status, objection.finding, objection.resolved_at = target, words, now
+    reason, payload = reason_fields(finding, {"objection_id": objection.id})
     audit.append(
         uow,
         now,
@@ -45,7 +52,7 @@ def resolve(
             trigger=f"objection_{target}",
             campaign_id=campaign_id,
             nomination_id=objection.nomination_id,
-            reason=finding,
-            payload={"objection_id": objection.id},
+            reason=reason,
+            payload=payload,
         ),
     )

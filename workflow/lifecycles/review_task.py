@@ -13,6 +13,8 @@ from typing import cast
 
 from sqlalchemy import Table, insert, update
 
+from config.catalogue import Message
+from config.message_json import reason_fields
 from models import ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
@@ -20,7 +22,7 @@ from workflow import audit
 from workflow.lifecycles.table import Lifecycle
 
 LIFECYCLE = Lifecycle(
-    "review task",
+    "task_status",
     {
         TASK_OPEN: frozenset({TASK_CLAIMED, TASK_DONE, TASK_CANCELLED}),
         TASK_CLAIMED: frozenset({TASK_OPEN, TASK_DONE, TASK_CANCELLED}),
@@ -70,13 +72,15 @@ def move(
     actor: str,
     now: datetime,
     trigger: str,
-    reason: str | None = None,
+    reason: str | Message | None = None,
 ) -> None:
     """Move one task, refusing what the table forbids, and append the audit event."""
-    LIFECYCLE.check(f"task {task.id}", task.status, target)
+    LIFECYCLE.check(task.id, task.status, target)
     task.status = target
     if target in (TASK_DONE, TASK_CANCELLED):
         task.completed_at = now
+    facts = {"task_id": task.id, "department": task.department, "stage": task.stage}
+    text, payload = reason_fields(reason, facts)
     audit.append(
         uow,
         now,
@@ -85,8 +89,8 @@ def move(
             trigger=trigger,
             campaign_id=task.campaign_id,
             nomination_id=task.nomination_id,
-            reason=reason,
-            payload={"task_id": task.id, "department": task.department, "stage": task.stage},
+            reason=text,
+            payload=payload,
         ),
     )
 

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from config.catalogue import DEFAULT
+from config.message_json import REASON_KEY, message_from_json
 from models import AuditEvent, Nomination
 from models.uow import UnitOfWork
 from workflow.access import (
@@ -60,3 +62,12 @@ def list_audit(
     if campaign_id is not None:
         query = query.where(AuditEvent.campaign_id == campaign_id)
     return page(uow, query, limit, offset)
+
+
+def reason_text(event: AuditEvent, locale: str = DEFAULT) -> str | None:
+    """An event's reason in a locale: rebuilt from its payload's code and figures when the
+    engine wrote it (`config.message_json.REASON_KEY`), else the reason as it was written."""
+    stored = (event.payload or {}).get(REASON_KEY)
+    if isinstance(stored, dict) and "code" in stored:
+        return message_from_json(stored).render(locale)
+    return event.reason

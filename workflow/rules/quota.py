@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from config.catalogue import Label, msg
 from models import Nomination, QuotaAllocation
 from workflow.errors import RuleFailure
 from workflow.rules.unit_rules import check_head_alternate, check_official_allowance
@@ -24,7 +25,7 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
     places = unit_places(step, n.unit_id, n.category)
     limit, category = places.limit, places.category
     if limit is None:
-        return [RuleFailure("quota", f"unit {n.unit.name} holds no places in this campaign")]
+        return [RuleFailure("quota", msg("rule.quota.no_places", unit=n.unit.name))]
     query = select(func.count(Nomination.id)).where(
         Nomination.campaign_id == n.campaign_id,
         Nomination.unit_id == n.unit_id,
@@ -38,13 +39,11 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
         query = query.where(Nomination.category.not_in(places.own_categories))
     used = step.uow.session.scalar(query) or 0
     if used >= limit:
-        scope = f" for category {category}" if category else ""
-        return [
-            RuleFailure(
-                "quota",
-                f"unit {n.unit.name} has {limit} place(s){scope} and {used} already submitted",
-            )
-        ]
+        figures = {"unit": n.unit.name, "places": limit, "used": used}
+        if category is None:
+            return [RuleFailure("quota", msg("rule.quota.full", **figures))]
+        scope = Label("vocab.category", category)
+        return [RuleFailure("quota", msg("rule.quota.full_category", category=scope, **figures))]
     return []
 
 

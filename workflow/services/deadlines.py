@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from config.catalogue import DEFAULT, msg, render
 from models import Deadline
 from models.scheduling import PENDING
 from models.uow import UnitOfWork
@@ -80,9 +81,11 @@ def _fire(
     try:
         with uow.session.begin_nested():
             try:
-                outcome = action_for(kind)(uow, row, now)
+                done = action_for(kind)(uow, row, now)
             except HonorflowError as refusal:  # the state no longer allows it: nothing to do
-                outcome = f"skipped: {refusal}"
+                done = msg("sweep.skipped_refused", reason=refusal.message or str(refusal))
+            # Shown to administrators as it is: the Chinese text of what the action did.
+            outcome = render(done, DEFAULT)
     except Exception as exc:  # a bug in an action must not stop the other deadlines
         log.exception("deadline %s (%s) failed", deadline_id, kind)
         deadline_lifecycle.give_back(uow, deadline_id, f"{type(exc).__name__}: {exc}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from config.catalogue import Message
+from config.message_json import reason_fields
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow import audit
@@ -12,7 +14,7 @@ from workflow.access.triggers import authorise
 from workflow.actors import Actor
 from workflow.alternates import step_up_alternate
 from workflow.effects import on_state_changed
-from workflow.errors import GuardFailed, PermissionDenied, Recused
+from workflow.errors import GuardFailed, HonorflowError, PermissionDenied, Recused
 from workflow.guards import run_guard
 from workflow.machine import DRAFT
 from workflow.messages import notify_unit
@@ -43,7 +45,7 @@ def fire(
     actor: Actor,
     now: datetime,
     *,
-    reason: str | None = None,
+    reason: str | Message | None = None,
     payload: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> TransitionResult:
@@ -68,15 +70,20 @@ def apply(
     actor: Actor,
     now: datetime,
     *,
-    reason: str | None = None,
+    reason: str | Message | None = None,
     payload: dict[str, Any] | None = None,
     internal: bool = False,
 ) -> TransitionResult:
-    """Fire a trigger inside the caller's transaction (no commit): guards, rows, audit."""
+    """Fire a trigger inside the caller's transaction (no commit): guards, rows, audit.
+
+    A reason the engine writes is a Message: the event's `reason` is its Chinese text and
+    its payload carries the code and figures (`config.message_json.REASON_KEY`).
+    """
     machine = machine_of(nomination.definition)
     source = nomination.status
     spec = machine.spec(source, trigger)
-    step = Step(uow, now, actor, nomination, machine.definition, trigger, reason, payload or {})
+    words, payload = reason_fields(reason, payload)
+    step = Step(uow, now, actor, nomination, machine.definition, trigger, words, payload or {})
     if not internal:
         authorise(step, spec)
     machine.fire(nomination, trigger, _Hooks(step))
@@ -90,7 +97,7 @@ def apply(
             nomination_id=nomination.id,
             from_state=source,
             to_state=nomination.status,
-            reason=reason,
+            reason=words,
             payload=payload,
         ),
     )
@@ -112,6 +119,8 @@ def record_refusal(
     """Write a refused attempt into the audit (the caller commits it after rolling back)."""
     nomination = uow.session.get(Nomination, nomination_id)
     kind = "recusal" if isinstance(refusal, Recused) else "refused"
+    said = refusal.message if isinstance(refusal, HonorflowError) else None
+    reason, payload = reason_fields(said or str(refusal))
     audit.append(
         uow,
         now,
@@ -122,7 +131,8 @@ def record_refusal(
             nomination_id=nomination_id,
             from_state=nomination.status if nomination else None,
             to_state=nomination.status if nomination else None,
-            reason=str(refusal),
+            reason=reason,
+            payload=payload,
         ),
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
 
+from config.catalogue import Message
 from models import Deadline, Nomination, ReviewTask
 from models.uow import UnitOfWork
 from workflow.actors import Actor
@@ -32,7 +33,7 @@ class Apply(Protocol):
         actor: Actor,
         now: datetime,
         *,
-        reason: str | None = None,
+        reason: str | Message | None = None,
         payload: dict[str, Any] | None = None,
         internal: bool = False,
     ) -> TransitionResult: ...
@@ -41,7 +42,8 @@ class Apply(Protocol):
 # A guard reads the step and says why it refuses (nothing: it passes).
 Guard = Callable[[Step], list[RuleFailure]]
 # A deadline's action: runs inside the sweep's savepoint and says what it did.
-Action = Callable[[UnitOfWork, Deadline, datetime, Apply], str]
+# Its outcome is a Message; the sweep stores it as Chinese text in `Deadline.outcome`.
+Action = Callable[[UnitOfWork, Deadline, datetime, Apply], Message]
 
 
 class StageBehaviour:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import ClassVar
 
+from config.catalogue import msg
 from workflow.definition import StageKind, StageSpec
 from workflow.errors import RuleFailure
 from workflow.stages.base import Guard, StageBehaviour
@@ -15,7 +16,7 @@ from workflow.step import Step
 def is_main_nomination(step: Step) -> list[RuleFailure]:
     """Only main nominations can be awarded; alternates must step up first."""
     if step.nomination.rank != "main":
-        return [RuleFailure("alternate", "an alternate cannot be awarded before it steps up")]
+        return [RuleFailure("alternate", msg("rule.alternate.not_stepped_up"))]
     return []
 
 

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from sqlalchemy import select
 
+from config.catalogue import msg
 from models import Nomination, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_DONE
 from models.uow import UnitOfWork
@@ -44,10 +45,12 @@ def joint_review_cleared(step: Step) -> list[RuleFailure]:
     if stage.completion.rule == "quorum":
         need = stage.completion.quorum or 0
         if cleared < need:
-            return [RuleFailure("joint_review", f"{cleared} of quorum {need} departments cleared")]
+            short = msg("rule.joint_review.below_quorum", cleared=cleared, quorum=need)
+            return [RuleFailure("joint_review", short)]
         return []
     if cleared < len(tasks):
-        return [RuleFailure("joint_review", f"{cleared} of {len(tasks)} departments cleared")]
+        short = msg("rule.joint_review.not_all_cleared", cleared=cleared, total=len(tasks))
+        return [RuleFailure("joint_review", short)]
     return []
 
 
@@ -80,7 +83,8 @@ class JointReview(StageBehaviour):
         """One objection vetoes under all_clear; else clear once the rule is met."""
         definition = definition_of(nomination.definition)
         department = definition.departments.get(task.department)
-        reason = f"{department.name if department else task.department}: {task.opinion}"
+        name = department.name if department else task.department
+        reason = msg("audit.department_opinion", department=name, opinion=task.opinion or "")
         stage = definition.stage(task.stage)
         if trigger == "veto" and stage.completion.rule == "all_clear":
             return apply(uow, nomination, "veto", actor, now, reason=reason, internal=True)
@@ -90,7 +94,7 @@ class JointReview(StageBehaviour):
             if has_unanswered(uow, nomination.id, task.stage):
                 return None  # other departments have not all answered yet
             # Every department answered and the quorum was not reached: that is a veto.
-            return apply(uow, nomination, "veto", actor, now, reason=str(waiting), internal=True)
+            return apply(uow, nomination, "veto", actor, now, reason=waiting.message, internal=True)
 
 
 BEHAVIOUR = JointReview()

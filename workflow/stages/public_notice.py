@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from sqlalchemy import func, select
 
+from config.catalogue import Label, Message, msg
 from models import Deadline, Nomination, Objection
 from models.reviews import OBJECTION_LAPSED, OBJECTION_OPEN
 from models.scheduling import FIRED
@@ -24,6 +25,7 @@ from workflow.errors import RuleFailure
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import objection as objection_lifecycle
 from workflow.lifecycles.deadline import NewDeadline
+from workflow.messages import beijing
 from workflow.repository import lock_nomination
 from workflow.stages.base import Action, Apply, Guard, StageBehaviour
 from workflow.stages.tasks import because
@@ -46,7 +48,7 @@ def no_open_objection(step: Step) -> list[RuleFailure]:
     """The notice may end only when every objection has been decided."""
     open_count = open_objections(step.uow, step.nomination.id)
     if open_count:
-        return [RuleFailure("objections", f"{open_count} objection(s) still under investigation")]
+        return [RuleFailure("objections", msg("rule.objections.open", count=open_count))]
     return []
 
 
@@ -61,29 +63,25 @@ def notice_period_over(step: Step) -> list[RuleFailure]:
     )
     if due is not None and due > step.now:
         days = step.definition.stage(step.nomination.status).duration_days
-        return [
-            RuleFailure(
-                "notice_period",
-                f"the {days}-working-day notice runs until {due:%Y-%m-%d %H:%M} UTC",
-            )
-        ]
+        running = msg("rule.notice_period.running", days=days, until=beijing(due))
+        return [RuleFailure("notice_period", running)]
     return []
 
 
-def end_notice(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+def end_notice(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:
     """The notice has run its days: on to the committee, unless an objection is still open."""
     nomination = lock_nomination(uow, deadline.nomination_id or 0)
     if nomination.status != deadline.stage:
-        return f"skipped: nomination is {nomination.status}"
+        return msg("sweep.skipped_nomination", state=Label("state", nomination.status))
     waiting = open_objections(uow, nomination.id)
     if waiting:
-        return f"waiting: {waiting} objection(s) under investigation"
+        return msg("sweep.waiting_objections", count=waiting)
     result = apply(uow, nomination, "close_notice", SYSTEM, now, reason=because(deadline))
-    return f"notice closed; now {result.to_state}"
+    return msg("sweep.notice_closed", state=Label("state", result.to_state))
 
 
 def close_notice_if_over(
-    uow: UnitOfWork, nomination: Nomination, now: datetime, why: str, apply: Apply
+    uow: UnitOfWork, nomination: Nomination, now: datetime, why: str | Message, apply: Apply
 ) -> None:
     """The last open objection dismissed after the notice's days have run: the notice ends."""
     fired = uow.session.scalar(
@@ -95,7 +93,7 @@ def close_notice_if_over(
         )
     )
     if fired and not open_objections(uow, nomination.id):
-        reason = f"公示期满，异议已核查完毕 — {why}"
+        reason = msg("audit.notice_over_objections_settled", why=why)
         apply(uow, nomination, "close_notice", SYSTEM, now, reason=reason, internal=True)
 
 
@@ -118,26 +116,26 @@ def open_investigation(
     return due
 
 
-def lapse_objection(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+def lapse_objection(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:
     """An objection whose investigation was not answered in time: 视为自动放弃."""
     nomination = lock_nomination(uow, deadline.nomination_id or 0)
     objection = uow.session.get_one(Objection, deadline.objection_id)
     if objection.status != OBJECTION_OPEN:
-        return f"skipped: objection is {objection.status}"
+        return msg("sweep.skipped_objection", status=Label("objection", objection.status))
     if nomination.status in CLOSED_STATES:
-        return f"skipped: nomination is {nomination.status}"
+        return msg("sweep.skipped_nomination", state=Label("state", nomination.status))
     objection_lifecycle.resolve(
         uow,
         objection,
         OBJECTION_LAPSED,
-        finding="核查结论逾期未报",
+        finding=msg("audit.objection_finding_overdue"),
         campaign_id=nomination.campaign_id,
         actor=SYSTEM.label,
         now=now,
     )
-    reason = f"异议核查逾期未复，视为自动放弃 — objection {objection.id}, {because(deadline)}"
+    reason = msg("audit.objection_lapsed", objection=objection.id, deadline=because(deadline))
     apply(uow, nomination, "withdraw", SYSTEM, now, reason=reason)
-    return f"withdrawn: objection {objection.id} not answered"
+    return msg("sweep.withdrawn_objection", objection=objection.id)
 
 
 class PublicNotice(StageBehaviour):

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
+from config.catalogue import Listing, Message, msg
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
@@ -22,14 +23,14 @@ from workflow.calendar import SHANGHAI, WorkingCalendar
 from workflow.definition import StageSpec
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import review_task
-from workflow.lifecycles.deadline import NewDeadline
+from workflow.lifecycles.deadline import NewDeadline, kind_label
 from workflow.messages import (
+    beijing,
     department_name,
     escalation,
     escalation_recipients,
     reminder,
     reviewer_recipients,
-    shanghai,
     task_assigned,
 )
 from workflow.stages.base import Action, Apply
@@ -37,9 +38,14 @@ from workflow.step import Step, load_calendar
 from workflow.versions import definition_of
 
 
-def because(deadline: Deadline) -> str:
+def because(deadline: Deadline) -> Message:
     """The reason an automatic change gives: which deadline, of what kind, due when."""
-    return f"deadline #{deadline.id} ({deadline.kind}, due {shanghai(deadline.due_at)})"
+    return msg(
+        "audit.deadline",
+        id=deadline.id,
+        kind=kind_label(deadline.kind),
+        due=beijing(deadline.due_at),
+    )
 
 
 def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int:
@@ -120,7 +126,7 @@ _SHARED_ROWS = (
 )
 
 
-def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nomination] | str:
+def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nomination] | Message:
     found = uow.session.execute(
         select(ReviewTask, Nomination)
         .join(Nomination, Nomination.id == ReviewTask.nomination_id)
@@ -128,17 +134,17 @@ def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nominat
         .options(*_SHARED_ROWS)
     ).one_or_none()
     if found is None:
-        return "skipped: task is gone"
+        return msg("sweep.skipped_task_gone")
     task, nomination = found
     if task.status not in review_task.LIVE:
-        return f"skipped: task is {task.status}"
+        return msg("sweep.skipped_task", status=review_task.LIFECYCLE.label(task.status))
     return task, nomination
 
 
-def remind(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+def remind(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:
     """Remind the assignee (or the department's reviewers) that a task falls due soon."""
     found = _open_task(uow, deadline)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         return found
     task, nomination = found
     definition = definition_of(nomination.definition)
@@ -155,19 +161,19 @@ def remind(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> 
             campaign_id=nomination.campaign_id,
             nomination_id=nomination.id,
         )
-    return f"reminded {', '.join(recipients)}"
+    return msg("sweep.reminded", recipients=Listing(tuple(recipients)))
 
 
-def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:
     """An overdue task: tell the lead and the administrators, maybe reassign, and come back."""
     found = _open_task(uow, deadline)
-    if isinstance(found, str):
+    if isinstance(found, Message):
         return found
     task, nomination = found
     definition = definition_of(nomination.definition)
     stage = definition.stage(task.stage)
     if stage.escalate_to is None:
-        return "overdue; the stage names no one to escalate to"
+        return msg("sweep.no_escalation")
     count = 1 if deadline.kind == "task_due" else int(deadline.kind.split(":", 1)[1])
     calendar = load_calendar(uow)
     assignee = task.assignee or ""
@@ -198,7 +204,8 @@ def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -
     if stage.escalation_repeat_days:
         again = calendar.add_working_days(now, stage.escalation_repeat_days)
         _schedule_repeat(uow, deadline, count + 1, again, now)
-    return f"escalation {count} to {', '.join(recipients)}" + (" (released)" if reassigned else "")
+    code = "sweep.escalated_released" if reassigned else "sweep.escalated"
+    return msg(code, count=count, recipients=Listing(tuple(recipients)))
 
 
 def _schedule_repeat(
@@ -231,7 +238,7 @@ def local_date(moment: datetime) -> date:
 def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadline) -> None:
     """Take an overdue task back from its assignee into the department's queue."""
     previous = task.assignee
-    reason = f"overdue, taken back from {previous}: {because(deadline)}"
+    reason = msg("audit.task_released", assignee=previous or "", deadline=because(deadline))
     review_task.move(
         uow, task, TASK_OPEN, actor=SYSTEM.label, now=now, trigger="release_task", reason=reason
     )

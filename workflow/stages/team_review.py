@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
+from config.catalogue import Label, Message, msg
 from models import Deadline
 from models.uow import UnitOfWork
 from workflow.actors import SYSTEM
@@ -24,14 +25,14 @@ from workflow.states import TransitionSpec
 from workflow.step import Step
 
 
-def lapse_material(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> str:
+def lapse_material(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:
     """A return for material left unanswered: the nomination counts as withdrawn."""
     nomination = lock_nomination(uow, deadline.nomination_id or 0)
     if nomination.status != deadline.stage:
-        return f"skipped: nomination is {nomination.status}"
-    reason = f"逾期未补充材料，视为自动放弃 — {because(deadline)}"
+        return msg("sweep.skipped_nomination", state=Label("state", nomination.status))
+    reason = msg("audit.material_lapsed", deadline=because(deadline))
     apply(uow, nomination, "withdraw", SYSTEM, now, reason=reason)
-    return "withdrawn: material not supplied"
+    return msg("sweep.withdrawn_material")
 
 
 def enter_task_stage(step: Step, stage: StageSpec) -> None:
