@@ -67,7 +67,7 @@ def _check(
     try:
         definition, _raw = load_definition_text(text, filename)
     except DefinitionError as invalid:
-        lines, unplaced = annotate(text, str(invalid), filename)
+        lines, unplaced = annotate(text, invalid.text(language(request)), filename)
         count = sum(len(x.problems) for x in lines) + len(unplaced)
         return _page(
             request, uow, viewer, 422, lines=lines, unplaced=unplaced, filename=filename,

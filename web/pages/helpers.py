@@ -30,6 +30,11 @@ def say(request: Request, key: str, **values: object) -> str:
     return i18n.t(key, language(request), **values)
 
 
+def refusal(request: Request, exc: HonorflowError) -> str:
+    """A domain error's words in the page's language (never `str(exc)`, the Chinese)."""
+    return exc.text(language(request))
+
+
 def status_for(exc: HonorflowError) -> int:
     """The HTTP status a refused action is shown with (the API's mapping)."""
     return status_of(exc)[0]
