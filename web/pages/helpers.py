@@ -22,6 +22,8 @@ def page_globals(uow: UnitOfWork, viewer: Viewer | None) -> dict[str, Any]:
         "viewer": viewer,
         "csrf": viewer.csrf if viewer else "",
         "department_name": lambda code: names.get(code, code),
+        # A department's name, or None: an actor's place is left out rather than shown as code.
+        "place_name": names.get,
     }
 
 
