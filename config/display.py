@@ -66,5 +66,6 @@ def moment(value: datetime | str | None, locale: str = catalogue.DEFAULT) -> str
     at = datetime.fromisoformat(value) if isinstance(value, str) else value
     local = at.astimezone(BEIJING)
     if (catalogue.normalise(locale) or catalogue.DEFAULT) == catalogue.DEFAULT:
-        return f"{local.year}年{local.month}月{local.day}日{local.hour}时{local.minute:02d}分"
+        minutes = f"{local.minute}分" if local.minute else ""  # 9时, 9时5分, 9时30分
+        return f"{local.year}年{local.month}月{local.day}日{local.hour}时{minutes}"
     return local.strftime("%Y-%m-%d %H:%M")
