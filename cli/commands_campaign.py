@@ -143,7 +143,8 @@ def list_campaigns(rt: Runtime) -> None:
     rt.emit(
         data,
         "\n".join(
-            f"{c['id']:>4}  {c['code']:<16} {words.pad(words.phase(str(c['phase'])), 14)} {c['title']}"
+            f"{c['id']:>4}  {c['code']:<16} {words.pad(words.phase(str(c['phase'])), 14)} "
+            f"{c['title']}"
             for c in data
         )
         or words.say("no_campaigns"),
