@@ -17,7 +17,7 @@ def locale() -> str:
     return catalogue.cli_locale()
 
 
-def say(key: str, **figures: Any) -> str:
+def say(key: str, /, **figures: Any) -> str:
     """A CLI text (`cli.<key>`) with its figures, in the CLI's locale."""
     return catalogue.text(f"cli.{key}", locale(), **figures)
 
@@ -32,6 +32,11 @@ def label(area: str, code: str | None) -> str:
 def outcome(code: str | None) -> str:
     """A review outcome's label (pass, clear, object, …)."""
     return catalogue.label("page", f"outcome_{code}", locale()) if code else "-"
+
+
+def role(code: str) -> str:
+    """A role's label."""
+    return catalogue.label("role", code, locale())
 
 
 def phase(code: str) -> str:
