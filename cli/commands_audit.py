@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
+from cli import words
+from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from models import AuditEvent
 from workflow.audit import verify
 from workflow.queries import audit as read
@@ -30,9 +31,9 @@ def verify_chain(rt: Runtime) -> None:
         report = verify(uow.session)
     rt.emit(
         report.__dict__,
-        f"audit chain OK ({report.events} events)"
+        words.say("chain_ok", n=report.events)
         if report.ok
-        else f"audit chain BROKEN at event {report.first_bad_seq}: {report.problem}",
+        else words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem),
     )
     if not report.ok:
         sys.exit(1)
@@ -56,10 +57,11 @@ def list_events(
     rt.emit(
         data,
         "\n".join(
-            f"{d['seq']:>7} {local(d['at'])} {d['trigger']:<20} {d['nomination_id'] or '':>6} "
-            f"{d['from'] or '':>14} -> {d['to'] or '':<14} {d['actor']}"
+            f"{d['seq']:>7} {words.when(d['at'])} {words.pad(words.event(d['trigger']), 18)} "
+            f"{d['nomination_id'] or '':>6} {words.actor(d['actor'])}"
             for d in data
-        ),
+        )
+        or words.say("none"),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
 from workflow.calendar import SHANGHAI
 from workflow.services import calendar as calendar_service
@@ -38,8 +39,10 @@ def override(
         calendar_service.set_override(
             uow, day.date(), working, note, parse_actor(actor_spec, actor_name), now_utc()
         )
-    kind = "working day" if working else "rest day"
-    rt.emit({"day": day.date(), "working": working}, f"{day.date()} is now a {kind}")
+    kind = words.say("working_day" if working else "rest_day")
+    rt.emit(
+        {"day": day.date(), "working": working}, words.say("day_now", day=day.date(), kind=kind)
+    )
 
 
 @calendar.command("remove")
@@ -54,7 +57,7 @@ def remove(rt: Runtime, day: datetime, actor_spec: str, actor_name: str | None) 
         )
     rt.emit(
         {"day": day.date(), "removed": removed},
-        f"override of {day.date()} {'removed' if removed else 'did not exist'}",
+        words.say("override_removed" if removed else "override_missing", day=day.date()),
     )
 
 
@@ -70,9 +73,11 @@ def list_overrides(rt: Runtime) -> None:
     rt.emit(
         data,
         "\n".join(
-            f"{d['day']}  {'working' if d['working'] else 'rest':<8} {d['note']}" for d in data
+            f"{d['day']}  {words.pad(words.say('working_day' if d['working'] else 'rest_day'), 8)} "
+            f"{d['note']}"
+            for d in data
         )
-        or "no overrides",
+        or words.say("no_overrides"),
     )
 
 
@@ -87,6 +92,10 @@ def add(rt: Runtime, start: datetime, days: int) -> None:
     local = due.astimezone(SHANGHAI)
     rt.emit(
         {"start": start, "days": days, "due_utc": due, "due_local": local},
-        f"{days} working days from {start:%Y-%m-%d %H:%M} end at {local:%Y-%m-%d %H:%M} "
-        "Asia/Shanghai",
+        words.say(
+            "days_end",
+            n=days,
+            start=words.when(start.replace(tzinfo=SHANGHAI)),
+            end=words.when(due),
+        ),
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import ImportFailed, RowError
@@ -67,7 +68,7 @@ def create(
             now=now_utc(),
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
-    rt.emit(data, f"campaign {data['code']} (id {data['id']}) created on {data['definition']}")
+    rt.emit(data, words.say("campaign_created", code=data["code"], id=data["id"]))
 
 
 @campaign.command("quota")
@@ -85,7 +86,9 @@ def quota(
         total = campaigns.set_quota_table(
             uow, target.id, rows, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
-    rt.emit({"rows": len(rows), "places": total}, f"{len(rows)} quota rows, {total} places")
+    rt.emit(
+        {"rows": len(rows), "places": total}, words.say("quota_set", rows=len(rows), places=total)
+    )
 
 
 def read_quota_csv(path: Path) -> list[campaigns.UnitQuota]:
@@ -140,10 +143,11 @@ def list_campaigns(rt: Runtime) -> None:
     rt.emit(
         data,
         "\n".join(
-            f"{c['id']:>4}  {c['code']:<16} {c['phase']:<18} {c['definition']:<28} {c['title']}"
+            f"{c['id']:>4}  {c['code']:<16} {words.pad(words.phase(str(c['phase'])), 14)} "
+            f"{c['title']}"
             for c in data
         )
-        or "no campaigns",
+        or words.say("no_campaigns"),
     )
 
 
@@ -158,7 +162,7 @@ def advance(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | N
         phase = campaigns.advance_phase(
             uow, target.id, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
-    rt.emit({"phase": phase}, f"campaign now in phase {phase}")
+    rt.emit({"phase": phase}, words.say("phase_now", phase=words.phase(phase)))
 
 
 @click.group()
@@ -173,7 +177,8 @@ def funnel(rt: Runtime, campaign_ref: str) -> None:
     """Nominations per state, in the procedure's order."""
     with rt.uow() as uow:
         rows = reports.funnel(uow, campaigns.find_campaign(uow, campaign_ref))
-    rt.emit([asdict(r) for r in rows], "\n".join(f"{r.state:<24} {r.count:>6}" for r in rows))
+    text = "\n".join(f"{words.pad(words.label('state', r.state), 24)} {r.count:>6}" for r in rows)
+    rt.emit([asdict(r) for r in rows], text or words.say("none"))
 
 
 @report.command("composition")
@@ -205,12 +210,10 @@ def composition(
 
 def format_composition(size: int, rules: list[dict[str, object]]) -> str:
     """A text table of composition results."""
-    lines = [f"{'rule':<22} {'value':>8} {'bound':>14} {'slack':>8}  ok   ({size} nominees)"]
+    lines = [words.say("composition_head", size=size)]
     for r in rules:
         value = f"{float(r['value']):.1%}" if r["kind"] == "share" else str(r["count"])  # type: ignore[arg-type]
         slack = f"{float(r['slack']):+.1%}" if r["kind"] == "share" else f"{float(r['slack']):+.0f}"  # type: ignore[arg-type]
-        lines.append(
-            f"{r['rule_id']:<22} {value:>8} {r['bound']!s:>14} {slack:>8}  "
-            f"{'yes' if r['ok'] else 'NO '}  {r['label']}"
-        )
+        ok = words.say("yes") if r["ok"] else words.say("no")
+        lines.append(f"{value:>8} {r['bound']!s:>14} {slack:>8}  {words.pad(ok, 4)} {r['label']}")
     return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, pass_runtime
 from models.migrate import current_revision, upgrade
 
@@ -26,7 +27,7 @@ def db_upgrade(rt: Runtime, revision: str) -> None:
     rev = current_revision(rt.engine)
     rt.emit(
         {"database": rt.engine.url.render_as_string(), "revision": rev},
-        f"database at revision {rev} ({rt.engine.url.render_as_string()})",
+        words.say("db_at", revision=rev, url=rt.engine.url.render_as_string()),
     )
 
 
@@ -35,4 +36,6 @@ def db_upgrade(rt: Runtime, revision: str) -> None:
 def db_current(rt: Runtime) -> None:
     """Show the schema revision of the configured database."""
     rev = current_revision(rt.engine)
-    rt.emit({"revision": rev}, f"revision: {rev or 'none (run honorflow db upgrade)'}")
+    rt.emit(
+        {"revision": rev}, words.say("db_revision", revision=rev) if rev else words.say("db_empty")
+    )

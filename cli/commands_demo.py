@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cli import words
 from cli.commands_campaign import format_composition
 from cli.runtime import Runtime, now_utc, pass_runtime
 from config.settings import WORKFLOWS_DIR
@@ -84,47 +85,61 @@ def deliver_mail(rt: Runtime, reset: bool) -> dict[str, Any]:
 
 
 def format_report(r: dict[str, Any]) -> str:
-    """The demo report as text."""
+    """The demo report as text, in HONORFLOW_LOCALE: codes by their labels."""
+    campaign = r["campaign"]
     lines = [
-        f"{r['campaign']['title']} ({r['campaign']['code']}), phase {r['campaign']['phase']}",
+        words.say("demo_title", title=campaign["title"], code=campaign["code"],
+                  phase=words.phase(campaign["phase"])),
         "",
-        "Funnel per stage                      entered    now",
+        words.say("demo_funnel_head"),
+    ]  # fmt: skip
+    lines += [
+        f"  {words.pad(words.label('state', row['state']), 34)} {row['entered']:>7} {row['now']:>6}"
+        for row in r["funnel"]
     ]
-    lines += [f"  {row['label']:<34} {row['entered']:>7} {row['now']:>6}" for row in r["funnel"]]
     lines += [
         "",
-        f"Refused at submission by rule: {_counts(r['refused_at_submission'])}",
-        f"Failed qualification by rule:  {_counts(r['failed_qualification'])}",
-        f"Alternates stepped up: {r['alternates_stepped_up']}",
-        f"Objections: {_counts(r['objections'])}",
+        words.say("demo_refused", counts=_counts(r["refused_at_submission"], "rule")),
+        words.say("demo_failed", counts=_counts(r["failed_qualification"], "rule")),
+        words.say("demo_stepped_up", n=r["alternates_stepped_up"]),
+        words.say("demo_objections", counts=_counts(r["objections"], "objection")),
     ]
     decision = r["decision"]
     if decision.get("refused_first"):
-        lines.append("Committee first refused: " + "; ".join(decision["refused_first"]))
+        lines.append(words.say("demo_refused_first", reasons="；".join(decision["refused_first"])))
     lines.append(
-        f"Decision: awarded {decision.get('awarded')}, not approved "
-        f"{decision.get('not_approved')}"
-        + (f", override: {decision['override']}" if decision.get("override") else "")
+        words.say(
+            "decided", awarded=decision.get("awarded"), not_approved=decision.get("not_approved")
+        )
+        + (
+            words.say("decided_override", reason=decision["override"])
+            if decision.get("override")
+            else ""
+        )
     )
     lines += [
         "",
-        "Composition of the final list",
+        words.say("demo_composition"),
         format_composition(r["composition"]["list_size"], r["composition"]["rules"]),
     ]
+    mail = {words.say("relay_" + k.replace(" ", "_")): n for k, n in r["mail"]["results"].items()}
     lines += [
         "",
-        f"Deadlines fired by the sweep: {_counts(r['deadlines_fired'])}",
-        f"Emails by kind: {_counts(r['emails_queued'])}",
-        f"Emails {_counts(r['mail']['results'])} -> {r['mail']['where']}",
+        words.say("demo_deadlines", counts=_counts(r["deadlines_fired"], "deadline_kind")),
+        words.say("demo_emails", counts=_counts(r["emails_queued"], "mail_kind")),
+        words.say("demo_mail", counts=_counts(mail), where=r["mail"]["where"]),
     ]
     audit = r["audit"]
     lines.append(
-        f"Audit chain: {'OK' if audit['ok'] else 'BROKEN: ' + str(audit['problem'])} "
-        f"({audit['events']} events)"
+        words.say("chain_ok", n=audit["events"])
+        if audit["ok"]
+        else words.say("chain_broken", seq="-", problem=audit["problem"])
     )
-    lines.append(f"Done in {r['seconds']} s on {r['database']}")
+    lines.append(words.say("demo_done", seconds=r["seconds"], database=r["database"]))
     return "\n".join(lines)
 
 
-def _counts(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
+def _counts(counts: dict[str, int], area: str | None = None) -> str:
+    """`label n` items joined the locale's way; codes by their labels when an area is given."""
+    items = [f"{words.label(area, k) if area else k} {v}" for k, v in counts.items()]
+    return words.joined(items) if items else words.say("none")

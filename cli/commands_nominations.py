@@ -8,8 +8,9 @@ from typing import Any
 
 import click
 
+from cli import words
 from cli.commands_audit import audit_event_row
-from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
+from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.queries import nominations as read
 from workflow.services import actions, campaigns, nominations
 
@@ -42,7 +43,7 @@ def import_file(
         ids = nominations.import_nominations(
             uow, target.id, path, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
-    rt.emit({"imported": len(ids), "ids": ids}, f"imported {len(ids)} nominations as drafts")
+    rt.emit({"imported": len(ids), "ids": ids}, words.say("imported", n=len(ids)))
 
 
 @nominations_group.command("list")
@@ -78,15 +79,21 @@ def list_nominations(
             }
             for n in found.items
         ]
-    rt.emit(
-        data,
-        "\n".join(
-            f"{d['id']:>6}  {d['name']:<8} {d['status']:<22} {d['rank']:<12} "
-            f"{d['category']:<18} {d['unit']}"
-            for d in data
-        )
-        or "none",
-    )
+    rt.emit(data, "\n".join(_list_line(d) for d in data) or words.say("none"))
+
+
+def _list_line(d: dict[str, Any]) -> str:
+    status = words.pad(words.label("state", d["status"]), 16)
+    category = words.pad(words.label("vocab.category", d["category"]), 16)
+    rank = words.pad(_rank(d["rank"]), 10)
+    return f"{d['id']:>6}  {words.pad(d['name'], 10)} {status} {rank} {category} {d['unit']}"
+
+
+def _rank(rank: str) -> str:
+    """main, or `alternate N`, by its words."""
+    if rank == "main":
+        return words.say("rank_main")
+    return words.say("rank_alternate", order=rank.removeprefix("alternate "))
 
 
 @nominations_group.command("show")
@@ -99,20 +106,31 @@ def show(rt: Runtime, nomination_id: int, actor_spec: str, actor_name: str | Non
         actor = resolve_actor(uow, actor_spec, actor_name)
         view = read.nomination_detail(uow, actor, nomination_id, now_utc())
         data = _detail(view)
+    allowed = [words.label("trigger", t) for t in data["allowed_triggers"]]
     lines = [
         f"{data['name']} — {data['unit']}",
-        f"status: {data['status']} (version {data['version']})",
-        f"allowed: {', '.join(data['allowed_triggers']) or 'none'}",
+        words.say(
+            "status_line", status=words.label("state", data["status"]), version=data["version"]
+        ),
+        words.say("allowed_line", allowed=words.joined(allowed) if allowed else words.say("none")),
     ]
     if data["end_reason"]:
-        lines.append(f"reason: {data['end_reason']}")
-    lines.append("timeline:")
+        lines.append(words.say("reason_line", reason=data["end_reason"]))
+    lines.append(words.say("timeline"))
     lines += [
-        f"  {local(e['at'])}  {e['trigger']:<20} {e['from'] or '':>14} -> {e['to'] or '':<14} "
-        f"{e['actor']}  {e['reason'] or ''}"
+        f"  {words.when(e['at'])}  {words.pad(words.event(e['trigger']), 18)} "
+        f"{_move(e['from'], e['to'])}  {words.actor(e['actor'])}  {e['reason'] or ''}".rstrip()
         for e in data["timeline"]
     ]
     rt.emit(data, "\n".join(lines))
+
+
+def _move(source: str | None, target: str | None) -> str:
+    """`from -> to` by the states' labels, or nothing when the event moved no state."""
+    if not source and not target:
+        return ""
+    shown = [words.label("state", s) if s else "" for s in (source, target)]
+    return " → ".join(shown)
 
 
 def _detail(view: read.NominationView) -> dict[str, Any]:
@@ -165,6 +183,11 @@ def act(
         )
     rt.emit(
         result.__dict__,
-        f"nomination {result.nomination_id}: {result.from_state} -> "
-        f"{result.to_state} ({result.trigger})",
+        words.say(
+            "moved",
+            id=result.nomination_id,
+            source=words.label("state", result.from_state),
+            target=words.label("state", result.to_state),
+            trigger=words.label("trigger", result.trigger),
+        ),
     )

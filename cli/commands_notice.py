@@ -6,8 +6,8 @@ from dataclasses import asdict
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, pass_runtime
-from workflow.calendar import SHANGHAI
 from workflow.services.campaigns import find_campaign
 from workflow.services.notice import public_notice
 
@@ -23,19 +23,13 @@ def notice(rt: Runtime, campaign_ref: str) -> None:
     """The nominees under public notice (public fields only) and how to object."""
     with rt.uow() as uow:
         entries = public_notice(uow, find_campaign(uow, campaign_ref))
-    lines = [f"{len(entries)} nominee(s) under public notice"]
+    lines = [words.say("under_notice", n=len(entries))]
     for e in entries:
-        ends = (
-            f", notice ends {e.notice_ends_at.astimezone(SHANGHAI):%Y-%m-%d}"
-            if e.notice_ends_at
-            else ""
-        )
+        ends = words.say("notice_ends", at=words.when(e.notice_ends_at)) if e.notice_ends_at else ""
         lines.append(
             f"  [{e.nomination_id}] {e.name}，{e.gender}，{e.ethnicity}，{e.birth_year}年生，"
-            f"{e.employer}（{e.category}，{e.rank}，{e.recommending_unit}）{ends}"
+            f"{e.employer}（{words.label('vocab.category', e.category)}，{e.rank}，"
+            f"{e.recommending_unit}）{ends}"
         )
-    lines.append(
-        "Objections: by letter (stamped for units; real name and contact for individuals), "
-        "by phone, or `honorflow objection record`."
-    )
+    lines.append(words.say("how_to_object"))
     rt.emit([asdict(e) for e in entries], "\n".join(lines))

@@ -6,7 +6,8 @@ from collections import Counter
 
 import click
 
-from cli.runtime import Runtime, actor_option, local, now_utc, parse_actor, pass_runtime
+from cli import words
+from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
 from config.wiring import clock_at
 from workflow.services import deadlines, mail
 
@@ -48,11 +49,12 @@ def list_messages(
             for m in rows
         ]
     lines = [
-        f"{d['id']:>6}  {d['status']:<9} {d['kind']:<22} {d['recipient']:<28} "
-        f"{local(str(d['created_at']))}  {d['last_error'] or ''}"
+        f"{d['id']:>6}  {words.pad(words.label('mail_status', str(d['status'])), 8)} "
+        f"{words.pad(words.label('mail_kind', str(d['kind'])), 16)} {d['recipient']:<28} "
+        f"{words.when(str(d['created_at']))}  {d['last_error'] or ''}"
         for d in data
     ]
-    rt.emit(data, "\n".join(lines) or "no messages")
+    rt.emit(data, "\n".join(lines) or words.say("no_messages"))
 
 
 @outbox_group.command("retry")
@@ -63,7 +65,7 @@ def retry_one(rt: Runtime, message_id: int, actor_spec: str, actor_name: str | N
     """Queue one failed message again."""
     with rt.uow() as uow:
         message = mail.retry(uow, message_id, parse_actor(actor_spec, actor_name), now_utc())
-        rt.emit({"id": message.id, "status": message.status}, f"message {message.id} queued")
+        rt.emit({"id": message.id, "status": message.status}, words.say("queued", id=message.id))
 
 
 @outbox_group.command("retry-failed")
@@ -73,7 +75,7 @@ def retry_failed(rt: Runtime, actor_spec: str, actor_name: str | None) -> None:
     """Queue every failed message again."""
     with rt.uow() as uow:
         count = mail.retry_failed(uow, parse_actor(actor_spec, actor_name), now_utc())
-    rt.emit({"queued": count}, f"{count} failed message(s) queued again")
+    rt.emit({"queued": count}, words.say("queued_again", n=count))
 
 
 @outbox_group.command("send")
@@ -91,7 +93,12 @@ def send_now(rt: Runtime) -> None:
         if sum(done.values()) < 500:
             break
     where = settings.smtp_host or settings.resolved_mail_folder()
-    rt.emit(dict(results), f"{dict(results) or 'nothing to send'} -> {where}")
+    counts = [
+        words.say("sent_count", status=words.say("relay_" + k.replace(" ", "_")), n=n)
+        for k, n in results.items()
+    ]
+    summary = words.joined(counts) if counts else words.say("nothing_to_send")
+    rt.emit(dict(results), words.say("sent_to", done=summary, where=where))
 
 
 @click.group("deadlines")
@@ -108,5 +115,5 @@ def sweep(rt: Runtime, at: str | None) -> None:
         result = deadlines.sweep(uow, clock_at(at)())
     rt.emit(
         {"fired": result.fired, "errors": result.errors, "kinds": dict(result.kinds)},
-        f"fired {result.fired} deadline(s) {dict(result.kinds)}; errors {result.errors}",
+        words.say("swept", n=result.fired, errors=result.errors),
     )

@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from cli.runtime import Runtime, actor_option, local, now_utc, pass_runtime, resolve_actor
+from cli import words
+from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.queries import objections as read_objections
 from workflow.queries import tasks as read_tasks
 from workflow.services import campaigns, committee, objections, reviews
@@ -38,16 +39,17 @@ def list_tasks(
         actor = resolve_actor(uow, actor_spec, actor_name)
         found = read_tasks.list_tasks(uow, actor, now, department=department, limit=limit)
         data = [_task_row(row) for row in found.items]
-    rt.emit(
-        data,
-        "\n".join(
-            f"{d['id']:>6}  nomination {d['nomination_id']:<6} {d['stage']:<14} "
-            f"{d['department']:<14} {d['status']:<8} due {local(d['due_at'])}"
-            f"{'  OVERDUE' if d['overdue'] else ''}"
-            for d in data
-        )
-        or "queue empty",
-    )
+    rt.emit(data, "\n".join(_queue_line(d) for d in data) or words.say("queue_empty"))
+
+
+def _queue_line(d: dict[str, Any]) -> str:
+    """One task of a queue: nominee, stage, status, due time; overdue marked."""
+    stage = words.pad(words.label("state", d["stage"]), 12)
+    status = words.pad(words.label("page", "task_" + d["status"]), 8)
+    due = words.say("due", at=words.when(d["due_at"]))
+    late = "  " + words.say("overdue") if d["overdue"] else ""
+    nominee = words.say("nomination_no", id=d["nomination_id"])
+    return f"{d['id']:>6}  {words.pad(nominee, 12)} {stage} {status} {due}{late}"
 
 
 def _task_row(row: read_tasks.TaskRow) -> dict[str, Any]:
@@ -77,7 +79,16 @@ def show_task(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None
         actor = resolve_actor(uow, actor_spec, actor_name)
         found = read_tasks.task_detail(uow, actor, task_id, now_utc())
         data = {**_task_row(found.row), "opinion": found.row.task.opinion}
-    rt.emit(data, f"task {data['id']}: {data['nominee']} ({data['stage']}, {data['status']})")
+    stage, status = (
+        words.label("state", data["stage"]),
+        words.label("page", "task_" + data["status"]),
+    )
+    rt.emit(
+        data,
+        words.say(
+            "task_line", id=data["id"], nominee=data["nominee"] or "-", stage=stage, status=status
+        ),
+    )
 
 
 @queue.command("claim")
@@ -89,7 +100,7 @@ def claim(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None) ->
     with rt.uow() as uow:
         task = reviews.claim(uow, task_id, resolve_actor(uow, actor_spec, actor_name), now_utc())
         data = {"id": task.id, "status": task.status, "assignee": task.assignee}
-    rt.emit(data, f"task {data['id']} claimed by {data['assignee']}")
+    rt.emit(data, words.say("claimed", id=data["id"], name=data["assignee"]))
 
 
 @queue.command("complete")
@@ -108,10 +119,16 @@ def complete(
         result = reviews.complete(
             uow, task_id, resolve_actor(uow, actor_spec, actor_name), outcome, opinion, now_utc()
         )
-    moved = f"; nomination {result.from_state} -> {result.to_state}" if result else ""
+    done = words.say("completed", id=task_id, outcome=words.outcome(outcome))
+    if result:
+        source, target = (
+            words.label("state", result.from_state),
+            words.label("state", result.to_state),
+        )
+        done += words.say("completed_moved", source=source, target=target)
     rt.emit(
         {"task": task_id, "outcome": outcome, "transition": result.__dict__ if result else None},
-        f"task {task_id}: {outcome}{moved}",
+        done,
     )
 
 
@@ -152,7 +169,8 @@ def record(
             uow, nomination_id, data, resolve_actor(uow, actor_spec, actor_name), now
         )
         out = {"id": row.id, "answer_due_at": row.answer_due_at}
-    rt.emit(out, f"objection {out['id']} recorded; the unit must answer by {out['answer_due_at']}")
+        due = words.when(row.answer_due_at)
+    rt.emit(out, words.say("objection_recorded", id=row.id, due=due))
 
 
 @objection.command("list")
@@ -170,11 +188,12 @@ def list_objections(
     rt.emit(
         data,
         "\n".join(
-            f"{d['id']:>6} {d['status']:<10} {d['reporter_name'] or d['unit_stamp'] or '':<12} "
+            f"{d['id']:>6} {words.pad(words.label('objection', d['status']), 8)} "
+            f"{d['reporter_name'] or d['unit_stamp'] or '':<12} "
             f"{d['contact'] or '':<14} {d['content']}"
             for d in data
         )
-        or "no objections",
+        or words.say("no_objections"),
     )
 
 
@@ -203,7 +222,11 @@ def resolve(
             now_utc(),
         )
         status = row.status
-    rt.emit({"id": objection_id, "status": status}, f"objection {objection_id} {status}")
+    shown = words.label("objection", status)
+    rt.emit(
+        {"id": objection_id, "status": status},
+        words.say("objection_resolved", id=objection_id, status=shown),
+    )
 
 
 @click.command()
@@ -231,7 +254,7 @@ def decide(
     for item in exceptions:
         ident, _, reason = item.partition(":")
         if not ident.isdigit() or not reason:
-            raise click.BadParameter(f"'{item}' is not ID:REASON", param_hint="--except")
+            raise click.BadParameter(words.say("not_id_reason", item=item), param_hint="--except")
         named[int(ident)] = reason
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
@@ -245,8 +268,8 @@ def decide(
         )
     rt.emit(
         result.__dict__,
-        f"awarded {len(result.awarded)}, not approved {len(result.not_approved)}"
-        + (f"; override: {result.override}" if result.override else ""),
+        words.say("decided", awarded=len(result.awarded), not_approved=len(result.not_approved))
+        + (words.say("decided_override", reason=result.override) if result.override else ""),
     )
 
 
@@ -263,4 +286,4 @@ def revoke(
         result = committee.revoke(
             uow, nomination_id, reason, resolve_actor(uow, actor_spec, actor_name), now_utc()
         )
-    rt.emit(result.__dict__, f"nomination {nomination_id}: honour revoked")
+    rt.emit(result.__dict__, words.say("revoked", id=nomination_id))

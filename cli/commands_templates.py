@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
 from notifications.render import (
     KINDS,
@@ -41,7 +42,7 @@ def export(rt: Runtime, kind: str, locale: str, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for part, suffix in PARTS.items():
         (folder / f"{kind}.{suffix}").write_text(getattr(source, part), encoding="utf-8")
-    rt.emit({"folder": str(folder)}, f"wrote {kind}.subject/.txt/.html to {folder}")
+    rt.emit({"folder": str(folder)}, words.say("template_written", kind=kind, folder=str(folder)))
 
 
 @template.command("set")
@@ -80,7 +81,12 @@ def set_template(
     preview = render(kind, SAMPLE_CONTEXTS[kind], locale, source)
     rt.emit(
         {"kind": kind, "locale": locale, "subject": preview.subject},
-        f"{kind} ({locale}) set for {campaign}; sample subject: {preview.subject}",
+        words.say(
+            "template_set",
+            kind=words.label("mail_kind", kind),
+            campaign=campaign,
+            subject=preview.subject,
+        ),
     )
 
 
@@ -99,4 +105,4 @@ def remove_template(
         removed = templates.remove_override(
             uow, campaign_id, kind, locale, parse_actor(actor_spec, actor_name), now_utc()
         )
-    rt.emit({"removed": removed}, "removed" if removed else "there was no override")
+    rt.emit({"removed": removed}, words.say("template_removed" if removed else "template_none"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, now_utc, pass_runtime
 from workflow.actors import SYSTEM
 from workflow.services import users
@@ -58,7 +59,9 @@ def create(
             now=now_utc(),
         )
         data = {"id": row.id, "username": row.username, "role": row.role}
-    rt.emit(data, f"user {data['username']} created ({data['role']})")
+    rt.emit(
+        data, words.say("user_created", username=row.username, role=words.label("role", row.role))
+    )
 
 
 @user.command("token")
@@ -94,10 +97,10 @@ def list_users(rt: Runtime) -> None:
     rt.emit(
         data,
         "\n".join(
-            f"{d['id']:>4}  {d['username']:<16} {d['role']:<20} "
+            f"{d['id']:>4}  {d['username']:<16} {words.pad(words.role(str(d['role'])), 16)} "
             f"{d['department'] or d['unit'] or '-':<14} {d['name']}"
-            + ("" if d["active"] else "  (inactive)")
+            + ("" if d["active"] else "  " + words.say("inactive"))
             for d in data
         )
-        or "no users",
+        or words.say("no_users"),
     )

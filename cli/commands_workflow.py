@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cli import words
 from cli.runtime import Runtime, now_utc, pass_runtime
 from workflow.definition import load_definition_file
 from workflow.machine import NominationMachine
@@ -31,8 +32,13 @@ def validate(rt: Runtime, path: Path) -> None:
     machine = NominationMachine(definition)
     rt.emit(
         {"file": str(path), "valid": True, "name": definition.name, "states": machine.states},
-        f"{path}: valid ({definition.name}, {len(definition.stages)} stages, "
-        f"{len(machine.states)} states)",
+        words.say(
+            "definition_valid",
+            path=str(path),
+            title=definition.title,
+            stages=len(definition.stages),
+            states=len(machine.states),
+        ),
     )
 
 
@@ -46,7 +52,7 @@ def load(rt: Runtime, path: Path) -> None:
         key = row.key
     rt.emit(
         {"definition": key, "created": created},
-        f"{key} {'loaded' if created else 'unchanged (same content as this version)'}",
+        words.say("definition_loaded" if created else "definition_unchanged", name=key),
     )
 
 
@@ -83,8 +89,8 @@ def show(rt: Runtime, name: str, version: int | None, mermaid: bool) -> None:
         return
     lines = [f"{data['definition']}  {definition.title}"]
     lines += [
-        f"  {i}. {s['title']} [{s['id']}, {s['kind']}]"
-        + (f" {s['duration_days']} working days" if s["duration_days"] else "")
+        f"  {i}. {s['title']}（{words.label('stage_kind', str(s['kind']))}）"
+        + (words.say("working_days", n=s["duration_days"]) if s["duration_days"] else "")
         for i, s in enumerate(stages, start=1)
     ]
     lines += ["", diagram]

@@ -21,6 +21,7 @@ from cli import (
     commands_user,
     commands_web,
     commands_workflow,
+    words,
 )
 from cli.runtime import Runtime
 from config import catalogue
@@ -59,7 +60,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+        click.echo(words.say("aborted"), err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()

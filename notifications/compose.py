@@ -10,6 +10,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+from config.catalogue import msg
 from notifications.errors import BadAddress
 from notifications.render import RenderedMessage
 
@@ -21,18 +22,23 @@ _MESSAGE_ID = re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}")
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 
 
+def _shown(addr_spec: str) -> str:
+    """An address as an error line shows it: line breaks and control characters escaped."""
+    return repr(addr_spec)[1:-1]
+
+
 def make_address(addr_spec: str, display_name: str | None = None) -> Address:
     """A checked address; Chinese display names are encoded when the message is serialised."""
     spec = addr_spec.strip()
     if not spec or not spec.isascii() or "@" not in spec:
-        raise BadAddress(f"invalid email address {addr_spec!r}: expected ASCII name@domain")
+        raise BadAddress(msg("mail.address.not_ascii", address=_shown(addr_spec)))
     try:
         # The header parser raises a zoo of types (ValueError, IndexError, defects).
         address = Address(display_name or "", addr_spec=spec)
     except Exception as exc:
-        raise BadAddress(f"invalid email address {addr_spec!r}: {exc}") from exc
+        raise BadAddress(msg("mail.address.invalid", address=_shown(addr_spec))) from exc
     if not address.username or not address.domain:
-        raise BadAddress(f"invalid email address {addr_spec!r}: expected name@domain")
+        raise BadAddress(msg("mail.address.no_domain", address=_shown(addr_spec)))
     return address
 
 

@@ -25,6 +25,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from config import catalogue
+from config.catalogue import Label, Listing, Message, msg
 from notifications.contexts import KINDS, MessageContext, template_values
 from notifications.errors import TemplateProblem
 from notifications.samples import SAMPLE_CAMPAIGN, SAMPLE_CONTEXTS, SAMPLE_SITE_URL, SAMPLES
@@ -116,18 +117,51 @@ _SANDBOX = {
 }
 
 
-def _problem(kind: str, locale: str, part: str, detail: str) -> TemplateProblem:
-    """The error naming kind, locale and part."""
-    return TemplateProblem(f"template {kind} ({locale}) {part}: {detail}")
+_UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
+
+
+def _language(locale: str) -> Label | str:
+    """A template locale by its label (中文, 英文); an unknown one as it was given."""
+    return Label("language", locale.replace("-", "_").lower()) if locale in LOCALES else locale
+
+
+def _problem(kind: str, locale: str, part: str, detail: Message) -> TemplateProblem:
+    """The error naming kind, locale and part; the words come from the catalogue."""
+    return TemplateProblem(
+        msg(
+            "mail.template.problem",
+            kind=Label("mail_kind", kind),
+            locale=_language(locale),
+            part=Label("mail_part", part),
+            detail=detail,
+        )
+    )
+
+
+def _failure(exc: Exception) -> Message:
+    """What went wrong rendering: a variable not provided, or the error as Jinja words it."""
+    text = exc.message if isinstance(exc, TemplateError) and exc.message else str(exc)
+    found = _UNDEFINED.match(text)
+    if found:
+        return msg("mail.template.undefined", name=found.group(1))
+    shown = text if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {exc}"
+    return msg("mail.template.failed", detail=shown or type(exc).__name__)
 
 
 def _check(kind: str, locale: str) -> None:
     """Refuse a kind or locale there are no templates for."""
     if kind not in KINDS:
-        raise TemplateProblem(f"unknown message kind '{kind}'; known: {', '.join(KINDS)}")
+        known = Listing(tuple(Label("mail_kind", k) for k in KINDS))
+        raise TemplateProblem(msg("mail.template.unknown_kind", kind=kind, known=known))
     if locale not in LOCALES:
+        languages = Listing(tuple(_language(x) for x in LOCALES))
         raise TemplateProblem(
-            f"template {kind}: unknown locale '{locale}'; known: {', '.join(LOCALES)}"
+            msg(
+                "mail.template.unknown_locale",
+                kind=Label("mail_kind", kind),
+                locale=locale,
+                known=languages,
+            )
         )
 
 
@@ -144,22 +178,22 @@ def _compile(kind: str, locale: str, part: str, override: TemplateSource | None)
             return _compile_override(getattr(override, part), part == "html")
         return _SHIPPED.get_template(f"{locale}/{kind}.{_SUFFIX[part]}")
     except TemplateSyntaxError as exc:
-        where = f" of {exc.name}" if exc.name else ""
-        raise _problem(kind, locale, part, f"line {exc.lineno}{where}: {exc.message}") from exc
+        where = msg("mail.template.of_file", name=exc.name) if exc.name else ""
+        detail = msg("mail.template.syntax", line=exc.lineno, where=where, detail=exc.message)
+        raise _problem(kind, locale, part, detail) from exc
     except TemplateNotFound as exc:
-        raise _problem(kind, locale, part, f"template file {exc.name} not found") from exc
+        detail = msg("mail.template.not_found", name=exc.name)
+        raise _problem(kind, locale, part, detail) from exc
     except TemplateError as exc:
-        raise _problem(kind, locale, part, str(exc)) from exc
+        raise _problem(kind, locale, part, _failure(exc)) from exc
 
 
 def _run(template: Template, values: Mapping[str, Any], where: tuple[str, str, str]) -> str:
     """Render one part; any failure (undefined variable, sandbox refusal, bad data) is named."""
     try:
         return template.render(values)
-    except TemplateError as exc:
-        raise _problem(*where, exc.message or type(exc).__name__) from exc
     except Exception as exc:  # an override may divide by zero or compare a str with an int
-        raise _problem(*where, f"{type(exc).__name__}: {exc}") from exc
+        raise _problem(*where, _failure(exc)) from exc
 
 
 def _render_parts(
@@ -182,7 +216,7 @@ def render(
     parts = _render_parts(kind, locale, context, override)
     subject = _LINE_BREAKS.sub(" ", parts["subject"]).strip()
     if not subject:
-        raise _problem(kind, locale, "subject", "the subject is empty")
+        raise _problem(kind, locale, "subject", msg("mail.template.empty_subject"))
     return RenderedMessage(subject=subject, text=parts["text"].strip() + "\n", html=parts["html"])
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Protocol, Self
 
+from config.catalogue import DEFAULT, Message, msg, render
+
 if TYPE_CHECKING:
     from config.settings import Settings
 
@@ -21,11 +23,23 @@ Security = Literal["none", "starttls", "tls"]
 
 
 class SendError(Exception):
-    """A message was not sent; `code` is the SMTP reply code when there was one."""
+    """A message was not sent; `code` is the SMTP reply code when there was one.
 
-    def __init__(self, message: str, code: int | None = None) -> None:
+    Its words are a catalogue Message; `str()` is the Chinese an administrator reads where
+    the relay records it (`last_error`), `text(locale)` any other language. The server's
+    own reply is quoted as it came.
+    """
+
+    def __init__(self, message: Message | str, code: int | None = None) -> None:
         super().__init__(message)
-        self.code = code
+        self.message, self.code = message, code
+
+    def text(self, locale: str = DEFAULT) -> str:
+        """The error in a locale."""
+        return render(self.message, locale)
+
+    def __str__(self) -> str:
+        return self.text(DEFAULT)
 
 
 class TransientSendError(SendError):
@@ -43,10 +57,10 @@ class Transport(Protocol):
         """Deliver one message or raise TransientSendError / PermanentSendError."""
 
 
-def _reply_error(code: int, text: bytes | str, where: str, suffix: str = "") -> SendError:
+def _reply_error(code: int, text: bytes | str, where: str, suffix: Message | str = "") -> SendError:
     """Sort an SMTP reply: 5xx is permanent, anything else (4xx, odd codes) is transient."""
     reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
-    message = f"SMTP {code} {reply.strip()} ({where}){suffix}"
+    message = msg("mail.send.reply", status=code, reply=reply.strip(), where=where, suffix=suffix)
     if 500 <= code <= 599:
         return PermanentSendError(message, code)
     return TransientSendError(message, code)
@@ -56,7 +70,7 @@ def _refused_error(refused: dict[str, tuple[int, bytes]], where: str) -> SendErr
     """Refused recipients: permanent if any refusal is 5xx, else transient."""
     worst = max(refused.items(), key=lambda item: item[1][0])
     addr, (code, text) = worst
-    return _reply_error(code, text, where, f" for {addr}")
+    return _reply_error(code, text, where, msg("mail.send.for_recipient", address=addr))
 
 
 def classify(exc: Exception, where: str) -> SendError:
@@ -66,12 +80,11 @@ def classify(exc: Exception, where: str) -> SendError:
     if isinstance(exc, smtplib.SMTPResponseException):
         return _reply_error(exc.smtp_code, exc.smtp_error, where)
     if isinstance(exc, smtplib.SMTPNotSupportedError):
-        return PermanentSendError(f"SMTP server {where} cannot do what the settings ask: {exc}")
+        return PermanentSendError(msg("mail.send.not_supported", where=where, detail=str(exc)))
     # Disconnects, refused/reset connections, timeouts, DNS and TLS trouble: the message is
     # not at fault, so it waits for the next attempt.
-    return TransientSendError(
-        f"SMTP connection to {where} failed: {str(exc) or type(exc).__name__}"
-    )
+    detail = str(exc) or type(exc).__name__
+    return TransientSendError(msg("mail.send.connection_failed", where=where, detail=detail))
 
 
 class SmtpTransport:
@@ -159,7 +172,7 @@ class SmtpTransport:
         """Send on the open connection; a broken connection is dropped so the next send redials."""
         smtp = self._smtp
         if smtp is None:  # send() opened it; only a concurrent close() gets here
-            raise TransientSendError(f"SMTP connection to {self.where} was closed")
+            raise TransientSendError(msg("mail.send.closed", where=self.where))
         try:
             refused = smtp.send_message(message)
         except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, Form, HTTPException, Request, Response
+from fastapi import Depends, Form, Request, Response
 
+from config.catalogue import Message, msg
 from models import User
 from models.uow import UnitOfWork
 from web.errors import ApiError
@@ -43,7 +44,7 @@ def _same(sent: str, expected: str) -> bool:
     return secrets.compare_digest(sent.encode("utf-8"), expected.encode("utf-8"))
 
 
-def _unauthenticated(message: str) -> ApiError:
+def _unauthenticated(message: Message) -> ApiError:
     return ApiError(401, "not_authenticated", message, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -53,7 +54,7 @@ def _bearer(request: Request) -> str | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise _unauthenticated("the Authorization header must be 'Bearer <token>'")
+        raise _unauthenticated(msg("error.web.bearer_malformed"))
     return token.strip()
 
 
@@ -63,17 +64,17 @@ def api_user(request: Request, uow: Uow, now: Now) -> User:
     if token is not None:
         user = users.user_for_token(uow, token, now)
         if user is None:
-            raise _unauthenticated("the token is unknown, expired or its user is inactive")
+            raise _unauthenticated(msg("error.web.token_unknown"))
         return user
     session_id = request.cookies.get(SESSION_COOKIE)
     found = users.session_user(uow, session_id, now) if session_id else None
     if found is None:
-        raise _unauthenticated("log in: send 'Authorization: Bearer <token>'")
+        raise _unauthenticated(msg("error.web.login_needed"))
     user, csrf = found
     # A cookie is sent by the browser on its own, so changes need the token only a page knows.
     sent = request.headers.get(CSRF_HEADER, "")
     if request.method not in SAFE_METHODS and not _same(sent, csrf):
-        raise ApiError(403, "csrf", f"send the page's CSRF token in the {CSRF_HEADER} header")
+        raise ApiError(403, "csrf", msg("error.web.csrf_header", header=CSRF_HEADER))
     return user
 
 
@@ -131,4 +132,4 @@ def csrf_check(request: Request, csrf_token: Annotated[str, Form()]) -> None:
     found = _page_session(request)
     expected = found[1] if found else request.cookies.get(CSRF_COOKIE)
     if not expected or not _same(csrf_token, expected):
-        raise HTTPException(403, "the form's CSRF token is missing or wrong; reload the page")
+        raise ApiError(403, "csrf", msg("error.web.csrf_form"))

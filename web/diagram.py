@@ -111,8 +111,13 @@ def workflow_svg(
     label: Callable[[str], str],
     current: str | None = None,
     title: str = "workflow",
+    trigger_label: Callable[[str], str] = str,
+    withdraw_note: str = "* withdraw: from every open state",
 ) -> Markup:
-    """The definition's states and transitions as an SVG, the current state highlighted."""
+    """The definition's states and transitions as an SVG, the current state highlighted.
+
+    States, triggers and the withdraw note are shown as the caller words them (the pages
+    pass the catalogue's labels in the reader's language)."""
     boxes = layout(machine)
     height = max(b.y for b in boxes.values()) + BOX_H + 16
     seen: set[tuple[str, str]] = set()
@@ -125,12 +130,12 @@ def workflow_svg(
             continue
         seen.add(pair)
         back = (spec.dest, spec.source) in seen
-        name = spec.trigger + (" *" if spec.trigger == "withdraw" else "")
+        name = trigger_label(spec.trigger) + (" *" if spec.trigger == "withdraw" else "")
         edges.append(_arrow(boxes[spec.source], boxes[spec.dest], name, 8 if back else -4))
     shapes = [_box(b, label(b.state), b.state == current) for b in boxes.values()]
     note = (
         f'<text x="{COLUMNS["right"]}" y="{height - 4}" class="edge-label">'
-        "* withdraw: from every open state</text>"
+        f"{escape(withdraw_note)}</text>"
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height + 8}" '

@@ -8,12 +8,17 @@ handler the pages registered for the same class before (`register_pages` runs fi
 A domain error's `message` is rendered from the catalogue in the caller's language: under /api
 `?lang=`, then `Accept-Language`, else Chinese; on pages `?lang=`, then the page's language
 cookie, else Chinese. `code` (and `allowed`, trigger codes) never change with the language.
+So are the web layer's own errors (`ApiError` carries a `Message`), HTTP errors without a
+precise message (`error.http.<status>`) and request validation: each pydantic problem type is
+a catalogue entry (`error.invalid.<type>`, with its figures: `max_length`, `ge`, …) and the
+field is named by its label (`field.<name>`) where one exists; `field` keeps the path.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -22,6 +27,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import catalogue
+from config.catalogue import Label, Listing, Message, msg
 from workflow import errors as e
 
 log = logging.getLogger("honorflow.web")
@@ -64,7 +70,7 @@ class ApiError(Exception):
         self,
         status: int,
         code: str,
-        message: str,
+        message: Message | str,
         *,
         field: str | None = None,
         headers: dict[str, str] | None = None,
@@ -72,6 +78,10 @@ class ApiError(Exception):
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
         self.field, self.headers = field, headers
+
+    def text(self, locale: str = catalogue.DEFAULT) -> str:
+        """The message in a locale."""
+        return catalogue.render(self.message, locale)
 
 
 def error_body(
@@ -130,26 +140,79 @@ async def _domain(request: Request, exc: Exception) -> Response:
 
 async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return _answer(request, exc.status, error_body(exc.code, exc.message, exc.field), exc.headers)
+    message = exc.text(request_locale(request))
+    return _answer(request, exc.status, error_body(exc.code, message, exc.field), exc.headers)
+
+
+# A problem's figures the catalogue entries use, taken from pydantic's `ctx`.
+_FIGURES = ("min_length", "max_length", "ge", "gt", "le", "lt", "expected", "allowed")
+
+
+def problem_message(problem: Mapping[str, Any], skip: int = 0) -> Message:
+    """One pydantic problem as a Message: the field's label (or path) and what is wrong.
+
+    `skip` leaves out leading parts of the location (a form's `body`) from the path shown.
+    """
+    loc = [str(part) for part in problem.get("loc", ())]
+    kind = str(problem.get("type", ""))
+    code = f"error.invalid.{kind}"
+    ctx = dict(problem.get("ctx") or {})
+    figures = {k: v for k, v in ctx.items() if k in _FIGURES}
+    if kind == "not_in_vocabulary":  # the codes by their labels
+        codes = str(ctx.get("allowed", "")).split(", ")
+        area = f"vocab.{ctx.get('vocabulary')}"
+        figures["allowed"] = Listing(tuple(Label(area, c) for c in codes), "or")
+    what = msg(code if catalogue.has(code) else "error.invalid.other", **figures)
+    names = [part for part in loc if not part.isdigit()]
+    last = names[-1] if names else ""
+    field: Any = ".".join(loc[skip:])
+    for area in ("field", "input"):  # a nomination field's label, else a request field's
+        if last and catalogue.has(f"{area}.{last}"):
+            field = Label(area, last)
+            break
+    return msg("error.invalid.field", field=field, problem=what) if field else what
+
+
+def validation_text(problems: list[Any], locale: str, skip: int = 0) -> str:
+    """Every problem of a request, or the first and how many more, in a locale."""
+    if not problems:
+        return catalogue.text("error.invalid.request", locale)
+    first = catalogue.render(problem_message(problems[0], skip), locale)
+    if len(problems) > 1:
+        first += catalogue.text("error.more_problems", locale, n=len(problems) - 1)
+    return first
 
 
 async def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = list(exc.errors())
-    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
-    field = ".".join(str(part) for part in first.get("loc", ())) or None
-    message = f"{field}: {first.get('msg', 'invalid')}" if field else str(first.get("msg"))
-    if len(problems) > 1:
-        more = catalogue.text("error.more_problems", request_locale(request), n=len(problems) - 1)
-        message += more
+    loc = problems[0].get("loc", ()) if problems else ()
+    field = ".".join(str(part) for part in loc) or None
+    message = validation_text(problems, request_locale(request))
     return _answer(request, 422, error_body("invalid", message, field))
+
+
+def http_detail(status: int, detail: Any, locale: str) -> str:
+    """An HTTP error's words: its own Message, or the catalogue's for the status when the
+    detail is only the standard English phrase ("Not Found")."""
+    if isinstance(detail, Message):
+        return detail.render(locale)
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = ""
+    if detail is None or str(detail) == phrase:
+        code = f"error.http.{status}"
+        return catalogue.text(code if catalogue.has(code) else "error.unexpected", locale)
+    return str(detail)
 
 
 async def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     headers = dict(exc.headers) if exc.headers else None
-    return _answer(request, exc.status_code, error_body(code, str(exc.detail)), headers)
+    message = http_detail(exc.status_code, exc.detail, request_locale(request))
+    return _answer(request, exc.status_code, error_body(code, message), headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
-from config import catalogue
+from config import catalogue, display
 from config.catalogue import Message
 from workflow.calendar import SHANGHAI
 from workflow.definition import Definition
@@ -77,6 +78,32 @@ def vocab_labeller(lang: str) -> Callable[[str, str | None], str]:
         return catalogue.label(f"vocab.{kind}", code, lang)
 
     return label
+
+
+def event_labeller(lang: str) -> Callable[[str | None], str]:
+    """`event(trigger)`: an audit event by its label (a trigger's, or the event's own)."""
+
+    def label(trigger: str | None) -> str:
+        return display.event_label(trigger, lang)
+
+    return label
+
+
+def actor_labeller(lang: str) -> Callable[..., str]:
+    """`actor(recorded, place)`: an audit actor as name (role, department) by labels."""
+
+    def label(recorded: str | None, place: Callable[[str], str | None] = lambda c: None) -> str:
+        return display.actor_label(recorded, lang, place)
+
+    return label
+
+
+def diagram_words(lang: str) -> dict[str, Any]:
+    """The workflow diagram's trigger labels and withdraw note in a language."""
+    return {
+        "trigger_label": lambda trigger: catalogue.label("trigger", trigger, lang),
+        "withdraw_note": catalogue.text("event.diagram_withdraw_note", lang),
+    }
 
 
 def local_time(moment: datetime | None) -> str:

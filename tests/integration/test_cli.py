@@ -186,7 +186,7 @@ def test_audit_verify_exits_nonzero_on_tampering(hf: Honorflow, tmp_path: Path) 
         conn.execute("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
     result = hf.run("audit", "verify", ok=False)
     assert result.returncode == 1
-    assert "BROKEN at event 3" in result.stdout and "altered" in result.stdout
+    assert "审计链在第3条记录处断裂" in result.stdout and "altered" in result.stdout
 
 
 def test_demo_runs_every_stage_and_refuses_a_used_database(hf: Honorflow) -> None:

@@ -116,7 +116,7 @@ def test_failed_messages_listed_retried_and_sent(hf: Honorflow, tmp_path: Path) 
     assert len(failed) == 3 and all("550" in m["last_error"] for m in failed)
     assert all(m["attempts"] == 1 for m in failed)
     text = hf.run("outbox", "list", "--status", "failed").stdout
-    assert "550" in text and "failed" in text
+    assert "550" in text and "发送失败" in text
     # … the failed stay failed, until an administrator queues them again.
     assert hf.json("outbox", "send") == {}
     first = failed[-1]["id"]

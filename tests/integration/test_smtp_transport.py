@@ -97,7 +97,10 @@ def test_451_is_transient_and_a_retry_goes_through(
         with pytest.raises(TransientSendError) as info:
             smtp.send(message())
         assert info.value.code == 451
-        assert f"SMTP 451 4.3.0 try again later (127.0.0.1:{server.port})" in str(info.value)
+        # Recorded in Chinese for the administrators (str), in English on request.
+        english = info.value.text("en")
+        assert f"SMTP 451 4.3.0 try again later (127.0.0.1:{server.port})" in english
+        assert f"邮件服务器127.0.0.1:{server.port}答复451：4.3.0 try again later" in str(info.value)
     assert server.messages == []
     smtp.send(message())
     assert len(server.messages) == 1
@@ -109,9 +112,11 @@ def test_550_is_permanent(server: RecordingSMTPServer, stage: Stage) -> None:
     with pytest.raises(PermanentSendError) as info:
         transport(server).send(message())
     assert info.value.code == 550
-    assert "SMTP 550 5.1.1 mailbox unavailable" in str(info.value)
+    assert "SMTP 550 5.1.1 mailbox unavailable" in info.value.text("en")
+    assert "答复550：5.1.1 mailbox unavailable" in str(info.value)
     if stage == "rcpt":
-        assert str(info.value).endswith(f"for {RECIPIENT}")
+        assert info.value.text("en").endswith(f"for {RECIPIENT}")
+        assert str(info.value).endswith(f"（收件人{RECIPIENT}）")
     assert server.messages == []
 
 

@@ -56,7 +56,8 @@ def test_create_refusals(world: World) -> None:
     invalid = world.client.post("/api/nominations", json=bad, headers=world.h("admin"))
     assert invalid.status_code == 422
     assert error(invalid)["field"] == "body.nominee.name"
-    assert "body.nominee.name" in error(invalid)["message"]
+    # The message names the field by its label, in the request's language; `field` the path.
+    assert error(invalid)["message"] == "姓名：不能为空"
     unknown = world.client.post(
         "/api/nominations", json=body(campaign="nope"), headers=world.h("admin")
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from config.catalogue import msg
 from web.api.schemas import UserOut, user_out
 from web.deps import CurrentUser, Now, Uow
 from web.errors import ApiError
@@ -35,7 +36,7 @@ def token(body: TokenRequest, request: Request, uow: Uow, now: Now) -> TokenOut:
     """Exchange a username and password for a bearer token (shown once)."""
     key = f"{body.username.casefold()}|{client_ip(request)}"
     if not request.app.state.login_limiter.hit(key):
-        raise ApiError(429, "too_many_requests", "too many login attempts; wait a few minutes")
+        raise ApiError(429, "too_many_requests", msg("error.web.too_many_logins"))
     user = users.authenticate(uow, body.username, body.password, now)
     plain = users.issue_token(uow, user.id, body.name, now)
     return TokenOut(token=plain, user=user_out(user))

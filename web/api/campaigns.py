@@ -9,6 +9,7 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from config.catalogue import msg
 from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
@@ -165,11 +166,9 @@ def _check_quota_rows(uow: Uow, body: list[QuotaRowIn]) -> None:
     for index, row in enumerate(body):
         key = (row.unit_code, row.category, row.reserved)
         if key in seen:
-            raise ApiError(
-                422, "invalid", "this unit and category is given twice", field=f"body.{index}"
-            )
+            raise ApiError(422, "invalid", msg("error.web.quota_row_twice"), field=f"body.{index}")
         seen.add(key)
         owner = read.unit_code_named(uow, row.unit_name)
         if owner is not None and owner != row.unit_code:
-            message = f"unit name '{row.unit_name}' belongs to unit '{owner}'"
+            message = msg("error.web.unit_name_taken", name=row.unit_name, owner=owner)
             raise ApiError(422, "invalid", message, field=f"body.{index}.unit_name")

@@ -12,9 +12,11 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
+from config import catalogue
+from config.catalogue import msg
 from models import DefinitionVersion
 from web.deps import CurrentActor, Now, Uow
-from web.errors import ApiError
+from web.errors import ApiError, request_locale
 from workflow.access import require_admin
 from workflow.definition import load_definition_text
 from workflow.errors import DefinitionError
@@ -77,27 +79,29 @@ async def _yaml_text(request: Request) -> tuple[str, str]:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise ApiError(422, "invalid", "send the YAML as the form's 'file'", field="file")
+            raise ApiError(422, "invalid", msg("error.web.send_file", field="file"), field="file")
         raw, name = await upload.read(MAX_SIZE + 1), Path(upload.filename or SOURCE).name
     else:
         raw, name = await request.body(), SOURCE
     if len(raw) > MAX_SIZE:
-        raise ApiError(413, "too_large", f"a definition may have at most {MAX_SIZE} bytes")
+        raise ApiError(413, "too_large", msg("error.web.too_large", limit=MAX_SIZE))
     try:
         return raw.decode("utf-8-sig"), name
     except UnicodeDecodeError:
-        raise ApiError(422, "invalid", "the definition must be UTF-8 text", field="body") from None
+        raise ApiError(422, "invalid", msg("error.web.not_utf8"), field="body") from None
 
 
 _LINE = re.compile(r"^(?P<source>[^:]*): (?:(?P<path>[^:\s]+): )?(?P<message>.*)$", re.S)
 
 
-def _problems(exc: DefinitionError) -> list[DefinitionProblem]:
+def _problems(exc: DefinitionError, locale: str) -> list[DefinitionProblem]:
     """Split the error's lines ('source: key.path: problem') into key paths and messages."""
     found = []
-    for line in str(exc).splitlines():
+    for line in exc.text(locale).splitlines():
         match = _LINE.match(line)
-        path = (match.group("path") if match else None) or "(top level)"
+        path = (match.group("path") if match else None) or catalogue.text(
+            "error.web.top_level", locale
+        )
         found.append(
             DefinitionProblem(path=path, message=match.group("message") if match else line)
         )
@@ -128,7 +132,7 @@ async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
     try:
         definition, _ = load_definition_text(text, name)
     except DefinitionError as exc:
-        return ValidationOut(valid=False, errors=_problems(exc))
+        return ValidationOut(valid=False, errors=_problems(exc, request_locale(request)))
     states = NominationMachine(definition).states
     return ValidationOut(valid=True, name=definition.name, states=states)
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from models import Nomination
 from web.api.schemas import AuditEventOut
@@ -58,7 +59,12 @@ class NomineeIn(BaseModel):
             "official_level": v.OFFICIAL_LEVELS,
         }[info.field_name]
         if value not in vocab:
-            raise ValueError(f"must be one of {', '.join(vocab)}")
+            # The type and figures name a catalogue entry (web.errors.problem_message).
+            raise PydanticCustomError(
+                "not_in_vocabulary",
+                "must be one of {allowed}",
+                {"allowed": ", ".join(vocab), "vocabulary": info.field_name},
+            )
         return value
 
     def facts(self) -> NomineeFacts:
@@ -81,7 +87,10 @@ class NominationIn(BaseModel):
     @model_validator(mode="after")
     def _rank_and_order(self) -> Self:
         if (self.rank == "alternate") != (self.alternate_order is not None):
-            raise ValueError("an alternate needs an alternate_order; a main nomination has none")
+            raise PydanticCustomError(
+                "alternate_order",
+                "an alternate needs an alternate_order; a main nomination has none",
+            )
         return self
 
     def entry(self) -> ImportedNomination:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
+from config.catalogue import msg
 from web.api.nomination_models import (
     ActionIn,
     ConflictIn,
@@ -58,7 +59,7 @@ def import_form(
     target = find_campaign(uow, campaign)
     data = file.file.read(MAX_UPLOAD + 1)
     if len(data) > MAX_UPLOAD:
-        raise ApiError(413, "too_large", f"a form may have at most {MAX_UPLOAD} bytes")
+        raise ApiError(413, "too_large", msg("error.web.too_large", limit=MAX_UPLOAD))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / _safe_name(file.filename)
         path.write_bytes(data)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from config.catalogue import msg
 from web.api.auth import client_ip
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
@@ -112,10 +113,12 @@ def raise_objection(
 ) -> ReceivedOut:
     """Object to a nominee under notice, with your real name and contact; no login needed."""
     if not request.app.state.public_limiter.hit(client_ip(request)):
-        raise ApiError(429, "too_many_requests", "too many objections from here; try later")
+        raise ApiError(429, "too_many_requests", msg("error.web.too_many_objections"))
     campaign = find_campaign(uow, campaign_code)
     if body.nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
-        raise NotFound(f"nominee {body.nomination_id} is not under notice in {campaign.code}")
+        raise NotFound(
+            msg("error.web.not_under_notice", id=body.nomination_id, campaign=campaign.title)
+        )
     data = objections.ObjectionInput(
         source="web",
         content=body.content,

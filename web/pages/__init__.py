@@ -10,8 +10,10 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from config import catalogue
+from web.errors import http_detail, problem_message
 from web.pages import admin, admin_definitions, auth, nominations, notice, review, unit
-from web.pages.render import error_page
+from web.pages.render import error_page, language
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -30,13 +32,13 @@ def register_pages(app: FastAPI) -> None:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_page(request, exc.status_code, str(exc.detail))
+    detail = http_detail(exc.status_code, exc.detail, language(request))
+    return error_page(request, exc.status_code, detail)
 
 
 async def _invalid_form(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = [
-        f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}: {e.get('msg', '')}"
-        for e in exc.errors()
-    ]
-    return error_page(request, 422, "; ".join(problems))
+    # Each field by its label (the form's own name without `body.` where none), in the page's
+    # language; all of them, as a form shows every problem at once.
+    problems = [problem_message(e, skip=1) for e in exc.errors()]
+    return error_page(request, 422, catalogue.join(problems, language(request), "semicolon"))

@@ -12,7 +12,7 @@ from models.uow import UnitOfWork
 from web.charts import composition_svg
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn
-from web.pages.helpers import page_globals, say, status_for
+from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.access import require_admin
 from workflow.errors import HonorflowError
@@ -144,7 +144,12 @@ def create_user(
         )  # fmt: skip
     except HonorflowError as refused:
         return _users_page(
-            request, uow, viewer, error=str(refused), form=form, status=status_for(refused)
+            request,
+            uow,
+            viewer,
+            error=refusal(request, refused),
+            form=form,
+            status=status_for(refused),
         )
     message = say(request, "user_created", username=username)
     return _users_page(request, uow, viewer, message=message)

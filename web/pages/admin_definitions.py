@@ -13,7 +13,7 @@ from models import DefinitionVersion
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.diagram import workflow_svg
-from web.i18n import state_labeller
+from web.i18n import diagram_words, state_labeller
 from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
@@ -49,8 +49,11 @@ def _page(
 
 
 def _diagram(request: Request, machine: NominationMachine, definition: Definition) -> Any:
-    label = state_labeller(language(request))
-    return workflow_svg(machine, lambda s: label(s, definition), None, definition.title)
+    lang = language(request)
+    label = state_labeller(lang)
+    return workflow_svg(
+        machine, lambda s: label(s, definition), None, definition.title, **diagram_words(lang)
+    )
 
 
 @router.get("/admin/definitions")
@@ -67,7 +70,7 @@ def _check(
     try:
         definition, _raw = load_definition_text(text, filename)
     except DefinitionError as invalid:
-        lines, unplaced = annotate(text, str(invalid), filename)
+        lines, unplaced = annotate(text, invalid.text(language(request)), filename)
         count = sum(len(x.problems) for x in lines) + len(unplaced)
         return _page(
             request, uow, viewer, 422, lines=lines, unplaced=unplaced, filename=filename,

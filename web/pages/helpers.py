@@ -22,12 +22,19 @@ def page_globals(uow: UnitOfWork, viewer: Viewer | None) -> dict[str, Any]:
         "viewer": viewer,
         "csrf": viewer.csrf if viewer else "",
         "department_name": lambda code: names.get(code, code),
+        # A department's name, or None: an actor's place is left out rather than shown as code.
+        "place_name": names.get,
     }
 
 
 def say(request: Request, key: str, **values: object) -> str:
     """A UI string in the request's language (for messages built in handlers)."""
     return i18n.t(key, language(request), **values)
+
+
+def refusal(request: Request, exc: HonorflowError) -> str:
+    """A domain error's words in the page's language (never `str(exc)`, the Chinese)."""
+    return exc.text(language(request))
 
 
 def status_for(exc: HonorflowError) -> int:

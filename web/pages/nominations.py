@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from web.deps import Now, Uow
 from web.diagram import workflow_svg
-from web.i18n import state_labeller
+from web.i18n import diagram_words, state_labeller
 from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals
 from web.pages.render import language, render
@@ -31,6 +31,7 @@ def nomination_page(
         lambda state: label(state, definition),
         n.status,
         title=definition.title,
+        **diagram_words(language(request)),
     )
     context = {
         "view": view,

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import anonymous_form
-from web.pages.helpers import say, status_for
+from web.pages.helpers import refusal, say, status_for
 from web.pages.render import render
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
@@ -88,5 +88,7 @@ def object_to(
     try:
         record_objection(uow, nomination_id, data, PUBLIC, now)
     except HonorflowError as refused:
-        return _page(request, uow, code, status_for(refused), error=str(refused), form=form)
+        return _page(
+            request, uow, code, status_for(refused), error=refusal(request, refused), form=form
+        )
     return RedirectResponse(f"/notice/{code}?sent=1", status_code=303)

@@ -48,6 +48,8 @@ def render(
         "vocab": i18n.vocab_labeller(lang),
         "label": i18n.labeller(lang),
         "text": i18n.renderer(lang),
+        "event": i18n.event_labeller(lang),
+        "actor": i18n.actor_labeller(lang),
         "viewer": None,
         "csrf": "",
         "error": None,

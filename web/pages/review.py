@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
-from web.pages.helpers import page_globals, say, status_for
+from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError, PermissionDenied
 from workflow.queries import tasks as read
@@ -96,7 +96,7 @@ def complete(
         if isinstance(refused, PermissionDenied):
             raise
         return _task_page(
-            request, uow, viewer, task_id, now, error=str(refused), opinion=opinion,
+            request, uow, viewer, task_id, now, error=refusal(request, refused), opinion=opinion,
             status=status_for(refused),
         )  # fmt: skip
     return RedirectResponse(f"/inbox?done={task_id}", status_code=303)

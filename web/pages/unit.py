@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
-from web.pages.helpers import page_globals, say, status_for
+from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.access import require_unit_clerk
 from workflow.errors import HonorflowError, ImportFailed, PermissionDenied
@@ -75,7 +75,7 @@ async def import_form(
         head = say(request, "import_refused", n=len(refused.errors))
         return _page(request, uow, viewer, 422, error=head, row_errors=refused.errors)
     except HonorflowError as refused:
-        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+        return _page(request, uow, viewer, status_for(refused), error=refusal(request, refused))
     return _page(request, uow, viewer, message=say(request, "import_done", n=len(ids)))
 
 
@@ -88,7 +88,7 @@ def _act(
     except PermissionDenied:
         raise
     except HonorflowError as refused:
-        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+        return _page(request, uow, viewer, status_for(refused), error=refusal(request, refused))
     return RedirectResponse(f"/unit?done={trigger}", status_code=303)
 
 
@@ -129,5 +129,5 @@ def finding(
     except PermissionDenied:
         raise
     except HonorflowError as refused:
-        return _page(request, uow, viewer, status_for(refused), error=str(refused))
+        return _page(request, uow, viewer, status_for(refused), error=refusal(request, refused))
     return RedirectResponse("/unit?done=finding", status_code=303)

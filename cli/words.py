@@ -1,0 +1,70 @@
+"""The command line's words: the catalogue in HONORFLOW_LOCALE (default zh-CN).
+
+Human output shows states, triggers, roles, stages and outcomes by their labels and times in
+Beijing time as offices write them; `--json` keeps the codes and ISO times.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from config import catalogue, display
+
+
+def locale() -> str:
+    """The CLI's locale, read at each use (tests set HONORFLOW_LOCALE per run)."""
+    return catalogue.cli_locale()
+
+
+def say(key: str, /, **figures: Any) -> str:
+    """A CLI text (`cli.<key>`) with its figures, in the CLI's locale."""
+    return catalogue.text(f"cli.{key}", locale(), **figures)
+
+
+def label(area: str, code: str | None) -> str:
+    """A code's label (`state`, `trigger`, `role`, `stage_kind`, …); unknown codes as they are."""
+    if area == "state" and code:
+        return catalogue.state_label(code, locale())
+    return catalogue.label(area, code, locale())
+
+
+def outcome(code: str | None) -> str:
+    """A review outcome's label (pass, clear, object, …)."""
+    return catalogue.label("page", f"outcome_{code}", locale()) if code else "-"
+
+
+def role(code: str) -> str:
+    """A role's label."""
+    return catalogue.label("role", code, locale())
+
+
+def phase(code: str) -> str:
+    """A campaign phase's label."""
+    return catalogue.label("page", f"phase_{code}", locale())
+
+
+def event(trigger: str | None) -> str:
+    """An audit event's label."""
+    return display.event_label(trigger, locale())
+
+
+def actor(recorded: str | None) -> str:
+    """An audit actor as name (role)."""
+    return display.actor_label(recorded, locale())
+
+
+def when(moment: datetime | str | None) -> str:
+    """An instant in Beijing time, as the locale writes it."""
+    return display.moment(moment, locale())
+
+
+def joined(items: list[Any], style: str = "and") -> str:
+    """Labels or texts joined the locale's way (、 / , )."""
+    return catalogue.join(items, locale(), style)
+
+
+def pad(text: str, width: int) -> str:
+    """Left-align in a column of `width` display cells (a Chinese character takes two)."""
+    cells = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return text + " " * max(width - cells, 0)
