@@ -23,6 +23,22 @@ def test_every_msgid_is_in_both_locales() -> None:
     assert len(zh) > 250
 
 
+def duplicated_msgids(po_text: str) -> list[str]:
+    """msgids defined more than once in one file (a reader would silently keep one)."""
+    ids = re.findall(r'^msgid "(.+)"$', po_text, flags=re.MULTILINE)
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_no_msgid_is_defined_twice(locale: str) -> None:
+    assert duplicated_msgids(catalogue.po_path(locale).read_text(encoding="utf-8")) == []
+
+
+def test_a_duplicated_msgid_is_caught() -> None:
+    po = 'msgid "a"\nmsgstr "1"\n\nmsgid "b"\nmsgstr "2"\n\nmsgid "a"\nmsgstr "3"\n'
+    assert duplicated_msgids(po) == ["a"]
+
+
 def test_both_locales_use_the_same_placeholders() -> None:
     zh, en = catalogue.messages("zh-CN"), catalogue.messages("en")
     differ = [k for k in zh if set(PLACEHOLDER.findall(zh[k])) != set(PLACEHOLDER.findall(en[k]))]
