@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from models import DefinitionVersion
 from models.uow import UnitOfWork
+from workflow.actors import Actor, require_role
 from workflow.definition import checksum, load_definition_file
 from workflow.errors import NotFound
 from workflow.machine import NominationMachine, machine_for
@@ -41,6 +42,14 @@ def load_definition(uow: UnitOfWork, path: Path, now: datetime) -> tuple[Definit
     session.add(row)
     commit(uow)
     return row, True
+
+
+def publish_definition(
+    uow: UnitOfWork, actor: Actor, path: Path, now: datetime
+) -> tuple[DefinitionVersion, bool]:
+    """An administrator stores a definition file (see `load_definition`)."""
+    require_role(actor, "admin")
+    return load_definition(uow, path, now)
 
 
 def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:

@@ -263,8 +263,9 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def list_users(uow: UnitOfWork) -> list[User]:
-    """Every account, by username."""
+def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
+    """Every account, by username (administrators)."""
+    require_role(actor, "admin")
     return list(uow.session.scalars(select(User).order_by(User.username)))
 
 
