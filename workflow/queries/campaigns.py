@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from config.catalogue import Label, msg
 from models import (
     PHASES,
     Campaign,
@@ -110,10 +111,10 @@ def current_campaign(uow: UnitOfWork, code: str | None = None) -> Campaign:
         for campaign in found:
             if campaign.code == code:
                 return campaign
-        raise NotFound(f"no campaign '{code}'")
+        raise NotFound(msg("error.no_such", what=Label("thing", "campaign"), name=code))
     live = [c for c in found if c.phase in PHASES[:3]]
     if not (live or found):
-        raise NotFound("no campaign has been created yet")
+        raise NotFound(msg("error.no_campaign_yet"))
     return (live or found)[0]
 
 
@@ -187,5 +188,8 @@ def find_definition(uow: UnitOfWork, name: str, version: int | None = None) -> D
         query = query.where(DefinitionVersion.version == version)
     row = uow.session.scalars(query.order_by(DefinitionVersion.version.desc())).first()
     if row is None:
-        raise NotFound(f"no definition {name}" + (f" version {version}" if version else ""))
+        if version is None:
+            thing = Label("thing", "definition")
+            raise NotFound(msg("error.no_such", what=thing, name=name))
+        raise NotFound(msg("error.definition_version_missing", name=name, version=version))
     return row

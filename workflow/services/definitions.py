@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from config.catalogue import msg
 from models import DefinitionVersion
 from models.uow import UnitOfWork
 from workflow.actors import Actor, require_role
@@ -61,7 +62,7 @@ def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:
         .limit(1)
     ).first()
     if row is None:
-        raise NotFound(f"no definition named '{name}' is loaded; run 'honorflow workflow load'")
+        raise NotFound(msg("error.definition_not_loaded", name=name))
     return row
 
 
