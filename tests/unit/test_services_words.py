@@ -29,6 +29,7 @@ from workflow.errors import (
     RowError,
     RuleFailure,
 )
+from workflow.queries.audit import actor_label
 from workflow.repository import not_found
 from workflow.services.objections import ObjectionInput
 
@@ -214,3 +215,12 @@ def test_row_errors_and_rule_failures_of_the_services_render_in_both() -> None:
     assert RuleFailure("quota", msg("error.unit_not_found")).text("zh-CN") == (
         "名额：该推荐单位不存在"
     )
+
+
+def test_an_audit_actor_is_shown_with_the_role_by_its_label() -> None:
+    stored = "王伟 (department_reviewer@jjjc)"
+    assert actor_label(stored, "zh-CN", {"jjjc": "纪检监察"}) == "王伟（联审部门审核员，纪检监察）"
+    assert actor_label(stored, "en") == "王伟 (department reviewer@jjjc)"
+    assert actor_label("李明 (unit_clerk)", "zh-CN") == "李明（推荐单位经办人）"
+    assert actor_label("not a stored label", "zh-CN") == "not a stored label"
+    assert actor_label("某人 (wizard@x)", "zh-CN") == "某人 (wizard@x)"  # unknown role: as stored

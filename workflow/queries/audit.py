@@ -6,15 +6,18 @@ them is refused and audited once; lists leave them out.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import select
 
+from config.catalogue import DEFAULT, Label, msg, render
 from models import AuditEvent, Nomination
 from models.uow import UnitOfWork
 from workflow.access import nomination_filter, not_recused_filter
 from workflow.access.reads import readable_nomination
-from workflow.actors import Actor
+from workflow.actors import ROLES, Actor
 from workflow.queries.paging import Paged, page
 
 
@@ -55,3 +58,25 @@ def list_audit(
     if campaign_id is not None:
         query = query.where(AuditEvent.campaign_id == campaign_id)
     return page(uow, query, limit, offset)
+
+
+# How `Actor.label` writes an actor into the stored audit: `王伟 (department_reviewer@jjjc)`.
+_STORED_LABEL = re.compile(r"^(?P<name>.+) \((?P<role>[a-z_]+)(?:@(?P<where>[^()]+))?\)$")
+
+
+def actor_label(stored: str, locale: str = DEFAULT, places: Mapping[str, str] | None = None) -> str:
+    """An audit event's actor as a person reads it: the role by its label, the department or
+    unit by its name when `places` (code -> name) knows it: `王伟（部门审核员，纪检监察）`.
+
+    The stored text stays as it was written (the audit is never rewritten); a label that is
+    not in the stored form is shown as it is.
+    """
+    found = _STORED_LABEL.match(stored)
+    if found is None or found["role"] not in ROLES:
+        return stored
+    role = Label("role", found["role"])
+    where = found["where"]
+    if where is None:
+        return render(msg("actor.label", name=found["name"], role=role), locale)
+    place = (places or {}).get(where, where)
+    return render(msg("actor.label_at", name=found["name"], role=role, where=place), locale)
