@@ -193,7 +193,7 @@ def test_a_reviewer_of_another_department_is_refused(sf: sessionmaker[Session]) 
     police = next(t for t in open_tasks(sf, nomination) if t.department == "police")
 
     # Another department's task does not exist for them, and nothing names its department.
-    with UnitOfWork(sf) as uow, pytest.raises(NotFound, match="does not exist") as refused:
+    with UnitOfWork(sf) as uow, pytest.raises(NotFound, match="不存在") as refused:
         reviews.claim(uow, police.id, _reviewer("tax"), T0)
     assert "police" not in str(refused.value)
     with pytest.raises(NotFound):
@@ -332,7 +332,7 @@ def test_objections_are_refused_outside_the_notice_or_without_a_name(
     campaign_id = make_campaign(sf)
     nomination = add(sf, campaign_id)
     to_joint_review(sf, nomination)
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="not under public notice"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="不在公示期"):
         objections.record_objection(uow, nomination, _objection(), ADMIN, T0)
     clear_joint_review(sf, nomination)
     fire(sf, nomination, "pass", TEAM)

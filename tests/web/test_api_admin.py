@@ -96,7 +96,7 @@ def test_definitions_list_validate_publish_and_diagram(world: World) -> None:
         headers=h,
     ).json()
     assert bad["valid"] is False
-    assert bad["errors"] == [{"path": "stages.0.colour", "message": "unknown key"}]
+    assert bad["errors"] == [{"path": "stages.0.colour", "message": "未知的键"}]
     same = world.client.post("/api/definitions", content=text, headers=h)
     assert same.status_code == 201 and same.json() == {
         "id": versions[0]["id"],
@@ -107,9 +107,7 @@ def test_definitions_list_validate_publish_and_diagram(world: World) -> None:
     new = world.client.post("/api/definitions", content=changed, headers=h)
     assert new.json()["key"] == "jiangxi-labour-model@2" and new.json()["created"] is True
     refused = world.client.post("/api/definitions", content=broken, headers=h)
-    assert (
-        refused.status_code == 422 and "stages.0.colour: unknown key" in error(refused)["message"]
-    )
+    assert refused.status_code == 422 and "stages.0.colour: 未知的键" in error(refused)["message"]
     assert (
         world.client.post("/api/definitions", content=text, headers=world.h("team")).status_code
         == 403
