@@ -17,21 +17,10 @@ from pydantic_core import ErrorDetails
 from config.catalogue import Label, Listing, Message, msg, render
 from workflow.errors import DefinitionError
 from workflow.facts import HONOUR_LEVELS
+from workflow.problems import Problem
 from workflow.rules.unit_rules import UnitRules
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
-
-
-class Problem(ValueError):
-    """A problem with one value of a definition, as a catalogue Message.
-
-    Raised in validators: pydantic keeps the exception in the error's context, so the
-    problem reaches the reader in their language with its key path (see `_message`).
-    """
-
-    def __init__(self, message: Message) -> None:
-        super().__init__(render(message, "en"))
-        self.message = message
 
 
 def _kind(kind: StageKind | str) -> Label:

@@ -333,12 +333,8 @@ def test_error_names_source_key_path_and_problem(
     assert "errors.pydantic.dev" not in message
 
 
-# The rule modules' own parameter checks still word their problems in English.
-LEFT_IN_ENGLISH = {
-    "eligibility-param-bad-code",
-    "eligibility-unknown-rule",
-    "composition-repeated-id",
-}
+# The eligibility registry's unknown-rule check (workflow/rules/eligibility.py) is still English.
+LEFT_IN_ENGLISH = {"eligibility-unknown-rule"}
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,17 @@ FILES = sorted(
         *(ROOT / "workflow" / "queries").glob("*.py"),
         *(
             ROOT / "workflow" / name
-            for name in ("calendar.py", "repository.py", "actors.py", "importing.py")
+            for name in (
+                "calendar.py",
+                "repository.py",
+                "actors.py",
+                "importing.py",
+                "definition.py",
+                "rules/eligibility_params.py",
+                "rules/unit_rules.py",
+                "rules/composition.py",
+                "rules/composition_groups.py",
+            )
         ),
     ]
 )
@@ -51,7 +61,8 @@ PERSON_FACING = {
     name
     for name, value in vars(__import__("workflow.errors", fromlist=["*"])).items()
     if isinstance(value, type) and issubclass(value, HonorflowError)
-} | {"RowError", "RuleFailure"}
+} | {"RowError", "RuleFailure", "Problem", "KeyProblem"}
+CODE_ARGUMENTS = {"RowError": 3, "RuleFailure": 1}
 ZH_LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -63,6 +74,10 @@ def _is_text(node: ast.expr) -> bool:
         return True
     if isinstance(node, ast.BinOp):
         return _is_text(node.left) or _is_text(node.right)
+    if isinstance(node, ast.List | ast.Tuple):  # KeyProblem([(path, problem)])
+        return any(_is_text(e) for e in node.elts[1:] if not isinstance(e, ast.Constant)) or any(
+            isinstance(e, ast.List | ast.Tuple) and _is_text(e) for e in node.elts
+        )
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         return node.func.attr in {"format", "join"} and _is_text(node.func.value)
     return False
@@ -77,8 +92,10 @@ def offences(source: str) -> list[str]:
         name = node.func.id if isinstance(node.func, ast.Name) else None
         if name not in PERSON_FACING:
             continue
+        # RowError's file, row and field and RuleFailure's rule are codes, not words.
+        codes = node.args[: CODE_ARGUMENTS.get(name, 0)]
         arguments = [*node.args, *(k.value for k in node.keywords)]
-        if any(_is_text(a) for a in arguments if not (name == "RowError" and a in node.args[:3])):
+        if any(_is_text(a) for a in arguments if a not in codes):
             found.append(f"line {node.lineno}: {name}")
     return found
 
@@ -104,6 +121,9 @@ def test_no_error_is_raised_with_plain_text(path: Path) -> None:
         'raise Recused(message="{} is recused".format(name))',
         'errors = [RowError(name, 2, "unit", f"unknown unit {u}")]',
         'failure = RuleFailure("quota", "no places")',
+        'failure = RuleFailure("quota", reason=f"{n} places")',
+        'raise Problem(f"unknown category {code!r}")',
+        'raise KeyProblem([(f"stages.{i}.id", f"stage id {s} is repeated")])',
     ],
 )
 def test_the_scan_catches_a_planted_string(snippet: str) -> None:
@@ -113,7 +133,9 @@ def test_the_scan_catches_a_planted_string(snippet: str) -> None:
 def test_the_scan_passes_messages() -> None:
     assert not offences('raise NotFound(msg("error.not_found", what=thing, id=3))')
     assert not offences('RowError(path.name, e.row, "recommending_unit", msg("import.x"))')
+    assert not offences('return RuleFailure("enterprise_head_alternate", reason)')
     assert not offences('raise ValueError(f"programming error {x}")')  # not a person's error
+    assert not offences('raise KeyProblem([(f"stages.{i}.id", msg("definition.x"))])')
 
 
 def _both(error: HonorflowError) -> tuple[str, str]:
