@@ -92,7 +92,7 @@ def list_users(rt: Runtime) -> None:
                 "unit": u.unit_code,
                 "active": u.active,
             }
-            for u in users.list_users(uow)
+            for u in users.list_users(uow, SYSTEM)  # the console operator
         ]
     rt.emit(
         data,

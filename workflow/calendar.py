@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
+from config.catalogue import msg
 from workflow.errors import CalendarRangeError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -75,9 +76,12 @@ class WorkingCalendar:
         if not self.first_year <= day.year <= self.last_year:
             # Refuse rather than guess: an unknown year may have make-up working weekends.
             raise CalendarRangeError(
-                f"{day.isoformat()} is outside the working-day calendar, which knows "
-                f"{self.first_year}-01-01..{self.last_year}-12-31; add an override or "
-                f"upgrade the holiday data"
+                msg(
+                    "error.outside_calendar",
+                    day=day,
+                    first=date(self.first_year, 1, 1),
+                    last=date(self.last_year, 12, 31),
+                )
             )
         return _package_says_working(day)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -13,11 +14,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
+from config.catalogue import Label, Listing, Message, msg, render
 from workflow.errors import DefinitionError
 from workflow.facts import HONOUR_LEVELS
+from workflow.problems import Problem
 from workflow.rules.unit_rules import UnitRules
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
+
+
+def _kind(kind: StageKind | str) -> Label:
+    return Label("stage_kind", str(kind))
 
 
 class Strict(BaseModel):
@@ -51,7 +58,7 @@ class CompletionSpec(Strict):
     @model_validator(mode="after")
     def _quorum_given(self) -> CompletionSpec:
         if self.rule == "quorum" and self.quorum is None:
-            raise ValueError("completion rule 'quorum' needs 'quorum: N'")
+            raise Problem(msg("definition.quorum_needs_n", rule="quorum", key="quorum"))
         return self
 
 
@@ -84,20 +91,20 @@ class StageSpec(Strict):
     @model_validator(mode="after")
     def _fits_kind(self) -> StageSpec:
         if any(r < 0 for r in self.reminders):
-            raise ValueError(
-                "reminders are working days before the due date and cannot be negative"
-            )
+            raise Problem(msg("definition.reminder_negative"))
         if self.duration_days is not None and any(r >= self.duration_days for r in self.reminders):
-            raise ValueError(
-                f"a reminder offset must be shorter than the stage's {self.duration_days} days"
-            )
+            raise Problem(msg("definition.reminder_too_late", days=self.duration_days))
         joint = self.kind is StageKind.JOINT_REVIEW
         if joint and not self.routing:
-            raise ValueError("a joint_review stage needs 'routing'")
+            raise Problem(msg("definition.needs_key", kind=_kind(self.kind), key="routing"))
         if not joint and self.routing:
-            raise ValueError(f"'routing' only applies to joint_review, not {self.kind.value}")
+            only = _kind(StageKind.JOINT_REVIEW)
+            problem = msg(
+                "definition.only_for_kind", key="routing", allowed=only, kind=_kind(self.kind)
+            )
+            raise Problem(problem)
         if self.kind is StageKind.PUBLIC_NOTICE and self.duration_days is None:
-            raise ValueError("a public_notice stage needs 'duration_days'")
+            raise Problem(msg("definition.needs_key", kind=_kind(self.kind), key="duration_days"))
         return self
 
 
@@ -164,9 +171,14 @@ class Definition(Strict):
 class KeyProblem(ValueError):
     """A cross-field problem found at one or more key paths of the definition."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__("; ".join(f"{path}: {message}" for path, message in problems))
+    def __init__(self, problems: list[tuple[str, Message]]) -> None:
+        super().__init__("; ".join(f"{path}: {render(m, 'en')}" for path, m in problems))
         self.problems = problems
+
+
+def _plain(exc: Exception) -> Message:
+    """A rule module's own problem (a Problem's Message, else its text as it is)."""
+    return exc.message if isinstance(exc, Problem) else msg("text.plain", text=str(exc))
 
 
 def _nested(prefix: str, exc: ValidationError) -> KeyProblem:
@@ -179,14 +191,17 @@ def _nested(prefix: str, exc: ValidationError) -> KeyProblem:
 def _check_consistency(d: Definition) -> None:
     """Cross-field checks that pydantic's per-field validation cannot express."""
     if d.honour_level not in HONOUR_LEVELS:
-        raise KeyProblem([("honour_level", f"must be one of {', '.join(HONOUR_LEVELS)}")])
+        levels = Listing(tuple(Label("vocab.honour_level", x) for x in HONOUR_LEVELS), "or")
+        raise KeyProblem([("honour_level", msg("definition.must_be_one_of", allowed=levels))])
     ids = [s.id for s in d.stages]
     for index, stage_id in enumerate(ids):
         if stage_id in ids[:index]:
-            raise KeyProblem([(f"stages.{index}.id", f"stage id '{stage_id}' is repeated")])
+            problem = msg("definition.stage_repeated", stage=stage_id)
+            raise KeyProblem([(f"stages.{index}.id", problem)])
     if d.stages[-1].kind is not StageKind.COMMITTEE_DECISION:
         where = f"stages.{len(d.stages) - 1}.kind"
-        raise KeyProblem([(where, "the last stage must be of kind committee_decision")])
+        problem = msg("definition.last_not_committee", kind=_kind(StageKind.COMMITTEE_DECISION))
+        raise KeyProblem([(where, problem)])
     _check_rules(d)
     _check_routing(d)
     from workflow.rules.composition import parse_composition_rules
@@ -196,7 +211,7 @@ def _check_consistency(d: Definition) -> None:
     except ValidationError as exc:
         raise _nested("composition", exc) from None
     except ValueError as exc:
-        raise KeyProblem([("composition", str(exc))]) from None
+        raise KeyProblem([("composition", _plain(exc))]) from None
 
 
 def _check_rules(d: Definition) -> None:
@@ -208,13 +223,14 @@ def _check_rules(d: Definition) -> None:
         except ValueError as exc:
             if isinstance(exc.__cause__, ValidationError):
                 raise _nested(f"eligibility.{name}", exc.__cause__) from None
-            raise KeyProblem([(f"eligibility.{name}", str(exc))]) from None
+            raise KeyProblem([(f"eligibility.{name}", _plain(exc))]) from None
     places = [("submission.rules", d.submission.rules)]
     places += [(f"stages.{i}.rules", s.rules) for i, s in enumerate(d.stages)]
     for where, rules in places:
         unknown = [r for r in rules if r not in d.eligibility]
         if unknown:
-            message = f"names rules not configured under 'eligibility': {unknown}"
+            rules_ = Listing(tuple(Label("rule", r) for r in unknown))
+            message = msg("definition.rules_not_configured", section="eligibility", rules=rules_)
             raise KeyProblem([(where, message)])
 
 
@@ -226,11 +242,16 @@ def _check_routing(d: Definition) -> None:
             where = f"stages.{i}.routing.{j}"
             unknown_fields = sorted(set(route.when) - FACT_FIELDS)
             if unknown_fields:
-                message = f"stage {stage.id} routes on unknown fields {unknown_fields}"
+                fields = Listing(tuple(unknown_fields))
+                message = msg("definition.routes_unknown_fields", stage=stage.id, fields=fields)
                 raise KeyProblem([(f"{where}.when", message)])
             missing = [dep for dep in route.departments if dep not in d.departments]
             if missing:
-                message = f"stage {stage.id} routes to unknown departments {missing}"
+                message = msg(
+                    "definition.routes_unknown_departments",
+                    stage=stage.id,
+                    departments=Listing(tuple(missing)),
+                )
                 raise KeyProblem([(f"{where}.departments", message)])
 
 
@@ -243,11 +264,11 @@ def checksum(raw: Mapping[str, Any]) -> str:
 def parse_definition(raw: Any, source: str = "<definition>") -> Definition:
     """Validate a mapping as a definition; errors name the source, key path and problem."""
     if not isinstance(raw, Mapping):
-        raise DefinitionError(f"{source}: the top level must be a mapping of keys")
+        raise _refused(source, [(None, msg("definition.top_level_mapping"))])
     try:
         return Definition.model_validate(dict(raw))
     except ValidationError as exc:
-        raise DefinitionError(_describe(exc, source)) from None
+        raise _refused(source, _describe(exc)) from None
 
 
 def load_definition_text(text: str, source: str) -> tuple[Definition, dict[str, Any]]:
@@ -255,7 +276,13 @@ def load_definition_text(text: str, source: str) -> tuple[Definition, dict[str, 
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise DefinitionError(f"{source}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        problem = (
+            msg("definition.not_yaml", line=mark.line + 1, column=mark.column + 1)
+            if mark is not None
+            else msg("definition.not_yaml_at_all")
+        )
+        raise _refused(source, [(None, problem)]) from None
     definition = parse_definition(raw, source)
     return definition, dict(raw)
 
@@ -264,25 +291,79 @@ def load_definition_file(path: Path) -> tuple[Definition, dict[str, Any]]:
     """Read and validate a definition file."""
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DefinitionError(f"{path}: cannot read: {exc.strerror}") from None
+    except OSError:
+        raise _refused(str(path), [(None, msg("definition.cannot_read"))]) from None
     return load_definition_text(text, str(path))
 
 
-def _describe(exc: ValidationError, source: str) -> str:
-    lines: list[str] = []
+def _refused(source: str, problems: list[tuple[str | None, Message]]) -> DefinitionError:
+    """The error naming the file, the key path (when there is one) and each problem."""
+    lines = tuple(
+        msg("definition.problem_at", source=source, path=path, problem=problem)
+        if path
+        else msg("definition.problem_in", source=source, problem=problem)
+        for path, problem in problems
+    )
+    return DefinitionError(msg("text.plain", text=Listing(lines, "lines")))
+
+
+def _describe(exc: ValidationError) -> list[tuple[str | None, Message]]:
+    found: list[tuple[str | None, Message]] = []
     for error in exc.errors():
         problem = error.get("ctx", {}).get("error")
         if isinstance(problem, KeyProblem):
             # A cross-field check names its own key paths, not the definition as a whole.
-            lines.extend(f"{source}: {path}: {message}" for path, message in problem.problems)
+            found.extend(problem.problems)
             continue
-        path = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        lines.append(f"{source}: {path}: {_message(error)}")
-    return "\n".join(lines)
+        path = ".".join(str(part) for part in error["loc"])
+        found.append((path or None, _message(error)))
+    return found
 
 
-def _message(error: ErrorDetails) -> str:
-    if error["type"] == "extra_forbidden":
-        return "unknown key"
-    return error["msg"].removeprefix("Value error, ")
+# pydantic's error types and the words the catalogue has for them.
+_TYPES = {
+    "extra_forbidden": "definition.unknown_key",
+    "missing": "definition.required",
+    "int_type": "definition.not_integer",
+    "int_parsing": "definition.not_integer",
+    "int_from_float": "definition.not_integer",
+    "dict_type": "definition.not_mapping",
+    "list_type": "definition.not_list",
+    "string_type": "definition.not_text",
+    "bool_type": "definition.not_bool",
+    "bool_parsing": "definition.not_bool",
+    "float_type": "definition.not_number",
+    "float_parsing": "definition.not_number",
+}
+_LIMITS = {
+    "greater_than": "gt",
+    "greater_than_equal": "ge",
+    "less_than": "lt",
+    "less_than_equal": "le",
+}
+
+
+def _message(error: ErrorDetails) -> Message:
+    kind, ctx = error["type"], error.get("ctx", {})
+    problem = ctx.get("error")
+    if isinstance(problem, Problem):
+        return problem.message
+    if kind in _TYPES:
+        return msg(_TYPES[kind])
+    if kind in _LIMITS:
+        return msg(f"definition.{_LIMITS[kind]}", limit=ctx.get(_LIMITS[kind]))
+    if kind in ("literal_error", "enum"):
+        return msg("definition.one_of", allowed=_choices(str(ctx.get("expected", ""))))
+    if kind == "union_tag_invalid":
+        allowed = _choices(str(ctx.get("expected_tags", "")))
+        return msg("definition.bad_tag", tag=ctx.get("tag"), allowed=allowed)
+    if kind == "string_pattern_mismatch":
+        return msg("definition.pattern", pattern=ctx.get("pattern"))
+    if kind == "value_error":  # a rule module's own check, not yet a Problem
+        return msg("text.plain", text=error["msg"].removeprefix("Value error, "))
+    return msg("definition.invalid")
+
+
+def _choices(expected: str) -> Listing:
+    """pydantic's "'a', 'b' or 'c'" as a list shown the reader's way."""
+    return Listing(tuple(re.findall(r"'([^']*)'", expected)), "or")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from config.catalogue import Label, msg
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow.errors import ConcurrentChange, NotFound
@@ -17,13 +19,24 @@ from workflow.errors import ConcurrentChange, NotFound
 T = TypeVar("T")
 
 
+def not_found(what: str, ident: object) -> NotFound:
+    """NotFound naming the kind of row (by its label) and the id asked for, nothing more: the
+    same words whether the row is missing or out of sight, never a unit or department."""
+    thing = Label("thing", what.replace(" ", "_"))
+    return NotFound(msg("error.not_found", what=thing, id=ident))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 def get(uow: UnitOfWork, model: type[T], ident: int, what: str | None = None) -> T:
     """Load a row by id or raise NotFound naming it."""
     if not -(2**63) < ident < 2**63:  # no row has it; SQLite's driver would fail on it
-        raise NotFound(f"{what or model.__name__} {ident} does not exist")
+        raise not_found(what or _snake(model.__name__), ident)
     row = uow.session.get(model, ident)
     if row is None:
-        raise NotFound(f"{what or model.__name__} {ident} does not exist")
+        raise not_found(what or _snake(model.__name__), ident)
     return row
 
 
@@ -36,14 +49,18 @@ def lock_nomination(
         query = query.with_for_update(of=Nomination)
     try:
         row = uow.session.scalars(query).unique().one_or_none()
-    except OperationalError as exc:
-        raise ConcurrentChange(f"nomination {nomination_id} is busy: {exc.orig}") from None
+    except OperationalError:
+        raise ConcurrentChange(msg("error.busy", id=nomination_id)) from None
     if row is None:
-        raise NotFound(f"nomination {nomination_id} does not exist")
+        raise not_found("nomination", nomination_id)
     if expected_version is not None and row.version != expected_version:
         raise ConcurrentChange(
-            f"nomination {nomination_id} changed since you loaded it "
-            f"(version {expected_version}, now {row.version}); reload and try again"
+            msg(
+                "error.version_changed",
+                id=nomination_id,
+                expected=expected_version,
+                version=row.version,
+            )
         )
     return row
 
@@ -61,6 +78,4 @@ def conflicts_reported(uow: UnitOfWork) -> Iterator[None]:
         yield
     except StaleDataError:
         uow.session.rollback()
-        raise ConcurrentChange(
-            "another action changed this record at the same time; reload and try again"
-        ) from None
+        raise ConcurrentChange(msg("error.concurrent_change")) from None

@@ -34,7 +34,7 @@ def test_admin_publishes_definition_and_sees_dashboard(
     marked = page.locator("pre.yaml .line.bad")
     assert marked.count() == 1
     assert marked.inner_text().strip().endswith("colour: red")
-    assert "unknown key" in page.locator("pre.yaml .err").first.inner_text()
+    assert "未知的键" in page.locator("pre.yaml .err").first.inner_text()
     assert page.locator("#candidate").count() == 0  # nothing to publish
     shot(page, "admin-definition-errors")
 

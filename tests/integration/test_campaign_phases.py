@@ -160,6 +160,6 @@ def test_the_committee_decides_only_in_the_inspection_and_notice_phase(
 def test_advancing_does_not_decide(sf: sessionmaker[Session]) -> None:
     campaign_id = make_campaign(sf)
     advance_to(sf, campaign_id, "inspection_notice")
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="committee's decision"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="须由审定决定推进"):
         campaigns.advance_phase(uow, campaign_id, ADMIN, T0)
     assert _phase(sf, campaign_id) == "inspection_notice"

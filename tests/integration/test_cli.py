@@ -91,7 +91,7 @@ def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path:
     )
     result = hf.run("workflow", "validate", str(bad), ok=False)
     assert result.returncode == 2
-    assert f"{bad}: stages.2.colour: unknown key" in result.stderr
+    assert f"{bad}: stages.2.colour: 未知的键" in result.stderr
     assert "Traceback" not in result.stderr
     good = hf.json("workflow", "validate", str(JIANGXI))
     assert good["valid"] is True and "public_notice" in good["states"]
@@ -145,7 +145,7 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
         "queue", "claim", str(tasks[0]["id"]), "--as", "department_reviewer:tax", ok=False
     )
     # Another department's task does not exist for this reviewer (as on the API and pages).
-    assert foreign.returncode == 3 and "does not exist" in foreign.stderr
+    assert foreign.returncode == 3 and "不存在" in foreign.stderr
     assert "working_team" not in foreign.stderr
     hf.run("queue", "claim", str(tasks[0]["id"]), "--as", "team_reviewer:working_team")
     shown = hf.json("nominations", "show", str(first))
@@ -231,5 +231,5 @@ def test_import_needs_the_campaign_named_when_several_are_open(
     )
     refused = hf.run("nominations", "import", str(SAMPLE), ok=False)
     assert refused.returncode == 11
-    assert "2 campaigns take nominations (jx, jx2); name one with --campaign" in refused.stderr
+    assert "有2个评选活动正在接收推荐（jx、jx2），请指定其中一个" in refused.stderr
     assert hf.json("nominations", "import", str(SAMPLE), "--campaign", "jx2")["imported"] > 0

@@ -122,7 +122,7 @@ def test_failed_messages_listed_retried_and_sent(hf: Honorflow, tmp_path: Path) 
     first = failed[-1]["id"]
     assert hf.json("outbox", "retry", str(first)) == {"id": first, "status": "pending"}
     again = hf.run("outbox", "retry", str(first), ok=False)
-    assert again.returncode != 0 and "only failed ones are retried" in again.stderr
+    assert again.returncode != 0 and "只能重发发送失败的邮件" in again.stderr
     not_admin = hf.run("outbox", "retry-failed", "--as", "team_reviewer:working_team", ok=False)
     assert not_admin.returncode != 0
     assert hf.json("outbox", "send") == {"sent": 1}

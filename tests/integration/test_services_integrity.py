@@ -275,7 +275,7 @@ def test_same_trigger_same_version_one_wins_one_gets_concurrent_change(
     wins, losses = _split(results)
     assert len(wins) == 1 and len(losses) == 1
     assert isinstance(losses[0], ConcurrentChange)
-    assert f"version {version}, now {version + 1}" in str(losses[0])
+    assert f"版本{version}，现为{version + 1}" in str(losses[0])
     after = status(sf, nomination)
     assert (after.status, after.version) == ("qualification", version + 1)
     assert len(open_tasks(sf, nomination)) == 1
@@ -308,7 +308,7 @@ def test_a_stale_expected_version_is_refused(sf: sessionmaker[Session]) -> None:
     nomination = add(sf, campaign_id)
     version = status(sf, nomination).version
     fire(sf, nomination, "submit")
-    with pytest.raises(ConcurrentChange, match="reload"):
+    with pytest.raises(ConcurrentChange, match="请刷新后重试"):
         fire(sf, nomination, "begin_review", expected_version=version)
     assert status(sf, nomination).status == "submitted"
 

@@ -90,7 +90,7 @@ def test_a_person_cannot_approve_outside_the_committee_decision(
     campaign_id = make_campaign(sf)
     nid = flow.add(sf, campaign_id)
     flow.to_committee(sf, nid)
-    with pytest.raises(PermissionDenied, match="fired by the engine"):
+    with pytest.raises(PermissionDenied, match="由系统自动执行"):
         flow.fire(sf, nid, "approve", flow.SECRETARY)
     assert flow.status(sf, nid).status == "committee"
 

@@ -198,7 +198,7 @@ def test_a_reviewer_of_another_department_is_refused(sf: sessionmaker[Session]) 
     police = next(t for t in open_tasks(sf, nomination) if t.department == "police")
 
     # Another department's task does not exist for them, and nothing names its department.
-    with UnitOfWork(sf) as uow, pytest.raises(NotFound, match="does not exist") as refused:
+    with UnitOfWork(sf) as uow, pytest.raises(NotFound, match="不存在") as refused:
         reviews.claim(uow, police.id, _reviewer("tax"), T0)
     assert "police" not in str(refused.value)
     with pytest.raises(NotFound):
@@ -216,7 +216,7 @@ def test_a_reviewer_from_the_nominees_unit_recuses_and_it_is_audited(
     police = next(t for t in open_tasks(sf, nomination) if t.department == "police")
     insider = _reviewer("police", unit_code="nc")
 
-    with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied, match="recused"):
+    with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied, match="须回避"):
         reviews.claim(uow, police.id, insider, T0)
 
     # The refusal was committed even though the action was not.
@@ -232,7 +232,7 @@ def test_a_reviewer_from_the_nominees_unit_recuses_and_it_is_audited(
     other = add(sf, campaign_id, "nc", "乙")
     fire(sf, other, "submit")
     fire(sf, other, "begin_review")
-    with pytest.raises(PermissionDenied, match="recuse"):
+    with pytest.raises(PermissionDenied, match="须回避"):
         fire(sf, other, "pass", team_insider)
     assert status(sf, other).status == "qualification"
     assert count(sf, AuditEvent, trigger="recusal:pass", nomination_id=other) == 1
@@ -340,12 +340,12 @@ def test_objections_are_refused_outside_the_notice_or_without_a_name(
     campaign_id = make_campaign(sf)
     nomination = add(sf, campaign_id)
     to_joint_review(sf, nomination)
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="not under public notice"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="不在公示期"):
         objections.record_objection(uow, nomination, _objection(), ADMIN, T0)
     clear_joint_review(sf, nomination)
     fire(sf, nomination, "pass", TEAM)
     anonymous = objections.ObjectionInput("phone", "有问题", date(2026, 3, 3))
-    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="real name"):
+    with UnitOfWork(sf) as uow, pytest.raises(InvalidState, match="真实姓名"):
         objections.record_objection(uow, nomination, anonymous, ADMIN, T0)
     assert count(sf, Objection) == 0
     assert status(sf, nomination).status == "public_notice"

@@ -60,9 +60,12 @@ def test_outside_known_years_is_refused(day: date) -> None:
     with pytest.raises(CalendarRangeError) as info:
         CAL.is_working_day(day)
     message = str(info.value)
-    assert day.isoformat() in message
-    assert "2004" in message
-    assert "2026" in message
+    assert f"{day.year}年{day.month}月{day.day}日" in message
+    assert "2004年1月1日" in message
+    assert "2026年12月31日" in message
+    english = info.value.text("en")
+    assert day.isoformat() in english
+    assert "2004-01-01..2026-12-31" in english
 
 
 def test_datetime_is_not_a_date() -> None:

@@ -18,6 +18,9 @@ WIRING = {ROOT / "web" / "app.py", ROOT / "cli" / "runtime.py"}
 FORBIDDEN = {
     "a query": re.compile(r"\bselect\(|\.session\.(scalar|scalars|execute|get|query)\b"),
     "a role check": re.compile(r"require_role\(|\.role\s*(==|!=|in)\s"),
+    # Role gates (require_admin, require_unit_clerk, …) belong to the service or query the
+    # entry point calls. Logging in is the entry point's own business (require_page_user).
+    "a gate": re.compile(r"\brequire_(?!page_user\b)\w*\("),
     "the old homes": re.compile(
         r"workflow\.(permissions|services\.(visibility|views|views_lists|browse))\b"
     ),
@@ -42,4 +45,8 @@ def test_an_entry_point_holds_no_query_and_no_role_check(path: Path) -> None:
 def test_the_patterns_catch_what_they_forbid() -> None:
     assert FORBIDDEN["a query"].search("rows = uow.session.scalars(select(Nomination))")
     assert FORBIDDEN["a role check"].search('if viewer.role == "admin":')
+    assert FORBIDDEN["a gate"].search("    require_admin(viewer.actor)")
+    assert FORBIDDEN["a gate"].search("require_unit_clerk(actor)")
+    assert FORBIDDEN["a gate"].search("access.require_reviewer(actor)")
+    assert not FORBIDDEN["a gate"].search("def require_page_user(request: Request) -> User:")
     assert FORBIDDEN["the old homes"].search("from workflow.services.visibility import x")

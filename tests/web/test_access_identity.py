@@ -48,7 +48,7 @@ def test_a_second_reviewer_with_the_same_name_cannot_act_on_the_first_ones_claim
     done = post(
         f"/api/tasks/{task}/complete", headers=second, json={"outcome": "clear", "opinion": "无"}
     )
-    assert done.status_code == 409 and "claimed by" in done.text
+    assert done.status_code == 409 and "已由" in done.text and "领取" in done.text
     mine = world.client.get("/api/tasks?mine=true", headers=second).json()["items"]
     assert mine == []  # the twin's claim is not "mine"
     with UnitOfWork(world.sf) as uow:
@@ -79,7 +79,7 @@ def test_a_cli_role_by_the_same_name_cannot_take_over_an_accounts_claim(world: W
     by_name = Actor(SHARED_NAME, "department_reviewer", department="police")
     with UnitOfWork(world.sf) as uow, pytest.raises(PermissionDenied):
         reviews.release(uow, task, by_name, T0)
-    with UnitOfWork(world.sf) as uow, pytest.raises(InvalidState, match="claimed by"):
+    with UnitOfWork(world.sf) as uow, pytest.raises(InvalidState, match=r"已由.*领取"):
         reviews.complete(uow, task, by_name, "clear", "无", T0)
 
 

@@ -2,7 +2,9 @@
 
 Each row is a person, a resource of a nomination and what the policy answers: `ok`, `404`
 (not visible: it does not exist for them, and nothing names its unit or department) or
-`403` (recused: refused, and exactly one audit event records it). Masked fields are checked
+`403` (recused: refused, and exactly one audit event records it); a row one may not see is
+404 like an id no row has, but the refused read is audited once (an id no row has writes
+nothing). Masked fields are checked
 the same way on every surface: identity numbers and phones for those who may not see
 personal data, an objector's name and contact for all but administrators and the team.
 """
@@ -76,12 +78,21 @@ class Answer:
     text: str
 
 
-def recusals(world: World) -> int:
+def recusals(world: World, kind: str = "recusal:") -> int:
     with UnitOfWork(world.sf) as uow:
         count = uow.session.scalar(
-            select(func.count(AuditEvent.id)).where(AuditEvent.trigger.like("recusal%"))
+            select(func.count(AuditEvent.id)).where(AuditEvent.trigger.like(f"{kind}%"))
         )
     return int(count or 0)
+
+
+def denials(world: World) -> int:
+    return recusals(world, "denied_read:")
+
+
+def events(world: World) -> int:
+    with UnitOfWork(world.sf) as uow:
+        return int(uow.session.scalar(select(func.count(AuditEvent.id))) or 0)
 
 
 def _outcome(status: int) -> str:
@@ -190,11 +201,14 @@ def test_api_pages_and_cli_give_the_same_answer(
 ) -> None:
     surfaces = Surfaces(access)
     for surface in ("api", "page", "cli"):
-        before = recusals(access)
+        before, denied, total = recusals(access), denials(access), events(access)
         answer = surfaces.one(surface, who, resource, nomination, department)
         assert answer.outcome == expected, (surface, answer.text[:500])
-        # Exactly one audit event for each refused read, none for any other answer.
+        # Exactly one audit event for each refused read (recused, or a row out of sight),
+        # none for any other answer.
         assert recusals(access) - before == (1 if expected == "403" else 0), surface
+        assert denials(access) - denied == (1 if expected == "404" else 0), surface
+        assert events(access) - total == (0 if expected == "ok" else 1), surface
         if expected != "ok":
             # Refused or not found: nothing tells whose nomination or task it is.
             assert UNIT_NAMES[nomination.split("_")[1]] not in answer.text, surface
@@ -276,7 +290,23 @@ def test_the_cli_as_a_role_sees_no_more_than_the_account(access: World) -> None:
 def test_an_id_no_row_can_have_is_not_found_everywhere(access: World) -> None:
     """A 64-bit overflow is just an id that does not exist, not a server error."""
     surfaces, huge = Surfaces(access), str(2**63)
+    before = events(access)
     assert surfaces.api("admin", f"/api/nominations/{huge}").outcome == "404"
     assert surfaces.api("admin", f"/api/tasks/{huge}").outcome == "404"
     assert surfaces.page("admin", f"/nominations/{huge}").outcome == "404"
     assert surfaces.cli("admin", ["nominations", "show", huge]).outcome == "404"
+    assert events(access) == before
+
+
+@pytest.mark.parametrize("who", ["organisation", "clerk_gz", "admin"])
+def test_a_read_of_an_id_no_row_has_writes_nothing_anywhere(access: World, who: str) -> None:
+    """Only a row that exists is audited when it is out of sight: a missing id writes nothing."""
+    surfaces, missing = Surfaces(access), "987654321"
+    before = events(access)
+    for resource in SURFACES:
+        api, page, args = SURFACES[resource]
+        values = {"n": missing, "t": missing}
+        assert surfaces.api(who, api.format(**values)).outcome == "404", resource
+        assert surfaces.page(who, page.format(**values)).outcome == "404", resource
+        assert surfaces.cli(who, [a.format(**values) for a in args]).outcome == "404", resource
+    assert events(access) == before

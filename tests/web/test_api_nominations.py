@@ -108,7 +108,7 @@ def test_clerk_cannot_import_for_another_unit(world: World) -> None:
         headers=world.h("clerk_gz"),
     )
     assert answer.status_code == 422
-    assert "your account may only import for its own unit" in error(answer)["message"]
+    assert "你的账号只能导入本单位的推荐人选" in error(answer)["message"]
 
 
 def test_list_filters_and_pages(world: World) -> None:

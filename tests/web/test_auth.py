@@ -38,7 +38,7 @@ def test_token_for_password_then_me(world: World) -> None:
 def test_unknown_user_and_wrong_password_get_one_message(world: World) -> None:
     wrong, unknown = login(world.client, "clerk_nc", "nope-nope"), login(world.client, "ghost")
     assert wrong.status_code == unknown.status_code == 401
-    assert error(wrong)["message"] == error(unknown)["message"] == users.BAD_LOGIN
+    assert error(wrong)["message"] == error(unknown)["message"] == str(users.BAD_LOGIN)
 
 
 @pytest.mark.parametrize(

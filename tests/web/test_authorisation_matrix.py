@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from models import AuditHead, Nomination, Objection, ReviewTask
+from models import AuditEvent, AuditHead, Nomination, Objection, ReviewTask
 from models.uow import UnitOfWork
 from tests.web.conftest import World
 
@@ -120,7 +120,55 @@ def test_other_departments_and_units_data_is_not_found(
         method, resolve_path(matrix, template), json=body, headers=matrix.h(who)
     )
     assert answer.status_code == 404, answer.text
-    assert snapshot(matrix) == before
+    after = snapshot(matrix)
+    assert after[1:] == before[1:]
+    if method == "GET":  # a refused read of a row that exists is audited once, in the service
+        assert after[0] == before[0] + 1
+        event = last_event(matrix)
+        assert event.trigger.startswith("denied_read:"), event.trigger
+        assert event.actor_username == who
+    else:
+        assert after[0] == before[0]
+
+
+def last_event(world: World) -> AuditEvent:
+    with UnitOfWork(world.sf) as uow:
+        event = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        assert event is not None
+        uow.session.expunge(event)
+        return event
+
+
+MISSING = 987654321
+MISSING_READS = [
+    f"/api/nominations/{MISSING}",
+    f"/api/nominations/{MISSING}/objections",
+    f"/api/audit?nomination={MISSING}",
+    f"/api/tasks/{MISSING}",
+]
+
+
+@pytest.mark.parametrize("who", ["organisation", "clerk_nc", "admin"])
+def test_a_read_of_an_id_no_row_has_writes_nothing(matrix: World, who: str) -> None:
+    for path in MISSING_READS:
+        before = snapshot(matrix)
+        answer = matrix.client.get(path, headers=matrix.h(who))
+        assert answer.status_code == 404, (path, answer.text)
+        assert snapshot(matrix) == before, path
+
+
+def test_a_hidden_row_and_a_missing_one_answer_alike(matrix: World) -> None:
+    """The 404 of a row one may not see says nothing a missing id would not."""
+    hidden = matrix.n["joint_nc"]
+    for template in ("/api/nominations/{}", "/api/nominations/{}/objections"):
+        seen = matrix.client.get(template.format(hidden), headers=matrix.h("organisation"))
+        missing = matrix.client.get(template.format(MISSING), headers=matrix.h("organisation"))
+        assert seen.status_code == missing.status_code == 404
+        shown = seen.json()["error"]
+        assert shown == {**missing.json()["error"], "message": shown["message"]}
+        assert shown["message"] == missing.json()["error"]["message"].replace(
+            str(MISSING), str(hidden)
+        )
 
 
 def test_lists_hold_only_what_one_may_see(matrix: World) -> None:

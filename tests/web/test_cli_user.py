@@ -68,7 +68,7 @@ def test_create_token_list_and_the_token_works(tmp_path: Path) -> None:
         "short",
         ok=False,
     )
-    assert short.returncode == 11 and "at least 8 characters" in short.stderr
+    assert short.returncode == 11 and "密码至少需要8个字符" in short.stderr
     clerk = hf.run(
         "user",
         "create",
@@ -84,7 +84,7 @@ def test_create_token_list_and_the_token_works(tmp_path: Path) -> None:
         "long-enough-1",
         ok=False,
     )
-    assert clerk.returncode == 11 and "unit 'nowhere' does not exist" in clerk.stderr
+    assert clerk.returncode == 11 and "推荐单位“nowhere”不存在" in clerk.stderr
     listed = hf.json("user", "list")
     assert [u["username"] for u in listed] == ["li", "wang"]
     token = hf.json("user", "token", "--username", "wang", "--name", "script")["token"]

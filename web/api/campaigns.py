@@ -13,7 +13,6 @@ from config.catalogue import msg
 from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
-from workflow.access import require_admin
 from workflow.queries import campaigns as read
 from workflow.services import campaigns
 
@@ -153,14 +152,13 @@ def put_quota(
 ) -> QuotaTableOut:
     """Replace the quota table (administrators); units are created as needed."""
     campaign = campaigns.find_campaign(uow, campaign_ref)
-    require_admin(actor)  # before the rows are read: their errors would tell of other units
-    _check_quota_rows(uow, body)
+    _check_quota_rows(uow, actor, body)
     rows = [campaigns.UnitQuota(**r.model_dump()) for r in body]
     campaigns.set_quota_table(uow, campaign.id, rows, actor, now)
     return get_quota(campaign_ref, uow, actor)
 
 
-def _check_quota_rows(uow: Uow, body: list[QuotaRowIn]) -> None:
+def _check_quota_rows(uow: Uow, actor: CurrentActor, body: list[QuotaRowIn]) -> None:
     """Refuse a row given twice, or a new unit code under another unit's name."""
     seen: set[tuple[str, str | None, bool]] = set()
     for index, row in enumerate(body):
@@ -168,7 +166,7 @@ def _check_quota_rows(uow: Uow, body: list[QuotaRowIn]) -> None:
         if key in seen:
             raise ApiError(422, "invalid", msg("error.web.quota_row_twice"), field=f"body.{index}")
         seen.add(key)
-        owner = read.unit_code_named(uow, row.unit_name)
+        owner = read.unit_code_named(uow, actor, row.unit_name)
         if owner is not None and owner != row.unit_code:
             message = msg("error.web.unit_name_taken", name=row.unit_name, owner=owner)
             raise ApiError(422, "invalid", message, field=f"body.{index}.unit_name")

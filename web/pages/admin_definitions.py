@@ -9,7 +9,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from models import DefinitionVersion
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.diagram import workflow_svg
@@ -18,13 +17,11 @@ from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
 from web.pages.render import language, render
-from workflow.access import require_admin
 from workflow.definition import Definition, load_definition_text
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
-from workflow.queries.campaigns import definition_versions
-from workflow.repository import get
-from workflow.services.definitions import definition_of, load_definition, machine_of
+from workflow.queries.campaigns import administered_definition, administered_definitions
+from workflow.services.definitions import definition_of, machine_of, publish_definition
 
 router = APIRouter()
 MAX_BYTES = 512 * 1024
@@ -35,7 +32,7 @@ def _page(
     request: Request, uow: UnitOfWork, viewer: Viewer, status: int = 200, **extra: Any
 ) -> Response:
     context = {
-        "versions": definition_versions(uow),
+        "versions": administered_definitions(uow, viewer.actor),
         "lines": None,
         "unplaced": [],
         "candidate": None,
@@ -59,7 +56,6 @@ def _diagram(request: Request, machine: NominationMachine, definition: Definitio
 @router.get("/admin/definitions")
 def definitions_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
     """The stored versions and the upload form."""
-    require_admin(viewer.actor)
     return _page(request, uow, viewer)
 
 
@@ -84,7 +80,6 @@ async def validate(
     request: Request, viewer: LoggedIn, uow: Uow, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Validate an uploaded YAML file; errors are shown in place, a valid file can be published."""
-    require_admin(viewer.actor)
     data = await file.read(MAX_BYTES + 1)
     filename = Path(file.filename or SAFE_NAME).name
     if len(data) > MAX_BYTES:
@@ -113,7 +108,6 @@ def publish(
     filename: Annotated[str, Form(max_length=200)] = SAFE_NAME,
 ) -> Response:
     """Store a validated definition: a new version when its content changed."""
-    require_admin(viewer.actor)
     name = Path(filename).name or SAFE_NAME
     checked = _check(request, uow, viewer, source_text, name)
     if isinstance(checked, Response):
@@ -121,7 +115,7 @@ def publish(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
         path.write_text(source_text, encoding="utf-8")
-        row, created = load_definition(uow, path, now)
+        row, created = publish_definition(uow, viewer.actor, path, now)
     key = "definition_published" if created else "definition_unchanged"
     return _page(request, uow, viewer, message=say(request, key, key_name=row.key))
 
@@ -129,8 +123,7 @@ def publish(
 @router.get("/admin/definitions/{version_id}")
 def version_page(request: Request, version_id: int, viewer: LoggedIn, uow: Uow) -> Response:
     """One stored version: its diagram and its source."""
-    require_admin(viewer.actor)
-    row = get(uow, DefinitionVersion, version_id, "definition version")
+    row = administered_definition(uow, viewer.actor, version_id)
     definition = definition_of(row)
     context = {
         "row": row,

@@ -5,6 +5,8 @@ Every read and write of the API, the pages and the CLI goes through it:
 * `visibility` — what a person may see, as SQL clauses; anything else is NotFound (404);
 * `recusal` — a reviewer of the nominee's own unit, or who declared a conflict, stands aside:
   Recused (403), each refused read audited once (`refuse_recused_read`);
+* `reads` — the door of every read of one nomination or task (`readable_nomination`,
+  `readable_task`): not visible is NotFound, audited once when the row exists;
 * `masking` — identity numbers, phones, e-mail addresses, birth dates and objectors;
 * `gates` — role gates (who may use the inbox, administration, a unit's pages);
 * `triggers` — `authorise` (asked by every transition) and `permitted_triggers`.
@@ -29,6 +31,7 @@ from workflow.access.masking import (
     shown_facts,
     shown_reporter,
 )
+from workflow.access.reads import readable_nomination, readable_task
 from workflow.access.recusal import (
     check_recusal,
     declared_conflicts,
@@ -64,6 +67,8 @@ __all__ = [
     "nomination_filter",
     "not_recused_filter",
     "permitted_triggers",
+    "readable_nomination",
+    "readable_task",
     "refuse_recused_read",
     "require_admin",
     "require_reviewer",

@@ -7,6 +7,7 @@ call them; entry points do not check roles themselves.
 
 from __future__ import annotations
 
+from config.catalogue import Label, Listing, msg
 from workflow.actors import Actor
 from workflow.errors import PermissionDenied
 
@@ -22,7 +23,8 @@ def require_role(actor: Actor, *roles: str) -> None:
     """Refuse unless the actor has one of the roles (the system and admins always may)."""
     if has_role(actor, *roles):
         return
-    raise PermissionDenied(f"{actor.label} may not do this; it needs role {' or '.join(roles)}")
+    needed = Listing(tuple(Label("role", r) for r in roles), "or")
+    raise PermissionDenied(msg("error.needs_role", roles=needed))
 
 
 def require_reviewer(actor: Actor) -> None:
@@ -44,7 +46,7 @@ def may_list_queue(actor: Actor, department: str | None) -> str | None:
     """The department whose queue the actor may list (their own; any for an admin)."""
     dept = department or actor.department
     if not actor.is_privileged and dept != actor.department:
-        raise PermissionDenied(f"{actor.label} may only list the queue of {actor.department}")
+        raise PermissionDenied(msg("error.queue_own_department"))
     return dept
 
 
@@ -63,5 +65,5 @@ def report_unit(actor: Actor, scope: str, unit: str | None) -> str | None:
         require_reports(actor)
         return unit
     if scope != "unit" or unit not in (None, actor.unit_code):
-        raise PermissionDenied(f"{actor.label} may only report on its own unit (scope=unit)")
+        raise PermissionDenied(msg("error.report_own_unit"))
     return actor.unit_code

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from config.catalogue import msg
 from models import ConflictDeclaration, Nomination
 from models.uow import UnitOfWork
 from workflow import audit
@@ -30,11 +31,11 @@ def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = 
     """
     unit = nomination.unit
     if actor.role in REVIEWER_ROLES and actor.unit_code and actor.unit_code == unit.code:
-        raise Recused(f"{actor.name} is recused: they belong to the nominee's own unit")
+        raise Recused(msg("error.recused_own_unit", name=actor.name))
     if declared is None:
         declared = actor.user_id is not None and has_declared_conflict(actor.user_id, nomination)
     if declared:
-        raise Recused(f"{actor.name} is recused: they declared a conflict of interest")
+        raise Recused(msg("error.recused_conflict", name=actor.name))
 
 
 def is_recused(actor: Actor, nomination: Nomination, declared: bool | None = None) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from config.catalogue import Label, msg
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow.access.recusal import check_recusal
@@ -28,20 +29,27 @@ def authorise(step: Step, spec: TransitionSpec) -> None:
     if actor.is_privileged:
         return
     if spec.system_only:
-        raise PermissionDenied(f"'{spec.trigger}' is fired by the engine, not by a person")
+        raise PermissionDenied(msg("error.engine_trigger", trigger=Label("trigger", spec.trigger)))
     if spec.trigger in UNIT_TRIGGERS:
         if actor.role == "unit_clerk" and actor.unit_code == n.unit.code:
             return
-        raise PermissionDenied(f"only a clerk of {n.unit.name} may {spec.trigger} this nomination")
+        trigger = Label("trigger", spec.trigger)
+        raise PermissionDenied(msg("error.unit_trigger", unit=n.unit.name, trigger=trigger))
     if spec.trigger == "revoke":
-        raise PermissionDenied("only an administrator may revoke an honour")
+        raise PermissionDenied(msg("error.revoke_admin_only"))
     check_recusal(actor, n)
     stage = d.stages[0] if spec.trigger == "begin_review" else d.stage_of_state(spec.source)
     if stage is not None and any(
         a.role == actor.role and a.department in (None, actor.department) for a in stage.actors
     ):
         return
-    raise PermissionDenied(f"{actor.label} may not '{spec.trigger}' in state '{spec.source}'")
+    raise PermissionDenied(
+        msg(
+            "error.trigger_not_yours",
+            trigger=Label("trigger", spec.trigger),
+            state=Label("state", spec.source),
+        )
+    )
 
 
 def permitted_triggers(

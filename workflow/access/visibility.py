@@ -25,8 +25,8 @@ from models import (
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.definition import Definition, StageKind
-from workflow.errors import NotFound
 from workflow.machine import AWARDED, REVOKED
+from workflow.repository import not_found
 from workflow.services.definitions import definition_of
 from workflow.stages.registry import team_states
 
@@ -105,7 +105,7 @@ def not_recused_filter(actor: Actor) -> ColumnElement[bool]:
 
 def _possible(ident: int, what: str) -> None:
     if not -MAX_ID <= ident <= MAX_ID:
-        raise NotFound(f"{what} {ident} does not exist")
+        raise not_found(what, ident)
 
 
 def visible_nomination(uow: UnitOfWork, actor: Actor, nomination_id: int) -> Nomination:
@@ -119,7 +119,7 @@ def visible_nomination(uow: UnitOfWork, actor: Actor, nomination_id: int) -> Nom
         .one_or_none()
     )
     if row is None:
-        raise NotFound(f"nomination {nomination_id} does not exist")
+        raise not_found("nomination", nomination_id)
     return row
 
 
@@ -133,7 +133,7 @@ def ensure_visible(uow: UnitOfWork, actor: Actor, nomination_id: int) -> None:
         select(Nomination.id).where(Nomination.id == nomination_id, nomination_filter(uow, actor))
     )
     if found is None:
-        raise NotFound(f"nomination {nomination_id} does not exist")
+        raise not_found("nomination", nomination_id)
 
 
 def visible_objection(uow: UnitOfWork, actor: Actor, objection_id: int) -> Objection:
@@ -145,7 +145,7 @@ def visible_objection(uow: UnitOfWork, actor: Actor, objection_id: int) -> Objec
         .where(Objection.id == objection_id, nomination_filter(uow, actor))
     ).one_or_none()
     if row is None:
-        raise NotFound(f"objection {objection_id} does not exist")
+        raise not_found("objection", objection_id)
     return row
 
 
@@ -156,7 +156,7 @@ def visible_task(uow: UnitOfWork, actor: Actor, task_id: int) -> ReviewTask:
         select(ReviewTask).where(ReviewTask.id == task_id, task_filter(actor))
     ).one_or_none()
     if row is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise not_found("task", task_id)
     return row
 
 
@@ -165,4 +165,4 @@ def ensure_task_reviewer(actor: Actor, task: ReviewTask) -> None:
     if actor.is_privileged:
         return
     if actor.role != task.role or actor.department != task.department:
-        raise NotFound(f"task {task.id} does not exist")
+        raise not_found("task", task.id)

@@ -14,12 +14,8 @@ from config.catalogue import DEFAULT
 from config.message_json import REASON_KEY, message_from_json
 from models import AuditEvent, Nomination
 from models.uow import UnitOfWork
-from workflow.access import (
-    nomination_filter,
-    not_recused_filter,
-    refuse_recused_read,
-    visible_nomination,
-)
+from workflow.access import nomination_filter, not_recused_filter
+from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 from workflow.queries.paging import Paged, page
 
@@ -51,8 +47,7 @@ def list_audit(
     order = AuditEvent.seq.desc() if newest_first else AuditEvent.seq
     query = select(AuditEvent).order_by(order)
     if nomination_id is not None:
-        nomination = visible_nomination(uow, actor, nomination_id)
-        refuse_recused_read(uow, actor, nomination, "view_audit", now)
+        readable_nomination(uow, actor, nomination_id, "view_audit", now)
         query = query.where(AuditEvent.nomination_id == nomination_id)
     elif not actor.is_privileged:
         visible = select(Nomination.id).where(

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from config.catalogue import Label, msg
 from models import (
     PHASES,
     Campaign,
@@ -18,18 +19,22 @@ from models import (
 )
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
-from workflow.access.gates import report_unit, require_reports
+from workflow.access.gates import report_unit, require_admin, require_reports
 from workflow.actors import Actor
 from workflow.errors import NotFound
 from workflow.machine import HOLD_NO_PLACE
+from workflow.repository import get
 from workflow.rules.composition import CompositionResult
 from workflow.services import reports
 from workflow.services.definitions import definition_of
 from workflow.services.reports import FunnelRow
 
 
-def overdue_by_department(uow: UnitOfWork, campaign_id: int, now: datetime) -> dict[str, int]:
-    """Open or claimed tasks past their due date, per department."""
+def overdue_by_department(
+    uow: UnitOfWork, actor: Actor, campaign_id: int, now: datetime
+) -> dict[str, int]:
+    """Open or claimed tasks past their due date, per department (administrators)."""
+    require_admin(actor)
     rows = uow.session.execute(
         select(ReviewTask.department, func.count(ReviewTask.id))
         .where(
@@ -55,7 +60,13 @@ class QuotaRow:
     used: int
 
 
-def quota_table(uow: UnitOfWork, campaign_id: int) -> list[QuotaRow]:
+def quota_table(uow: UnitOfWork, actor: Actor, campaign_id: int) -> list[QuotaRow]:
+    """The whole quota table with the places in use, for administrators."""
+    require_admin(actor)
+    return _quota_rows(uow, campaign_id)
+
+
+def _quota_rows(uow: UnitOfWork, campaign_id: int) -> list[QuotaRow]:
     """The campaign's quota table with the places in use (main nominations holding one)."""
     used: dict[tuple[int, str], int] = {
         (int(unit_id), str(category)): int(count)
@@ -100,10 +111,10 @@ def current_campaign(uow: UnitOfWork, code: str | None = None) -> Campaign:
         for campaign in found:
             if campaign.code == code:
                 return campaign
-        raise NotFound(f"no campaign '{code}'")
+        raise NotFound(msg("error.no_such", what=Label("thing", "campaign"), name=code))
     live = [c for c in found if c.phase in PHASES[:3]]
     if not (live or found):
-        raise NotFound("no campaign has been created yet")
+        raise NotFound(msg("error.no_campaign_yet"))
     return (live or found)[0]
 
 
@@ -121,6 +132,18 @@ def definition_versions(uow: UnitOfWork, *, newest_first: bool = True) -> list[D
     version = DefinitionVersion.version.desc() if newest_first else DefinitionVersion.version
     query = select(DefinitionVersion).order_by(DefinitionVersion.name, version)
     return list(uow.session.scalars(query))
+
+
+def administered_definitions(uow: UnitOfWork, actor: Actor) -> list[DefinitionVersion]:
+    """The stored versions, newest first, for the administrators' definitions page."""
+    require_admin(actor)
+    return definition_versions(uow)
+
+
+def administered_definition(uow: UnitOfWork, actor: Actor, version_id: int) -> DefinitionVersion:
+    """One stored version for the administrators' definitions page; NotFound if none."""
+    require_admin(actor)
+    return get(uow, DefinitionVersion, version_id, "definition version")
 
 
 def funnel_for(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> list[FunnelRow]:
@@ -146,13 +169,15 @@ def composition_for(
 def quota_for(uow: UnitOfWork, actor: Actor, campaign_id: int) -> list[QuotaRow]:
     """The quota table with places in use; a clerk gets its own unit's rows only."""
     if actor.role == "unit_clerk":
-        return [r for r in quota_table(uow, campaign_id) if r.unit_code == actor.unit_code]
+        return [r for r in _quota_rows(uow, campaign_id) if r.unit_code == actor.unit_code]
     require_reports(actor)
-    return quota_table(uow, campaign_id)
+    return _quota_rows(uow, campaign_id)
 
 
-def unit_code_named(uow: UnitOfWork, name: str) -> str | None:
-    """The code of the unit with this name, if there is one."""
+def unit_code_named(uow: UnitOfWork, actor: Actor, name: str) -> str | None:
+    """The code of the unit with this name, if there is one (administrators: it tells of
+    other units)."""
+    require_admin(actor)
     return uow.session.scalar(select(RecommendingUnit.code).where(RecommendingUnit.name == name))
 
 
@@ -163,5 +188,8 @@ def find_definition(uow: UnitOfWork, name: str, version: int | None = None) -> D
         query = query.where(DefinitionVersion.version == version)
     row = uow.session.scalars(query.order_by(DefinitionVersion.version.desc())).first()
     if row is None:
-        raise NotFound(f"no definition {name}" + (f" version {version}" if version else ""))
+        if version is None:
+            thing = Label("thing", "definition")
+            raise NotFound(msg("error.no_such", what=thing, name=name))
+        raise NotFound(msg("error.definition_version_missing", name=name, version=version))
     return row

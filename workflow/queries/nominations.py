@@ -20,13 +20,12 @@ from workflow.access import (
     nomination_filter,
     not_recused_filter,
     permitted_triggers,
-    refuse_recused_read,
     require_unit_clerk,
     sees_personal_data,
     shown_facts,
-    visible_nomination,
 )
 from workflow.access.masking import SENSITIVE_FACTS, mask_birth_date, mask_text, mask_value
+from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 from workflow.facts import NomineeFacts, facts_from_json
 from workflow.queries import audit, objections
@@ -57,9 +56,9 @@ class NominationView:
 def nomination_detail(
     uow: UnitOfWork, actor: Actor, nomination_id: int, now: datetime
 ) -> NominationView:
-    """The detail: NotFound if the actor may not see it, Recused (audited once) if recused."""
-    nomination = visible_nomination(uow, actor, nomination_id)
-    refuse_recused_read(uow, actor, nomination, "view", now)
+    """The detail: NotFound if the actor may not see it, Recused if recused (each audited once
+    when the nomination exists)."""
+    nomination = readable_nomination(uow, actor, nomination_id, "view", now)
     return build_view(uow, actor, nomination, now)
 
 

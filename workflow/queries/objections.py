@@ -12,11 +12,10 @@ from models.reviews import OBJECTION_OPEN
 from models.uow import UnitOfWork
 from workflow.access import (
     nomination_filter,
-    refuse_recused_read,
     require_unit_clerk,
     shown_reporter,
-    visible_nomination,
 )
+from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 
 
@@ -74,8 +73,7 @@ def objections_of(
     uow: UnitOfWork, actor: Actor, nomination_id: int, now: datetime
 ) -> list[ObjectionView]:
     """The objections to a nomination: NotFound if not visible, Recused (audited) if recused."""
-    nomination = visible_nomination(uow, actor, nomination_id)
-    refuse_recused_read(uow, actor, nomination, "view_objections", now)
+    nomination = readable_nomination(uow, actor, nomination_id, "view_objections", now)
     return of_nomination(uow, actor, nomination)
 
 

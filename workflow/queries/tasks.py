@@ -20,11 +20,11 @@ from workflow.access import (
     declared_conflicts,
     is_recused,
     may_list_queue,
-    refuse_recused_read,
     require_reviewer,
     task_filter,
     visible_task,
 )
+from workflow.access.reads import readable_task
 from workflow.actors import Actor
 from workflow.queries.nominations import NominationView, build_view
 from workflow.queries.paging import Paged, page
@@ -147,8 +147,6 @@ def task_row(uow: UnitOfWork, actor: Actor, task_id: int, now: datetime) -> Task
 
 def task_detail(uow: UnitOfWork, actor: Actor, task_id: int, now: datetime) -> TaskView:
     """One task and its nomination; NotFound outside the queue, Recused (audited) if recused."""
-    task = visible_task(uow, actor, task_id)
-    nomination = uow.session.get_one(Nomination, task.nomination_id)
-    refuse_recused_read(uow, actor, nomination, "view_task", now)
+    task, nomination = readable_task(uow, actor, task_id, "view_task", now)
     row = _row(actor, task, nomination, now, False)
     return TaskView(row, build_view(uow, actor, nomination, now))

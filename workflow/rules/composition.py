@@ -24,6 +24,7 @@ from pydantic import (
 
 from config.catalogue import DEFAULT, Listing, Message, msg, render
 from workflow.facts import NomineeFacts
+from workflow.problems import Problem
 from workflow.rules.composition_groups import GroupSelector, everyone
 
 __all__ = [
@@ -57,13 +58,17 @@ class ShareRule(_Rule):
     @model_validator(mode="after")
     def _bounds(self) -> ShareRule:
         if self.min_share is None and self.max_share is None:
-            raise ValueError(f"share rule '{self.id}' needs min_share or max_share")
+            keys = Listing(("min_share", "max_share"), "or")
+            raise Problem(msg("definition.share_needs_bound", rule=self.id, keys=keys))
         if (
             self.min_share is not None
             and self.max_share is not None
             and self.min_share > self.max_share
         ):
-            raise ValueError(f"share rule '{self.id}': min_share exceeds max_share")
+            crossed = msg(
+                "definition.share_bounds_crossed", rule=self.id, low="min_share", high="max_share"
+            )
+            raise Problem(crossed)
         return self
 
 
@@ -94,7 +99,7 @@ def parse_composition_rules(raw: Sequence[Mapping[str, Any]]) -> list[Compositio
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
-            raise ValueError(f"composition rule id '{rule.id}' is used more than once")
+            raise Problem(msg("definition.composition_id_repeated", rule=rule.id))
         seen.add(rule.id)
     return rules
 

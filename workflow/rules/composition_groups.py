@@ -12,6 +12,7 @@ from pydantic import RootModel, field_validator
 from config.catalogue import Label, Listing, Message, msg
 from workflow import vocabulary
 from workflow.facts import NomineeFacts
+from workflow.problems import Problem
 
 # Fields a selector may test, with the Python types their values may take.
 _SCALARS = (str, bool, int)
@@ -43,10 +44,17 @@ def _check_value(field: str, value: Any) -> Any:
     kinds = _FIELDS[field]
     # bool is a subclass of int: keep true/false out of int fields and 1/0 out of bool fields.
     if isinstance(value, bool) != (bool in kinds) and value is not None:
-        raise ValueError(f"field '{field}' does not take the value {value!r}")
+        raise Problem(msg("definition.field_bad_value", field=Label("field", field), value=value))
     if not isinstance(value, kinds):
         names = "/".join("null" if k is type(None) else k.__name__ for k in kinds)
-        raise ValueError(f"field '{field}' takes {names} values, not {value!r}")
+        raise Problem(
+            msg(
+                "definition.field_wrong_type",
+                field=Label("field", field),
+                kinds=names,
+                value=repr(value),
+            )
+        )
     if field in _VOCABS and isinstance(value, str):
         return vocabulary.parse_code(_VOCABS[field], value)
     return value
@@ -61,10 +69,10 @@ class GroupSelector(RootModel[dict[str, Any]]):
         normal: dict[str, list[Any]] = {}
         for field, raw in root.items():
             if field not in _FIELDS:
-                raise ValueError(f"unknown or unselectable nominee field '{field}'")
+                raise Problem(msg("definition.unknown_field", field=field))
             values = raw if isinstance(raw, list) else [raw]
             if not values:
-                raise ValueError(f"field '{field}' has an empty list of values")
+                raise Problem(msg("definition.empty_values", field=Label("field", field)))
             normal[field] = [_check_value(field, v) for v in values]
         return normal
 

@@ -11,8 +11,10 @@ from typing import Annotated, get_type_hints
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from config.catalogue import Listing, msg
 from workflow import vocabulary
 from workflow.facts import HONOUR_LEVELS, NomineeFacts
+from workflow.problems import Problem
 
 
 class _Params(BaseModel):
@@ -25,15 +27,21 @@ def _in(vocab: Collection[str], what: str) -> AfterValidator:
 
     def check(code: str) -> str:
         if code not in vocab:
-            raise ValueError(f"unknown {what} {code!r}; known: {', '.join(vocab)}")
+            problem = msg(
+                "definition.unknown_code",
+                what=msg(f"param.{what}"),
+                value=code,
+                known=Listing(tuple(vocab)),
+            )
+            raise Problem(problem)
         return code
 
     return AfterValidator(check)
 
 
 _BOOL_FACTS = tuple(n for n, t in get_type_hints(NomineeFacts).items() if t is bool)
-Level = Annotated[str, _in(HONOUR_LEVELS, "honour level")]
-BoolFact = Annotated[str, _in(_BOOL_FACTS, "yes/no fact of a nominee")]
+Level = Annotated[str, _in(HONOUR_LEVELS, "honour_level")]
+BoolFact = Annotated[str, _in(_BOOL_FACTS, "bool_fact")]
 Category = Annotated[str, _in(vocabulary.CATEGORIES, "category")]
 Ownership = Annotated[str, _in(vocabulary.OWNERSHIPS, "ownership")]
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from config.catalogue import Label, Listing, msg
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts
+from workflow.problems import Problem
 from workflow.vocabulary import CATEGORIES, OFFICIAL_LEVELS
 
 
@@ -19,7 +20,8 @@ class _Params(BaseModel):
 def _codes(vocabulary: dict[str, str], values: list[str]) -> list[str]:
     unknown = [v for v in values if v not in vocabulary]
     if unknown:
-        raise ValueError(f"unknown codes {unknown}; use {', '.join(vocabulary)}")
+        known = Listing(tuple(vocabulary))
+        raise Problem(msg("definition.unknown_codes", codes=Listing(tuple(unknown)), known=known))
     return values
 
 

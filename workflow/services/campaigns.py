@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from config.catalogue import Label, msg
 from models import Campaign, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
@@ -15,7 +16,7 @@ from workflow.errors import InvalidState, NotFound
 from workflow.lifecycles import campaign_phase
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import NewDeadline
-from workflow.repository import commit
+from workflow.repository import commit, not_found
 from workflow.services.definitions import definition_of, latest_version
 
 
@@ -47,7 +48,7 @@ def create_campaign(
 ) -> Campaign:
     """A campaign pinned to the newest version of a definition, in its launch phase."""
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
-        raise InvalidState(f"a campaign with code '{code}' already exists")
+        raise InvalidState(msg("error.campaign_exists", campaign=code))
     version = latest_version(uow, definition_name)
     definition = definition_of(version)
     campaign = Campaign(
@@ -122,10 +123,8 @@ def advance_phase(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime
     campaign = get_campaign(uow, campaign_id)
     target = campaign_phase.next_phase(campaign)
     if target == campaign_phase.DECIDED:
-        raise InvalidState(
-            f"campaign {campaign.code} is in phase '{campaign.phase}': "
-            "it is decided by the committee's decision (honorflow decide)"
-        )
+        phase = msg(f"page.phase_{campaign.phase}")
+        raise InvalidState(msg("error.phase_by_decision", campaign=campaign.code, phase=phase))
     campaign_phase.move(uow, campaign, target, actor=actor.label, now=now)
     commit(uow)
     return campaign.phase
@@ -135,7 +134,7 @@ def get_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
     """A campaign by id."""
     campaign = uow.session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"campaign {campaign_id} does not exist")
+        raise not_found("campaign", campaign_id)
     return campaign
 
 
@@ -146,7 +145,7 @@ def find_campaign(uow: UnitOfWork, code_or_id: str) -> Campaign:
     if campaign is None and code_or_id.isdigit() and len(code_or_id) < 19:  # 64-bit ids
         campaign = uow.session.get(Campaign, int(code_or_id))
     if campaign is None:
-        raise NotFound(f"no campaign '{code_or_id}'")
+        raise NotFound(msg("error.no_such", what=Label("thing", "campaign"), name=code_or_id))
     return campaign
 
 
@@ -160,10 +159,8 @@ def open_campaign(uow: UnitOfWork) -> Campaign:
         ).unique()
     )
     if len(open_ones) != 1:
-        codes = ", ".join(c.code for c in open_ones) or "none"
-        raise InvalidState(
-            f"{len(open_ones)} campaigns take nominations ({codes}); name one with --campaign"
-        )
+        codes = [c.code for c in open_ones] or msg("error.nothing_allowed")
+        raise InvalidState(msg("error.many_open_campaigns", count=len(open_ones), codes=codes))
     return open_ones[0]
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from config.catalogue import msg
 from models import DefinitionVersion
 from models.uow import UnitOfWork
+from workflow.actors import Actor, require_role
 from workflow.definition import checksum, load_definition_file
 from workflow.errors import NotFound
 from workflow.machine import NominationMachine, machine_for
@@ -43,6 +45,14 @@ def load_definition(uow: UnitOfWork, path: Path, now: datetime) -> tuple[Definit
     return row, True
 
 
+def publish_definition(
+    uow: UnitOfWork, actor: Actor, path: Path, now: datetime
+) -> tuple[DefinitionVersion, bool]:
+    """An administrator stores a definition file (see `load_definition`)."""
+    require_role(actor, "admin")
+    return load_definition(uow, path, now)
+
+
 def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:
     """The newest version of a named definition."""
     row = uow.session.scalars(
@@ -52,7 +62,7 @@ def latest_version(uow: UnitOfWork, name: str) -> DefinitionVersion:
         .limit(1)
     ).first()
     if row is None:
-        raise NotFound(f"no definition named '{name}' is loaded; run 'honorflow workflow load'")
+        raise NotFound(msg("error.definition_not_loaded", name=name))
     return row
 
 

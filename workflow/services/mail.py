@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from config.catalogue import msg
 from models import OutboxMessage
 from models.scheduling import FAILED
 from models.uow import UnitOfWork
@@ -41,9 +42,7 @@ def retry(uow: UnitOfWork, message_id: int, actor: Actor, now: datetime) -> Outb
     require_admin(actor)
     message = get(uow, OutboxMessage, message_id, "message")
     if message.status != FAILED:
-        raise InvalidState(
-            f"message {message_id} is {message.status}; only failed ones are retried"
-        )
+        raise InvalidState(msg("error.message_not_failed", id=message_id))
     _requeue(uow, [message_id], actor, now)
     commit(uow)
     uow.session.refresh(message)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
+from config.catalogue import msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
@@ -79,13 +80,13 @@ def create_nomination(
     """One draft nomination, by a clerk of its unit or an administrator."""
     require_role(actor, "unit_clerk")
     if actor.role == "unit_clerk" and actor.unit_code != unit_code:
-        raise PermissionDenied(f"{actor.label} may only nominate for {actor.unit_code}")
+        raise PermissionDenied(msg("error.nominate_own_unit"))
     campaign = get_campaign(uow, campaign_id)
     unit = uow.session.scalars(
         select(RecommendingUnit).where(RecommendingUnit.code == unit_code)
     ).one_or_none()
     if unit is None:
-        raise NotFound(f"unit '{unit_code}' does not exist")
+        raise NotFound(msg("error.unit_not_found"))
     nomination = add_nomination(uow, campaign, unit, entry, actor, now)
     commit(uow)
     return nomination
@@ -101,9 +102,7 @@ def import_nominations(
     entries = read_nominations(path, known_units=unit_keys(uow))
     units = resolve_units(uow, path.name, entries)
     errors = [
-        RowError(
-            path.name, e.row, "recommending_unit", "your account may only import for its own unit"
-        )
+        RowError(path.name, e.row, "recommending_unit", msg("import.own_unit_only"))
         for e in entries
         if actor.role == "unit_clerk" and units[e.facts.recommending_unit].code != actor.unit_code
     ]
@@ -136,7 +135,10 @@ def resolve_units(
     by_key = {u.name: u for u in found} | {u.code: u for u in found}
     errors = [
         RowError(
-            file_name, e.row, "recommending_unit", f"unknown unit '{e.facts.recommending_unit}'"
+            file_name,
+            e.row,
+            "recommending_unit",
+            msg("import.unknown_unit", unit=e.facts.recommending_unit),
         )
         for e in entries
         if e.facts.recommending_unit not in by_key
@@ -149,4 +151,4 @@ def resolve_units(
 def ensure_unit_clerk_of(actor: Actor, nomination: Nomination) -> None:
     """Refuse a clerk acting for another unit's nomination."""
     if actor.role == "unit_clerk" and actor.unit_code != nomination.unit.code:
-        raise PermissionDenied(f"{actor.label} is not a clerk of {nomination.unit.name}")
+        raise PermissionDenied(msg("error.not_unit_clerk", unit=nomination.unit.name))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from config.catalogue import Label, Listing, Message, msg
 from models import Deadline, Nomination, Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_OPEN, OBJECTION_UPHELD
 from models.uow import UnitOfWork
@@ -34,15 +35,16 @@ class ObjectionInput:
     contact: str | None = None
     unit_stamp: str | None = None
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[Message]:
         """What makes this objection unacceptable (anonymous ones without leads are refused)."""
         found = []
         if self.source not in SOURCES:
-            found.append(f"source must be one of {', '.join(SOURCES)}")
+            sources = Listing(tuple(msg(f"page.source_{s}") for s in SOURCES), "or")
+            found.append(msg("objection_problem.source", sources=sources))
         if not self.content.strip():
-            found.append("content: say what the objection is about")
+            found.append(msg("objection_problem.content"))
         if not self.unit_stamp and not (self.reporter_name and self.contact):
-            found.append("an individual must give a real name and contact; a unit, its stamp")
+            found.append(msg("objection_problem.identity"))
         return found
 
 
@@ -52,11 +54,19 @@ def record_objection(
     """Record an objection to a nominee under notice and open the unit's investigation."""
     problems = data.problems()
     if problems:
-        raise InvalidState("objection refused: " + "; ".join(problems))
+        raise InvalidState(
+            msg("error.objection_refused", problems=Listing(tuple(problems), "semicolon"))
+        )
     nomination = lock_nomination(uow, nomination_id)
     stage = definition_of(nomination.definition).stage_of_state(nomination.status)
     if stage is None or stage.kind is not StageKind.PUBLIC_NOTICE:
-        raise InvalidState(f"{nomination.name} is not under public notice ({nomination.status})")
+        raise InvalidState(
+            msg(
+                "error.not_under_notice",
+                name=nomination.name,
+                state=Label("state", nomination.status),
+            )
+        )
     objection = Objection(
         nomination_id=nomination.id,
         source=data.source,
@@ -96,9 +106,9 @@ def resolve_objection(
     uow.session.refresh(objection)
     ensure_unit_clerk_of(actor, nomination)
     if objection.status != OBJECTION_OPEN:
-        raise InvalidState(f"objection {objection.id} is already {objection.status}")
+        raise InvalidState(msg("error.objection_resolved", id=objection.id))
     if not finding.strip():
-        raise InvalidState("a written finding is required")
+        raise InvalidState(msg("error.finding_required"))
     objection_lifecycle.resolve(
         uow,
         objection,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from config.catalogue import Label, Listing, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.definition import StageKind
@@ -67,7 +68,7 @@ def composition(
         query = query.where(Nomination.status.not_in(HOLD_NO_PLACE))
     elif scope == "stage":
         if not stage:
-            raise InvalidState("scope 'stage' needs a stage (state) name")
+            raise InvalidState(msg("error.scope_needs_stage", scope=Label("scope", scope)))
         query = query.where(Nomination.status == stage)
     elif scope == "final":
         # The list before the committee, or the awarded list once it has decided.
@@ -79,12 +80,13 @@ def composition(
         query = query.where(Nomination.status.in_([*committee, AWARDED]))
     elif scope == "unit":
         if not unit_code:
-            raise InvalidState("scope 'unit' needs a unit code")
+            raise InvalidState(msg("error.scope_needs_unit", scope=Label("scope", scope)))
         query = query.join(RecommendingUnit).where(
             RecommendingUnit.code == unit_code, Nomination.status.not_in(HOLD_NO_PLACE)
         )
     else:
-        raise InvalidState(f"unknown scope '{scope}'; use one of {', '.join(SCOPES)}")
+        scopes = Listing(tuple(Label("scope", s) for s in SCOPES), "or")
+        raise InvalidState(msg("error.unknown_scope", scope=scope, scopes=scopes))
     members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
     rules = parse_composition_rules(campaign.composition)
     return len(members), evaluate_composition(rules, members)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from config.catalogue import Listing, msg
 from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
@@ -62,9 +63,9 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     # Read the task again under the lock: its assignee may have completed it while we waited.
     uow.session.refresh(task)
     if task.status != TASK_CLAIMED:
-        raise InvalidState(f"task {task.id} is {task.status}, not claimed")
+        raise InvalidState(msg("error.task_not_claimed", id=task.id))
     if not actor.is_privileged and (not _holds(task, actor) or actor.role != task.role):
-        raise PermissionDenied(f"task {task.id} is claimed by {task.assignee}, not {actor.label}")
+        raise PermissionDenied(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
     previous = task.assignee
     reason = f"released by {actor.name} (was {previous})"
     review_task.move(
@@ -90,17 +91,22 @@ def complete(
         commit(uow)  # the recusal is kept; the task is untouched
         raise
     stage = definition_of(nomination.definition).stage(task.stage)
-    behaviour, kind = kind_of(stage), stage.kind
+    behaviour = kind_of(stage)
     answers = behaviour.outcomes
     if outcome not in answers:
         raise InvalidState(
-            f"outcome '{outcome}' does not fit a {kind.value} task; use {sorted(answers)}"
+            msg(
+                "error.outcome_unfit",
+                outcome=outcome,
+                stage=stage.title,
+                answers=Listing(tuple(msg(f"page.outcome_{a}") for a in sorted(answers)), "or"),
+            )
         )
     review_task.LIFECYCLE.check(f"task {task.id}", task.status, TASK_DONE)
     if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
-        raise InvalidState(f"task {task.id} is claimed by {task.assignee}")
+        raise InvalidState(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
     if not opinion.strip():
-        raise InvalidState("a written opinion is required")
+        raise InvalidState(msg("error.opinion_required"))
     task.outcome, task.opinion = outcome, opinion
     if task.assignee is None:  # completed straight from the queue: the completer holds it
         task.assignee, task.assignee_user_id = actor.name, actor.user_id

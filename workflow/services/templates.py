@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from config.catalogue import msg
 from models import TemplateOverride
 from models.uow import UnitOfWork
 from notifications.render import KINDS, LOCALES, TemplateSource, validate_override
@@ -28,9 +29,9 @@ def set_override(
     """Store (or replace) a campaign's template for one kind and language, once it renders."""
     require_role(actor, "admin")
     if kind not in KINDS:
-        raise InvalidState(f"unknown message kind '{kind}'; kinds are {', '.join(KINDS)}")
+        raise InvalidState(msg("error.unknown_message_kind", kind=kind, kinds=list(KINDS)))
     if locale not in LOCALES:
-        raise InvalidState(f"unknown locale '{locale}'; locales are {', '.join(LOCALES)}")
+        raise InvalidState(msg("error.unknown_locale", locale=locale, locales=list(LOCALES)))
     get_campaign(uow, campaign_id)
     validate_override(kind, source, locale)  # raises TemplateProblem naming part and line
     row = _find(uow, campaign_id, kind, locale) or TemplateOverride(

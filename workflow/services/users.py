@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
+from config.catalogue import Label, Listing, Message, msg
 from models import ApiToken, ConflictDeclaration, RecommendingUnit, User, WebSession
 from models.uow import UnitOfWork
 from workflow import audit
@@ -24,7 +25,7 @@ USER_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r not in ("public", "sys
 DEPARTMENT_ROLES = frozenset({"team_reviewer", "department_reviewer"})
 MIN_PASSWORD = 8
 # One message for unknown users and wrong passwords, so a login never reveals which names exist.
-BAD_LOGIN = "unknown user or wrong password"
+BAD_LOGIN = msg("error.bad_login")
 _HASHER = PasswordHasher()
 
 
@@ -72,7 +73,9 @@ def create_user(
     require_role(actor, "admin")
     problems = _account_problems(uow, username, display_name, password, role, department, unit_code)
     if problems:
-        raise InvalidState("user refused: " + "; ".join(problems))
+        raise InvalidState(
+            msg("error.user_refused", problems=Listing(tuple(problems), "semicolon"))
+        )
     user = User(
         username=username.strip(),
         display_name=display_name.strip(),
@@ -103,27 +106,28 @@ def _account_problems(
     role: str,
     department: str | None,
     unit_code: str | None,
-) -> list[str]:
-    found: list[str] = []
+) -> list[Message]:
+    found: list[Message] = []
     if not username.strip():
-        found.append("username must not be blank")
+        found.append(msg("user_problem.username_blank"))
     elif uow.session.scalar(select(User.id).where(User.username == username.strip())):
-        found.append(f"username '{username}' is taken")
+        found.append(msg("user_problem.username_taken", username=username))
     if not display_name.strip():
-        found.append("display name must not be blank")
+        found.append(msg("user_problem.name_blank"))
     if len(password) < MIN_PASSWORD:
-        found.append(f"password must have at least {MIN_PASSWORD} characters")
+        found.append(msg("user_problem.password_short", n=MIN_PASSWORD))
     if role not in USER_ROLES:
-        found.append(f"role must be one of {', '.join(USER_ROLES)}")
+        roles = Listing(tuple(Label("role", r) for r in USER_ROLES), "or")
+        found.append(msg("user_problem.role", roles=roles))
     if role in DEPARTMENT_ROLES and not department:
-        found.append(f"a {role} needs a department")
+        found.append(msg("user_problem.needs_department", role=Label("role", role)))
     if role == "unit_clerk":
         if not unit_code:
-            found.append("a unit_clerk needs a unit")
+            found.append(msg("user_problem.needs_unit", role=Label("role", role)))
         elif not uow.session.scalar(
             select(RecommendingUnit.id).where(RecommendingUnit.code == unit_code)
         ):
-            found.append(f"unit '{unit_code}' does not exist")
+            found.append(msg("user_problem.unit_missing", unit=unit_code))
     return found
 
 
@@ -225,7 +229,7 @@ def declare_conflict(
     """
     nomination = visible_nomination(uow, actor_of(user), nomination_id)
     if not reason.strip():
-        raise InvalidState("a reason is required to declare a conflict of interest")
+        raise InvalidState(msg("error.conflict_reason_required"))
     exists = uow.session.scalar(
         select(ConflictDeclaration.id).where(
             ConflictDeclaration.user_id == user.id,
@@ -263,8 +267,9 @@ def actor_of(user: User) -> Actor:
     )
 
 
-def list_users(uow: UnitOfWork) -> list[User]:
-    """Every account, by username."""
+def list_users(uow: UnitOfWork, actor: Actor) -> list[User]:
+    """Every account, by username (administrators)."""
+    require_role(actor, "admin")
     return list(uow.session.scalars(select(User).order_by(User.username)))
 
 
@@ -272,5 +277,5 @@ def find_user(uow: UnitOfWork, username: str) -> User:
     """An account by username."""
     user = uow.session.scalars(select(User).where(User.username == username)).one_or_none()
     if user is None:
-        raise NotFound(f"no user '{username}'")
+        raise NotFound(msg("error.no_such", what=Label("thing", "user"), name=username))
     return user
