@@ -80,11 +80,6 @@ def test_error_pages_of_the_entry_points_are_chinese(site: Any) -> None:
     assert _english(pages) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NotFound and role-gate texts raised in workflow/ are converted on wip/engine and "
-    "wip/services; once merged this passes and the marker must go",
-)
 def test_domain_error_pages_are_chinese(site: Any) -> None:
     client, _ = site
     log_in(client, "jjjc")

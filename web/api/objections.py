@@ -17,8 +17,7 @@ from workflow.errors import NotFound
 from workflow.queries import objections as read
 from workflow.queries.objections import ObjectionView
 from workflow.services import actions, objections
-from workflow.services.campaigns import find_campaign
-from workflow.services.notice import public_notice
+from workflow.services.notice import notice_campaign, public_notice
 
 router = APIRouter(tags=["objections"])
 PUBLIC = Actor("public", "public")  # the audit never records a reporter's name
@@ -100,7 +99,7 @@ def objection_out(o: ObjectionView) -> ObjectionOut:
 @router.get("/notice/{campaign_code}", response_model=NoticeOut)
 def notice(campaign_code: str, uow: Uow) -> NoticeOut:
     """The nominees under public notice: public fields only; no login needed."""
-    campaign = find_campaign(uow, campaign_code)
+    campaign = notice_campaign(uow, campaign_code)
     entries = [PublicEntryOut(**vars(e)) for e in public_notice(uow, campaign)]
     return NoticeOut(
         campaign=campaign.code, title=campaign.title, honour=campaign.honour, entries=entries
@@ -114,7 +113,7 @@ def raise_objection(
     """Object to a nominee under notice, with your real name and contact; no login needed."""
     if not request.app.state.public_limiter.hit(client_ip(request)):
         raise ApiError(429, "too_many_requests", msg("error.web.too_many_objections"))
-    campaign = find_campaign(uow, campaign_code)
+    campaign = notice_campaign(uow, campaign_code)
     if body.nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
         raise NotFound(
             msg("error.web.not_under_notice", id=body.nomination_id, campaign=campaign.title)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-_LINE_OF_YAML_ERROR = re.compile(r"line (\d+), column \d+")
+# How the catalogue words a YAML syntax error's place (definition.not_yaml), in each locale.
+_LINE_OF_YAML_ERROR = re.compile(r"line (\d+), column \d+|第(\d+)行第\d+列")
 
 
 @dataclass
@@ -70,4 +71,4 @@ def annotate(text: str, message: str, source: str) -> tuple[list[SourceLine], li
 
 def _yaml_error_line(problem: str) -> int | None:
     found = _LINE_OF_YAML_ERROR.findall(problem)
-    return int(found[-1]) if found else None
+    return int(next(n for n in found[-1] if n)) if found else None

@@ -16,7 +16,7 @@ from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError
 from workflow.queries.campaigns import current_campaign
-from workflow.services.notice import public_notice
+from workflow.services.notice import notice_campaign, public_notice
 from workflow.services.objections import ObjectionInput, record_objection
 
 router = APIRouter()
@@ -32,7 +32,7 @@ def notice_redirect(uow: Uow) -> Response:
 def _page(
     request: Request, uow: UnitOfWork, code: str, status: int = 200, **extra: Any
 ) -> Response:
-    campaign = current_campaign(uow, code)
+    campaign = notice_campaign(uow, code)
     entries = public_notice(uow, campaign)
     ends = [e.notice_ends_at for e in entries if e.notice_ends_at is not None]
     context = {
@@ -73,7 +73,7 @@ def object_to(
     client = request.client.host if request.client else "unknown"
     if not request.app.state.public_limiter.hit(client):
         return _page(request, uow, code, 429, error=say(request, "too_many_objections"), form=form)
-    campaign = current_campaign(uow, code)
+    campaign = notice_campaign(uow, code)
     if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
         return _page(request, uow, code, 422, error=say(request, "not_under_notice"), form=form)
     if not (reporter_name.strip() and contact.strip() and content.strip()):

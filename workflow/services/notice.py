@@ -7,9 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from config.catalogue import msg
 from models import Campaign, Deadline, Nomination
 from models.uow import UnitOfWork
 from workflow.definition import StageKind
+from workflow.errors import NotFound
 from workflow.services.definitions import definition_of
 from workflow.vocabulary import CATEGORIES, EMPLOYER_TYPES, GENDERS
 
@@ -30,6 +32,15 @@ class PublicEntry:
     rank: str
     summary: str
     notice_ends_at: datetime | None
+
+
+def notice_campaign(uow: UnitOfWork, code: str) -> Campaign:
+    """The campaign a public notice address names; an unknown code is a plain NotFound that
+    does not repeat what was typed (the notice pages are public)."""
+    campaign = uow.session.scalars(select(Campaign).where(Campaign.code == code)).first()
+    if campaign is None:
+        raise NotFound(msg("error.no_such_notice"))
+    return campaign
 
 
 def public_notice(uow: UnitOfWork, campaign: Campaign) -> list[PublicEntry]:
