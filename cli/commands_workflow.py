@@ -8,7 +8,7 @@ import click
 
 from cli import words
 from cli.runtime import Runtime, now_utc, pass_runtime
-from workflow.definition import load_definition_file
+from workflow.definition_loading import load_definition_file
 from workflow.machine import NominationMachine
 from workflow.queries.campaigns import find_definition
 from workflow.services.definitions import definition_of, load_definition, machine_of

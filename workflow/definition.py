@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from collections.abc import Mapping
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import ErrorDetails
 
 from config.catalogue import Label, Listing, Message, msg, render
-from workflow.errors import DefinitionError
+from workflow.definition_problems import describe_error
 from workflow.facts import HONOUR_LEVELS
 from workflow.problems import Problem
 from workflow.rules.unit_rules import UnitRules
@@ -184,7 +177,10 @@ def _plain(exc: Exception) -> Message:
 def _nested(prefix: str, exc: ValidationError) -> KeyProblem:
     """Re-root a nested model's validation errors under the definition key they came from."""
     return KeyProblem(
-        [(".".join([prefix, *(str(part) for part in e["loc"])]), _message(e)) for e in exc.errors()]
+        [
+            (".".join([prefix, *(str(part) for part in e["loc"])]), describe_error(e))
+            for e in exc.errors()
+        ]
     )
 
 
@@ -253,117 +249,3 @@ def _check_routing(d: Definition) -> None:
                     departments=Listing(tuple(missing)),
                 )
                 raise KeyProblem([(f"{where}.departments", message)])
-
-
-def checksum(raw: Mapping[str, Any]) -> str:
-    """A stable digest of a definition's content, independent of key order and layout."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def parse_definition(raw: Any, source: str = "<definition>") -> Definition:
-    """Validate a mapping as a definition; errors name the source, key path and problem."""
-    if not isinstance(raw, Mapping):
-        raise _refused(source, [(None, msg("definition.top_level_mapping"))])
-    try:
-        return Definition.model_validate(dict(raw))
-    except ValidationError as exc:
-        raise _refused(source, _describe(exc)) from None
-
-
-def load_definition_text(text: str, source: str) -> tuple[Definition, dict[str, Any]]:
-    """Parse YAML text into a validated definition and the raw mapping it came from."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = (
-            msg("definition.not_yaml", line=mark.line + 1, column=mark.column + 1)
-            if mark is not None
-            else msg("definition.not_yaml_at_all")
-        )
-        raise _refused(source, [(None, problem)]) from None
-    definition = parse_definition(raw, source)
-    return definition, dict(raw)
-
-
-def load_definition_file(path: Path) -> tuple[Definition, dict[str, Any]]:
-    """Read and validate a definition file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        raise _refused(str(path), [(None, msg("definition.cannot_read"))]) from None
-    return load_definition_text(text, str(path))
-
-
-def _refused(source: str, problems: list[tuple[str | None, Message]]) -> DefinitionError:
-    """The error naming the file, the key path (when there is one) and each problem."""
-    lines = tuple(
-        msg("definition.problem_at", source=source, path=path, problem=problem)
-        if path
-        else msg("definition.problem_in", source=source, problem=problem)
-        for path, problem in problems
-    )
-    return DefinitionError(msg("text.plain", text=Listing(lines, "lines")))
-
-
-def _describe(exc: ValidationError) -> list[tuple[str | None, Message]]:
-    found: list[tuple[str | None, Message]] = []
-    for error in exc.errors():
-        problem = error.get("ctx", {}).get("error")
-        if isinstance(problem, KeyProblem):
-            # A cross-field check names its own key paths, not the definition as a whole.
-            found.extend(problem.problems)
-            continue
-        path = ".".join(str(part) for part in error["loc"])
-        found.append((path or None, _message(error)))
-    return found
-
-
-# pydantic's error types and the words the catalogue has for them.
-_TYPES = {
-    "extra_forbidden": "definition.unknown_key",
-    "missing": "definition.required",
-    "int_type": "definition.not_integer",
-    "int_parsing": "definition.not_integer",
-    "int_from_float": "definition.not_integer",
-    "dict_type": "definition.not_mapping",
-    "list_type": "definition.not_list",
-    "string_type": "definition.not_text",
-    "bool_type": "definition.not_bool",
-    "bool_parsing": "definition.not_bool",
-    "float_type": "definition.not_number",
-    "float_parsing": "definition.not_number",
-}
-_LIMITS = {
-    "greater_than": "gt",
-    "greater_than_equal": "ge",
-    "less_than": "lt",
-    "less_than_equal": "le",
-}
-
-
-def _message(error: ErrorDetails) -> Message:
-    kind, ctx = error["type"], error.get("ctx", {})
-    problem = ctx.get("error")
-    if isinstance(problem, Problem):
-        return problem.message
-    if kind in _TYPES:
-        return msg(_TYPES[kind])
-    if kind in _LIMITS:
-        return msg(f"definition.{_LIMITS[kind]}", limit=ctx.get(_LIMITS[kind]))
-    if kind in ("literal_error", "enum"):
-        return msg("definition.one_of", allowed=_choices(str(ctx.get("expected", ""))))
-    if kind == "union_tag_invalid":
-        allowed = _choices(str(ctx.get("expected_tags", "")))
-        return msg("definition.bad_tag", tag=ctx.get("tag"), allowed=allowed)
-    if kind == "string_pattern_mismatch":
-        return msg("definition.pattern", pattern=ctx.get("pattern"))
-    if kind == "value_error":  # a rule module's own check, not yet a Problem
-        return msg("text.plain", text=error["msg"].removeprefix("Value error, "))
-    return msg("definition.invalid")
-
-
-def _choices(expected: str) -> Listing:
-    """pydantic's "'a', 'b' or 'c'" as a list shown the reader's way."""
-    return Listing(tuple(re.findall(r"'([^']*)'", expected)), "or")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from models import DefinitionVersion
-from workflow.definition import Definition, load_definition_text
+from workflow.definition import Definition
+from workflow.definition_loading import load_definition_text
 
 _PARSED: dict[str, Definition] = {}
 

@@ -13,7 +13,7 @@ from notifications.render import FILTERS
 from web.i18n import msgid
 from workflow import vocabulary
 from workflow.actors import ROLES
-from workflow.definition import load_definition_file
+from workflow.definition_loading import load_definition_file
 from workflow.machine import CLOSED_STATES, build_transitions, open_states
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,13 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from workflow.definition import (
-    Definition,
-    StageKind,
-    checksum,
-    load_definition_file,
-    load_definition_text,
-)
+from workflow.definition import Definition, StageKind
+from workflow.definition_loading import checksum, load_definition_file, load_definition_text
 from workflow.errors import DefinitionError
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "config" / "workflows"

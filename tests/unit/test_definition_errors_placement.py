@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from web.pages.definition_errors import annotate
-from workflow.definition import load_definition_text
+from workflow.definition_loading import load_definition_text
 from workflow.errors import DefinitionError
 
 BROKEN = "name: demo\ntitle: a: b\nstages: []\n"  # line 2: a mapping inside a plain value

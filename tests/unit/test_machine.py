@@ -11,7 +11,8 @@ import pytest
 
 from config import catalogue
 from config.catalogue import Label
-from workflow.definition import Definition, load_definition_file
+from workflow.definition import Definition
+from workflow.definition_loading import load_definition_file
 from workflow.errors import GuardFailed, RuleFailure, TransitionNotAllowed
 from workflow.machine import NominationMachine, build_transitions, machine_for
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from workflow.actors import Actor
-from workflow.definition import Definition, StageKind, StageSpec, load_definition_file
+from workflow.definition import Definition, StageKind, StageSpec
+from workflow.definition_loading import load_definition_file
 from workflow.errors import GuardFailed, RuleFailure
 from workflow.stages import joint_review, registry
 from workflow.states import SUBMITTED, TransitionResult, TransitionSpec

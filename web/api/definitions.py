@@ -17,7 +17,7 @@ from config.catalogue import msg
 from models import DefinitionVersion
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
-from workflow.definition import load_definition_text
+from workflow.definition_loading import load_definition_text
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
 from workflow.queries.campaigns import definition_versions

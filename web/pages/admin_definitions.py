@@ -17,7 +17,8 @@ from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
 from web.pages.render import language, render
-from workflow.definition import Definition, load_definition_text
+from workflow.definition import Definition
+from workflow.definition_loading import load_definition_text
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
 from workflow.queries.campaigns import administered_definition, administered_definitions

@@ -11,7 +11,7 @@ from config.catalogue import msg
 from models import DefinitionVersion
 from models.uow import UnitOfWork
 from workflow.actors import Actor, require_role
-from workflow.definition import checksum, load_definition_file
+from workflow.definition_loading import checksum, load_definition_file
 from workflow.errors import NotFound
 from workflow.machine import NominationMachine, machine_for
 from workflow.repository import commit
