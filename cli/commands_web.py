@@ -6,8 +6,10 @@ import os
 
 import click
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from cli.runtime import Runtime, now_utc, pass_runtime
+from cli.words import role, say
 from config.settings import WORKFLOWS_DIR, get_settings
 from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
@@ -33,7 +35,9 @@ def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
         load_demo(rt)
     else:
         upgrade(rt.engine)
-    click.echo(f"honorflow on http://{host}:{port}/  (database {rt.url}; Ctrl+C stops)")
+    # The address is printed without its password: start-up lines end up in logs.
+    database = make_url(rt.url).render_as_string(hide_password=True)
+    click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
 
 
@@ -55,12 +59,12 @@ def demo_runtime(rt: Runtime) -> Runtime:
 
 def load_demo(rt: Runtime) -> None:
     """Run the demo campaign up to its open notice and create an account per role."""
-    click.echo("loading the demo campaign (about 10 seconds) …")
+    click.echo(say("web_demo_loading"))
     now = now_utc()
     scenario = NoticeScenario(rt.sf, WORKFLOWS_DIR / "jiangxi-labour-model.yaml", today=now)
     campaign_id = scenario.run()
     accounts = create_demo_users(rt.sf, campaign_id, now)
-    click.echo(f"demo accounts (password for all: {PASSWORD}):")
+    click.echo(say("web_demo_accounts", password=PASSWORD))
     for a in accounts:
         where = a.department or a.unit_code or ""
-        click.echo(f"  {a.username:<10} {a.role:<20} {where}")
+        click.echo(f"  {a.username:<10} {role(a.role)}  {where}")

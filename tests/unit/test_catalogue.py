@@ -12,7 +12,7 @@ from config.catalogue import Message, msg, text
 PLACEHOLDER = re.compile(r"{(\w+)[^{}]*}")
 # Proper tokens a Chinese text may contain: formats, standards, commands and grades.
 ALLOWED_LATIN = re.compile(
-    r"honorflow campaign quota|XLSX|CSV|YAML|UTF-8|API|ID|URL|PDF|PNG|\.csv|\.xlsx"
+    r"honorflow campaign quota|Ctrl\+C|XLSX|CSV|YAML|UTF-8|API|ID|URL|PDF|PNG|\.csv|\.xlsx"
     r"|(?<![A-Za-z])[A-D](?![A-Za-z])"
 )
 
