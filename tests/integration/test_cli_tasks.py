@@ -19,8 +19,8 @@ from models.db import make_engine, make_session_factory
 from tests.conftest import make_campaign
 from tests.integration.flow import add, fire
 from tests.integration.test_cli import Honorflow, hf
-from tests.integration.test_worker import in_qualification as flow_in_qualification
 from tests.integration.worker_fixtures import wait_until
+from tests.integration.worker_reading import in_qualification as flow_in_qualification
 from tests.smtp_server import RecordingSMTPServer
 
 __all__ = ["hf"]  # the fixture, imported for pytest

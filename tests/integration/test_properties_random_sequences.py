@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    precondition,
-    rule,
-)
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 from sqlalchemy import Engine, Select, func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from models import (
     AuditEvent,
@@ -31,9 +19,7 @@ from models import (
     HonourRecord,
     Nomination,
     Objection,
-    OutboxMessage,
     QuotaAllocation,
-    RecommendingUnit,
     ReviewTask,
 )
 from models.db import make_session_factory
@@ -41,121 +27,24 @@ from models.reviews import OBJECTION_OPEN, TASK_CLAIMED, TASK_OPEN
 from models.scheduling import PENDING
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, JIANGXI, MAYDAY, T0, make_campaign, sqlite_engine
+from tests.integration.procedure_model import (
+    CALENDAR,
+    ENTRIES,
+    FORWARD,
+    LAST_DAY,
+    LEFT,
+    NOT_LIVE,
+    QUOTAS,
+    SECRETARY,
+    TRIGGERS,
+    add_entries,
+    ignore_refusal,
+)
 from workflow import audit
-from workflow.actors import Actor
-from workflow.calendar import WorkingCalendar
 from workflow.definition import StageKind
-from workflow.errors import GuardFailed, HonorflowError, PermissionDenied, TransitionNotAllowed
-from workflow.facts import NomineeFacts, PriorHonour
-from workflow.importing import ImportedNomination
-from workflow.machine import END_STATES
-from workflow.services import campaigns, committee, nominations, objections, reviews, transitions
+from workflow.services import committee, objections, reviews, transitions
 from workflow.services.definitions import definition_of, machine_of
 from workflow.stages.registry import outcomes_of
-
-SECRETARY = Actor("秘书", "committee_secretary", department="committee_office")
-LEFT = frozenset({"vetoed", "removed", "disqualified", "withdrawn"})
-NOT_LIVE = frozenset({"draft", *END_STATES})
-TRIGGERS = sorted(
-    {
-        "submit",
-        "begin_review",
-        "pass",
-        "fail",
-        "return_material",
-        "resubmit",
-        "clear",
-        "veto",
-        "close_notice",
-        "uphold_objection",
-        "approve",
-        "reject",
-        "withdraw",
-        "revoke",
-    }
-)
-# The trigger that moves a nomination on from a state outside a review stage.
-FORWARD = {
-    "draft": "submit",
-    "submitted": "begin_review",
-    "qualification_returned": "resubmit",
-    "public_notice": "close_notice",
-}
-CALENDAR = WorkingCalendar()
-LAST_DAY = datetime(2026, 11, 30, tzinfo=T0.tzinfo)
-QUOTAS = [
-    campaigns.UnitQuota("nc", "南昌市总工会", 2, email="nc@example.org"),
-    campaigns.UnitQuota("jt", "省交通运输厅", 1, kind="department"),
-    campaigns.UnitQuota("gz", "赣州市总工会", 1),
-]
-
-
-def eligible_facts(name: str, **changes: object) -> NomineeFacts:
-    """A nominee every shipped rule accepts: a clear vote, a unit notice and a prior honour."""
-    base = NomineeFacts(
-        name=name,
-        birth_date=date(1978, 6, 1),
-        employer="某某公司",
-        votes_for=90,
-        votes_total=100,
-        unit_notice_start=date(2026, 2, 2),
-        unit_notice_end=date(2026, 2, 13),
-        prior_honours=(
-            PriorHonour("市劳动模范", "municipal", 2020),
-            PriorHonour("省五一劳动奖章", "provincial", 2020),
-        ),
-    )
-    return NomineeFacts(**{**base.__dict__, **changes})
-
-
-@dataclass(frozen=True)
-class Entry:
-    unit: str
-    rank: str
-    order: int | None
-    facts: NomineeFacts
-
-
-# Each unit puts forward one main nomination more than its places, plus ordered alternates.
-ENTRIES = [
-    Entry("nc", "main", None, eligible_facts("甲一")),
-    Entry("nc", "main", None, eligible_facts("甲二", category="enterprise_head")),
-    Entry("nc", "main", None, eligible_facts("甲三", gender="F")),
-    Entry("nc", "alternate", 1, eligible_facts("甲四", gig_worker=True)),
-    Entry("nc", "alternate", 2, eligible_facts("甲五", category="technician")),
-    Entry("jt", "main", None, eligible_facts("乙一", disability=True)),
-    Entry("jt", "main", None, eligible_facts("乙二", gender="F", category="enterprise_head")),
-    Entry("jt", "alternate", 1, eligible_facts("乙三")),
-]
-
-
-def add_entries(sf: sessionmaker[Session], campaign_id: int, entries: list[Entry]) -> list[int]:
-    """Create the entries as draft nominations in one transaction; returns their ids."""
-    with UnitOfWork(sf) as uow:
-        campaign = campaigns.get_campaign(uow, campaign_id)
-        ids = []
-        for row, e in enumerate(entries, start=2):
-            unit = uow.session.scalars(
-                select(RecommendingUnit).where(RecommendingUnit.code == e.unit)
-            ).one()
-            entry = ImportedNomination(
-                facts=e.facts,
-                honor="",
-                rank=e.rank,
-                alternate_order=e.order,
-                summary="事迹简介",
-                deeds="主要事迹",
-                row=row,
-            )
-            ids.append(nominations.add_nomination(uow, campaign, unit, entry, ADMIN, T0).id)
-        uow.commit()
-    return ids
-
-
-def ignore_refusal(action: Callable[[], object]) -> None:
-    """Run a use case; a refusal a person could act on is an allowed outcome here."""
-    with contextlib.suppress(HonorflowError):
-        action()
 
 
 class Procedure(RuleBasedStateMachine):
@@ -430,170 +319,3 @@ Procedure.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 test_random_action_sequences_keep_the_invariants = Procedure.TestCase
-
-
-# --- a refused transition changes nothing ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    status: str
-    version: int
-    tasks: int
-    deadlines: int
-    outbox: int
-    events: list[tuple[str, str | None, str | None]]
-
-
-def snapshot(sf: sessionmaker[Session], nomination_id: int) -> Snapshot:
-    with UnitOfWork(sf) as uow:
-        s = uow.session
-        row = s.get_one(Nomination, nomination_id)
-        events = s.execute(
-            select(AuditEvent.trigger, AuditEvent.from_state, AuditEvent.to_state).order_by(
-                AuditEvent.seq
-            )
-        ).all()
-        return Snapshot(
-            status=row.status,
-            version=row.version,
-            tasks=s.scalar(select(func.count(ReviewTask.id))) or 0,
-            deadlines=s.scalar(select(func.count(Deadline.id))) or 0,
-            outbox=s.scalar(select(func.count(OutboxMessage.id))) or 0,
-            events=[(e.trigger, e.from_state, e.to_state) for e in events],
-        )
-
-
-def walk(sf: sessionmaker[Session], nomination_id: int, triggers: list[str], now: datetime) -> None:
-    for trigger in triggers:
-        with UnitOfWork(sf) as uow:
-            transitions.fire(uow, nomination_id, trigger, ADMIN, now)
-
-
-def complete_all(sf: sessionmaker[Session], nomination_id: int, now: datetime) -> None:
-    with UnitOfWork(sf) as uow:
-        task_ids = uow.session.scalars(
-            select(ReviewTask.id).where(
-                ReviewTask.nomination_id == nomination_id, ReviewTask.status == TASK_OPEN
-            )
-        ).all()
-    for task_id in task_ids:
-        with UnitOfWork(sf) as uow:
-            reviews.complete(uow, task_id, ADMIN, "clear", "无意见", now)
-
-
-REFUSALS = ["quota", "ineligible", "notice_running", "open_objection", "wrong_clerk"]
-
-
-@pytest.mark.parametrize("case", REFUSALS)
-def test_a_refused_transition_changes_nothing(sf: sessionmaker[Session], case: str) -> None:
-    campaign_id = make_campaign(sf, JIANGXI, QUOTAS)
-    retired = eligible_facts("丁一", retired=True)
-    # nc's front-line alternate lets its enterprise head (nc2) be submitted at all.
-    entries = [*ENTRIES[:3], Entry("gz", "alternate", 2, retired), ENTRIES[3]]
-    nc1, nc2, nc3, old, _ = add_entries(sf, campaign_id, entries)
-    walk(sf, nc1, ["submit"], T0)
-    walk(sf, nc2, ["submit"], T0)
-    target, trigger, actor, now = nc3, "submit", ADMIN, T0  # "quota": nc holds 2 places
-    if case == "ineligible":
-        walk(sf, old, ["submit", "begin_review"], T0)
-        target, trigger = old, "pass"
-    elif case in ("notice_running", "open_objection"):
-        walk(sf, nc1, ["begin_review", "pass"], T0)
-        complete_all(sf, nc1, T0)
-        walk(sf, nc1, ["pass"], T0)
-        target, trigger = nc1, "close_notice"
-        if case == "open_objection":
-            data = objections.ObjectionInput("web", "材料不实", T0.date(), "王五", "13800000000")
-            with UnitOfWork(sf) as uow:
-                objections.record_objection(uow, nc1, data, ADMIN, T0)
-            now = CALENDAR.add_working_days(T0, 6)
-    elif case == "wrong_clerk":
-        target, actor = nc3, Actor("李四", "unit_clerk", unit_code="jt")
-        walk(sf, nc1, ["withdraw"], T0)
-    before = snapshot(sf, target)
-    with UnitOfWork(sf) as uow, pytest.raises((GuardFailed, PermissionDenied)):
-        transitions.fire(uow, target, trigger, actor, now)
-    after = snapshot(sf, target)
-    assert (after.status, after.version) == (before.status, before.version)
-    assert (after.tasks, after.deadlines, after.outbox) == (
-        before.tasks,
-        before.deadlines,
-        before.outbox,
-    )
-    assert after.events[: len(before.events)] == before.events
-    (added,) = after.events[len(before.events) :]
-    assert added == (f"refused:{trigger}", before.status, before.status)
-    with UnitOfWork(sf) as uow:
-        assert audit.verify(uow.session).ok
-
-
-def test_a_trigger_the_state_does_not_allow_changes_nothing(sf: sessionmaker[Session]) -> None:
-    campaign_id = make_campaign(sf, MAYDAY, QUOTAS)
-    (nomination_id,) = add_entries(sf, campaign_id, ENTRIES[:1])
-    before = snapshot(sf, nomination_id)
-    with UnitOfWork(sf) as uow, pytest.raises(TransitionNotAllowed, match="可执行：报送"):
-        transitions.fire(uow, nomination_id, "approve", ADMIN, T0)
-    after = snapshot(sf, nomination_id)
-    assert (after.status, after.version, after.tasks, after.deadlines, after.outbox) == (
-        before.status,
-        before.version,
-        before.tasks,
-        before.deadlines,
-        before.outbox,
-    )
-    assert all(e[0].startswith("refused:") for e in after.events[len(before.events) :])
-
-
-# --- alternates step up only into a free place ----------------------------------------------
-
-
-def ranks(sf: sessionmaker[Session], ids: list[int]) -> list[tuple[str, str]]:
-    with UnitOfWork(sf) as uow:
-        return [(row.rank, row.status) for row in (uow.session.get_one(Nomination, i) for i in ids)]
-
-
-def test_a_draft_main_leaving_frees_no_place(sf: sessionmaker[Session]) -> None:
-    campaign_id = make_campaign(sf, JIANGXI, QUOTAS)
-    ids = add_entries(sf, campaign_id, ENTRIES[:4])  # nc: three mains for 2 places, alternate 1
-    main1, main2, draft_main, alternate = ids
-    for nomination_id in (main1, main2, alternate):
-        walk(sf, nomination_id, ["submit"], T0)
-    walk(sf, draft_main, ["withdraw"], T0)
-    assert ranks(sf, ids)[3] == ("alternate", "submitted")
-    # A main that held a place leaves: the submitted alternate takes it.
-    walk(sf, main2, ["withdraw"], T0)
-    assert ranks(sf, ids) == [
-        ("main", "submitted"),
-        ("main", "withdrawn"),
-        ("main", "withdrawn"),
-        ("main", "submitted"),
-    ]
-
-
-def test_an_alternate_does_not_step_into_another_category(sf: sessionmaker[Session]) -> None:
-    quotas = [
-        campaigns.UnitQuota("nc", "南昌市总工会", 1, category="front_line_worker"),
-        campaigns.UnitQuota("nc", "南昌市总工会", 1, category="enterprise_head"),
-    ]
-    campaign_id = make_campaign(sf, JIANGXI, quotas)
-    worker, head, alternate = add_entries(
-        sf,
-        campaign_id,
-        [
-            Entry("nc", "main", None, eligible_facts("甲一")),
-            Entry("nc", "main", None, eligible_facts("甲二", category="enterprise_head")),
-            Entry("nc", "alternate", 1, eligible_facts("甲三")),
-        ],
-    )
-    for nomination_id in (worker, head, alternate):
-        walk(sf, nomination_id, ["submit"], T0)
-    walk(sf, head, ["withdraw"], T0)
-    # The freed place is an enterprise head's; the front-line places are all taken.
-    assert ranks(sf, [worker, head, alternate]) == [
-        ("main", "submitted"),
-        ("main", "withdrawn"),
-        ("alternate", "submitted"),
-    ]
-    walk(sf, worker, ["withdraw"], T0)
-    assert ranks(sf, [alternate]) == [("main", "submitted")]

@@ -1,4 +1,4 @@
-"""All-or-nothing transitions, the hash-chained audit and concurrent triggers, on both databases."""
+"""Concurrent triggers, claims, findings and submissions: one wins, on both databases."""
 
 from __future__ import annotations
 
@@ -9,25 +9,14 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent, Deadline, Nomination, Objection, OutboxMessage, ReviewTask
+from models import AuditEvent, Objection, ReviewTask
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0, make_campaign
-from tests.integration.flow import (
-    AFTER_NOTICE,
-    TEAM,
-    add,
-    complete,
-    count,
-    fire,
-    open_tasks,
-    status,
-    to_joint_review,
-    to_notice,
-)
-from workflow import audit
+from tests.integration.audit_chain import _verify
+from tests.integration.flow import add, count, fire, open_tasks, status, to_notice
 from workflow.actors import Actor
 from workflow.errors import (
     ConcurrentChange,
@@ -37,176 +26,6 @@ from workflow.errors import (
     TransitionNotAllowed,
 )
 from workflow.services import objections, reviews, transitions
-
-
-def _snapshot(sf: sessionmaker[Session]) -> dict[str, Any]:
-    """Everything a transition may write, as plain values."""
-    with UnitOfWork(sf) as uow:
-        s = uow.session
-        return {
-            "nominations": s.execute(
-                select(
-                    Nomination.id, Nomination.status, Nomination.rank, Nomination.version
-                ).order_by(Nomination.id)
-            ).all(),
-            "tasks": s.execute(
-                select(ReviewTask.id, ReviewTask.status, ReviewTask.version).order_by(ReviewTask.id)
-            ).all(),
-            "deadlines": s.execute(
-                select(Deadline.id, Deadline.status).order_by(Deadline.id)
-            ).all(),
-            "outbox": s.scalar(select(func.count(OutboxMessage.id))),
-            "audit": s.scalar(select(func.count(AuditEvent.id))),
-        }
-
-
-def _broken_digest(*args: object, **kwargs: object) -> str:
-    raise RuntimeError("audit store unavailable")
-
-
-# --- one transaction per state change --------------------------------------------------------
-
-
-def test_a_failing_audit_append_leaves_nothing_behind(
-    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    campaign_id = make_campaign(sf)
-    nomination = add(sf, campaign_id)
-    fire(sf, nomination, "submit")
-    before = _snapshot(sf)
-    monkeypatch.setattr(audit, "event_digest", _broken_digest)
-
-    # begin_review writes a task, its deadlines and an outbox row before the audit event.
-    with pytest.raises(RuntimeError, match="audit store unavailable"):
-        fire(sf, nomination, "begin_review")
-
-    assert _snapshot(sf) == before
-    monkeypatch.undo()
-    fire(sf, nomination, "begin_review")  # and the same change still goes through afterwards
-    after = _snapshot(sf)
-    assert len(after["tasks"]) == 1 and after["outbox"] == before["outbox"] + 1
-
-
-def test_a_failing_audit_append_undoes_a_veto_and_its_step_up(
-    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    campaign_id = make_campaign(sf)
-    main = add(sf, campaign_id, "nc", "主推")
-    alternate = add(sf, campaign_id, "nc", "后备", rank="alternate", order=1)
-    to_joint_review(sf, main)
-    police = next(t for t in open_tasks(sf, main) if t.department == "police")
-    before = _snapshot(sf)
-    calls = {"n": 0}
-    real = audit.event_digest
-
-    def fail_late(*args: Any, **kwargs: Any) -> str:
-        # Let the task's own audit event and the veto through; fail on the step-up event.
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise RuntimeError("audit store unavailable")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(audit, "event_digest", fail_late)
-    with pytest.raises(RuntimeError):
-        complete(sf, police.id, "object", opinion="有违法记录")
-
-    assert calls["n"] == 3
-    assert _snapshot(sf) == before
-    assert status(sf, main).status == "joint_review"
-    assert status(sf, alternate).rank == "alternate"
-
-
-# --- the audit chain --------------------------------------------------------------------------
-
-
-def _run(sf: sessionmaker[Session]) -> int:
-    """A short procedure; returns the number of audit events it left."""
-    campaign_id = make_campaign(sf)
-    nomination = add(sf, campaign_id)
-    to_notice(sf, nomination)
-    fire(sf, nomination, "close_notice", TEAM, AFTER_NOTICE)
-    return count(sf, AuditEvent)
-
-
-def _verify(sf: sessionmaker[Session]) -> audit.ChainReport:
-    with UnitOfWork(sf) as uow:
-        return audit.verify(uow.session)
-
-
-def _execute(sf: sessionmaker[Session], sql: str, **params: Any) -> None:
-    with UnitOfWork(sf) as uow:
-        uow.session.execute(text(sql), params)
-        uow.commit()
-
-
-def test_the_chain_verifies_after_a_run(sf: sessionmaker[Session]) -> None:
-    events = _run(sf)
-    report = _verify(sf)
-    assert report == audit.ChainReport(True, events)
-    assert events > 10
-    with UnitOfWork(sf) as uow:  # small batches walk the same chain
-        assert audit.verify(uow.session, batch=3) == audit.ChainReport(True, events)
-
-
-def test_an_altered_reason_is_reported_at_its_seq(sf: sessionmaker[Session]) -> None:
-    events = _run(sf)
-    target = events // 2
-    _execute(sf, "UPDATE audit_events SET reason = :r WHERE seq = :s", r="篡改", s=target)
-
-    report = _verify(sf)
-
-    assert not report.ok and report.first_bad_seq == target
-    assert report.problem is not None and "altered" in report.problem
-    assert report.events == target - 1
-
-
-def test_a_deleted_middle_event_is_reported_removed(sf: sessionmaker[Session]) -> None:
-    events = _run(sf)
-    target = events // 2
-    _execute(sf, "DELETE FROM audit_events WHERE seq = :s", s=target)
-
-    report = _verify(sf)
-
-    assert not report.ok and report.first_bad_seq == target + 1
-    assert report.problem is not None and "removed" in report.problem
-
-
-def test_a_deleted_last_event_is_caught_by_the_head(sf: sessionmaker[Session]) -> None:
-    events = _run(sf)
-    _execute(sf, "DELETE FROM audit_events WHERE seq = :s", s=events)
-    report = _verify(sf)
-    assert not report.ok and "head records" in (report.problem or "")
-
-
-@pytest.mark.parametrize("well_formed", [False, True], ids=["bad-hash", "rehashed"])
-def test_a_forged_event_is_reported(sf: sessionmaker[Session], well_formed: bool) -> None:
-    events = _run(sf)
-    with UnitOfWork(sf) as uow:
-        last = uow.session.scalars(select(AuditEvent).where(AuditEvent.seq == events)).one()
-        entry = audit.AuditEntry(actor="admin (admin)", trigger="approve", reason="伪造")
-        digest = audit.event_digest(last.hash, events + 1, T0, entry)
-        uow.session.add(
-            AuditEvent(
-                seq=events + 1,
-                at=T0,
-                actor=entry.actor,
-                trigger=entry.trigger,
-                reason=entry.reason,
-                payload={},
-                prev_hash=last.hash,
-                hash=digest if well_formed else "f" * 64,
-            )
-        )
-        uow.commit()
-
-    report = _verify(sf)
-
-    assert not report.ok
-    if well_formed:  # a forger who knows the hash still cannot move the head
-        assert "head records" in (report.problem or "")
-    else:
-        assert report.first_bad_seq == events + 1 and "altered" in (report.problem or "")
-
 
 # --- concurrency -------------------------------------------------------------------------------
 

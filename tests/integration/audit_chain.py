@@ -1,0 +1,13 @@
+"""Shared step of the integrity tests: verify the hash-chained audit."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.uow import UnitOfWork
+from workflow import audit
+
+
+def _verify(sf: sessionmaker[Session]) -> audit.ChainReport:
+    with UnitOfWork(sf) as uow:
+        return audit.verify(uow.session)

@@ -1,0 +1,80 @@
+"""Masked fields, checked the same way on the API, the pages and the CLI: identity numbers
+and phones for those who may not see personal data, an objector's name and contact for all
+but administrators and the team, and nothing of a nominee for a recused reviewer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.web.access_surfaces import (
+    CONTACT,
+    REPORTER,
+    SECRET_ID,
+    SECRET_PHONE,
+    Answer,
+    Surfaces,
+    access,
+)
+from tests.web.conftest import World
+
+__all__ = ["access"]  # the fixture, imported for pytest
+
+
+MASKED_ID = "3601**********1234"
+
+
+@pytest.mark.parametrize(
+    ("who", "full"), [("police", False), ("admin", True)], ids=["reviewer", "admin"]
+)
+def test_identity_number_and_phone_are_masked_alike(access: World, who: str, full: bool) -> None:
+    answers = Surfaces(access).all(who, "detail", "joint_nc", "police")
+    for surface, answer in answers.items():
+        assert answer.outcome == "ok", surface
+        assert (SECRET_ID in answer.text) is full, surface
+        assert (SECRET_PHONE in answer.text) is full, surface
+        if not full:
+            assert MASKED_ID in answer.text, surface
+
+
+@pytest.mark.parametrize(("who", "full"), [("clerk_nc", False), ("team", True), ("admin", True)])
+def test_an_objector_is_shown_only_to_admins_and_the_team(
+    access: World, who: str, full: bool
+) -> None:
+    surfaces = Surfaces(access)
+    for resource in ("detail", "objections"):
+        for surface, answer in surfaces.all(who, resource, "notice_nc", "").items():
+            if surface == "api" and resource == "detail":
+                continue  # the API's detail has no objections; its objections list does
+            assert answer.outcome == "ok", (surface, resource)
+            assert (REPORTER in answer.text) is full, (surface, resource)
+            assert (CONTACT in answer.text) is full, (surface, resource)
+            if not full:
+                assert "李**" in answer.text, (surface, resource)
+
+
+def test_a_recused_reviewer_gets_no_name_or_employer_from_any_list(access: World) -> None:
+    surfaces = Surfaces(access)
+    # police_nc belongs to nc, 联审丙's unit; police declared a conflict with 联审丁.
+    hidden = {"police_nc": ("联审丙", "江铃汽车"), "police": ("联审丁", "赣州市人社局")}
+    for who, (name, employer) in hidden.items():
+        api = surfaces.api(who, "/api/nominations?limit=500")
+        tasks = surfaces.api(who, "/api/tasks")
+        audit = surfaces.api(who, "/api/audit?limit=1000")
+        inbox = surfaces.page(who, "/inbox")
+        listed = surfaces.cli(who, ["nominations", "list", "jx2026"])
+        queue = surfaces.cli(who, ["queue", "list"])
+        for answer in (api, tasks, audit, inbox, listed, queue):
+            assert answer.outcome == "ok"
+            assert name not in answer.text
+        if who == "police":  # 江铃汽车 employs others police_nc may see
+            assert employer not in api.text + inbox.text + listed.text + queue.text
+        assert any(row["recused"] for row in tasks_json(tasks))
+
+
+def tasks_json(answer: Answer) -> list[dict[str, Any]]:
+    import json
+
+    return list(json.loads(answer.text)["items"])
