@@ -15,12 +15,10 @@ from typing import TypeVar
 
 from models import Nomination, ReviewTask
 from models.uow import UnitOfWork
-from workflow import audit
-from workflow.access.recusal import refuse_recused_read
+from workflow.access.recusal import keep_refused_read, refuse_recused_read
 from workflow.access.visibility import MAX_ID, visible_nomination, visible_task
 from workflow.actors import Actor
 from workflow.errors import NotFound
-from workflow.repository import commit
 
 DENIED_READ = "denied_read"
 Row = TypeVar("Row", Nomination, ReviewTask)
@@ -66,18 +64,5 @@ def _audit_denied(
     uow: UnitOfWork, actor: Actor, nomination: Nomination | None, what: str, now: datetime
 ) -> None:
     """One audit event for a refused read of a row that exists; nothing for one that does not."""
-    if nomination is None:
-        return
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry(
-            actor=actor.label,
-            trigger=f"{DENIED_READ}:{what}",
-            campaign_id=nomination.campaign_id,
-            nomination_id=nomination.id,
-            from_state=nomination.status,
-            to_state=nomination.status,
-        ),
-    )
-    commit(uow)  # the refused read is kept; nothing else was changed
+    if nomination is not None:
+        keep_refused_read(uow, actor, nomination, f"{DENIED_READ}:{what}", now)

@@ -61,21 +61,34 @@ def refuse_recused_read(
     try:
         check_recusal(actor, nomination)
     except Recused as recused:
-        audit.append(
-            uow,
-            now,
-            audit.AuditEntry(
-                actor=actor.label,
-                trigger=f"recusal:{what}",
-                campaign_id=nomination.campaign_id,
-                nomination_id=nomination.id,
-                from_state=nomination.status,
-                to_state=nomination.status,
-                reason=str(recused),
-            ),
-        )
-        commit(uow)  # the recusal is kept; nothing else was changed
+        keep_refused_read(uow, actor, nomination, f"recusal:{what}", now, str(recused))
         raise
+
+
+def keep_refused_read(
+    uow: UnitOfWork,
+    actor: Actor,
+    nomination: Nomination,
+    trigger: str,
+    now: datetime,
+    reason: str | None = None,
+) -> None:
+    """Audit a refused read of a nomination and commit it: the refusal is kept, nothing else
+    was changed (a recusal, or a row the reader may not see)."""
+    audit.append(
+        uow,
+        now,
+        audit.AuditEntry(
+            actor=actor.label,
+            trigger=trigger,
+            campaign_id=nomination.campaign_id,
+            nomination_id=nomination.id,
+            from_state=nomination.status,
+            to_state=nomination.status,
+            reason=reason,
+        ),
+    )
+    commit(uow)
 
 
 def declared_conflicts(
