@@ -66,7 +66,7 @@ def show(rt: Runtime, name: str, version: int | None, mermaid: bool) -> None:
     with rt.uow() as uow:
         row = find_definition(uow, name, version)
         definition, machine = definition_of(row), machine_of(row)
-        diagram = machine.mermaid()
+        diagram = machine.mermaid(locale=words.locale())
         stages = [
             {
                 "id": s.id,

@@ -18,10 +18,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import wiring
+from config.catalogue import cli_locale
 from config.wiring import Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
+from workflow.problems import Problem
 
 
 @dataclass
@@ -90,7 +92,8 @@ def parse_actor(spec: str, name: str | None) -> Actor:
     try:
         return Actor(name or role, role, department or None, unit or None)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--as") from None
+        shown = exc.message.render(cli_locale()) if isinstance(exc, Problem) else str(exc)
+        raise click.BadParameter(shown, param_hint="--as") from None
 
 
 def resolve_actor(uow: UnitOfWork, spec: str, name: str | None) -> Actor:

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, get_args, get_origin, get_type_hints
 
+from config.catalogue import Label, Listing, Message, msg
 from notifications.errors import TemplateProblem
 
 # What every template may use besides its kind's fields, filled in at sending time.
@@ -182,12 +183,34 @@ def context_from(kind: str, data: Any) -> MessageContext:
     """The typed context of a kind rebuilt from stored JSON; TemplateProblem if it does not fit."""
     cls = CONTEXTS.get(kind)
     if cls is None:
-        raise TemplateProblem(f"unknown message kind '{kind}'; known: {', '.join(KINDS)}")
+        known = Listing(tuple(Label("mail_kind", k) for k in KINDS))
+        raise TemplateProblem(msg("mail.template.unknown_kind", kind=kind, known=known))
     if isinstance(data, Mapping):
         data = {k: v for k, v in data.items() if k not in _RETIRED.get(kind, ())}
-    built = _build(cls, data, f"message {kind} context")
+    try:
+        built = _build(cls, data, "")
+    except _Misfit as misfit:
+        where = {"kind": Label("mail_kind", kind), "problem": misfit.problem}
+        if misfit.path:
+            raise TemplateProblem(
+                msg("mail.context.field_problem", field=misfit.path, **where)
+            ) from None
+        raise TemplateProblem(msg("mail.context.problem", **where)) from None
     assert isinstance(built, MessageContext)
     return built
+
+
+class _Misfit(Exception):
+    """Stored data that does not fit a context: where (a field path, "" for the whole) and why."""
+
+    def __init__(self, path: str, problem: Message) -> None:
+        super().__init__(path)
+        self.path, self.problem = path, problem
+
+
+def _type(value: Any) -> Label:
+    """A JSON value's type by its label (文本, 整数, …)."""
+    return Label("json_type", "null" if value is None else type(value).__name__)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -203,16 +226,18 @@ def _hints(cls: type) -> dict[str, Any]:
 def _build(cls: type[Any], data: Any, where: str) -> Any:
     """An instance of a context dataclass from a mapping with exactly its fields."""
     if not isinstance(data, Mapping):
-        raise TemplateProblem(f"{where}: expected an object, got {type(data).__name__}")
+        raise _Misfit(where, msg("mail.context.expected_object", got=_type(data)))
     names = field_names(cls)
     unknown = sorted(str(k) for k in data if k not in names)
     missing = [n for n in names if n not in data]
     if unknown or missing:
-        problems = [f"unknown field(s) {', '.join(unknown)}"] if unknown else []
-        problems += [f"missing field(s) {', '.join(missing)}"] if missing else []
-        raise TemplateProblem(f"{where}: {'; '.join(problems)} (fields: {', '.join(names)})")
+        problems = [msg("mail.context.unknown_fields", fields=unknown)] if unknown else []
+        problems += [msg("mail.context.missing_fields", fields=missing)] if missing else []
+        wrong = Listing(tuple(problems), "semicolon")
+        raise _Misfit(where, msg("mail.context.with_fields", problem=wrong, fields=names))
     hints = _hints(cls)
-    return cls(**{n: _value(hints[n], data[n], f"{where}: {n}") for n in names})
+    prefix = f"{where}." if where else ""
+    return cls(**{n: _value(hints[n], data[n], f"{prefix}{n}") for n in names})
 
 
 def _value(hint: Any, value: Any, where: str) -> Any:
@@ -220,11 +245,12 @@ def _value(hint: Any, value: Any, where: str) -> Any:
     if get_origin(hint) is tuple:
         item = get_args(hint)[0]
         if not isinstance(value, list | tuple):
-            raise TemplateProblem(f"{where}: expected a list, got {type(value).__name__}")
+            raise _Misfit(where, msg("mail.context.expected_list", got=_type(value)))
         return tuple(_build(item, v, f"{where}[{i}]") for i, v in enumerate(value))
     # JSON has no separate booleans and integers in Python's eyes: True is an int there.
     if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
-        raise TemplateProblem(f"{where}: expected {hint.__name__}, got {type(value).__name__}")
+        expected = Label("json_type", hint.__name__)
+        raise _Misfit(where, msg("mail.context.expected", expected=expected, got=_type(value)))
     return value
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 
+from config.catalogue import msg
 from models import OutboxMessage
 from models.scheduling import DIGESTED, FAILED, PENDING, SENDING, SENT
 from models.uow import UnitOfWork
@@ -106,7 +107,8 @@ def mark_transient(
 ) -> bool:
     """A 4xx or a lost connection: try again later, or give up after MAX_ATTEMPTS."""
     if attempts >= MAX_ATTEMPTS:
-        return mark_failed(uow, message_id, f"gave up after {attempts} attempts: {error}")
+        gave_up = msg("mail.send.gave_up", attempts=attempts, error=error)
+        return mark_failed(uow, message_id, str(gave_up))
     delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
     return _settle(uow, message_id, status=PENDING, next_attempt_at=now + delay, last_error=error)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from config.catalogue import Label, Listing, msg
+from workflow.problems import Problem
+
 ROLES: tuple[str, ...] = (
     "admin",
     "team_reviewer",
@@ -49,7 +52,8 @@ class Actor:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ValueError(f"unknown role '{self.role}'; roles are {', '.join(ROLES)}")
+            known = Listing(tuple(Label("role", r) for r in ROLES))
+            raise Problem(msg("error.unknown_role", role=self.role, known=known))
 
     @property
     def label(self) -> ActorLabel:

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from transitions import EventData, Machine
 
-from config.catalogue import msg
+from config.catalogue import DEFAULT, Label, Listing, msg, render, state_label, text
 from workflow.definition import Definition
 from workflow.errors import GuardFailed, RuleFailure, TransitionNotAllowed
 from workflow.stages.registry import stage_edges, stage_states
@@ -123,21 +123,42 @@ class NominationMachine:
             event.model, event.transition.source, event.transition.dest, event.event.name
         )
 
-    def mermaid(self, current: str | None = None) -> str:
-        """A Mermaid state diagram of the definition, the current state highlighted."""
-        lines = ["stateDiagram-v2", f"    [*] --> {DRAFT}"]
+    def mermaid(self, current: str | None = None, locale: str = DEFAULT) -> str:
+        """A Mermaid state diagram of the definition in a locale, the current state highlighted.
+
+        Node ids are the state codes (ASCII, as Mermaid needs); what a reader sees is words:
+        each state is declared with its label, edges carry the trigger's label and the labels
+        of its guards, and the withdraw note is the catalogue's.
+        """
+        lines = ["stateDiagram-v2"]
+        lines += [f'    state "{_quoted(state_label(s, locale))}" as {s}' for s in self.states]
+        lines.append(f"    [*] --> {DRAFT}")
         for spec in self.specs:
             if spec.trigger == "withdraw" and spec.source != DRAFT:
                 continue  # one withdraw edge stands for all, to keep the diagram readable
-            label = spec.trigger + (" [" + ", ".join(spec.guards) + "]" if spec.guards else "")
-            lines.append(f"    {spec.source} --> {spec.dest}: {label}")
-        lines.append("    note right of withdrawn: withdraw is allowed from every open state")
+            lines.append(f"    {spec.source} --> {spec.dest}: {_edge(spec, locale)}")
+        note = text("diagram.withdraw_note", locale)
+        lines.append(f"    note right of withdrawn: {note}")
         for end in (AWARDED, *END_STATES):
             lines.append(f"    {end} --> [*]")
         if current:
             lines.append("    classDef current fill:#fde68a,stroke:#b45309,stroke-width:3px")
             lines.append(f"    class {current} current")
         return "\n".join(lines)
+
+
+def _quoted(words: str) -> str:
+    """A label safe inside a Mermaid double-quoted name."""
+    return words.replace('"', "'")
+
+
+def _edge(spec: TransitionSpec, locale: str) -> str:
+    """An edge's words: the trigger's label, and its guards' labels when it has any."""
+    trigger = Label("trigger", spec.trigger)
+    if not spec.guards:
+        return trigger.render(locale)
+    guards = Listing(tuple(Label("guard", g.partition(":")[0]) for g in spec.guards))
+    return render(msg("diagram.guarded", trigger=trigger, guards=guards), locale)
 
 
 _CACHE: dict[str, NominationMachine] = {}

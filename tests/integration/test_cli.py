@@ -112,7 +112,7 @@ def test_workflow_load_versions_and_show_mermaid(hf: Honorflow, tmp_path: Path) 
     assert hf.json("workflow", "load", str(changed))["definition"] == "jiangxi-labour-model@2"
     diagram = hf.run("workflow", "show", "jiangxi-labour-model", "--mermaid").stdout
     assert diagram.startswith("stateDiagram-v2")
-    assert "qualification --> joint_review: pass" in diagram
+    assert "qualification --> joint_review: 通过" in diagram
     shown = hf.json("workflow", "show", "jiangxi-labour-model", "--version", "1")
     assert shown["definition"] == "jiangxi-labour-model@1"
 

@@ -214,5 +214,5 @@ def test_a_stored_context_that_does_not_fit_its_kind_fails_with_the_field_named(
     assert smtp.messages == []
     with UnitOfWork(sf) as uow:
         error = uow.session.get_one(OutboxMessage, message_id).last_error or ""
-    assert "message task_assigned context: unknown field(s) colour" in error
-    assert "missing field(s) nominee" in error
+    assert "邮件“新审核任务”的内容：未知的字段colour" in error
+    assert "缺少字段nominee" in error

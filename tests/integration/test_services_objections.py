@@ -113,7 +113,7 @@ def test_an_upheld_objection_removes_the_nominee(sf: sessionmaker[Session]) -> N
 
     removed = status(sf, nomination)
     assert removed.status == "removed"
-    assert removed.end_reason == f"objection {objection_id} upheld: 经核查"
+    assert removed.end_reason == f"异议#{objection_id}经核查属实：经核查"
     with UnitOfWork(sf) as uow:
         pending = uow.session.scalars(
             select(Deadline).where(Deadline.nomination_id == nomination, Deadline.status == PENDING)

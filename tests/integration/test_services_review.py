@@ -232,6 +232,3 @@ def test_a_reviewer_from_the_nominees_unit_recuses_and_it_is_audited(
         fire(sf, other, "pass", team_insider)
     assert status(sf, other).status == "qualification"
     assert count(sf, AuditEvent, trigger="recusal:pass", nomination_id=other) == 1
-
-
-# --- public notice and objections ------------------------------------------------------------

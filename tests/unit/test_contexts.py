@@ -76,21 +76,21 @@ def test_the_stored_json_rebuilds_the_same_context(kind: str) -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_an_unknown_or_missing_field_is_refused_by_name(kind: str) -> None:
     stored = to_json(SAMPLES[kind])
-    with pytest.raises(TemplateProblem, match=f"message {kind} context: unknown field.* colour"):
+    with pytest.raises(TemplateProblem, match="的内容：未知的字段colour"):
         context_from(kind, {**stored, "colour": "red"})
     first = field_names(CONTEXTS[kind])[0]
-    with pytest.raises(TemplateProblem, match=f"missing field\\(s\\) {first}"):
+    with pytest.raises(TemplateProblem, match=f"缺少字段{first}"):
         context_from(kind, {k: v for k, v in stored.items() if k != first})
 
 
 @pytest.mark.parametrize(
     ("kind", "change", "problem"),
     [
-        ("task_assigned", {"task_id": "128"}, "task_id: expected int, got str"),
-        ("escalation", {"count": True}, "count: expected int, got bool"),
-        ("escalation", {"reassigned": 1}, "reassigned: expected bool, got int"),
-        ("daily_digest", {"tasks": "none"}, "tasks: expected a list, got str"),
-        ("daily_digest", {"tasks": [{"task_id": 1}]}, r"tasks\[0\]: missing field"),
+        ("task_assigned", {"task_id": "128"}, "“task_id”：应为整数，实为文本"),
+        ("escalation", {"count": True}, "“count”：应为整数，实为布尔值"),
+        ("escalation", {"reassigned": 1}, "“reassigned”：应为布尔值，实为整数"),
+        ("daily_digest", {"tasks": "none"}, "“tasks”：应为列表，实为文本"),
+        ("daily_digest", {"tasks": [{"task_id": 1}]}, r"“tasks\[0\]”：缺少字段"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused(
@@ -101,9 +101,9 @@ def test_a_value_of_the_wrong_type_is_refused(
 
 
 def test_an_unknown_kind_and_a_non_object_are_refused() -> None:
-    with pytest.raises(TemplateProblem, match="unknown message kind 'fax'"):
+    with pytest.raises(TemplateProblem, match="未知的邮件类型“fax”"):
         context_from("fax", {})
-    with pytest.raises(TemplateProblem, match="expected an object, got list"):
+    with pytest.raises(TemplateProblem, match="应为对象，实为列表"):
         context_from("reminder", [])
 
 

@@ -303,6 +303,7 @@ def test_mermaid_shows_every_state_and_the_current_one(name: str) -> None:
     for state, edges in EXPECTED[name].items():
         for trigger, (dest, _) in edges.items():
             if trigger != "withdraw":
-                assert f"    {state} --> {dest}: {trigger}" in diagram
+                shown = catalogue.label("trigger", trigger)
+                assert f"    {state} --> {dest}: {shown}" in diagram
     plain = machine.mermaid()
     assert "class " not in plain and "classDef" not in plain

@@ -151,10 +151,14 @@ async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> 
 @router.get("/definitions/{definition_id}/diagram", response_class=PlainTextResponse)
 def diagram(
     definition_id: int,
+    request: Request,
     uow: Uow,
     actor: CurrentActor,
     current: str | None = Query(default=None, max_length=40, pattern=r"^[A-Za-z0-9_]+$"),
 ) -> str:
-    """The definition's state diagram as Mermaid text, a state highlighted on request."""
+    """The definition's state diagram as Mermaid text, a state highlighted on request.
+
+    State ids stay codes; labels, edges and the note are in the request's language.
+    """
     row = get(uow, DefinitionVersion, definition_id, "definition")
-    return machine_of(row).mermaid(current)
+    return machine_of(row).mermaid(current, request_locale(request))

@@ -134,9 +134,13 @@ class NominationPage(BaseModel):
 
 
 class RuleResultOut(BaseModel):
+    """A rule result: `code` and `message` (the request's language) say why it failed."""
+
     rule: str
     ok: bool
-    reason: str
+    code: str | None = None
+    message: str = ""
+    reason: str = ""  # the same words as `message`, kept for clients written before it
 
 
 class NominationDetail(NominationOut):

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 
 from config.catalogue import msg
 from web.api.nomination_models import (
@@ -23,8 +23,9 @@ from web.api.nomination_models import (
 )
 from web.api.schemas import TransitionOut, audit_event_out, transition_out
 from web.deps import CurrentActor, CurrentUser, Now, Uow
-from web.errors import ApiError
+from web.errors import ApiError, request_locale
 from workflow.queries import nominations as read
+from workflow.queries.eligibility import RuleResult
 from workflow.services import actions, nominations, users
 from workflow.services.campaigns import find_campaign
 
@@ -87,10 +88,21 @@ def list_nominations(
     return NominationPage(total=page.total, limit=limit, offset=offset, items=items)
 
 
+def _rule_out(result: RuleResult, locale: str) -> RuleResultOut:
+    """A rule result with its reason's code and its words in the request's language."""
+    words = result.reason_in(locale)
+    return RuleResultOut(
+        rule=result.rule, ok=result.ok, code=result.code, message=words, reason=words
+    )
+
+
 @router.get("/nominations/{nomination_id}", response_model=NominationDetail)
-def detail(nomination_id: int, uow: Uow, actor: CurrentActor, now: Now) -> NominationDetail:
+def detail(
+    nomination_id: int, request: Request, uow: Uow, actor: CurrentActor, now: Now
+) -> NominationDetail:
     """The record, rule results, timeline and the triggers you may fire."""
     view = read.nomination_detail(uow, actor, nomination_id, now)
+    locale = request_locale(request)
     n = view.nomination
     return NominationDetail(
         **nomination_out(n).model_dump(),
@@ -101,7 +113,7 @@ def detail(nomination_id: int, uow: Uow, actor: CurrentActor, now: Now) -> Nomin
         birth_date=str(view.shown_facts["birth_date"]),
         masked=view.masked,
         facts=view.shown_facts,
-        rules=[RuleResultOut(rule=r.rule, ok=r.ok, reason=r.reason) for r in view.rules],
+        rules=[_rule_out(r, locale) for r in view.rules],
         timeline=[audit_event_out(e) for e in view.timeline],
         allowed_triggers=view.allowed_triggers,
     )

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from config.catalogue import Label, Listing, msg
 from workflow.errors import RuleFailure
 from workflow.facts import NomineeFacts, PriorHonour, level_rank
+from workflow.problems import Problem
 from workflow.rules.eligibility_params import (
     DemocraticParams,
     EnterpriseHeadParams,
@@ -250,8 +251,8 @@ ELIGIBILITY_RULES: Mapping[str, RuleSpec] = MappingProxyType({s.name: s for s in
 def _spec_named(name: str) -> RuleSpec:
     spec = ELIGIBILITY_RULES.get(name)
     if spec is None:
-        known = ", ".join(ELIGIBILITY_RULES)
-        raise ValueError(f"unknown eligibility rule {name!r}; known: {known}")
+        known = Listing(tuple(Label("rule", r) for r in ELIGIBILITY_RULES))
+        raise Problem(msg("definition.unknown_rule", rule=name, known=known))
     return spec
 
 

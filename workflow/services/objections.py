@@ -121,10 +121,10 @@ def resolve_objection(
     deadline_lifecycle.cancel_pending(uow, Deadline.objection_id == objection.id)
     _notify_outcome(uow, objection, nomination, now)
     if upheld:
-        reason = f"objection {objection.id} upheld: {finding}"
+        reason = msg("audit.objection_upheld", objection=objection.id, finding=finding)
         apply(uow, nomination, "uphold_objection", actor, now, reason=reason, internal=True)
     else:
-        why = f"objection {objection.id} dismissed"
+        why = msg("audit.objection_dismissed", objection=objection.id)
         public_notice.close_notice_if_over(uow, nomination, now, why, apply)
     commit(uow)
     return objection

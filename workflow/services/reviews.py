@@ -102,7 +102,7 @@ def complete(
                 answers=Listing(tuple(msg(f"page.outcome_{a}") for a in sorted(answers)), "or"),
             )
         )
-    review_task.LIFECYCLE.check(f"task {task.id}", task.status, TASK_DONE)
+    review_task.LIFECYCLE.check(task.id, task.status, TASK_DONE)
     if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
         raise InvalidState(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
     if not opinion.strip():
