@@ -1,0 +1,95 @@
+"""Composing the email: multipart text and HTML, Chinese names and subjects, stable ids."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+import pytest
+
+from notifications.compose import compose, message_id_for
+from notifications.render import (
+    SAMPLE_CONTEXTS,
+    RenderedMessage,
+    render,
+)
+from workflow.errors import BadAddress
+
+MID = message_id_for("task_assigned:128", "example.org")
+
+
+def composed(recipient_name: str | None = "省税务局", **changes: str) -> EmailMessage:
+    rendered = render("task_assigned", SAMPLE_CONTEXTS["task_assigned"])
+    args = {"sender": "laomo@example.org", "recipient": "shuiwu@example.org", **changes}
+    return compose(
+        rendered,
+        sender=args["sender"],
+        sender_name="劳模评选工作办公室",
+        recipient=args["recipient"],
+        recipient_name=recipient_name,
+        message_id=args.get("message_id", MID),
+        date=datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+    )
+
+
+def parse(raw: bytes) -> EmailMessage:
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def test_compose_parses_back_to_the_chinese_text() -> None:
+    rendered: RenderedMessage = render("task_assigned", SAMPLE_CONTEXTS["task_assigned"])
+    raw = composed().as_bytes()
+    assert raw.isascii()  # every non-ASCII header and body is encoded
+    msg = parse(raw)
+    assert msg.get_content_type() == "multipart/alternative"
+    plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
+    assert plain is not None and html is not None
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert plain.get_content_charset() == html.get_content_charset() == "utf-8"
+    assert plain.get_content().replace("\r\n", "\n") == rendered.text
+    assert html.get_content().replace("\r\n", "\n").strip() == rendered.html.strip()
+    assert "候选人张伟的推荐材料" in plain.get_content()
+    assert msg["Subject"] == rendered.subject == "【待办】张伟（多部门联审）审核任务"
+    sender, recipient = msg["From"].addresses[0], msg["To"].addresses[0]
+    assert (sender.display_name, sender.addr_spec) == ("劳模评选工作办公室", "laomo@example.org")
+    assert (recipient.display_name, recipient.addr_spec) == ("省税务局", "shuiwu@example.org")
+    assert msg["Message-ID"] == f"<{MID}>"
+    assert msg["Date"].datetime == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def test_a_resend_carries_the_same_message_id() -> None:
+    first, second = parse(composed().as_bytes()), parse(composed().as_bytes())
+    assert first["Message-ID"] == second["Message-ID"] == f"<{MID}>"
+    assert MID.startswith("task_assigned.128.") and MID.endswith("@example.org")
+    assert message_id_for("task_assigned:129", "example.org") != MID
+
+
+def test_a_recipient_without_a_name() -> None:
+    assert str(parse(composed(recipient_name=None).as_bytes())["To"]) == "shuiwu@example.org"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "",
+        "not-an-address",
+        "a@",
+        "@example.org",
+        "张三@例子.中国",
+        "a@b.c, d@e.f",
+        "a@b.c\r\nBcc: x",
+    ],
+)
+@pytest.mark.parametrize("field", ["sender", "recipient"])
+def test_a_bad_address_is_named(field: str, address: str) -> None:
+    with pytest.raises(BadAddress) as info:
+        composed(**{field: address})
+    assert f"“{repr(address)[1:-1]}”" in str(info.value) and repr(address) in info.value.text("en")
+
+
+@pytest.mark.parametrize("message_id", ["task_assigned:128@x", "<a@b>", "a b@c", "abc", ""])
+def test_a_message_id_the_header_would_mangle_is_refused(message_id: str) -> None:
+    with pytest.raises(ValueError, match="invalid Message-ID"):
+        composed(message_id=message_id)
