@@ -6,7 +6,6 @@ import os
 
 import click
 import uvicorn
-from sqlalchemy.engine import make_url
 
 from cli.runtime import Runtime, now_utc, pass_runtime
 from cli.words import role, say
@@ -36,7 +35,7 @@ def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
     else:
         upgrade(rt.engine)
     # The address is printed without its password: start-up lines end up in logs.
-    database = make_url(rt.url).render_as_string(hide_password=True)
+    database = rt.wiring.settings.shown_database_url()
     click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
     uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 WORKFLOWS_DIR = Path(__file__).parent / "workflows"
 
@@ -45,6 +46,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'honorflow.sqlite3').as_posix()}"
+
+    def shown_database_url(self) -> str:
+        """The database URL as logs and start-up lines may show it: without its password."""
+        return make_url(self.resolved_database_url()).render_as_string(hide_password=True)
 
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""

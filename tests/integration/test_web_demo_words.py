@@ -8,7 +8,7 @@ import pytest
 
 from cli.commands_web import load_demo
 from cli.runtime import Runtime
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from models.migrate import upgrade
 from tests.latin import latin_words
 
@@ -43,3 +43,10 @@ def test_the_demo_accounts_are_listed_with_their_roles_by_label(
     out = capsys.readouterr().out
     assert "演示账号" in out and "联审部门审核员" in out
     assert latin_words(out, ACCOUNT_WORDS) == []
+
+
+def test_the_database_address_is_shown_without_its_password() -> None:
+    settings = Settings(database_url="postgresql://honor:s3cret@db.example:5432/honorflow")
+    shown = settings.shown_database_url()
+    assert "s3cret" not in shown
+    assert shown.startswith("postgresql://honor:") and shown.endswith("@db.example:5432/honorflow")

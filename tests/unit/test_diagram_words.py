@@ -10,7 +10,7 @@ import pytest
 
 from config import catalogue
 from tests.conftest import JIANGXI
-from workflow.definition import load_definition_file
+from workflow.definition_loading import load_definition_file
 from workflow.machine import NominationMachine
 
 MACHINE = NominationMachine(load_definition_file(JIANGXI)[0])
