@@ -18,24 +18,6 @@ ROLES: tuple[str, ...] = (
 )
 
 
-class ActorLabel(str):
-    """An actor's label as the audit shows it, carrying the account behind it.
-
-    Every service writes `AuditEntry(actor=actor.label, ...)`; the label carries the account
-    so that each of those events records who acted (id and username) without every call
-    site passing it again (see `workflow.audit.append`).
-    """
-
-    user_id: int | None = None
-    username: str | None = None
-
-    @classmethod
-    def of(cls, text: str, user_id: int | None, username: str | None) -> ActorLabel:
-        label = cls(text)
-        label.user_id, label.username = user_id, username
-        return label
-
-
 @dataclass(frozen=True)
 class Actor:
     """The person or process behind an action; recorded in the audit as `label`."""
@@ -56,10 +38,10 @@ class Actor:
             raise Problem(msg("error.unknown_role", role=self.role, known=known))
 
     @property
-    def label(self) -> ActorLabel:
+    def label(self) -> str:
+        """How the audit shows the actor: `王伟 (department_reviewer@discipline)`."""
         where = self.department or self.unit_code
-        text = f"{self.name} ({self.role}{'@' + where if where else ''})"
-        return ActorLabel.of(text, self.user_id, self.username)
+        return f"{self.name} ({self.role}{'@' + where if where else ''})"
 
     def same_person(self, user_id: int | None, name: str | None) -> bool:
         """Whether this actor is the one recorded as (user_id, name).

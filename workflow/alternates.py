@@ -8,6 +8,7 @@ from config.catalogue import Label, msg
 from config.message_json import reason_fields
 from models import Nomination
 from workflow import audit
+from workflow.actors import SYSTEM
 from workflow.machine import CLOSED_STATES, DRAFT
 from workflow.rules.quota import quota
 from workflow.step import Step
@@ -36,8 +37,8 @@ def step_up_alternate(step: Step) -> audit.Appended | None:
     return audit.append(
         step.uow,
         step.now,
-        audit.AuditEntry(
-            actor="system",
+        audit.AuditEntry.by(
+            SYSTEM,
             trigger="step_up",
             campaign_id=n.campaign_id,
             nomination_id=alternate.id,

@@ -31,15 +31,40 @@ class AuditEntry:
     to_state: str | None = None
     reason: str | None = None
     payload: dict[str, Any] | None = None
-    # The account that acted; taken from the actor's label when not given.
+    # The account that acted (None for the system and for CLI roles without an account).
     actor_user_id: int | None = None
     actor_username: str | None = None
 
+    @classmethod
+    def by(
+        cls,
+        actor: Actor,
+        trigger: str,
+        *,
+        campaign_id: int | None = None,
+        nomination_id: int | None = None,
+        from_state: str | None = None,
+        to_state: str | None = None,
+        reason: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """What an actor did: its label as the audit shows it, and the account behind it."""
+        return cls(
+            actor.label,
+            trigger,
+            campaign_id,
+            nomination_id,
+            from_state,
+            to_state,
+            reason,
+            payload,
+            actor_user_id=actor.user_id,
+            actor_username=actor.username,
+        )
+
     def account(self) -> tuple[int | None, str | None]:
-        """The acting account (id, username), from the fields or the actor's label."""
-        if self.actor_user_id is not None or self.actor_username is not None:
-            return self.actor_user_id, self.actor_username
-        return getattr(self.actor, "user_id", None), getattr(self.actor, "username", None)
+        """The acting account (id, username)."""
+        return self.actor_user_id, self.actor_username
 
 
 def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> str:

@@ -46,8 +46,8 @@ def close_submission(uow: UnitOfWork, deadline: Deadline, now: datetime) -> Mess
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=SYSTEM.label,
+        audit.AuditEntry.by(
+            SYSTEM,
             trigger="close_submission",
             campaign_id=campaign.id,
             reason=reason,

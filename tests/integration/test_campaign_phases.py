@@ -33,7 +33,7 @@ def _set_phase(sf: sessionmaker[Session], campaign_id: int, phase: str) -> None:
         campaign = uow.session.get_one(Campaign, campaign_id)
         while campaign.phase != phase:
             target = campaign_phase.LIFECYCLE.allowed(campaign.phase)[0]
-            campaign_phase.move(uow, campaign, target, actor=ADMIN.label, now=T0)
+            campaign_phase.move(uow, campaign, target, actor=ADMIN, now=T0)
         uow.commit()
 
 

@@ -15,6 +15,7 @@ from models.reviews import TASK_DONE
 # 2026-03-02 09:30 in Beijing; 2026-03-06 16:00Z is the midnight that ends 6 March there.
 from tests.unit.engine_fakes import DAY_END, NOW, FakeSession, FakeUow, fake_step
 from workflow import guards
+from workflow.actors import Actor
 from workflow.errors import InvalidState, NotFound, RuleFailure
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.messages import beijing
@@ -152,6 +153,6 @@ def test_committee_and_deadline_errors_are_messages() -> None:
     uow = FakeUow(FakeSession())
     uow.session.get = lambda model, ident: None  # type: ignore[attr-defined]
     with pytest.raises(NotFound) as missing:
-        deadline_lifecycle.retry(uow, 12, "admin", NOW)  # type: ignore[arg-type]
+        deadline_lifecycle.retry(uow, 12, Actor("admin", "admin"), NOW)  # type: ignore[arg-type]
     assert str(missing.value) == "期限#12不存在"
     assert missing.value.text("en") == "deadline #12 does not exist"

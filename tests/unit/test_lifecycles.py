@@ -20,10 +20,13 @@ from config.message_json import REASON_KEY, message_from_json
 from models import Campaign, Deadline, Objection, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from workflow import audit
+from workflow.actors import Actor
 from workflow.errors import InvalidState
 from workflow.lifecycles import campaign_phase, objection, review_task
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.table import Lifecycle
+
+ADMIN = Actor("admin", "admin")
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -105,7 +108,7 @@ def test_review_task_moves(current: str, target: str, audited: list[audit.AuditE
             FakeUow(),
             task,
             target,
-            actor="王审核",
+            actor=Actor("王审核", "team_reviewer", "working_team"),
             now=NOW,
             trigger="t",  # type: ignore[arg-type]
         )
@@ -141,7 +144,7 @@ def test_objection_moves(current: str, target: str, audited: list[audit.AuditEnt
             target,
             finding="属实",
             campaign_id=1,
-            actor="clerk",
+            actor=Actor("clerk", "unit_clerk", unit_code="nc"),
             now=NOW,
         )
 
@@ -156,7 +159,7 @@ def test_campaign_phase_moves(current: str, target: str, audited: list[audit.Aud
     campaign = Campaign(id=1, code="jx", title="2026年劳动模范评选", phase=current)
 
     def write() -> None:
-        campaign_phase.move(FakeUow(), campaign, target, actor="admin", now=NOW)  # type: ignore[arg-type]
+        campaign_phase.move(FakeUow(), campaign, target, actor=ADMIN, now=NOW)  # type: ignore[arg-type]
 
     _check(campaign_phase.LIFECYCLE, current, target, campaign, "phase", write, audited)
     if audited:
@@ -211,7 +214,7 @@ def test_a_deadline_retry_moves_only_a_failed_row(
     row = Deadline(id=5, campaign_id=1, kind="notice_end", due_at=NOW, status=current, attempts=5)
 
     def write() -> None:
-        deadline_lifecycle.retry(FakeUow(row), 5, "admin", NOW)  # type: ignore[arg-type]
+        deadline_lifecycle.retry(FakeUow(row), 5, ADMIN, NOW)  # type: ignore[arg-type]
 
     _check(deadline_lifecycle.LIFECYCLE, current, "pending", row, "status", write, audited)
     if audited:

@@ -99,7 +99,7 @@ def test_events_with_and_without_an_account_verify_and_the_account_is_hashed(
     person = Actor("王审核", "team_reviewer", department="working_team", user_id=7, username="wang")
     with UnitOfWork(sqlite_sf) as uow:
         old = audit.append(uow, T0, anonymous)
-        new = audit.append(uow, T0, audit.AuditEntry(actor=person.label, trigger="after"))
+        new = audit.append(uow, T0, audit.AuditEntry.by(person, trigger="after"))
         uow.commit()
     # An event without an account hashes exactly as events did before accounts were recorded.
     assert old.hash == _digest_without_account(anonymous)
@@ -107,7 +107,7 @@ def test_events_with_and_without_an_account_verify_and_the_account_is_hashed(
         rows = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [(r.actor_user_id, r.actor_username) for r in rows] == [(None, None), (7, "wang")]
         assert audit.verify(uow.session).ok
-        unsigned = audit.AuditEntry(actor=str(person.label), trigger="after")
+        unsigned = audit.AuditEntry(actor=person.label, trigger="after")
         assert new.hash != audit.event_digest(old.hash, 2, T0, unsigned)  # the account counts
     with UnitOfWork(sqlite_sf) as uow:
         row = uow.session.scalars(select(AuditEvent).where(AuditEvent.seq == 2)).one()

@@ -78,8 +78,8 @@ def keep_refused_read(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger=trigger,
             campaign_id=nomination.campaign_id,
             nomination_id=nomination.id,

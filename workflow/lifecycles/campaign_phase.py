@@ -13,6 +13,7 @@ from config.message_json import reason_fields
 from models import PHASES, Campaign
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.actors import Actor
 from workflow.errors import InvalidState, RuleFailure
 from workflow.lifecycles.table import Lifecycle
 
@@ -44,7 +45,7 @@ def move(
     campaign: Campaign,
     target: str,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     trigger: str = "advance_phase",
 ) -> None:
@@ -60,8 +61,8 @@ def move(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor, trigger=trigger, campaign_id=campaign.id, reason=reason, payload=payload
+        audit.AuditEntry.by(
+            actor, trigger=trigger, campaign_id=campaign.id, reason=reason, payload=payload
         ),
     )
 

@@ -28,6 +28,7 @@ from models import Deadline
 from models.scheduling import CANCELLED, FIRED, PENDING
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.actors import Actor
 from workflow.errors import NotFound
 from workflow.lifecycles.table import Lifecycle
 
@@ -140,7 +141,7 @@ def cancel_pending(uow: UnitOfWork, *where: ColumnElement[bool]) -> None:
     )
 
 
-def retry(uow: UnitOfWork, deadline_id: int, actor: str, now: datetime) -> Deadline:
+def retry(uow: UnitOfWork, deadline_id: int, actor: Actor, now: datetime) -> Deadline:
     """An administrator gives a parked deadline another try (failed -> pending), audited."""
     row = uow.session.get(Deadline, deadline_id)
     if row is None:
@@ -152,8 +153,8 @@ def retry(uow: UnitOfWork, deadline_id: int, actor: str, now: datetime) -> Deadl
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor,
+        audit.AuditEntry.by(
+            actor,
             trigger="retry_deadline",
             campaign_id=row.campaign_id,
             nomination_id=row.nomination_id,

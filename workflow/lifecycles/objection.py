@@ -13,6 +13,7 @@ from models import Objection
 from models.reviews import OBJECTION_DISMISSED, OBJECTION_LAPSED, OBJECTION_OPEN, OBJECTION_UPHELD
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.actors import Actor
 from workflow.lifecycles.table import Lifecycle
 
 LIFECYCLE = Lifecycle(
@@ -33,7 +34,7 @@ def resolve(
     *,
     finding: str | Message,
     campaign_id: int,
-    actor: str,
+    actor: Actor,
     now: datetime,
 ) -> None:
     """Close an objection with its finding; appends `objection_<status>` to the audit.
@@ -47,8 +48,8 @@ def resolve(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor,
+        audit.AuditEntry.by(
+            actor,
             trigger=f"objection_{target}",
             campaign_id=campaign_id,
             nomination_id=objection.nomination_id,

@@ -19,6 +19,7 @@ from models import ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.actors import Actor
 from workflow.lifecycles.table import Lifecycle
 
 LIFECYCLE = Lifecycle(
@@ -69,7 +70,7 @@ def move(
     task: ReviewTask,
     target: str,
     *,
-    actor: str,
+    actor: Actor,
     now: datetime,
     trigger: str,
     reason: str | Message | None = None,
@@ -84,8 +85,8 @@ def move(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor,
+        audit.AuditEntry.by(
+            actor,
             trigger=trigger,
             campaign_id=task.campaign_id,
             nomination_id=task.nomination_id,

@@ -48,4 +48,4 @@ def list_overrides(uow: UnitOfWork) -> list[CalendarOverride]:
 
 
 def _audit(uow: UnitOfWork, actor: Actor, now: datetime, trigger: str, reason: str) -> None:
-    audit.append(uow, now, audit.AuditEntry(actor=actor.label, trigger=trigger, reason=reason))
+    audit.append(uow, now, audit.AuditEntry.by(actor, trigger=trigger, reason=reason))

@@ -125,7 +125,7 @@ def advance_phase(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime
     if target == campaign_phase.DECIDED:
         phase = msg(f"page.phase_{campaign.phase}")
         raise InvalidState(msg("error.phase_by_decision", campaign=campaign.code, phase=phase))
-    campaign_phase.move(uow, campaign, target, actor=actor.label, now=now)
+    campaign_phase.move(uow, campaign, target, actor=actor, now=now)
     commit(uow)
     return campaign.phase
 
@@ -170,7 +170,5 @@ def _audit(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label, trigger=trigger, campaign_id=campaign.id, reason=reason
-        ),
+        audit.AuditEntry.by(actor, trigger=trigger, campaign_id=campaign.id, reason=reason),
     )

@@ -82,7 +82,7 @@ def decide(
             why = exceptions.get(n.id) or msg("audit.alternate_not_called_up")
             apply(uow, n, "reject", actor, now, reason=why, internal=True)
             rejected.append(n.id)
-    campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor.label, now=now)
+    campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor, now=now)
     campaign.decision_override = override_reason if failures else None
     figures = {
         "awarded": len(awarded),
@@ -94,8 +94,8 @@ def decide(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger="committee_decision",
             campaign_id=campaign.id,
             reason=reason,

@@ -64,8 +64,8 @@ def _requeue(uow: UnitOfWork, ids: list[int], actor: Actor, now: datetime) -> No
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger="outbox_retry",
             reason=f"{len(ids)} failed message(s) queued again",
             payload={"message_ids": ids[:100]},

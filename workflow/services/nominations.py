@@ -57,8 +57,8 @@ def add_nomination(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger="create",
             campaign_id=campaign.id,
             nomination_id=nomination.id,

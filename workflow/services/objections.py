@@ -115,7 +115,7 @@ def resolve_objection(
         OBJECTION_UPHELD if upheld else OBJECTION_DISMISSED,
         finding=finding,
         campaign_id=nomination.campaign_id,
-        actor=actor.label,
+        actor=actor,
         now=now,
     )
     deadline_lifecycle.cancel_pending(uow, Deadline.objection_id == objection.id)
@@ -158,8 +158,8 @@ def _audit(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger=trigger,
             campaign_id=campaign_id,
             nomination_id=objection.nomination_id,

@@ -50,7 +50,7 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
         _audit(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
-    review_task.move(uow, task, TASK_CLAIMED, actor=actor.label, now=now, trigger="claim_task")
+    review_task.move(uow, task, TASK_CLAIMED, actor=actor, now=now, trigger="claim_task")
     task.assignee, task.assignee_user_id = actor.name, actor.user_id
     commit(uow)
     return task
@@ -69,7 +69,7 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     previous = task.assignee
     reason = f"released by {actor.name} (was {previous})"
     review_task.move(
-        uow, task, TASK_OPEN, actor=actor.label, now=now, trigger="release_task", reason=reason
+        uow, task, TASK_OPEN, actor=actor, now=now, trigger="release_task", reason=reason
     )
     task.assignee, task.assignee_user_id = None, None
     commit(uow)
@@ -111,7 +111,7 @@ def complete(
     if task.assignee is None:  # completed straight from the queue: the completer holds it
         task.assignee, task.assignee_user_id = actor.name, actor.user_id
     review_task.move(
-        uow, task, TASK_DONE, actor=actor.label, now=now, trigger=f"task_{outcome}", reason=opinion
+        uow, task, TASK_DONE, actor=actor, now=now, trigger=f"task_{outcome}", reason=opinion
     )
     finish_task_deadlines(uow, task.id)
     trigger = answers[outcome]
@@ -145,8 +145,8 @@ def _audit(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger=trigger,
             campaign_id=task.campaign_id,
             nomination_id=task.nomination_id,

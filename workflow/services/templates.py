@@ -76,7 +76,5 @@ def _find(uow: UnitOfWork, campaign_id: int, kind: str, locale: str) -> Template
 def _audit(
     uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime, trigger: str, reason: str
 ) -> None:
-    entry = audit.AuditEntry(
-        actor=actor.label, trigger=trigger, campaign_id=campaign_id, reason=reason
-    )
+    entry = audit.AuditEntry.by(actor, trigger=trigger, campaign_id=campaign_id, reason=reason)
     audit.append(uow, now, entry)

@@ -90,8 +90,8 @@ def apply(
     event = audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger=trigger,
             campaign_id=nomination.campaign_id,
             nomination_id=nomination.id,
@@ -124,8 +124,8 @@ def record_refusal(
     audit.append(
         uow,
         now,
-        audit.AuditEntry(
-            actor=actor.label,
+        audit.AuditEntry.by(
+            actor,
             trigger=f"{kind}:{trigger}",
             campaign_id=nomination.campaign_id if nomination else None,
             nomination_id=nomination_id,

@@ -91,9 +91,7 @@ def create_user(
     uow.session.flush()
     where = department or unit_code
     reason = f"{user.username} as {role}{'@' + where if where else ''}"
-    audit.append(
-        uow, now, audit.AuditEntry(actor=actor.label, trigger="create_user", reason=reason)
-    )
+    audit.append(uow, now, audit.AuditEntry.by(actor, trigger="create_user", reason=reason))
     commit(uow)
     return user
 
@@ -243,8 +241,8 @@ def declare_conflict(
             user_id=user.id, nomination_id=nomination_id, reason=reason, created_at=now
         )
     )
-    entry = audit.AuditEntry(
-        actor=actor_of(user).label,
+    entry = audit.AuditEntry.by(
+        actor_of(user),
         trigger="declare_conflict",
         campaign_id=nomination.campaign_id,
         nomination_id=nomination_id,

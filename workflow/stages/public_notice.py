@@ -130,7 +130,7 @@ def lapse_objection(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: A
         OBJECTION_LAPSED,
         finding=msg("audit.objection_finding_overdue"),
         campaign_id=nomination.campaign_id,
-        actor=SYSTEM.label,
+        actor=SYSTEM,
         now=now,
     )
     reason = msg("audit.objection_lapsed", objection=objection.id, deadline=because(deadline))
