@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from config import wiring
 from config.catalogue import cli_locale
 from config.wiring import Wiring
+from models.db import SessionFactory
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
@@ -48,7 +48,7 @@ class Runtime:
         return self.wiring.engine
 
     @property
-    def sf(self) -> sessionmaker[Session]:
+    def sf(self) -> SessionFactory:
         return self.wiring.session_factory
 
     @contextmanager

@@ -9,6 +9,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# What entry points hold to open units of work, without naming SQLAlchemy themselves.
+SessionFactory = sessionmaker[Session]
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for the URL; SQLite gets WAL, foreign keys and immediate write transactions."""
@@ -43,6 +46,6 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
     return engine
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+def make_session_factory(engine: Engine) -> SessionFactory:
     """Sessions that keep loaded objects usable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

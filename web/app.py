@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session, sessionmaker
 
 from config import wiring
+from models.db import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
 from web.deps import LoginRequired
@@ -29,7 +29,7 @@ async def _login_redirect(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
 
 
-def create_app(session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     """The app over a session factory (default: the configured database and its workers)."""
     wired = wiring.wire() if session_factory is None else wiring.over(session_factory)
     app = FastAPI(title="honorflow", version=_version())

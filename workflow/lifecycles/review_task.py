@@ -80,6 +80,18 @@ def move(
     task.status = target
     if target in (TASK_DONE, TASK_CANCELLED):
         task.completed_at = now
+    record(uow, task, actor, now, trigger, reason)
+
+
+def record(
+    uow: UnitOfWork,
+    task: ReviewTask,
+    actor: Actor,
+    now: datetime,
+    trigger: str,
+    reason: str | Message | None = None,
+) -> None:
+    """Append an audit event about one task (a move, or a refused one such as a recusal)."""
     facts = {"task_id": task.id, "department": task.department, "stage": task.stage}
     text, payload = reason_fields(reason, facts)
     audit.append(

@@ -10,7 +10,6 @@ from config.catalogue import Listing, msg
 from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
-from workflow import audit
 from workflow.access import check_recusal, ensure_task_reviewer, may_list_queue
 from workflow.actors import Actor
 from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
@@ -47,7 +46,7 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
     try:
         check_reviewer(task, nomination, actor)
     except Recused as recused:
-        _audit(uow, task, actor, now, "recusal", str(recused))
+        review_task.record(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
     review_task.move(uow, task, TASK_CLAIMED, actor=actor, now=now, trigger="claim_task")
@@ -87,7 +86,7 @@ def complete(
     try:
         check_reviewer(task, nomination, actor)
     except Recused as recused:
-        _audit(uow, task, actor, now, "recusal", str(recused))
+        review_task.record(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
     stage = definition_of(nomination.definition).stage(task.stage)
@@ -137,20 +136,3 @@ def check_reviewer(task: ReviewTask, nomination: Nomination, actor: Actor) -> No
     """Only the task's department may act (NotFound for others); a recused reviewer may not."""
     ensure_task_reviewer(actor, task)
     check_recusal(actor, nomination)
-
-
-def _audit(
-    uow: UnitOfWork, task: ReviewTask, actor: Actor, now: datetime, trigger: str, reason: str | None
-) -> None:
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry.by(
-            actor,
-            trigger=trigger,
-            campaign_id=task.campaign_id,
-            nomination_id=task.nomination_id,
-            reason=reason,
-            payload={"task_id": task.id, "department": task.department, "stage": task.stage},
-        ),
-    )
