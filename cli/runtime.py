@@ -18,8 +18,7 @@ from sqlalchemy import Engine
 
 from config import wiring
 from config.catalogue import cli_locale
-from config.wiring import Wiring
-from models.db import SessionFactory
+from config.wiring import SessionFactory, Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI

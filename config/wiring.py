@@ -25,14 +25,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings, get_settings
+from models import db
 from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from notifications.transport import Transport
+
+# What the entry points hold to open units of work; they never name SQLAlchemy themselves.
+SessionFactory = db.SessionFactory
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ class Wiring:
     """What a process runs use cases and sends mail with."""
 
     settings: Settings
-    session_factory: sessionmaker[Session]
+    session_factory: SessionFactory
     # Hands committed outbox ids to the workers; None: the beat's relay sends them.
     publish: Publisher | None
     clock: Clock = utc_now
@@ -89,7 +92,7 @@ def wire(settings: Settings | None = None) -> Wiring:
     return Wiring(settings, make_session_factory(engine), publisher(settings))
 
 
-def over(session_factory: sessionmaker[Session], settings: Settings | None = None) -> Wiring:
+def over(session_factory: SessionFactory, settings: Settings | None = None) -> Wiring:
     """Wiring over a database someone else made (tests, tools): nothing is published."""
     return Wiring(settings or get_settings(), session_factory, publish=None)
 

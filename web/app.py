@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
 from config import wiring
-from models.db import SessionFactory
+from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
 from web.deps import LoginRequired
