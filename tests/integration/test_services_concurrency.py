@@ -25,6 +25,7 @@ from workflow.errors import (
     InvalidState,
     TransitionNotAllowed,
 )
+from workflow.lifecycles import review_task
 from workflow.services import objections, reviews, transitions
 
 # --- concurrency -------------------------------------------------------------------------------
@@ -141,13 +142,13 @@ def test_two_reviewers_claiming_one_task_one_wins(
     fire(sf, nomination, "begin_review")
     [task] = open_tasks(sf, nomination)
     names = iter(["甲审核", "乙审核"])
-    real_audit = reviews._audit
+    real_audit = review_task.record
 
     def slow_audit(*args: Any, **kwargs: Any) -> None:
         real_audit(*args, **kwargs)
         time.sleep(0.2)  # hold the nomination lock a little, so the two overlap
 
-    monkeypatch.setattr(reviews, "_audit", slow_audit)
+    monkeypatch.setattr(review_task, "record", slow_audit)
 
     def claim(uow: UnitOfWork) -> object:
         name = next(names)
