@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     )
     site_url: str = "http://127.0.0.1:8000"
     digest_hour: int = Field(default=8, ge=0, le=23, description="Shanghai hour of the digest")
+    dot_path: str = Field(
+        default="dot", description="Graphviz's dot program (a name on PATH or a path)"
+    )
+    dot_timeout: float = Field(default=10.0, gt=0, description="seconds dot may take")
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""

@@ -11,8 +11,7 @@ from fastapi.responses import Response
 
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
-from web.diagram import workflow_svg
-from web.i18n import diagram_words, state_labeller
+from web.diagram import page_diagram
 from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
@@ -44,14 +43,6 @@ def _page(
         **extra,
     }
     return render(request, "admin_definitions.html", context, status)
-
-
-def _diagram(request: Request, machine: NominationMachine, definition: Definition) -> Any:
-    lang = language(request)
-    label = state_labeller(lang)
-    return workflow_svg(
-        machine, lambda s: label(s, definition), None, definition.title, **diagram_words(lang)
-    )
 
 
 @router.get("/admin/definitions")
@@ -92,7 +83,7 @@ async def validate(
     checked = _check(request, uow, viewer, text, filename)
     if isinstance(checked, Response):
         return checked
-    diagram = _diagram(request, NominationMachine(checked), checked)
+    diagram = page_diagram(request, NominationMachine(checked), None)
     return _page(
         request, uow, viewer, candidate=checked, source_text=text, filename=filename,
         diagram=diagram, message=say(request, "definition_valid", name=checked.name),
@@ -129,7 +120,7 @@ def version_page(request: Request, version_id: int, viewer: LoggedIn, uow: Uow) 
     context = {
         "row": row,
         "definition": definition,
-        "diagram": _diagram(request, machine_of(row), definition),
+        "diagram": page_diagram(request, machine_of(row), f"{row.key}:{row.checksum}"),
         **page_globals(uow, viewer),
     }
     return render(request, "admin_definition.html", context)

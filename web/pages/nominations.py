@@ -6,11 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web.deps import Now, Uow
-from web.diagram import workflow_svg
-from web.i18n import diagram_words, state_labeller
+from web.diagram import page_diagram
 from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals
-from web.pages.render import language, render
+from web.pages.render import render
 from workflow.queries.nominations import nomination_detail
 from workflow.services.definitions import definition_of, machine_of
 
@@ -25,13 +24,8 @@ def nomination_page(
     view = nomination_detail(uow, viewer.actor, nomination_id, now)
     n = view.nomination
     definition = definition_of(n.definition)
-    label = state_labeller(language(request))
-    diagram = workflow_svg(
-        machine_of(n.definition),
-        lambda state: label(state, definition),
-        n.status,
-        title=definition.title,
-        **diagram_words(language(request)),
+    diagram = page_diagram(
+        request, machine_of(n.definition), f"{n.definition.key}:{n.definition.checksum}", n.status
     )
     context = {
         "view": view,
