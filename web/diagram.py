@@ -13,13 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import Request
 from markupsafe import Markup
 
 from config.settings import Settings
 from web.graphviz import inline_svg, run_dot
-from web.i18n import state_labeller
-from web.pages.render import language
 from workflow.diagram_dot import workflow_dot
 from workflow.machine import NominationMachine
 
@@ -76,16 +73,3 @@ def forget_drawings() -> None:
     """Empty the cache (tests; a changed setting is part of the key already)."""
     with _lock:
         _cache.clear()
-
-
-def page_diagram(
-    request: Request, machine: NominationMachine, version: str | None, current: str | None = None
-) -> Diagram:
-    """The diagram in the page's language, with the app's Graphviz settings."""
-    lang = language(request)
-    definition = machine.definition
-    label = state_labeller(lang)
-    settings: Settings = request.app.state.wiring.settings
-    return workflow_diagram(
-        machine, version, current, lang, settings, lambda state: label(state, definition)
-    )

@@ -57,6 +57,13 @@ def inline_svg(svg_text: str, css_class: str, title: str) -> str | None:
         return None
     for name in ("width", "height"):
         root.attrib.pop(name, None)
+    # Graphviz titles every node and edge by its DOT id (codes); a reader gets the one title.
+    for parent in list(root.iter()):
+        for child in parent.findall(f"{{{SVG_NS}}}title"):
+            parent.remove(child)
+    heading = ET.Element(f"{{{SVG_NS}}}title")
+    heading.text = title
+    root.insert(0, heading)
     root.set("class", css_class)
     root.set("role", "img")
     root.set("aria-label", title)

@@ -92,7 +92,7 @@ def _state_node(state: str, current: str | None, names: Names) -> str:
     extra = ", " + CURRENT.format(font=FONTS.split(",")[0]) if state == current else ""
     kind = "end" if state in END_STATES else "state"
     fill = ', fillcolor="#f5f5f4"' if kind == "end" and state != current else ""
-    shown = _attrs(label=names(state), id=f"state-{state}", tooltip=names(state))
+    shown = _attrs(label=names(state), id=f"state-{state}")
     return f"{_node_id(state)} [{shown}{fill}{extra}];"
 
 
@@ -135,7 +135,7 @@ def workflow_dot(
     head = [
         "digraph workflow {",
         f"  graph [{_attrs(fontname=FONTS, label=text('diagram.withdraw_note', locale))}, "
-        "rankdir=TB, compound=true, nodesep=0.3, ranksep=0.4, fontsize=11, labelloc=b, "
+        "rankdir=TB, compound=true, nodesep=0.35, ranksep=0.4, fontsize=11, labelloc=b, "
         'bgcolor="transparent", pad=0.1];',
         f'  node [{_attrs(fontname=FONTS)}, shape=box, style="rounded,filled", '
         f'fillcolor="#ffffff", color="{LINE}", fontcolor="{INK}", fontsize=13, '

@@ -10,7 +10,9 @@ import pytest
 
 from config import catalogue
 from tests.conftest import JIANGXI
+from tests.conftest import MAYDAY as MAYDAY_FILE
 from workflow.definition_loading import load_definition_file
+from workflow.diagram_dot import quoted, workflow_dot
 from workflow.machine import NominationMachine
 
 MACHINE = NominationMachine(load_definition_file(JIANGXI)[0])
@@ -64,3 +66,67 @@ def test_every_edge_of_the_diagram_is_labelled_from_the_catalogue(locale: str) -
             continue
         shown = catalogue.label("trigger", spec.trigger, locale)
         assert f"    {spec.source} --> {spec.dest}: {shown}" in diagram
+
+
+# The Graphviz drawing (`workflow.diagram_dot`): the same words, and the departments drawn.
+MAYDAY = NominationMachine(load_definition_file(MAYDAY_FILE)[0])
+
+
+def _labels(dot: str) -> list[str]:
+    return re.findall(r'label="((?:[^"\\]|\\.)*)"', dot)
+
+
+@pytest.mark.parametrize("locale", catalogue.LOCALES)
+def test_the_dot_diagram_names_states_and_edges_from_the_catalogue(locale: str) -> None:
+    dot = workflow_dot(MACHINE, locale=locale)
+    labels = _labels(dot)
+    for state in MACHINE.states:
+        assert f'"s_{state}" [label="{catalogue.state_label(state, locale)}"' in dot
+    for spec in MACHINE.specs:
+        if spec.trigger != "withdraw":
+            assert catalogue.label("trigger", spec.trigger, locale) in labels
+    assert catalogue.text("diagram.withdraw_note", locale) in labels
+    assert dot.count('"s_draft" -> "s_withdrawn"') == 1
+    assert '"s_qualification" -> "s_withdrawn"' not in dot  # one withdraw edge stands for all
+
+
+def test_the_chinese_dot_diagram_shows_no_latin_word() -> None:
+    for labels in (_labels(workflow_dot(m, "joint_review")) for m in (MACHINE, MAYDAY)):
+        assert labels and not [w for w in labels if re.search(r"[A-Za-z]", w)], labels
+
+
+def test_joint_review_is_a_cluster_of_its_department_groups() -> None:
+    dot = workflow_dot(MACHINE)
+    stage = MACHINE.definition.stage("joint_review")
+    assert 'subgraph "cluster_joint_review" {' in dot
+    assert 'label="各部门并行审查，一票否决"' in dot
+    for index, route in enumerate(stage.routing):
+        group = dot.split(f'subgraph "cluster_joint_review_{index}" {{', 1)[1].split("}", 1)[0]
+        for department in route.departments:
+            name = MACHINE.definition.departments[department].name
+            assert f'"d_joint_review_{index}_{department}" [label="{name}"' in group
+    assert 'label="所有被推荐人"' in dot
+    assert 'label="人员类别：企业负责人；所有制：国有"' in dot
+    # The stage's outcomes leave the group's join, after every department answered.
+    assert '"j_joint_review" -> "s_inspection" [label="同意"' in dot
+    assert '"j_joint_review" -> "s_vetoed" [label="否决"' in dot
+
+
+def test_the_current_state_is_marked_and_only_it() -> None:
+    dot = workflow_dot(MACHINE, current="public_notice")
+    marked = [line for line in dot.splitlines() if 'fillcolor="#fde68a"' in line]
+    assert len(marked) == 1 and marked[0].lstrip().startswith('"s_public_notice"')
+    assert 'fillcolor="#fde68a"' not in workflow_dot(MACHINE)
+
+
+def test_the_page_names_states_its_own_way() -> None:
+    dot = workflow_dot(MACHINE, names=lambda state: f"〔{state}〕")
+    assert '"s_qualification" [label="〔qualification〕"' in dot
+
+
+@pytest.mark.parametrize(
+    ("words", "written"),
+    [('say "hi"', '"say \\"hi\\""'), ("a\\nb", '"a\\\\nb"'), ("two\nlines", '"two lines"')],
+)
+def test_dot_strings_are_quoted_so_a_name_cannot_break_out(words: str, written: str) -> None:
+    assert quoted(words) == written

@@ -6,9 +6,10 @@ import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 
@@ -17,7 +18,9 @@ from config.catalogue import msg
 from models import DefinitionVersion
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
+from web.graphviz import run_dot
 from workflow.definition_loading import load_definition_text
+from workflow.diagram_dot import workflow_dot
 from workflow.errors import DefinitionError
 from workflow.machine import NominationMachine
 from workflow.queries.campaigns import definition_versions
@@ -148,6 +151,10 @@ async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> 
     return PublishedOut(id=row.id, key=row.key, created=created)
 
 
+DIAGRAM_TYPES = {"mermaid": "text/plain; charset=utf-8", "dot": "text/vnd.graphviz; charset=utf-8",
+                 "svg": "image/svg+xml"}  # fmt: skip
+
+
 @router.get("/definitions/{definition_id}/diagram", response_class=PlainTextResponse)
 def diagram(
     definition_id: int,
@@ -155,10 +162,23 @@ def diagram(
     uow: Uow,
     actor: CurrentActor,
     current: str | None = Query(default=None, max_length=40, pattern=r"^[A-Za-z0-9_]+$"),
-) -> str:
-    """The definition's state diagram as Mermaid text, a state highlighted on request.
+    kind: Literal["mermaid", "dot", "svg"] = Query(default="mermaid", alias="format"),
+) -> Response:
+    """The definition's state diagram: Mermaid text (default), Graphviz DOT, or SVG drawn by dot.
 
-    State ids stay codes; labels, edges and the note are in the request's language.
+    State ids stay codes; labels, edges and notes are in the request's language. SVG needs
+    Graphviz's `dot` (setting `HONORFLOW_DOT_PATH`): without it the answer is 503.
     """
     row = get(uow, DefinitionVersion, definition_id, "definition")
-    return machine_of(row).mermaid(current, request_locale(request))
+    machine, locale = machine_of(row), request_locale(request)
+    if kind == "mermaid":
+        body = machine.mermaid(current, locale)
+    else:
+        body = workflow_dot(machine, current, locale)
+    if kind == "svg":
+        settings = request.app.state.wiring.settings
+        drawn = run_dot(body, settings.dot_path, settings.dot_timeout)
+        if drawn is None:
+            raise ApiError(503, "diagram_unavailable", msg("error.web.diagram_unavailable"))
+        body = drawn
+    return Response(body, media_type=DIAGRAM_TYPES[kind])

@@ -11,9 +11,9 @@ from fastapi.responses import Response
 
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
-from web.diagram import page_diagram
 from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
+from web.pages.diagrams import page_diagram
 from web.pages.helpers import page_globals, say
 from web.pages.render import language, render
 from workflow.definition import Definition

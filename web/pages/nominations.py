@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from web.deps import Now, Uow
-from web.diagram import page_diagram
 from web.pages.context import LoggedIn
+from web.pages.diagrams import page_diagram
 from web.pages.helpers import page_globals
 from web.pages.render import render
 from workflow.queries.nominations import nomination_detail
