@@ -1,4 +1,10 @@
-"""The composition report as an inline SVG bar chart, each rule's value against its bounds."""
+"""The composition report as an inline SVG: each rule a bar against its bounds, words that fit.
+
+Per rule, top to bottom: the rule's label on its own lines (wrapped, never cut), a bar from
+zero to the scale with the value filled and the bounds marked, and one line of words — the
+value, the bounds and the verdict — so the verdict is read from colour and from text alike.
+The drawing is 360 units wide and scales to its box: readable on a 375 px phone.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from config import catalogue
+from web.svg_text import text_lines, wrap
 from workflow.rules.composition import (
     CompositionResult,
     ControlNumberRule,
@@ -16,8 +24,10 @@ from workflow.rules.composition import (
     parse_composition_rules,
 )
 
-LABEL_W, BAR_W, ROW_H, FIGURE_W = 250, 330, 40, 120
-WIDTH = LABEL_W + BAR_W + FIGURE_W
+WIDTH, PAD, BAR_H, GAP = 360.0, 4.0, 14.0, 14.0
+LABEL_SIZE, WORDS_SIZE = 14.0, 12.5
+BAR_W = WIDTH - 2 * PAD
+OK, FAILING = "#15803d", "#b91c1c"
 
 
 def bounds(rule: Any) -> tuple[float | None, float | None, float]:
@@ -31,63 +41,107 @@ def bounds(rule: Any) -> tuple[float | None, float | None, float]:
     return None, None, 1.0
 
 
-def _x(value: float, scale: float) -> float:
-    return LABEL_W + BAR_W * min(max(value / scale, 0.0), 1.0)
+def percent(share: float) -> str:
+    """A share as offices write it: 45%, 22.5%."""
+    shown = f"{share * 100:.1f}".removesuffix(".0")
+    return f"{shown}%"
 
 
-def _figure(result: CompositionResult) -> str:
+def words(result: CompositionResult, rule: Any, lang: str) -> str:
+    """The value, the bounds and the verdict of one rule, in words."""
+
+    def t(key: str, **figures: Any) -> str:
+        return catalogue.text(f"page.chart_{key}", lang, **figures)
+
     if result.kind == "share":
-        return f"{result.value * 100:.1f}% ({result.count}/{result.base_count})"
-    return f"{int(result.value)} ({result.bound})"
+        parts = [t("actual_share", share=percent(result.value), count=result.count,
+                   base=result.base_count)]  # fmt: skip
+    elif getattr(rule, "per_unit", False):
+        parts = [t("actual_per_unit", count=result.count)]
+    else:
+        parts = [t("actual_count", count=result.count)]
+    if isinstance(rule, ShareRule):
+        if rule.min_share is not None:
+            parts.append(t("min_share", share=percent(rule.min_share)))
+        if rule.max_share is not None:
+            parts.append(t("max_share", share=percent(rule.max_share)))
+    elif isinstance(rule, ControlNumberRule):
+        parts.append(t("max_count", count=rule.max_count))
+    elif isinstance(rule, CoverageRule):
+        parts.append(t("min_count", count=rule.min_count))
+    parts.append(t("ok") if result.ok else t("failing"))
+    return t("joiner").join(parts)
 
 
-def _row(index: int, result: CompositionResult, rule: Any) -> str:
+def _x(value: float, scale: float) -> float:
+    return PAD + BAR_W * min(max(value / scale, 0.0), 1.0)
+
+
+def _bar(result: CompositionResult, rule: Any, top: float) -> str:
     low, high, scale = bounds(rule)
     if result.kind != "share":
-        scale = max(scale, result.value) * 1.25
-    y = 10 + index * ROW_H
-    width = _x(result.value, scale) - LABEL_W
-    colour = "#15803d" if result.ok else "#b91c1c"
+        scale = max(scale, result.value) * 1.25  # room past the bound for a value over it
+    colour = OK if result.ok else FAILING
+    width = max(_x(result.value, scale) - PAD, 0.0)
     parts = [
-        f'<g class="rule {"ok" if result.ok else "failing"}" data-rule="{escape(result.rule_id)}">',
-        f'<text x="{LABEL_W - 8}" y="{y + 17}" text-anchor="end" class="lbl">'
-        f"{escape(result.label[:22])}</text>",
-        f'<rect x="{LABEL_W}" y="{y + 4}" width="{BAR_W}" height="18" fill="#eef2f6"/>',
-        f'<rect x="{LABEL_W}" y="{y + 4}" width="{width:.1f}" height="18" fill="{colour}">'
-        f"<title>{escape(result.detail)}</title></rect>",
+        f'<rect x="{PAD}" y="{top:.1f}" width="{BAR_W}" height="{BAR_H}" rx="3" class="track"/>',
+        f'<rect x="{PAD}" y="{top:.1f}" width="{width:.1f}" height="{BAR_H}" rx="3" '
+        f'fill="{colour}" class="value"/>',
     ]
     for bound, name in ((low, "min"), (high, "max")):
         if bound is not None:
             bx = _x(bound, scale)
             parts.append(
-                f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{y}" y2="{y + 26}" class="bound {name}"/>'
+                f'<line x1="{bx:.1f}" x2="{bx:.1f}" y1="{top - 3:.1f}" y2="{top + BAR_H + 3:.1f}" '
+                f'class="bound {name}"/>'
             )
-    mark = "" if result.ok else " ✗"
-    parts.append(
-        f'<text x="{LABEL_W + BAR_W + 8}" y="{y + 17}" class="fig">'
-        f"{escape(_figure(result))}{mark}</text>"
-    )
-    parts.append("</g>")
     return "".join(parts)
 
 
+def _rule(result: CompositionResult, rule: Any, top: float, lang: str) -> tuple[str, float]:
+    """One rule's label, bar and words; returns them and their height."""
+    labels = wrap(result.label, BAR_W, LABEL_SIZE)
+    said = wrap(("✓ " if result.ok else "✗ ") + words(result, rule, lang), BAR_W, WORDS_SIZE)
+    bar_top = top + LABEL_SIZE * 1.3 * len(labels) + 2
+    words_top = bar_top + BAR_H + 4 + WORDS_SIZE
+    height = words_top - top + WORDS_SIZE * 1.3 * (len(said) - 1) + 4
+    verdict = "ok" if result.ok else "failing"
+    parts = [
+        f'<g class="rule {verdict}" data-rule="{escape(result.rule_id)}">',
+        text_lines(labels, PAD, top + LABEL_SIZE, LABEL_SIZE, "lbl", "start"),
+        _bar(result, rule, bar_top),
+        text_lines(said, PAD, words_top, WORDS_SIZE, "words", "start"),
+        "</g>",
+    ]
+    return "".join(parts), height
+
+
 STYLE = (
-    "<style>.lbl,.fig{font:13px system-ui,sans-serif;fill:#1f2933}"
-    ".failing .fig,.failing .lbl{fill:#b91c1c;font-weight:600}"
-    ".bound{stroke:#1f2933;stroke-width:2.5;stroke-dasharray:3 2}</style>"
+    '<style>.composition-chart text{font-family:system-ui,"Noto Sans CJK SC",sans-serif;'
+    "fill:#1f2933}.composition-chart .lbl{font-weight:600}"
+    f".composition-chart .failing .words{{fill:{FAILING};font-weight:600}}"
+    f".composition-chart .ok .words{{fill:{OK}}}"
+    ".composition-chart .track{fill:#e4e7eb}"
+    ".composition-chart .bound{stroke:#1f2933;stroke-width:2.5;stroke-dasharray:3 2}</style>"
 )
 
 
 def composition_svg(
-    results: Sequence[CompositionResult], raw_rules: Sequence[Mapping[str, Any]], title: str
+    results: Sequence[CompositionResult],
+    raw_rules: Sequence[Mapping[str, Any]],
+    title: str,
+    lang: str = catalogue.DEFAULT,
 ) -> Markup:
-    """One bar per rule, green within bounds and red outside; dashed lines mark the bounds."""
+    """Every rule stacked: label, bar against its bounds (dashed), value and verdict in words."""
     rules = {rule.id: rule for rule in parse_composition_rules(raw_rules)}
-    rows = [_row(i, r, rules.get(r.rule_id)) for i, r in enumerate(results)]
-    height = 20 + len(results) * ROW_H
+    shapes, top = [], 0.0
+    for result in results:
+        shape, height = _rule(result, rules.get(result.rule_id), top, lang)
+        shapes.append(shape)
+        top += height + GAP
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="composition-chart"><title>{escape(title)}</title>'
-        f"{STYLE}{''.join(rows)}</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH:g} {max(top, 1):.0f}" '
+        f'role="img" aria-label="{escape(title)}" class="composition-chart">'
+        f"<title>{escape(title)}</title>{STYLE}{''.join(shapes)}</svg>"
     )
     return Markup(svg)  # every text inside was escaped above

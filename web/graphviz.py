@@ -48,15 +48,18 @@ def inline_svg(svg_text: str, css_class: str, title: str) -> str | None:
     """The SVG as an element to put in a page: no prolog, scalable, labelled for screen readers.
 
     It is parsed and written back, so what reaches the page is well-formed XML whose texts
-    are escaped; Graphviz's fixed width and height go (CSS sizes it from the viewBox).
+    are escaped; its size is the viewBox's in pixels (CSS shrinks it to a wide screen).
     """
     try:
         root = ET.fromstring(svg_text)
     except ET.ParseError:
         log.warning("graphviz dot wrote SVG that does not parse")
         return None
-    for name in ("width", "height"):
-        root.attrib.pop(name, None)
+    # One unit of the drawing (a point for Graphviz) becomes a pixel: its natural reading size.
+    box = (root.get("viewBox") or "").split()
+    if len(box) == 4:
+        root.set("width", f"{float(box[2]):.0f}")
+        root.set("height", f"{float(box[3]):.0f}")
     # Graphviz titles every node and edge by its DOT id (codes); a reader gets the one title.
     for parent in list(root.iter()):
         for child in parent.findall(f"{{{SVG_NS}}}title"):

@@ -106,7 +106,8 @@ def test_a_page_drawing_is_inline_svg_with_one_title_and_no_codes() -> None:
     diagram = workflow_diagram(machine, "v1", "inspection", "zh-CN", Settings(), lambda s: s)
     assert diagram.svg is not None
     root = ET.fromstring(str(diagram.svg))
-    assert root.get("viewBox") and root.get("width") is None  # sized by CSS from its viewBox
+    width = float(root.get("viewBox", "").split()[2])
+    assert root.get("width") == f"{width:.0f}"  # a unit of the drawing is a pixel
     assert [t.text for t in root.iter(f"{NS}title")] == [machine.definition.title]
     assert root.get("class") == "workflow-diagram" and root.get("role") == "img"
 

@@ -9,10 +9,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from models.scheduling import FAILED
 from models.uow import UnitOfWork
-from web.charts import composition_svg
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals, refusal, say, status_for
+from web.pages.pictures import page_composition, page_funnel
 from web.pages.render import render
 from workflow.errors import HonorflowError
 from workflow.queries.campaigns import (
@@ -21,6 +21,7 @@ from workflow.queries.campaigns import (
     overdue_by_department,
     quota_table,
 )
+from workflow.queries.funnel import stage_funnel
 from workflow.services import mail, reports, users
 from workflow.services.definitions import definition_of
 
@@ -44,15 +45,15 @@ def dashboard(
     """Funnel per stage, overdue tasks per department, composition chart, failed emails."""
     chosen = current_campaign(uow, campaign or None)
     definition = definition_of(chosen.definition)
-    funnel = [row for row in reports.funnel(uow, chosen)]
+    funnel, funnel_chart = page_funnel(request, stage_funnel(uow, viewer.actor, chosen), definition)
     scope, size, results = _composition(uow, chosen)
-    chart = composition_svg(results, chosen.composition, say(request, "composition_chart"))
+    chart = page_composition(request, results, chosen.composition)
     context = {
         "campaign": chosen,
         "campaigns": campaigns_newest_first(uow),
         "definition": definition,
         "funnel": funnel,
-        "funnel_max": max([r.count for r in funnel] + [1]),
+        "funnel_chart": funnel_chart,
         "overdue": overdue_by_department(uow, viewer.actor, chosen.id, now),
         "scope": scope,
         "list_size": size,

@@ -13,8 +13,8 @@ from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
-from web.pages.diagrams import page_diagram
 from web.pages.helpers import page_globals, say
+from web.pages.pictures import page_diagram
 from web.pages.render import language, render
 from workflow.definition import Definition
 from workflow.definition_loading import load_definition_text

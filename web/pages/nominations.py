@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from web.deps import Now, Uow
 from web.pages.context import LoggedIn
-from web.pages.diagrams import page_diagram
 from web.pages.helpers import page_globals
+from web.pages.pictures import page_diagram
 from web.pages.render import render
 from workflow.queries.nominations import nomination_detail
 from workflow.services.definitions import definition_of, machine_of

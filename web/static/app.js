@@ -15,4 +15,12 @@
       if (area && !area.value.trim()) { area.value = button.getAttribute("data-fill-opinion"); }
     });
   });
+  // The workflow diagram scrolls inside its box on a phone: start with the current state in view.
+  document.querySelectorAll(".diagram-wrap[data-current]").forEach(function (box) {
+    var node = document.getElementById("state-" + box.getAttribute("data-current"));
+    if (!node || box.scrollWidth <= box.clientWidth) { return; }
+    var at = node.getBoundingClientRect(), frame = box.getBoundingClientRect();
+    box.scrollLeft += at.left - frame.left - (box.clientWidth - at.width) / 2;
+    box.scrollTop += at.top - frame.top - (box.clientHeight - at.height) / 2;
+  });
 })();
