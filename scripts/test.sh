@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-bash scripts/ensure-chromium.sh
+bash scripts/ensure-system-packages.sh
 .venv/bin/ruff check .
 .venv/bin/mypy
 .venv/bin/pytest -n 2 -q -p no:cacheprovider "$@"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from config import catalogue, display
 from config.catalogue import Message
@@ -96,14 +95,6 @@ def actor_labeller(lang: str) -> Callable[..., str]:
         return display.actor_label(recorded, lang, place)
 
     return label
-
-
-def diagram_words(lang: str) -> dict[str, Any]:
-    """The workflow diagram's trigger labels and withdraw note in a language."""
-    return {
-        "trigger_label": lambda trigger: catalogue.label("trigger", trigger, lang),
-        "withdraw_note": catalogue.text("event.diagram_withdraw_note", lang),
-    }
 
 
 def local_time(moment: datetime | None) -> str:

@@ -134,7 +134,7 @@ def workflow_dot(
     stages = {s.id: s for s in machine.definition.stages}
     head = [
         "digraph workflow {",
-        f"  graph [{_attrs(fontname=FONTS, label=text('diagram.withdraw_note', locale))}, "
+        f"  graph [{_attrs(fontname=FONTS, label=text('event.diagram_withdraw_note', locale))}, "
         "rankdir=TB, compound=true, nodesep=0.35, ranksep=0.4, fontsize=11, labelloc=b, "
         'bgcolor="transparent", pad=0.1];',
         f'  node [{_attrs(fontname=FONTS)}, shape=box, style="rounded,filled", '

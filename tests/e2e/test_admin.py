@@ -16,8 +16,10 @@ def test_admin_publishes_definition_and_sees_dashboard(
     log_in(page, live_server, "admin")
     assert page.url.endswith("/admin")
     funnel = page.locator("#funnel")
-    assert funnel.locator("tr[data-state=joint_review] td").nth(1).inner_text() == "1"
-    assert funnel.locator("tr[data-state=public_notice] td").nth(1).inner_text() == "1"
+    # The table under the drawing: state, reached, share of the first step, there now.
+    assert funnel.locator("tr[data-state=joint_review] td").nth(3).text_content() == "1"
+    assert funnel.locator("tr[data-state=public_notice] td").nth(3).text_content() == "1"
+    assert funnel.locator("svg.funnel-chart g.band[data-state=joint_review]").count() == 1
     chart = page.locator("#composition svg.composition-chart")
     assert chart.locator("g.rule").count() >= 3
     assert chart.locator("line.bound").count() >= 3
@@ -47,5 +49,5 @@ def test_admin_publishes_definition_and_sees_dashboard(
     assert "mayday-medal@1" in page.locator(".flash.ok").inner_text()
     page.get_by_role("link", name="mayday-medal").click()
     page.wait_for_load_state()
-    assert page.locator("svg.workflow-diagram g.box").count() >= 8
+    assert page.locator("svg.workflow-diagram g.node").count() >= 8
     shot(page, "admin-definition")

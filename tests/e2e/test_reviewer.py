@@ -34,5 +34,6 @@ def test_department_reviewer_claims_and_clears(page: Any, live_server: LiveServe
     assert "纪检审核员" in cleared.inner_text()
     assert "经核查，无不良记录" in cleared.inner_text()
     # The police have not answered yet: the nomination is still in joint review.
-    assert page.locator("svg .box.current").get_attribute("data-state") == "joint_review"
+    assert page.locator("#workflow-diagram").get_attribute("data-current") == "joint_review"
+    assert page.locator("svg #state-joint_review path").get_attribute("fill") == "#fde68a"
     shot(page, "reviewer-nomination")

@@ -85,7 +85,7 @@ def test_the_dot_diagram_names_states_and_edges_from_the_catalogue(locale: str) 
     for spec in MACHINE.specs:
         if spec.trigger != "withdraw":
             assert catalogue.label("trigger", spec.trigger, locale) in labels
-    assert catalogue.text("diagram.withdraw_note", locale) in labels
+    assert catalogue.text("event.diagram_withdraw_note", locale) in labels
     assert dot.count('"s_draft" -> "s_withdrawn"') == 1
     assert '"s_qualification" -> "s_withdrawn"' not in dot  # one withdraw edge stands for all
 
