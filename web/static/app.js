@@ -15,9 +15,10 @@
       if (area && !area.value.trim()) { area.value = button.getAttribute("data-fill-opinion"); }
     });
   });
-  // The workflow diagram scrolls inside its box on a phone: start with the current state in view.
-  document.querySelectorAll(".diagram-wrap[data-current]").forEach(function (box) {
-    var node = document.getElementById("state-" + box.getAttribute("data-current"));
+  // The workflow diagram scrolls inside its box on a phone: start with the current state (or
+  // the first one) in view.
+  document.querySelectorAll(".diagram-wrap[data-focus]").forEach(function (box) {
+    var node = document.getElementById("state-" + box.getAttribute("data-focus"));
     if (!node || box.scrollWidth <= box.clientWidth) { return; }
     var at = node.getBoundingClientRect(), frame = box.getBoundingClientRect();
     box.scrollLeft += at.left - frame.left - (box.clientWidth - at.width) / 2;
