@@ -27,8 +27,11 @@ CURRENT = 'fillcolor="#fde68a", color="#b45309", penwidth=3, fontname="{font} Bo
 
 
 def quoted(words: str) -> str:
-    """A DOT double-quoted string: backslashes and quotes escaped, no line breaks."""
-    safe = words.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """A DOT double-quoted string: backslashes and quotes escaped, no line breaks.
+
+    `&` is written as `&amp;` because Graphviz reads character entities in labels."""
+    safe = words.replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+    safe = safe.replace("\n", " ")
     return f'"{safe}"'
 
 

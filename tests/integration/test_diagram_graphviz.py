@@ -19,7 +19,7 @@ from config.settings import Settings
 from tests.conftest import JIANGXI, MAYDAY
 from web import graphviz
 from web.diagram import forget_drawings, workflow_diagram
-from workflow.definition_loading import load_definition_file
+from workflow.definition_loading import load_definition_file, load_definition_text
 from workflow.diagram_dot import workflow_dot
 from workflow.machine import NominationMachine
 
@@ -163,3 +163,18 @@ def test_a_missing_dot_gives_the_fallback(tmp_path: Path) -> None:
     settings = Settings(dot_path=str(tmp_path / "no-such-dot"))
     diagram = workflow_diagram(MACHINES["mayday-medal"], "x", None, "zh-CN", settings, str)
     assert diagram.svg is None and len(diagram.states) == len(MACHINES["mayday-medal"].states)
+
+
+def test_names_from_the_definition_cannot_break_the_dot_text_or_the_page() -> None:
+    source = JIANGXI.read_text(encoding="utf-8").replace(
+        "police: {name: 公安,", 'police: {name: "公安\\"]; x [label=\\"<b>&amp;\\\\",'
+    )
+    machine = NominationMachine(load_definition_text(source, "hostile.yaml")[0])
+    name = machine.definition.departments["police"].name
+    assert name == '公安"]; x [label="<b>&amp;\\'
+    diagram = workflow_diagram(machine, None, "draft", "zh-CN", Settings(), str)
+    assert diagram.svg is not None
+    root = ET.fromstring(str(diagram.svg))
+    shown = [t.text for t in root.iter(f"{NS}text")]
+    assert name in shown  # drawn as written, one label
+    assert "<b>" not in str(diagram.svg) and not root.findall(f".//{NS}b")

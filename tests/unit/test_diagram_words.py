@@ -126,7 +126,12 @@ def test_the_page_names_states_its_own_way() -> None:
 
 @pytest.mark.parametrize(
     ("words", "written"),
-    [('say "hi"', '"say \\"hi\\""'), ("a\\nb", '"a\\\\nb"'), ("two\nlines", '"two lines"')],
+    [
+        ('say "hi"', '"say \\"hi\\""'),
+        ("a\\nb", '"a\\\\nb"'),
+        ("two\nlines", '"two lines"'),
+        ("R&amp;D", '"R&amp;amp;D"'),
+    ],
 )
 def test_dot_strings_are_quoted_so_a_name_cannot_break_out(words: str, written: str) -> None:
     assert quoted(words) == written
