@@ -7,6 +7,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from config.catalogue import msg
 from web.charts import WIDTH as CHART_WIDTH
@@ -134,3 +136,13 @@ def test_chart_words_are_escaped() -> None:
     svg = str(composition_svg(evil, RULES, "a&b"))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     ET.fromstring(svg)  # still well-formed
+
+
+@given(
+    st.text(alphabet=st.sampled_from("劳模评选ab cdXYZ（）、1%"), max_size=80),
+    st.floats(min_value=30, max_value=400),
+)
+def test_wrapping_never_loses_a_character_nor_passes_the_width(words: str, width: float) -> None:
+    lines = wrap(words, width, 14)
+    assert "".join(lines).replace(" ", "") == words.replace(" ", "")
+    assert all(text_width(line, 14) <= width or len(line) == 1 for line in lines), lines
