@@ -151,8 +151,11 @@ async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> 
     return PublishedOut(id=row.id, key=row.key, created=created)
 
 
-DIAGRAM_TYPES = {"mermaid": "text/plain; charset=utf-8", "dot": "text/vnd.graphviz; charset=utf-8",
-                 "svg": "image/svg+xml"}  # fmt: skip
+DIAGRAM_TYPES = {
+    "mermaid": "text/plain; charset=utf-8",
+    "dot": "text/vnd.graphviz; charset=utf-8",
+    "svg": "image/svg+xml",
+}
 
 
 @router.get("/definitions/{definition_id}/diagram", response_class=PlainTextResponse)
