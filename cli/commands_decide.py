@@ -6,7 +6,7 @@ import click
 
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
-from workflow.queries import committee as read_committee
+from workflow.queries import decision as read_decision
 from workflow.services import campaigns, committee
 
 
@@ -66,7 +66,7 @@ def _preview(
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
         actor = resolve_actor(uow, actor_spec, actor_name)
-        found = read_committee.decision_preview(uow, actor, target, named)
+        found = read_decision.decision_preview(uow, actor, target, named)
         verdicts = [(r.rule_id, r.ok, r.text(words.locale())) for r in found.composition]
         approved = [r.id for r in found.approved]
         not_approved = [r.id for r in found.not_approved]

@@ -11,7 +11,7 @@ from tests.conftest import make_campaign
 from tests.integration.flow import SECRETARY, TEAM, add, status, to_committee
 from tests.integration.test_services_decision import BALANCED, DECIDED
 from workflow.errors import ConcurrentChange, InvalidDecision, InvalidState, PermissionDenied
-from workflow.queries import committee as read
+from workflow.queries import decision as read
 from workflow.services import committee
 
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from config.catalogue import msg
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
-from workflow.queries import committee as read
+from workflow.queries import decision as read
 from workflow.rules.composition import CompositionResult
 from workflow.services import committee
 from workflow.services.campaigns import find_campaign

@@ -18,7 +18,7 @@ from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, status_for
 from web.pages.render import language, render
 from workflow.errors import HonorflowError, PermissionDenied
-from workflow.queries import committee as read
+from workflow.queries import decision as read
 from workflow.queries.campaigns import campaigns_newest_first, current_campaign
 from workflow.services import committee
 
