@@ -1,4 +1,5 @@
-"""`honorflow queue`, `objection`, `decide`, `revoke`: the reviewers' and committee's work."""
+"""`honorflow queue`, `objection`, `decide`, `revoke`: the reviewers' and committee's work
+(`decide` lives in `cli/commands_decide.py`)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from typing import Any
 import click
 
 from cli import words
+from cli.commands_decide import decide
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.queries import objections as read_objections
 from workflow.queries import tasks as read_tasks
-from workflow.services import campaigns, committee, objections, reviews
+from workflow.services import committee, objections, reviews
 
 
 def register(cli: click.Group) -> None:
@@ -226,50 +228,6 @@ def resolve(
     rt.emit(
         {"id": objection_id, "status": status},
         words.say("objection_resolved", id=objection_id, status=shown),
-    )
-
-
-@click.command()
-@click.argument("campaign_ref")
-@click.option(
-    "--except",
-    "exceptions",
-    multiple=True,
-    metavar="ID:REASON",
-    help="a nomination not approved, with the reason (repeatable)",
-)
-@click.option("--override", "override_reason", help="approve despite failing composition rules")
-@actor_option("committee_secretary:committee_office")
-@pass_runtime
-def decide(
-    rt: Runtime,
-    campaign_ref: str,
-    exceptions: tuple[str, ...],
-    override_reason: str | None,
-    actor_spec: str,
-    actor_name: str | None,
-) -> None:
-    """The committee's decision on the whole list before it."""
-    named: dict[int, str] = {}
-    for item in exceptions:
-        ident, _, reason = item.partition(":")
-        if not ident.isdigit() or not reason:
-            raise click.BadParameter(words.say("not_id_reason", item=item), param_hint="--except")
-        named[int(ident)] = reason
-    with rt.uow() as uow:
-        target = campaigns.find_campaign(uow, campaign_ref)
-        result = committee.decide(
-            uow,
-            target.id,
-            resolve_actor(uow, actor_spec, actor_name),
-            now_utc(),
-            exceptions=named,
-            override_reason=override_reason,
-        )
-    rt.emit(
-        result.__dict__,
-        words.say("decided", awarded=len(result.awarded), not_approved=len(result.not_approved))
-        + (words.say("decided_override", reason=result.override) if result.override else ""),
     )
 
 

@@ -43,6 +43,7 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.PermissionDenied, 403, "permission_denied"),
     (e.GuardFailed, 422, "guard_failed"),
     (e.QuotaExceeded, 409, "quota_exceeded"),
+    (e.InvalidDecision, 422, "invalid_decision"),
     (e.InvalidState, 409, "invalid_state"),
     (e.ImportFailed, 422, "import_failed"),
     (e.DefinitionError, 422, "definition_error"),

@@ -201,6 +201,11 @@ class InvalidState(HonorflowError):
     exit_code = 11
 
 
+class InvalidDecision(InvalidState):
+    """The committee's decision names what cannot be decided (an exception not before the
+    committee, an exception without its reason): bad input, 422 on the API."""
+
+
 class AuthenticationFailed(HonorflowError):
     """A login or token was refused; one message whatever the cause, so names do not leak."""
 

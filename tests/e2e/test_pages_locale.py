@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from models.db import make_session_factory
+from tests.conftest import sqlite_engine
 from tests.e2e.conftest import SeededDb
 from tests.e2e.seed import ACCOUNTS, NOW, Seeded
+from tests.e2e.seed_committee import DECISION_DAY, seed_committee
 from tests.e2e.test_pages_http import log_in
 from tests.latin import latin_words, page_text
 from web.app import create_app
@@ -91,6 +95,26 @@ def test_domain_error_pages_are_chinese(site: Any) -> None:
 def test_public_pages_are_chinese(site: Any) -> None:
     client, _ = site
     pages = _walk(client, ["/login", "/notice", "/no-such-page"])
+    assert _english(pages) == {}
+
+
+def test_the_committee_pages_are_chinese(tmp_path: Path) -> None:
+    """The decision page at every step: list, preview, refusal, confirmation, final list."""
+    sf = make_session_factory(sqlite_engine(tmp_path))
+    ids = list(seed_committee(sf).ids.values())
+    app = create_app(sf)
+    app.state.clock = lambda: DECISION_DAY
+    with TestClient(app) as client:
+        token = log_in(client, "secretary")
+        pages = _walk(client, ["/committee"])
+        form = {"csrf_token": token, "campaign": "jx2026", "row": ids, "except": ids[:1]}
+        form["reason"] = ["考察发现问题"] + [""] * (len(ids) - 1)
+        pages["preview"] = client.post("/committee/preview", data=form).text
+        pages["refused"] = client.post("/committee/confirm", data=form).text
+        form["override_reason"] = "经研究同意"
+        pages["confirm"] = client.post("/committee/confirm", data=form).text
+        pages["final"] = client.post("/committee/decide", data={**form, "awaiting": ids}).text
+    assert "表彰名单" in pages["final"]
     assert _english(pages) == {}
 
 

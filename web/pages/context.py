@@ -65,7 +65,8 @@ def home_for(viewer: Viewer) -> str:
 
 def home_for_role(role: str) -> str:
     """The landing page of a role."""
-    return {"admin": "/admin", "unit_clerk": "/unit"}.get(role, "/inbox")
+    homes = {"admin": "/admin", "unit_clerk": "/unit", "committee_secretary": "/committee"}
+    return homes.get(role, "/inbox")
 
 
 def anonymous_form(request: Request, build: Callable[[str], Response]) -> Response:

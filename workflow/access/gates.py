@@ -42,6 +42,20 @@ def require_unit_clerk(actor: Actor) -> None:
     require_role(actor, "unit_clerk")
 
 
+def require_committee(actor: Actor) -> None:
+    """The committee's decision and its preview: the committee secretary and admins."""
+    require_role(actor, "committee_secretary")
+
+
+# Who may read the final list (表彰名单) once decided: the committee office, the working team.
+FINAL_LIST_ROLES = ("committee_secretary", "team_reviewer")
+
+
+def require_final_list(actor: Actor) -> None:
+    """The decided list: the committee secretary, the working team and admins."""
+    require_role(actor, *FINAL_LIST_ROLES)
+
+
 def may_list_queue(actor: Actor, department: str | None) -> str | None:
     """The department whose queue the actor may list (their own; any for an admin)."""
     dept = department or actor.department

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,9 +13,16 @@ from config.message_json import reason_fields
 from models import Campaign, Nomination
 from models.uow import UnitOfWork
 from workflow import audit
-from workflow.actors import Actor, require_role
+from workflow.access.gates import require_committee
+from workflow.actors import Actor
 from workflow.definition import StageKind
-from workflow.errors import GuardFailed, InvalidState, RuleFailure
+from workflow.errors import (
+    ConcurrentChange,
+    GuardFailed,
+    InvalidDecision,
+    InvalidState,
+    RuleFailure,
+)
 from workflow.facts import facts_from_json
 from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
@@ -44,69 +52,144 @@ class Decision:
     override: str | None
 
 
+@dataclass(frozen=True)
+class DecisionPlan:
+    """What the committee's decision would do with the list before it now: the one answer the
+    preview (pages, API, `decide --preview`) and the decision itself both use."""
+
+    before: list[Nomination]  # awaiting 审定, in id order
+    approved: list[Nomination]  # main nominations not named as exceptions
+    not_approved: list[Nomination]  # the exceptions, and alternates never called up
+    composition: list[CompositionResult]  # every rule, measured over the approved list
+
+    @property
+    def missed(self) -> list[CompositionResult]:
+        """The composition rules the approved list misses."""
+        return [r for r in self.composition if not r.ok]
+
+    @property
+    def needs_override(self) -> bool:
+        """Whether the decision needs an override reason (a rule is missed)."""
+        return bool(self.missed)
+
+    def failures(self) -> list[RuleFailure]:
+        """The missed rules as rule failures, each named by its label."""
+        return [CompositionFailure(r.rule_id, r.message) for r in self.missed]
+
+
+def plan_decision(
+    uow: UnitOfWork, campaign: Campaign, exceptions: Iterable[int], *, lock: bool = False
+) -> DecisionPlan:
+    """Which nominees before the committee would be approved, which not, and the composition
+    rules the approved list misses; an exception not before the committee is refused."""
+    excepted = set(exceptions)
+    before = _at_committee(uow, campaign, lock=lock)
+    unknown = sorted(excepted - {n.id for n in before})
+    if unknown:
+        raise InvalidDecision(msg("error.exceptions_not_before_committee", ids=unknown))
+    approved = [n for n in before if n.rank == "main" and n.id not in excepted]
+    chosen = {n.id for n in approved}
+    not_approved = [n for n in before if n.id not in chosen]
+    rules = parse_composition_rules(campaign.composition)
+    results = evaluate_composition(rules, [facts_from_json(n.facts) for n in approved])
+    return DecisionPlan(before, approved, not_approved, results)
+
+
+def _check_decidable(campaign: Campaign) -> None:
+    """Refuse a campaign already decided, or not yet in the phase the decision ends."""
+    if campaign.phase in (campaign_phase.DECIDED, campaign_phase.CLOSED):
+        phase = campaign_phase.LIFECYCLE.label(campaign.phase)
+        raise InvalidState(msg("error.already_decided", campaign=campaign.title, phase=phase))
+    campaign_phase.LIFECYCLE.check(campaign.title, campaign.phase, campaign_phase.DECIDED)
+
+
+def _check_reasons(exceptions: Mapping[int, str]) -> None:
+    """Every exception carries its reason (the nominee's result says why)."""
+    blank = sorted(i for i, reason in exceptions.items() if not (reason and reason.strip()))
+    if blank:
+        raise InvalidDecision(msg("error.exception_needs_reason", ids=blank))
+
+
+def checked_plan(
+    uow: UnitOfWork,
+    campaign: Campaign,
+    exceptions: Mapping[int, str],
+    override_reason: str | None,
+    *,
+    expected: Collection[int] | None = None,
+    lock: bool = False,
+) -> DecisionPlan:
+    """The plan of a decision that may be recorded as asked, after every refusal the decision
+    makes (the confirmation step asks this before anything is written).
+
+    `expected`, when given, is the list the person confirmed: a list that changed since is
+    refused rather than decided unseen."""
+    _check_decidable(campaign)
+    _check_reasons(exceptions)
+    plan = plan_decision(uow, campaign, exceptions, lock=lock)
+    if not plan.before:
+        raise InvalidState(msg("error.none_before_committee", campaign=campaign.title))
+    if expected is not None and set(expected) != {n.id for n in plan.before}:
+        raise ConcurrentChange(msg("error.decision_list_changed", campaign=campaign.title))
+    if plan.needs_override and not (override_reason and override_reason.strip()):
+        raise GuardFailed("decide", plan.failures())
+    return plan
+
+
 def decide(
     uow: UnitOfWork,
     campaign_id: int,
     actor: Actor,
     now: datetime,
     *,
-    exceptions: dict[int, str] | None = None,
+    exceptions: Mapping[int, str] | None = None,
     override_reason: str | None = None,
+    expected: Collection[int] | None = None,
 ) -> Decision:
     """Approve the list before the committee, but for named exceptions; one transaction."""
-    require_role(actor, "committee_secretary")
-    exceptions = exceptions or {}
+    require_committee(actor)
+    exceptions = dict(exceptions or {})
     campaign = get_campaign(uow, campaign_id)
-    if campaign.phase in (campaign_phase.DECIDED, campaign_phase.CLOSED):
-        phase = campaign_phase.LIFECYCLE.label(campaign.phase)
-        raise InvalidState(msg("error.already_decided", campaign=campaign.title, phase=phase))
-    campaign_phase.LIFECYCLE.check(campaign.title, campaign.phase, campaign_phase.DECIDED)
-    before = _at_committee(uow, campaign)
-    unknown = sorted(set(exceptions) - {n.id for n in before})
-    if unknown:
-        raise InvalidState(msg("error.exceptions_not_before_committee", ids=unknown))
-    if not before:
-        raise InvalidState(msg("error.none_before_committee", campaign=campaign.title))
-    approved = [n for n in before if n.rank == "main" and n.id not in exceptions]
-    missed = _composition_missed(campaign, approved)
-    failures: list[RuleFailure] = [CompositionFailure(r.rule_id, r.message) for r in missed]
-    if failures and not (override_reason and override_reason.strip()):
-        raise GuardFailed("decide", failures)
-    awarded, rejected = [], []
-    for n in before:
-        if n in approved:
+    plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected, lock=True)
+    override = override_reason.strip() if plan.needs_override and override_reason else None
+    _record(uow, plan, exceptions, actor, now)
+    campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor, now=now)
+    campaign.decision_override = override
+    figures = {
+        "awarded": len(plan.approved),
+        "not_approved": len(plan.not_approved),
+        "overridden": [r.rule_id for r in plan.missed],
+    }
+    reason, payload = reason_fields(override or msg("audit.composition_met"), figures)
+    entry = audit.AuditEntry.by(
+        actor, trigger="committee_decision", campaign_id=campaign.id, reason=reason,
+        payload=payload,
+    )  # fmt: skip
+    audit.append(uow, now, entry)
+    commit(uow)
+    awarded = [n.id for n in plan.approved]
+    return Decision(awarded, [n.id for n in plan.not_approved], override)
+
+
+def _record(
+    uow: UnitOfWork,
+    plan: DecisionPlan,
+    exceptions: Mapping[int, str],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Fire approve on the approved and reject on the rest, each with its reason, in list order."""
+    approved = {n.id for n in plan.approved}
+    for n in plan.before:
+        if n.id in approved:
             approved_by = msg("audit.committee_approved")
             apply(uow, n, "approve", actor, now, reason=approved_by, internal=True)
-            awarded.append(n.id)
         else:
             why = exceptions.get(n.id) or msg("audit.alternate_not_called_up")
             apply(uow, n, "reject", actor, now, reason=why, internal=True)
-            rejected.append(n.id)
-    campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor, now=now)
-    campaign.decision_override = override_reason if failures else None
-    figures = {
-        "awarded": len(awarded),
-        "not_approved": len(rejected),
-        "overridden": [r.rule_id for r in missed],
-    }
-    said = override_reason if failures else msg("audit.composition_met")
-    reason, payload = reason_fields(said, figures)
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry.by(
-            actor,
-            trigger="committee_decision",
-            campaign_id=campaign.id,
-            reason=reason,
-            payload=payload,
-        ),
-    )
-    commit(uow)
-    return Decision(awarded, rejected, campaign.decision_override)
 
 
-def _at_committee(uow: UnitOfWork, campaign: Campaign) -> list[Nomination]:
+def _at_committee(uow: UnitOfWork, campaign: Campaign, *, lock: bool) -> list[Nomination]:
     stage = next(
         s
         for s in definition_of(campaign.definition).stages
@@ -117,16 +200,9 @@ def _at_committee(uow: UnitOfWork, campaign: Campaign) -> list[Nomination]:
         .where(Nomination.campaign_id == campaign.id, Nomination.status == stage.id)
         .order_by(Nomination.id)
     )
-    if uow.dialect == "postgresql":
+    if lock and uow.dialect == "postgresql":
         query = query.with_for_update(of=Nomination)
     return list(uow.session.scalars(query).unique())
-
-
-def _composition_missed(campaign: Campaign, approved: list[Nomination]) -> list[CompositionResult]:
-    """The composition rules the list misses (each verdict names its rule by its label)."""
-    rules = parse_composition_rules(campaign.composition)
-    results = evaluate_composition(rules, [facts_from_json(n.facts) for n in approved])
-    return [r for r in results if not r.ok]
 
 
 def revoke(

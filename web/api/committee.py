@@ -1,0 +1,180 @@
+"""The committee's decision: its live preview, recording it, and the final list afterwards."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+
+from config.catalogue import msg
+from web.deps import CurrentActor, Now, Uow
+from web.errors import ApiError, request_locale
+from workflow.queries import decision as read
+from workflow.rules.composition import CompositionResult
+from workflow.services import committee
+from workflow.services.campaigns import find_campaign
+
+router = APIRouter(tags=["committee"])
+REASON = 2000  # characters, as the campaign's stored override
+
+
+class AwaitingOut(BaseModel):
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    unit_code: str
+    unit_name: str
+    category: str
+    employer: str
+    rank: Literal["main", "alternate"]
+    alternate_order: int | None
+    approved: bool  # what the proposal would do
+    excepted: bool
+
+
+class Figures(BaseModel):
+    value: float
+    count: int
+    base_count: int
+    bound: str
+    slack: float
+    people_short: int
+
+
+class RuleOut(BaseModel):
+    code: str  # the campaign's rule id
+    label: str
+    ok: bool
+    message: str  # the verdict with its figures, in the request's language
+    figures: Figures
+
+
+class PreviewOut(BaseModel):
+    campaign: str
+    phase: str
+    decidable: bool
+    awaiting: list[AwaitingOut]
+    composition: list[RuleOut]
+    approved: list[int]
+    not_approved: list[int]
+    needs_override: bool
+    missed: list[str]  # codes of the rules the approved list misses
+
+
+class DecisionIn(BaseModel):
+    exceptions: dict[int, Annotated[str, Field(max_length=REASON)]] = Field(
+        default_factory=dict, description="nominee id → the reason they are not approved"
+    )
+    override_reason: str | None = Field(default=None, max_length=REASON)
+    confirm: Literal[True] = Field(description="must be true: the decision cannot be undone")
+    awaiting: list[int] | None = Field(
+        default=None, description="the ids you saw awaiting; a list changed since is refused"
+    )
+
+
+class DecisionOut(BaseModel):
+    awarded: list[int]
+    not_approved: list[int]
+    override: str | None
+
+
+class HonoureeOut(BaseModel):
+    id: int
+    name: str
+    ethnicity: str
+    employer: str
+    category: str
+
+
+class UnitGroupOut(BaseModel):
+    unit_code: str
+    unit_name: str
+    honourees: list[HonoureeOut]
+
+
+class FinalListOut(BaseModel):
+    campaign: str
+    decided_at: datetime | None
+    override: str | None
+    count: int
+    groups: list[UnitGroupOut]
+
+
+def _rule_out(r: CompositionResult, locale: str) -> RuleOut:
+    figures = Figures(
+        value=r.value, count=r.count, base_count=r.base_count, bound=r.bound, slack=r.slack,
+        people_short=r.people_short,
+    )  # fmt: skip
+    return RuleOut(code=r.rule_id, label=r.label, ok=r.ok, message=r.text(locale), figures=figures)
+
+
+def _ids(raw: str | None) -> list[int]:
+    """`1,2,3` as ids; anything else is refused naming the parameter."""
+    parts = [p.strip() for p in (raw or "").split(",") if p.strip()]
+    if not all(re.fullmatch(r"[0-9]{1,9}", p) for p in parts):
+        raise ApiError(
+            422, "invalid", msg("error.web.decision_except", value=raw), field="query.except"
+        )
+    return [int(p) for p in parts]
+
+
+@router.get("/campaigns/{campaign_ref}/decision", response_model=PreviewOut)
+def preview(
+    campaign_ref: str,
+    request: Request,
+    uow: Uow,
+    actor: CurrentActor,
+    exceptions: Annotated[str | None, Query(alias="except", max_length=4000)] = None,
+) -> PreviewOut:
+    """The list awaiting 审定 and its composition were the named nominees not approved."""
+    campaign = find_campaign(uow, campaign_ref)
+    found = read.decision_preview(uow, actor, campaign, _ids(exceptions))
+    locale = request_locale(request)
+    return PreviewOut(
+        campaign=campaign.code,
+        phase=campaign.phase,
+        decidable=found.decidable,
+        awaiting=[AwaitingOut(**vars(r)) for r in found.rows],
+        composition=[_rule_out(r, locale) for r in found.composition],
+        approved=[r.id for r in found.approved],
+        not_approved=[r.id for r in found.not_approved],
+        needs_override=found.needs_override,
+        missed=[r.rule_id for r in found.missed],
+    )
+
+
+@router.post("/campaigns/{campaign_ref}/decision", response_model=DecisionOut)
+def decide(
+    campaign_ref: str, body: DecisionIn, uow: Uow, actor: CurrentActor, now: Now
+) -> DecisionOut:
+    """Record the committee's decision: all approved but the exceptions, each with its reason;
+    a missed composition rule needs `override_reason`."""
+    campaign = find_campaign(uow, campaign_ref)
+    done = committee.decide(
+        uow, campaign.id, actor, now, exceptions=body.exceptions,
+        override_reason=body.override_reason, expected=body.awaiting,
+    )  # fmt: skip
+    return DecisionOut(awarded=done.awarded, not_approved=done.not_approved, override=done.override)
+
+
+@router.get("/campaigns/{campaign_ref}/final-list", response_model=FinalListOut)
+def final_list(campaign_ref: str, uow: Uow, actor: CurrentActor) -> FinalListOut:
+    """The awarded names grouped by recommending unit, once the committee has decided."""
+    campaign = find_campaign(uow, campaign_ref)
+    found = read.final_list(uow, actor, campaign)
+    groups = [
+        UnitGroupOut(
+            unit_code=g.unit_code,
+            unit_name=g.unit_name,
+            honourees=[HonoureeOut(**vars(h)) for h in g.honourees],
+        )
+        for g in found.groups
+    ]
+    return FinalListOut(
+        campaign=campaign.code, decided_at=found.decided_at, override=found.override,
+        count=found.count, groups=groups,
+    )  # fmt: skip

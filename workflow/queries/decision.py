@@ -1,0 +1,177 @@
+"""The committee's decision as people read it: the list awaiting 审定 with the composition
+report for a proposed set of exceptions, and the final list (表彰名单) once decided.
+
+The preview asks `workflow.services.committee` the same question the decision asks
+(`plan_decision`, `checked_plan`), so what the secretary sees is what would be recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from config.catalogue import msg
+from models import Campaign, Nomination, RecommendingUnit
+from models.uow import UnitOfWork
+from workflow.access.gates import require_committee, require_final_list
+from workflow.actors import Actor
+from workflow.errors import InvalidState
+from workflow.lifecycles import campaign_phase
+from workflow.rules.composition import CompositionResult
+from workflow.services import committee
+from workflow.states import AWARDED
+
+
+@dataclass(frozen=True)
+class AwaitingRow:
+    """One nominee before the committee, and what the proposal would do with them."""
+
+    id: int
+    name: str
+    gender: str
+    ethnicity: str
+    unit_code: str
+    unit_name: str
+    category: str
+    employer: str
+    rank: str  # main or alternate
+    alternate_order: int | None
+    approved: bool  # the proposal approves them
+    excepted: bool  # named as an exception
+
+
+@dataclass(frozen=True)
+class DecisionPreview:
+    """The list awaiting 审定 and the composition of what a proposal would approve."""
+
+    campaign: Campaign
+    rows: list[AwaitingRow]
+    composition: list[CompositionResult]
+    decidable: bool  # the campaign is in the phase the decision ends, with a list before it
+
+    @property
+    def approved(self) -> list[AwaitingRow]:
+        """The nominees the proposal would approve."""
+        return [r for r in self.rows if r.approved]
+
+    @property
+    def not_approved(self) -> list[AwaitingRow]:
+        """The exceptions and the alternates never called up."""
+        return [r for r in self.rows if not r.approved]
+
+    @property
+    def missed(self) -> list[CompositionResult]:
+        """The composition rules the approved list misses."""
+        return [r for r in self.composition if not r.ok]
+
+    @property
+    def needs_override(self) -> bool:
+        """Whether recording the proposal needs an override reason."""
+        return bool(self.missed)
+
+
+def _row(n: Nomination, approved: set[int], excepted: set[int]) -> AwaitingRow:
+    ethnicity = str(n.facts.get("ethnicity") or "")
+    return AwaitingRow(
+        n.id, n.name, n.gender, ethnicity, n.unit.code, n.unit.name, n.category, n.employer,
+        n.rank, n.alternate_order, n.id in approved, n.id in excepted,
+    )  # fmt: skip
+
+
+def _preview(
+    campaign: Campaign, plan: committee.DecisionPlan, excepted: set[int]
+) -> DecisionPreview:
+    approved = {n.id for n in plan.approved}
+    rows = [_row(n, approved, excepted) for n in plan.before]
+    # The decision ends the inspection and notice phase; in any other it is refused.
+    open_phase = campaign.phase == campaign_phase.INSPECTION_NOTICE
+    return DecisionPreview(campaign, rows, plan.composition, open_phase and bool(rows))
+
+
+def decision_preview(
+    uow: UnitOfWork, actor: Actor, campaign: Campaign, exceptions: Iterable[int] = ()
+) -> DecisionPreview:
+    """The list awaiting 审定 and the composition report were these exceptions not approved
+    (the committee secretary and admins); an exception not before the committee is refused."""
+    require_committee(actor)
+    excepted = set(exceptions)
+    return _preview(campaign, committee.plan_decision(uow, campaign, excepted), excepted)
+
+
+def decision_to_confirm(
+    uow: UnitOfWork,
+    actor: Actor,
+    campaign: Campaign,
+    exceptions: Mapping[int, str],
+    override_reason: str | None,
+) -> DecisionPreview:
+    """The proposal the confirmation step restates, after every refusal the decision would make
+    (a missing reason, a missed rule without an override); nothing is written."""
+    require_committee(actor)
+    plan = committee.checked_plan(uow, campaign, exceptions, override_reason)
+    return _preview(campaign, plan, set(exceptions))
+
+
+@dataclass(frozen=True)
+class Honouree:
+    """One line of the final list: 姓名（民族 if not 汉族）and 工作单位."""
+
+    id: int
+    name: str
+    ethnicity: str
+    employer: str
+    category: str
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    """The honourees of one recommending unit."""
+
+    unit_code: str
+    unit_name: str
+    honourees: list[Honouree]
+
+
+@dataclass(frozen=True)
+class FinalList:
+    """The awarded names grouped by unit, when the decision was taken and why it overrode."""
+
+    campaign: Campaign
+    decided_at: datetime | None
+    override: str | None
+    groups: list[UnitGroup]
+
+    @property
+    def count(self) -> int:
+        """How many honourees the list holds."""
+        return sum(len(g.honourees) for g in self.groups)
+
+
+def is_decided(campaign: Campaign) -> bool:
+    """Whether the committee has decided the campaign (it is decided or closed)."""
+    return campaign.phase in (campaign_phase.DECIDED, campaign_phase.CLOSED)
+
+
+def final_list(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> FinalList:
+    """The final list (the committee secretary, the working team and admins); refused before
+    the decision."""
+    require_final_list(actor)
+    if not is_decided(campaign):
+        raise InvalidState(msg("error.not_decided_yet", campaign=campaign.title))
+    rows = uow.session.scalars(
+        select(Nomination)
+        .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
+        .where(Nomination.campaign_id == campaign.id, Nomination.status == AWARDED)
+        .order_by(RecommendingUnit.id, Nomination.id)
+    ).unique()
+    groups: dict[str, UnitGroup] = {}
+    for n in rows:
+        group = groups.setdefault(n.unit.code, UnitGroup(n.unit.code, n.unit.name, []))
+        ethnicity = str(n.facts.get("ethnicity") or "")
+        group.honourees.append(Honouree(n.id, n.name, ethnicity, n.employer, n.category))
+    return FinalList(
+        campaign, campaign.decided_at, campaign.decision_override, list(groups.values())
+    )
