@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import zipfile
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,7 @@ class Column:
     parse: Callable[[Any], Any]
     kind: str = "text"
     # Not part of the column's identity: columns are compared and hashed by the rest.
-    vocab: vocabulary.Vocabulary | None = field(default=None, compare=False)
+    vocab: vocabulary.Vocabulary | None = dataclasses.field(default=None, compare=False)
 
     @property
     def choices(self) -> tuple[str, ...]:
