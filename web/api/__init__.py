@@ -13,6 +13,7 @@ from web.api import (
     objections,
     outbox,
     tasks,
+    unit_desk,
     users,
 )
 
@@ -26,4 +27,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     objections.router,
     audit.router,
     outbox.router,
+    unit_desk.router,
 )
