@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
-from models import Campaign, QuotaAllocation, RecommendingUnit
+from config.catalogue import Message
+from models import Campaign, Nomination, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.access.gates import require_role
+from workflow.access.masking import sees_personal_data, shown_facts
+from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
@@ -22,6 +26,7 @@ from workflow.form_template import TemplateSpec, write_template
 from workflow.repository import not_found
 from workflow.rules.quota import PlacesLeft, places_left
 from workflow.rules.submission_window import window_refusal
+from workflow.services.nominations import correction_refusal
 
 
 @dataclass(frozen=True)
@@ -63,16 +68,7 @@ def days_until(deadline: datetime, now: datetime) -> int:
 def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign, now: datetime) -> bytes:
     """The campaign's nomination form as an XLSX template, for a clerk's unit or every unit."""
     own = _unit(uow, actor, None)
-    if own is not None:
-        units = [own]
-    else:
-        query = (
-            select(RecommendingUnit)
-            .join(QuotaAllocation, QuotaAllocation.unit_id == RecommendingUnit.id)
-            .where(QuotaAllocation.campaign_id == campaign.id)
-            .order_by(RecommendingUnit.code)
-        )
-        units = list(uow.session.scalars(query).unique())
+    units = [own] if own is not None else campaign_units(uow, campaign.id)
     places = places_left(uow, campaign.id, own.id) if own is not None else []
     spec = TemplateSpec(
         campaign=campaign,
@@ -81,6 +77,42 @@ def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign, now: dateti
         alternates=max(sum(p.places for p in places), 3),
     )
     return write_template(spec)
+
+
+def campaign_units(uow: UnitOfWork, campaign_id: int) -> list[RecommendingUnit]:
+    """The units holding places in the campaign's quota table, by code."""
+    query = (
+        select(RecommendingUnit)
+        .join(QuotaAllocation, QuotaAllocation.unit_id == RecommendingUnit.id)
+        .where(QuotaAllocation.campaign_id == campaign_id)
+        .order_by(RecommendingUnit.code)
+    )
+    return list(uow.session.scalars(query).unique())
+
+
+def units_for(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> list[RecommendingUnit]:
+    """The units the actor may nominate for: a clerk its own, an administrator every one."""
+    own = _unit(uow, actor, None)
+    return [own] if own is not None else campaign_units(uow, campaign.id)
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    """A nomination opened for correction: its record, its facts, why it may not be changed."""
+
+    nomination: Nomination
+    facts: dict[str, Any]  # as the viewer may read them (the unit's clerk: in full)
+    refusal: Message | None
+
+
+def correction_view(
+    uow: UnitOfWork, actor: Actor, nomination_id: int, now: datetime
+) -> CorrectionView:
+    """A nomination for the correction form; NotFound for another unit's (audited)."""
+    require_role(actor, "unit_clerk")
+    nomination = readable_nomination(uow, actor, nomination_id, "view_correction", now)
+    facts = shown_facts(nomination.facts, sees_personal_data(actor, nomination))
+    return CorrectionView(nomination, facts, correction_refusal(nomination, now))
 
 
 def _unit(uow: UnitOfWork, actor: Actor, unit_code: str | None) -> RecommendingUnit | None:

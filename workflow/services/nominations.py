@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
-from config.catalogue import Label, msg
+from config.catalogue import Label, Message, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
@@ -19,7 +19,7 @@ from workflow.facts import facts_to_json
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.lifecycles import campaign_phase
 from workflow.repository import commit, lock_nomination
-from workflow.rules.submission_window import require_window
+from workflow.rules.submission_window import require_window, window_refusal
 from workflow.services.campaigns import get_campaign
 
 
@@ -178,14 +178,9 @@ def update_nomination(
     require_role(actor, "unit_clerk")
     ensure_visible(uow, actor, nomination_id)  # another unit's nomination does not exist here
     nomination = lock_nomination(uow, nomination_id, expected_version)
-    returned = nomination.status.endswith("_returned")
-    if nomination.status != "draft" and not returned:
-        state = Label("state", nomination.status)
-        raise InvalidState(msg("error.correct_not_open", state=state))
-    if returned:
-        campaign_phase.require(nomination.campaign, "nominate")
-    else:
-        require_window(nomination.campaign, "nominate", now)
+    refused = correction_refusal(nomination, now)
+    if refused is not None:
+        raise InvalidState(refused)
     changed = _apply(nomination, entry)
     if changed:
         nomination.updated_at = now
@@ -203,6 +198,18 @@ def update_nomination(
         )
     commit(uow)
     return nomination
+
+
+def correction_refusal(nomination: Nomination, now: datetime) -> Message | None:
+    """Why this nomination cannot be corrected now (its state, the phase, the deadline)."""
+    returned = nomination.status.endswith("_returned")
+    if nomination.status != "draft" and not returned:
+        return msg("error.correct_not_open", state=Label("state", nomination.status))
+    if returned:
+        refused = campaign_phase.refusal(nomination.campaign, "nominate")
+    else:
+        refused = window_refusal(nomination.campaign, "nominate", now)
+    return None if refused is None else refused.message
 
 
 def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
