@@ -104,3 +104,18 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
     # Attribute values and scripts are not read, text in them is not a finding.
     hidden = html.replace("</main>", '<a title="Overdue">逾期</a><script>var x;</script></main>')
     assert _english({"/admin": hidden}) == {}
+
+
+def test_the_units_nominee_form_and_its_refusals_are_chinese(site: Any) -> None:
+    client, seeded = site
+    token = log_in(client, "nc-clerk")
+    paths = ("/unit", "/unit/nominations/new", f"/unit/nominations/{seeded.draft}/edit")
+    pages = {path: client.get(path).text for path in paths}
+    closed = f"/unit/nominations/{seeded.at_joint_review}/edit"  # no longer the unit's to edit
+    pages[closed] = client.get(closed).text
+    invalid = client.post(
+        "/unit/nominations/new", data={"csrf_token": token, "votes_for": "9", "votes_total": "3"}
+    )
+    assert invalid.status_code == 422
+    pages["invalid"] = invalid.text
+    assert "field-error" in invalid.text and _english(pages) == {}

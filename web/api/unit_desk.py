@@ -12,7 +12,6 @@ from config.catalogue import render
 from web.api.nomination_models import NominationOut, nomination_out
 from web.deps import CurrentActor, Now, Uow
 from web.errors import request_locale
-from workflow.messages import beijing
 from workflow.nomination_input import NominationFields
 from workflow.queries import unit_desk
 from workflow.services import nominations
@@ -36,7 +35,7 @@ class UnitDeskOut(BaseModel):
     submission_deadline: datetime | None
     deadline_text: str | None = Field(description="the deadline in Beijing time, in words")
     days_left: int | None
-    open: bool = Field(description="whether new nominations, imports and draft corrections are taken now")
+    open: bool = Field(description="whether nominations, imports and draft corrections are taken")
     closed_code: str | None = Field(description="why not: the refusing rule's code")
     closed_reason: str | None
     places: list[PlacesOut]
@@ -70,13 +69,12 @@ def my_unit(
     campaign = find_campaign(uow, campaign_ref)
     desk = unit_desk.unit_desk(uow, actor, campaign, now, unit)
     locale = request_locale(request)
-    deadline = desk.deadline
     return UnitDeskOut(
         campaign=campaign.code,
         unit_code=desk.unit.code if desk.unit else None,
         unit_name=desk.unit.name if desk.unit else None,
-        submission_deadline=deadline,
-        deadline_text=render(beijing(deadline), locale) if deadline else None,
+        submission_deadline=desk.deadline,
+        deadline_text=render(desk.deadline_words, locale) if desk.deadline_words else None,
         days_left=desk.days_left,
         open=desk.closed is None,
         closed_code=desk.closed.rule if desk.closed else None,

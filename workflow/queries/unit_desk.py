@@ -23,6 +23,7 @@ from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
 from workflow.form_template import TemplateSpec, write_template
+from workflow.messages import beijing
 from workflow.repository import not_found
 from workflow.rules.quota import PlacesLeft, places_left
 from workflow.rules.submission_window import window_refusal
@@ -39,6 +40,11 @@ class UnitDesk:
     days_left: int | None  # whole days in Beijing until the deadline's last day; <0 past
     closed: RuleFailure | None  # why new nominations and imports are refused now, or None
     places: list[PlacesLeft]
+
+    @property
+    def deadline_words(self) -> Message | None:
+        """The deadline in Beijing time as offices write it (12月15日17时), or None."""
+        return beijing(self.deadline) if self.deadline is not None else None
 
 
 def unit_desk(

@@ -200,10 +200,15 @@ def update_nomination(
     return nomination
 
 
+def correctable(status: str) -> bool:
+    """Whether a nomination in this state is still the unit's to correct (draft, returned)."""
+    return status == "draft" or status.endswith("_returned")
+
+
 def correction_refusal(nomination: Nomination, now: datetime) -> Message | None:
     """Why this nomination cannot be corrected now (its state, the phase, the deadline)."""
     returned = nomination.status.endswith("_returned")
-    if nomination.status != "draft" and not returned:
+    if not correctable(nomination.status):
         return msg("error.correct_not_open", state=Label("state", nomination.status))
     if returned:
         refused = campaign_phase.refusal(nomination.campaign, "nominate")
