@@ -75,7 +75,10 @@ async def add_nominee(request: Request, viewer: LoggedIn, uow: Uow, now: Now) ->
     again: dict[str, Any] = {"units": units, "new": True, "unit_code": unit_code}
     model, errors = form.validate(values, language(request))
     if model is None:
-        return _render(request, uow, viewer, values, errors=errors, status=422, **again)
+        error = say(request, "nominee_form_invalid", n=len(errors))
+        return _render(
+            request, uow, viewer, values, errors=errors, status=422, error=error, **again
+        )
     try:
         nominations.create_nomination(uow, campaign.id, unit_code, model.entry(), viewer.actor, now)
     except (NotFound, PermissionDenied):
@@ -113,7 +116,10 @@ async def correct_nominee(
     again: dict[str, Any] = {"nomination": view.nomination, "version": version, "new": False}
     model, errors = form.validate(values, language(request))
     if model is None:
-        return _render(request, uow, viewer, values, errors=errors, status=422, **again)
+        error = say(request, "nominee_form_invalid", n=len(errors))
+        return _render(
+            request, uow, viewer, values, errors=errors, status=422, error=error, **again
+        )
     try:
         nominations.update_nomination(
             uow, viewer.actor, nomination_id, model.entry(), now,
