@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from models import Campaign
+from models.uow import UnitOfWork
 from tests.e2e.conftest import SeededDb
 from tests.e2e.seed import ACCOUNTS, NOW, Seeded
 from tests.e2e.test_pages_http import log_in
@@ -26,6 +29,7 @@ USERNAMES = {a[0] for a in ACCOUNTS} | {"nc", "clerk"}
 SKIP = re.compile(r"^/(static|docs|openapi\.json|api|logout)|[?&]lang=")
 HREF = re.compile(r'href="(/[^"#]*)')
 MAX_PAGES = 60
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -106,7 +110,9 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
     assert _english({"/admin": hidden}) == {}
 
 
-def test_the_units_nominee_form_and_its_refusals_are_chinese(site: Any) -> None:
+def test_the_units_nominee_form_and_its_refusals_are_chinese(
+    site: Any, seeded_db: SeededDb
+) -> None:
     client, seeded = site
     token = log_in(client, "nc-clerk")
     paths = ("/unit", "/unit/nominations/new", f"/unit/nominations/{seeded.draft}/edit")
@@ -118,4 +124,9 @@ def test_the_units_nominee_form_and_its_refusals_are_chinese(site: Any) -> None:
     )
     assert invalid.status_code == 422
     pages["invalid"] = invalid.text
+    with UnitOfWork(seeded_db.sf) as uow:  # the deadline passed: the intake says why it closed
+        uow.session.get_one(Campaign, seeded.campaign_id).submission_deadline = NOW - HOUR
+        uow.commit()
+    pages["closed"] = client.get("/unit").text
+    assert 'id="intake-closed"' in pages["closed"]
     assert "field-error" in invalid.text and _english(pages) == {}
