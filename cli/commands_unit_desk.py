@@ -8,7 +8,7 @@ import click
 
 from cli import words
 from cli.commands_campaign import campaign
-from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
+from cli.runtime import Runtime, actor_option, pass_runtime, resolve_actor
 from workflow.queries import unit_desk
 from workflow.services.campaigns import find_campaign
 
@@ -30,9 +30,7 @@ def form_template(
     """Write the campaign's nomination form as an XLSX template (drop-downs, instructions)."""
     with rt.uow() as uow:
         target = find_campaign(uow, campaign_ref)
-        data = unit_desk.form_template(
-            uow, resolve_actor(uow, actor_spec, actor_name), target, now_utc()
-        )
+        data = unit_desk.form_template(uow, resolve_actor(uow, actor_spec, actor_name), target)
     output.write_bytes(data)
     rt.emit(
         {"path": str(output), "bytes": len(data)}, words.say("form_template_written", path=output)

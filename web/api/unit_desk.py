@@ -48,10 +48,10 @@ class NominationUpdate(NominationFields):
 
 
 @router.get("/campaigns/{campaign_ref}/form-template.xlsx", response_class=Response)
-def form_template(campaign_ref: str, uow: Uow, actor: CurrentActor, now: Now) -> Response:
+def form_template(campaign_ref: str, uow: Uow, actor: CurrentActor) -> Response:
     """The nomination form as an XLSX template: headers, drop-downs, instructions."""
     campaign = find_campaign(uow, campaign_ref)
-    data = unit_desk.form_template(uow, actor, campaign, now)
+    data = unit_desk.form_template(uow, actor, campaign)
     headers = {"Content-Disposition": f'attachment; filename="{campaign.code}-form.xlsx"'}
     return Response(data, media_type=XLSX, headers=headers)
 

@@ -71,7 +71,7 @@ def days_until(deadline: datetime, now: datetime) -> int:
     return (last_day - now.astimezone(SHANGHAI).date()).days
 
 
-def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign, now: datetime) -> bytes:
+def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> bytes:
     """The campaign's nomination form as an XLSX template, for a clerk's unit or every unit."""
     own = _unit(uow, actor, None)
     units = [own] if own is not None else campaign_units(uow, campaign.id)
