@@ -18,6 +18,7 @@ from cli import (
     commands_review,
     commands_tasks,
     commands_templates,
+    commands_unit_desk,
     commands_user,
     commands_web,
     commands_workflow,
@@ -50,6 +51,7 @@ for module in (
     commands_outbox,
     commands_tasks,
     commands_templates,
+    commands_unit_desk,
     commands_web,
 ):
     module.register(cli)

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from config import catalogue
 from config.catalogue import Label, Listing, Message, msg
 from workflow import errors as e
+from workflow.problems import Problem
 
 log = logging.getLogger("honorflow.web")
 
@@ -164,6 +165,8 @@ def problem_message(problem: Mapping[str, Any], skip: int = 0) -> Message:
         area = f"vocab.{ctx.get('vocabulary')}"
         figures["allowed"] = Listing(tuple(Label(area, c) for c in codes), "or")
     what = msg(code if catalogue.has(code) else "error.invalid.other", **figures)
+    if isinstance(ctx.get("error"), Problem):  # a check's own words (workflow.nominee_checks)
+        what = ctx["error"].message
     names = [part for part in loc if not part.isdigit()]
     last = names[-1] if names else ""
     field: Any = ".".join(loc[skip:])

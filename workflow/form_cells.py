@@ -34,6 +34,9 @@ def nonblank(raw: Any) -> str:
 
 
 _TRUE = {"yes", "true", "1", "y", "是"}
+# What the template's drop-downs offer for a yes/no column and a grade (both parse here).
+BOOLEAN_LABELS = ("是", "否")
+GRADES = ("A", "B", "C", "D")
 _FALSE = {"no", "false", "0", "n", "否", ""}
 
 
@@ -112,6 +115,11 @@ def rank(raw: Any) -> tuple[str, int | None]:
     return "alternate", int(match[1])
 
 
+def rank_labels(alternates: int) -> tuple[str, ...]:
+    """The ranks a form offers: main, then alternates 1 to N, as `rank` reads them."""
+    return ("主推", *(f"后备{n}" for n in range(1, alternates + 1)))
+
+
 _ENTRY_SPLIT = re.compile(r"[;；\n]")
 _WITH_LEVEL = re.compile(r"(\d{4})\s*[|｜]\s*([^|｜]+?)\s*[|｜]\s*(\S.*)")
 _PLAIN = re.compile(r"(\d{4})\s*年?\s*(\S.*)")
@@ -160,7 +168,7 @@ def limited(limit: int, required: bool) -> Callable[[Any], str]:
 def grade(raw: Any) -> str | None:
     """A comprehensive evaluation grade A to D (a trailing 级 is dropped); blank means none."""
     text = cell_text(raw).upper().removesuffix("级")
-    if text and text not in {"A", "B", "C", "D"}:
+    if text and text not in GRADES:
         raise ValueError(msg("import.not_a_grade", value=text))
     return text or None
 

@@ -7,13 +7,11 @@ guards from its module (`workflow.stages`).
 
 from __future__ import annotations
 
-from config.catalogue import msg
 from workflow.errors import RuleFailure
-from workflow.lifecycles import campaign_phase
-from workflow.messages import beijing
 from workflow.registry import registry_honours
 from workflow.rules.eligibility import EligibilityContext, check_eligibility, parse_rule_params
 from workflow.rules.quota import quota, unit_rules
+from workflow.rules.submission_window import window_refusal
 from workflow.stages import registry as stages
 from workflow.stages.base import Guard
 from workflow.step import Step
@@ -21,15 +19,8 @@ from workflow.step import Step
 
 def submission_open(step: Step) -> list[RuleFailure]:
     """Submission needs the recommendation phase open and the submission deadline not past."""
-    campaign = step.nomination.campaign
-    refused = campaign_phase.refusal(campaign, "submit")
-    if refused is not None:
-        return [refused]
-    deadline = campaign.submission_deadline
-    if deadline is not None and step.now > deadline:
-        closed = msg("rule.submission_deadline.closed", closed=beijing(deadline))
-        return [RuleFailure("submission_deadline", closed)]
-    return []
+    refused = window_refusal(step.nomination.campaign, "submit", step.now)
+    return [] if refused is None else [refused]
 
 
 def eligibility(step: Step, where: str) -> list[RuleFailure]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import zipfile
 from collections.abc import Callable, Collection, Iterator
@@ -14,8 +15,9 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from config.catalogue import Label, Listing, Message, msg
+from config.catalogue import Message, msg
 from workflow import form_cells, vocabulary
+from workflow import nominee_checks as checks
 from workflow.errors import ImportFailed, RowError
 from workflow.facts import NomineeFacts
 from workflow.form_cells import cell_text
@@ -38,40 +40,73 @@ class ImportedNomination:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
+    """One column of the form: its field, Chinese header, parser and the values it offers.
+
+    `kind` says how a person enters it (text, long, date, code, bool, count, rank, prior,
+    grade); `choices` are the labels the parser accepts for an enumerated column, as the
+    XLSX template's drop-downs and the page form's selects offer them.
+    """
+
     field: str
     zh: str
     required: bool
     parse: Callable[[Any], Any]
+    kind: str = "text"
+    # Not part of the column's identity: columns are compared and hashed by the rest.
+    vocab: vocabulary.Vocabulary | None = dataclasses.field(default=None, compare=False)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        """The labels an enumerated column accepts (empty for free text)."""
+        if self.vocab is not None:
+            return tuple(self.vocab.values())
+        return {"bool": form_cells.BOOLEAN_LABELS, "grade": form_cells.GRADES}.get(self.kind, ())
 
 
 _V = vocabulary
-COLUMNS: tuple[_Column, ...] = (
-    _Column("name", "姓名", True, form_cells.nonblank),
-    _Column("gender", "性别", True, form_cells.code(_V.GENDERS, "error")),
-    _Column("birth_date", "出生日期", True, form_cells.required_date),
-    _Column("ethnicity", "民族", True, form_cells.nonblank),
-    _Column("employer", "工作单位", True, form_cells.nonblank),
-    _Column("employer_type", "单位性质", True, form_cells.code(_V.EMPLOYER_TYPES, "error")),
-    _Column("category", "人员类别", True, form_cells.code(_V.CATEGORIES, "error")),
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "姓名", True, form_cells.nonblank),
+    Column("gender", "性别", True, form_cells.code(_V.GENDERS, "error"), "code", _V.GENDERS),
+    Column("birth_date", "出生日期", True, form_cells.required_date, "date"),
+    Column("ethnicity", "民族", True, form_cells.nonblank),
+    Column("employer", "工作单位", True, form_cells.nonblank),
+    Column(
+        "employer_type",
+        "单位性质",
+        True,
+        form_cells.code(_V.EMPLOYER_TYPES, "error"),
+        "code",
+        _V.EMPLOYER_TYPES,
+    ),
+    Column(
+        "category", "人员类别", True, form_cells.code(_V.CATEGORIES, "error"), "code", _V.CATEGORIES
+    ),
     # Most nominees hold no rank, so a blank cell means none.
-    _Column("official_level", "职级", True, form_cells.code(_V.OFFICIAL_LEVELS, "none")),
-    _Column("recommending_unit", "推荐单位", True, form_cells.nonblank),
-    _Column("honor", "推荐荣誉", True, form_cells.nonblank),
-    _Column("rank", "推荐类型", True, form_cells.rank),
-    _Column("retired", "是否退休", True, form_cells.boolean),
-    _Column("disability", "是否残疾", True, form_cells.boolean),
-    _Column("prior_honors", "曾获荣誉", True, form_cells.prior),
-    _Column("votes_for", "赞成票", True, form_cells.count),
-    _Column("votes_total", "总票数", True, form_cells.count),
-    _Column("unit_notice_start", "公示开始", True, form_cells.required_date),
-    _Column("unit_notice_end", "公示结束", True, form_cells.required_date),
-    _Column("summary", "简要事迹", True, form_cells.limited(SUMMARY_MAX, required=True)),
-    _Column("ownership", "所有制", False, form_cells.code(_V.OWNERSHIPS)),
-    _Column("is_unit_leader", "是否单位负责人", False, form_cells.boolean),
-    _Column("nationality", "国籍", False, form_cells.nationality),
+    Column(
+        "official_level",
+        "职级",
+        True,
+        form_cells.code(_V.OFFICIAL_LEVELS, "none"),
+        "code",
+        _V.OFFICIAL_LEVELS,
+    ),
+    Column("recommending_unit", "推荐单位", True, form_cells.nonblank),
+    Column("honor", "推荐荣誉", True, form_cells.nonblank),
+    Column("rank", "推荐类型", True, form_cells.rank, "rank"),
+    Column("retired", "是否退休", True, form_cells.boolean, "bool"),
+    Column("disability", "是否残疾", True, form_cells.boolean, "bool"),
+    Column("prior_honors", "曾获荣誉", True, form_cells.prior, "prior"),
+    Column("votes_for", "赞成票", True, form_cells.count, "count"),
+    Column("votes_total", "总票数", True, form_cells.count, "count"),
+    Column("unit_notice_start", "公示开始", True, form_cells.required_date, "date"),
+    Column("unit_notice_end", "公示结束", True, form_cells.required_date, "date"),
+    Column("summary", "简要事迹", True, form_cells.limited(SUMMARY_MAX, required=True), "long"),
+    Column("ownership", "所有制", False, form_cells.code(_V.OWNERSHIPS), "code", _V.OWNERSHIPS),
+    Column("is_unit_leader", "是否单位负责人", False, form_cells.boolean, "bool"),
+    Column("nationality", "国籍", False, form_cells.nationality),
     *(
-        _Column(field, zh, False, form_cells.boolean)
+        Column(field, zh, False, form_cells.boolean, "bool")
         for field, zh in (
             ("military", "是否现役军人"),
             ("deceased", "是否已故"),
@@ -88,20 +123,13 @@ COLUMNS: tuple[_Column, ...] = (
             ("wage_arrears_blacklist", "欠薪黑名单"),
         )
     ),
-    _Column("evaluation_grade", "综合评价等级", False, form_cells.grade),
-    _Column("evaluation_date", "综合评价日期", False, form_cells.optional_date),
-    _Column("deeds", "详细事迹", False, form_cells.limited(DEEDS_MAX, required=False)),
-    _Column("id_number", "身份证号", False, form_cells.cell_text),
-    _Column("phone", "联系电话", False, form_cells.cell_text),
+    Column("evaluation_grade", "综合评价等级", False, form_cells.grade, "grade"),
+    Column("evaluation_date", "综合评价日期", False, form_cells.optional_date, "date"),
+    Column("deeds", "详细事迹", False, form_cells.limited(DEEDS_MAX, required=False), "long"),
+    Column("id_number", "身份证号", False, form_cells.cell_text),
+    Column("phone", "联系电话", False, form_cells.cell_text),
 )
 _BY_HEADER = {key: c for c in COLUMNS for key in (c.field.casefold(), c.zh)}
-# Ownership implied by the employer type; non_public is never implied.
-_DEFAULT_OWNERSHIP = {
-    "enterprise": "state",
-    "government": "public",
-    "public_institution": "public",
-    "village": "public",  # village collectives are public (collective) ownership
-}
 
 
 def read_nominations(
@@ -185,8 +213,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         book.close()
 
 
-def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowError]]:
-    columns: dict[int, _Column] = {}
+def _header(file: str, cells: list[Any]) -> tuple[dict[int, Column], list[RowError]]:
+    columns: dict[int, Column] = {}
     errors: list[RowError] = []
     for index, cell in enumerate(cells):
         name = cell_text(cell)
@@ -240,28 +268,18 @@ def _reason(exc: ValueError) -> Message | str:
 
 
 def _cross_checks(values: dict[str, Any]) -> Iterator[tuple[str, Message]]:
-    votes_for, votes_total = values.get("votes_for"), values.get("votes_total")
-    if votes_for is not None and votes_total is not None and votes_for > votes_total:
-        yield "votes_for", msg("import.votes_exceed", votes_for=votes_for, votes_total=votes_total)
-    start, end = values.get("unit_notice_start"), values.get("unit_notice_end")
-    if start is not None and end is not None and end < start:
-        yield "unit_notice_end", msg("import.notice_ends_before", start=start, end=end)
+    votes = checks.votes_problem(values.get("votes_for"), values.get("votes_total"))
+    if votes is not None:
+        yield "votes_for", votes
+    notice = checks.notice_problem(values.get("unit_notice_start"), values.get("unit_notice_end"))
+    if notice is not None:
+        yield "unit_notice_end", notice
     employer_type = values.get("employer_type")
-    ownership = values.get("ownership")
     if employer_type is None or "ownership" not in values:
         return
-    employer = Label("vocab.employer_type", employer_type)
-    if ownership is None and employer_type not in _DEFAULT_OWNERSHIP:
-        choices = Listing(
-            tuple(Label("vocab.ownership", c) for c in vocabulary.OWNERSHIPS), "slash"
-        )
-        yield "ownership", msg("import.ownership_needed", employer_type=employer, choices=choices)
-    elif ownership == "non_public" and employer_type in {"government", "public_institution"}:
-        owner = Label("vocab.ownership", ownership)
-        yield (
-            "ownership",
-            msg("import.ownership_impossible", employer_type=employer, ownership=owner),
-        )
+    ownership = checks.ownership_problem(employer_type, values["ownership"])
+    if ownership is not None:
+        yield "ownership", ownership
 
 
 def _build(number: int, values: dict[str, Any]) -> ImportedNomination:
@@ -269,8 +287,7 @@ def _build(number: int, values: dict[str, Any]) -> ImportedNomination:
     rank, order = values.pop("rank")
     honor, summary, deeds = values.pop("honor"), values.pop("summary"), values.pop("deeds")
     values["prior_honours"] = values.pop("prior_honors")
-    if values["ownership"] is None:
-        values["ownership"] = _DEFAULT_OWNERSHIP[values["employer_type"]]
+    values["ownership"] = checks.ownership_or_default(values["employer_type"], values["ownership"])
     facts = NomineeFacts(**values)
     return ImportedNomination(facts, honor, rank, order, summary, deeds, number)
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from models import Campaign
 from models.db import make_session_factory
+from models.uow import UnitOfWork
 from tests.conftest import sqlite_engine
 from tests.e2e.conftest import SeededDb
 from tests.e2e.seed import ACCOUNTS, NOW, Seeded
@@ -30,6 +33,7 @@ USERNAMES = {a[0] for a in ACCOUNTS} | {"nc", "clerk"}
 SKIP = re.compile(r"^/(static|docs|openapi\.json|api|logout)|[?&]lang=")
 HREF = re.compile(r'href="(/[^"#]*)')
 MAX_PAGES = 60
+HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
@@ -128,3 +132,25 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
     # Attribute values and scripts are not read, text in them is not a finding.
     hidden = html.replace("</main>", '<a title="Overdue">逾期</a><script>var x;</script></main>')
     assert _english({"/admin": hidden}) == {}
+
+
+def test_the_units_nominee_form_and_its_refusals_are_chinese(
+    site: Any, seeded_db: SeededDb
+) -> None:
+    client, seeded = site
+    token = log_in(client, "nc-clerk")
+    paths = ("/unit", "/unit/nominations/new", f"/unit/nominations/{seeded.draft}/edit")
+    pages = {path: client.get(path).text for path in paths}
+    closed = f"/unit/nominations/{seeded.at_joint_review}/edit"  # no longer the unit's to edit
+    pages[closed] = client.get(closed).text
+    invalid = client.post(
+        "/unit/nominations/new", data={"csrf_token": token, "votes_for": "9", "votes_total": "3"}
+    )
+    assert invalid.status_code == 422
+    pages["invalid"] = invalid.text
+    with UnitOfWork(seeded_db.sf) as uow:  # the deadline passed: the intake says why it closed
+        uow.session.get_one(Campaign, seeded.campaign_id).submission_deadline = NOW - HOUR
+        uow.commit()
+    pages["closed"] = client.get("/unit").text
+    assert 'id="intake-closed"' in pages["closed"]
+    assert "field-error" in invalid.text and _english(pages) == {}

@@ -14,6 +14,7 @@ from web.api import (
     objections,
     outbox,
     tasks,
+    unit_desk,
     users,
 )
 
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     objections.router,
     audit.router,
     outbox.router,
+    unit_desk.router,
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,13 +11,15 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, csrf_check
+from web.deps import Now, Uow, clock, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
-from workflow.errors import HonorflowError, ImportFailed, PermissionDenied
+from workflow.errors import HonorflowError, ImportFailed, NotFound, PermissionDenied
+from workflow.queries.campaigns import current_campaign
 from workflow.queries.nominations import unit_nominations
 from workflow.queries.objections import open_for_unit
+from workflow.queries.unit_desk import UnitDesk, unit_desk
 from workflow.services import campaigns, nominations
 from workflow.services.actions import act, record_finding
 
@@ -25,11 +28,22 @@ MAX_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
 
+def _desk(uow: UnitOfWork, viewer: Viewer, now: datetime) -> UnitDesk | None:
+    """The unit's deadline, places and window; None without a campaign or a unit's role."""
+    try:
+        return unit_desk(uow, viewer.actor, current_campaign(uow), now)
+    except (NotFound, PermissionDenied):
+        return None
+
+
 def _page(
     request: Request, uow: UnitOfWork, viewer: Viewer, status: int = 200, **extra: Any
 ) -> Response:
     rows = unit_nominations(uow, viewer.actor)
+    now = clock(request)
     context = {
+        "desk": _desk(uow, viewer, now),
+        "correctable": {n.id for n in rows if nominations.correctable(n.status)},
         "unit_code": None if viewer.actor.is_privileged else viewer.actor.unit_code,
         "nominations": rows,
         "returned": [n for n in rows if n.status.endswith("_returned")],
@@ -47,7 +61,9 @@ def unit_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
     """The unit's nominations and what waits for its answer."""
     done = request.query_params.get("done")
     message = (
-        say(request, f"unit_done_{done}") if done in ("resubmit", "submit", "finding") else None
+        say(request, f"unit_done_{done}")
+        if done in ("resubmit", "submit", "finding", "created", "corrected")
+        else None
     )
     return _page(request, uow, viewer, message=message)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from config.catalogue import Label, msg
 from models import Nomination, QuotaAllocation
+from models.uow import UnitOfWork
 from workflow.errors import RuleFailure
 from workflow.rules.unit_rules import check_head_alternate, check_official_allowance
 from workflow.states import CLOSED_STATES, HOLD_NO_PLACE
@@ -22,22 +23,11 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
     n = step.nomination
     if n.rank != "main" and not as_main:  # as_main: may this alternate step up?
         return []
-    places = unit_places(step, n.unit_id, n.category)
+    places = unit_places(step.uow, n.campaign_id, n.unit_id, n.category, lock=True)
     limit, category = places.limit, places.category
     if limit is None:
         return [RuleFailure("quota", msg("rule.quota.no_places", unit=n.unit.name))]
-    query = select(func.count(Nomination.id)).where(
-        Nomination.campaign_id == n.campaign_id,
-        Nomination.unit_id == n.unit_id,
-        Nomination.rank == "main",
-        Nomination.id != n.id,
-        Nomination.status.not_in(HOLD_NO_PLACE),
-    )
-    if category is not None:
-        query = query.where(Nomination.category == category)
-    elif places.own_categories:  # nominees with places of their own do not use the general ones
-        query = query.where(Nomination.category.not_in(places.own_categories))
-    used = step.uow.session.scalar(query) or 0
+    used = places_used(step.uow, n.campaign_id, n.unit_id, places, exclude=n.id)
     if used >= limit:
         figures = {"unit": n.unit.name, "places": limit, "used": used}
         if category is None:
@@ -45,6 +35,52 @@ def quota(step: Step, *, as_main: bool = False) -> list[RuleFailure]:
         scope = Label("vocab.category", category)
         return [RuleFailure("quota", msg("rule.quota.full_category", category=scope, **figures))]
     return []
+
+
+def places_used(
+    uow: UnitOfWork, campaign_id: int, unit_id: int, places: Places, exclude: int | None = None
+) -> int:
+    """The unit's live main nominations holding one of these places (drafts hold none)."""
+    query = select(func.count(Nomination.id)).where(
+        Nomination.campaign_id == campaign_id,
+        Nomination.unit_id == unit_id,
+        Nomination.rank == "main",
+        Nomination.status.not_in(HOLD_NO_PLACE),
+    )
+    if exclude is not None:
+        query = query.where(Nomination.id != exclude)
+    if places.category is not None:
+        query = query.where(Nomination.category == places.category)
+    elif places.own_categories:  # nominees with places of their own do not use the general ones
+        query = query.where(Nomination.category.not_in(places.own_categories))
+    return uow.session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class PlacesLeft:
+    """One scope of a unit's places (a category's own, or the general ones when None)."""
+
+    category: str | None
+    places: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        """Places still free (never below zero)."""
+        return max(self.places - self.used, 0)
+
+
+def places_left(uow: UnitOfWork, campaign_id: int, unit_id: int) -> list[PlacesLeft]:
+    """Each scope of the unit's places with its use, counted as the submit guard counts it."""
+    rows = _allocations(uow, campaign_id, unit_id, lock=False)
+    scopes = sorted({r.category for r in rows}, key=lambda c: (c is not None, c or ""))
+    found = []
+    for category in scopes:
+        places = _binding(rows, category)
+        if places.limit is not None:
+            used = places_used(uow, campaign_id, unit_id, places)
+            found.append(PlacesLeft(category, places.limit, used))
+    return found
 
 
 def unit_rules(step: Step) -> list[RuleFailure]:
@@ -111,19 +147,29 @@ class Places:
     own_categories: frozenset[str]  # the unit's categories that have places of their own
 
 
-def unit_places(step: Step, unit_id: int, category: str) -> Places:
+def unit_places(
+    uow: UnitOfWork, campaign_id: int, unit_id: int, category: str, *, lock: bool = False
+) -> Places:
     """The places that bind a nomination: its category's allocation if any, else the general."""
+    return _binding(_allocations(uow, campaign_id, unit_id, lock=lock), category)
+
+
+def _allocations(
+    uow: UnitOfWork, campaign_id: int, unit_id: int, *, lock: bool
+) -> list[QuotaAllocation]:
     query = select(QuotaAllocation).where(
-        QuotaAllocation.campaign_id == step.nomination.campaign_id,
-        QuotaAllocation.unit_id == unit_id,
+        QuotaAllocation.campaign_id == campaign_id, QuotaAllocation.unit_id == unit_id
     )
-    if step.uow.dialect == "postgresql":
+    if lock and uow.dialect == "postgresql":
         # Serialise a unit's submissions: without it two racing for the last place both count
         # the other as a draft and both pass (SQLite serialises already, by BEGIN IMMEDIATE).
         query = query.with_for_update(of=QuotaAllocation)
-    rows = step.uow.session.scalars(query).unique().all()
+    return list(uow.session.scalars(query).unique().all())
+
+
+def _binding(rows: list[QuotaAllocation], category: str | None) -> Places:
     own_categories = frozenset(r.category for r in rows if r.category is not None)
-    if category in own_categories:
+    if category is not None and category in own_categories:
         limit = sum(r.places for r in rows if r.category == category)
         return Places(limit, category, own_categories)
     general = [r.places for r in rows if r.category is None]

@@ -8,16 +8,18 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
-from config.catalogue import msg
+from config.catalogue import Label, Message, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access.visibility import ensure_visible
 from workflow.actors import Actor, require_role
-from workflow.errors import ImportFailed, NotFound, PermissionDenied, RowError
+from workflow.errors import ImportFailed, InvalidState, NotFound, PermissionDenied, RowError
 from workflow.facts import facts_to_json
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.lifecycles import campaign_phase
-from workflow.repository import commit
+from workflow.repository import commit, lock_nomination
+from workflow.rules.submission_window import require_window, window_refusal
 from workflow.services.campaigns import get_campaign
 
 
@@ -82,6 +84,7 @@ def create_nomination(
     if actor.role == "unit_clerk" and actor.unit_code != unit_code:
         raise PermissionDenied(msg("error.nominate_own_unit"))
     campaign = get_campaign(uow, campaign_id)
+    require_window(campaign, "nominate", now)
     unit = uow.session.scalars(
         select(RecommendingUnit).where(RecommendingUnit.code == unit_code)
     ).one_or_none()
@@ -98,7 +101,8 @@ def import_nominations(
     """Import a form file into draft nominations; any bad row refuses the whole file."""
     require_role(actor, "unit_clerk")
     campaign = get_campaign(uow, campaign_id)
-    campaign_phase.require(campaign, "import")
+    # Before the file is read: after the deadline no row of it could be taken.
+    require_window(campaign, "import", now)
     entries = read_nominations(path, known_units=unit_keys(uow))
     units = resolve_units(uow, path.name, entries)
     errors = [
@@ -152,3 +156,87 @@ def ensure_unit_clerk_of(actor: Actor, nomination: Nomination) -> None:
     """Refuse a clerk acting for another unit's nomination."""
     if actor.role == "unit_clerk" and actor.unit_code != nomination.unit.code:
         raise PermissionDenied(msg("error.not_unit_clerk", unit=nomination.unit.name))
+
+
+# The nomination's own columns a correction may change, beside its facts.
+_OWN_FIELDS = ("rank", "alternate_order", "honour", "summary", "deeds")
+
+
+def update_nomination(
+    uow: UnitOfWork,
+    actor: Actor,
+    nomination_id: int,
+    entry: ImportedNomination,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Nomination:
+    """Correct a draft, or a nomination returned to its unit; audited with the fields changed.
+
+    A draft is corrected while the campaign takes nominations and its deadline has not
+    passed; a returned one until it is answered, as its return has a deadline of its own.
+    """
+    require_role(actor, "unit_clerk")
+    ensure_visible(uow, actor, nomination_id)  # another unit's nomination does not exist here
+    nomination = lock_nomination(uow, nomination_id, expected_version)
+    refused = correction_refusal(nomination, now)
+    if refused is not None:
+        raise InvalidState(refused)
+    changed = _apply(nomination, entry)
+    if changed:
+        nomination.updated_at = now
+        audit.append(
+            uow,
+            now,
+            audit.AuditEntry.by(
+                actor,
+                trigger="nomination_corrected",
+                campaign_id=nomination.campaign_id,
+                nomination_id=nomination.id,
+                # Field names only: identity numbers, phones and birth dates never reach the log.
+                payload={"fields": changed},
+            ),
+        )
+    commit(uow)
+    return nomination
+
+
+def correctable(status: str) -> bool:
+    """Whether a nomination in this state is still the unit's to correct (draft, returned)."""
+    return status == "draft" or status.endswith("_returned")
+
+
+def correction_refusal(nomination: Nomination, now: datetime) -> Message | None:
+    """Why this nomination cannot be corrected now (its state, the phase, the deadline)."""
+    returned = nomination.status.endswith("_returned")
+    if not correctable(nomination.status):
+        return msg("error.correct_not_open", state=Label("state", nomination.status))
+    if returned:
+        refused = campaign_phase.refusal(nomination.campaign, "nominate")
+    else:
+        refused = window_refusal(nomination.campaign, "nominate", now)
+    return None if refused is None else refused.message
+
+
+def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
+    """Write the entry over the nomination; the names of the fields that changed."""
+    facts = facts_to_json(replace(entry.facts, recommending_unit=nomination.unit.name))
+    old = dict(nomination.facts)
+    if not facts.get("extra"):  # facts no form has a field for are kept
+        facts["extra"] = old.get("extra") or {}
+    changed = sorted(k for k in facts.keys() | old.keys() if facts.get(k) != old.get(k))
+    wanted = {
+        "rank": entry.rank,
+        "alternate_order": entry.alternate_order,
+        "honour": entry.honor or nomination.campaign.honour,
+        "summary": entry.summary,
+        "deeds": entry.deeds,
+    }
+    changed += [k for k in _OWN_FIELDS if getattr(nomination, k) != wanted[k]]
+    for key, value in wanted.items():
+        setattr(nomination, key, value)
+    nomination.facts = facts
+    f = entry.facts
+    nomination.name, nomination.gender, nomination.birth_date = f.name, f.gender, f.birth_date
+    nomination.category, nomination.employer = f.category, f.employer
+    nomination.employer_type = f.employer_type
+    return changed
