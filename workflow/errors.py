@@ -26,6 +26,10 @@ class DefinitionError(HonorflowError):
     exit_code = 2
 
 
+class DefinitionRefused(DefinitionError):
+    """A definition text refused before reading it: too large, aliased or nested too deep."""
+
+
 class NotFound(HonorflowError):
     """A referenced object does not exist."""
 
