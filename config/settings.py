@@ -11,6 +11,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 WORKFLOWS_DIR = Path(__file__).parent / "workflows"
+MIB = 1024 * 1024
+# Paths whose bodies have a cap of their own: uploads larger, the anonymous objection smaller.
+DEFAULT_BODY_LIMITS: dict[str, int] = {
+    "/api/nominations/import": 20 * MIB,
+    "/unit/import": 20 * MIB,
+    "*/attachments*": 20 * MIB,
+    "/api/notice/*/objections": 64 * 1024,
+    "/notice/*/objections": 64 * 1024,
+}
 
 
 class Settings(BaseSettings):
@@ -40,6 +49,14 @@ class Settings(BaseSettings):
     )
     site_url: str = "http://127.0.0.1:8000"
     digest_hour: int = Field(default=8, ge=0, le=23, description="Shanghai hour of the digest")
+    # Hardening (README "Hardening").
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="the largest request body on most paths"
+    )
+    body_limits: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
+        description="path patterns with their own body cap (JSON); replaces the defaults",
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""

@@ -12,6 +12,7 @@ from config import wiring
 from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
+from web.body_limit import BodyLimit
 from web.deps import LoginRequired
 from web.errors import register_error_handlers
 from web.pages import register_pages
@@ -37,6 +38,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
     app.state.login_limiter = ratelimit.login_limiter()
     app.state.public_limiter = ratelimit.public_limiter()
+    app.add_middleware(BodyLimit, settings=wired.settings)
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
