@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -57,6 +58,28 @@ class Settings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
         description="path patterns with their own body cap (JSON); replaces the defaults",
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="proxy addresses or networks whose X-Forwarded-For counts (JSON list)",
+    )
+
+    login_failures_per_account: int = Field(
+        default=5, ge=1, description="failed logins of one account (any address) per window"
+    )
+    login_failures_per_address: int = Field(
+        default=10, ge=1, description="failed logins from one address (any account) per window"
+    )
+    login_window_minutes: int = Field(default=5, ge=1, description="the login limits' window")
+    objections_per_address_hour: int = Field(
+        default=10, ge=1, description="public objections from one address per hour"
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
+        return value
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""

@@ -36,8 +36,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app = FastAPI(title="honorflow", version=_version())
     app.state.wiring = wired  # the composition root's: database, unit of work, publisher
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
-    app.state.login_limiter = ratelimit.login_limiter()
-    app.state.public_limiter = ratelimit.public_limiter()
+    app.state.limits = ratelimit.limits(wired.settings)  # counted in the database
     app.add_middleware(BodyLimit, settings=wired.settings)
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
