@@ -28,13 +28,17 @@ def audit() -> None:
 def verify_chain(rt: Runtime) -> None:
     """Check every event against the chain; exits 1 at the first altered, removed or inserted."""
     with rt.uow() as uow:
-        report = verify(uow.session)
-    rt.emit(
-        report.__dict__,
-        words.say("chain_ok", n=report.events)
-        if report.ok
-        else words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem),
-    )
+        report = verify(uow.session, key=uow.audit_key)
+    if report.ok:
+        keyed = (
+            words.say("chain_keyed", seq=report.keyed_from)
+            if report.keyed_from is not None
+            else words.say("chain_not_keyed")
+        )
+        text = words.say("chain_ok", n=report.events) + "\n" + keyed
+    else:
+        text = words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem)
+    rt.emit(report.__dict__, text)
     if not report.ok:
         sys.exit(1)
 

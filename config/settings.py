@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         default=10, ge=1, description="public objections from one address per hour"
     )
 
+    audit_key: SecretStr | None = Field(
+        default=None, min_length=32, description="the audit chain's key; else the key file"
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="where the audit key is kept; data_dir/audit.key if unset"
+    )
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -90,6 +97,10 @@ class Settings(BaseSettings):
     def shown_database_url(self) -> str:
         """The database URL as logs and start-up lines may show it: without its password."""
         return make_url(self.resolved_database_url()).render_as_string(hide_password=True)
+
+    def resolved_audit_key_file(self) -> Path:
+        """The configured audit key file, or `audit.key` in the data folder."""
+        return self.audit_key_file or self.data_dir / "audit.key"
 
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""

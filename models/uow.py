@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from config.audit_key import AuditKey
 
 
 class UnitOfWork:
@@ -16,8 +19,11 @@ class UnitOfWork:
         self,
         session_factory: sessionmaker[Session],
         after_commit: Callable[[list[int]], None] | None = None,
+        audit_key: AuditKey | None = None,
     ) -> None:
         self._factory = session_factory
+        # Seals the audit events this unit writes (workflow.audit); None writes unkeyed events.
+        self.audit_key = audit_key
         self._session: Session | None = None
         # Outbox messages written in this transaction; handed to `after_commit` (which
         # publishes them to the workers) once they are committed, never before.
