@@ -12,6 +12,7 @@ from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_ac
 from models import AuditEvent
 from workflow.audit import verify
 from workflow.queries import audit as read
+from workflow.services.audit_seal import seal_chain
 
 
 def register(cli: click.Group) -> None:
@@ -41,6 +42,15 @@ def verify_chain(rt: Runtime) -> None:
     rt.emit(report.__dict__, text)
     if not report.ok:
         sys.exit(1)
+
+
+@audit.command("seal")
+@pass_runtime
+def seal(rt: Runtime) -> None:
+    """Seal the chain with the audit key now (once, after the upgrade that introduced it)."""
+    with rt.uow() as uow:
+        appended = seal_chain(uow, now_utc())
+    rt.emit({"sealed_at_seq": appended.seq}, words.say("chain_sealed", seq=appended.seq))
 
 
 @audit.command("list")

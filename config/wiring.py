@@ -79,9 +79,7 @@ class Wiring:
 
     def new_uow(self) -> UnitOfWork:
         """A unit of work whose committed outbox messages go to the publisher."""
-        return UnitOfWork(
-            self.session_factory, after_commit=self.publish, audit_key=self.audit_key
-        )
+        return UnitOfWork(self.session_factory, after_commit=self.publish, audit_key=self.audit_key)
 
     def transport(self) -> Transport:
         """Where mail goes: the SMTP server when one is configured, else `.eml` files."""

@@ -85,6 +85,10 @@ def _check_head(session: Session, walk: _Walk, key: AuditKey | None) -> str | No
     if walk.keyed_from is None:
         if head.seal is not None:
             return "the head is sealed with the audit key but no event is: the chain was rewritten"
+        if key is not None and head.seq > 0:
+            # A chain stripped of its seals looks like one written before the key: with a key,
+            # an unsealed chain is refused (`honorflow audit seal` seals one after an upgrade).
+            return "no event is sealed with the audit key: run `honorflow audit seal` once"
         return None
     if key is None or head.key_id != key.id:
         return f"the head is not sealed with the audit key {key.id if key else ''}: it was moved"
