@@ -74,6 +74,9 @@ class Settings(BaseSettings):
         default=10, ge=1, description="public objections from one address per hour"
     )
 
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure session cookies; if unset, when site_url is https"
+    )
     audit_key: SecretStr | None = Field(
         default=None, min_length=32, description="the audit chain's key; else the key file"
     )

@@ -30,7 +30,7 @@ from config.audit_key import AuditKey, load_audit_key
 from config.settings import Settings, get_settings
 from models import db
 from models.db import make_engine, make_session_factory
-from models.uow import UnitOfWork
+from models.uow import AUDIT_KEY_INFO, UnitOfWork
 
 if TYPE_CHECKING:
     from notifications.transport import Transport
@@ -93,7 +93,9 @@ def wire(settings: Settings | None = None) -> Wiring:
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url())
     factory = make_session_factory(engine)
-    return Wiring(settings, factory, publisher(settings), audit_key=load_audit_key(settings))
+    key = load_audit_key(settings)
+    factory.configure(info={AUDIT_KEY_INFO: key})  # every unit of work over it seals the audit
+    return Wiring(settings, factory, publisher(settings), audit_key=key)
 
 
 def over(
@@ -103,6 +105,8 @@ def over(
 ) -> Wiring:
     """Wiring over a database someone else made (tests, tools): nothing is published, and the
     audit is sealed only with the key given."""
+    if audit_key is not None:
+        session_factory.configure(info={AUDIT_KEY_INFO: audit_key})
     return Wiring(settings or get_settings(), session_factory, publish=None, audit_key=audit_key)
 
 

@@ -16,6 +16,7 @@ from web.body_limit import BodyLimit
 from web.deps import LoginRequired
 from web.errors import register_error_handlers
 from web.pages import register_pages
+from web.security import SecurityHeaders
 
 
 def _version() -> str:
@@ -38,6 +39,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
     app.state.limits = ratelimit.limits(wired.settings)  # counted in the database
     app.add_middleware(BodyLimit, settings=wired.settings)
+    app.add_middleware(SecurityHeaders)  # frame-ancestors, nosniff, referrer policy
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])

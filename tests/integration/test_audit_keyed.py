@@ -161,3 +161,18 @@ def test_the_command_line_seals_with_the_key_file_and_catches_the_rewrite(tmp_pa
     engine.dispose()
     broken = hf.run("--json", "audit", "verify", ok=False)
     assert broken.returncode == 1 and '"first_bad_seq": 1' in broken.stdout
+
+
+def test_every_unit_of_work_over_the_wired_database_seals(tmp_path: Path) -> None:
+    from config import wiring
+    from models.migrate import upgrade
+
+    settings = Settings(data_dir=tmp_path / "data")
+    wired = wiring.wire(settings)
+    upgrade(wired.engine)
+    key = load_audit_key(settings)
+    with wired.new_uow() as uow:
+        assert uow.audit_key == key
+    with UnitOfWork(wired.session_factory) as uow:  # as the demo and the tools make them
+        assert uow.audit_key == key
+    wired.engine.dispose()

@@ -12,6 +12,7 @@ from web.client_address import client_address
 from web.deps import SESSION_COOKIE, Now, Uow, csrf_check
 from web.pages.context import MaybeViewer, anonymous_form, home_for, home_for_role
 from web.pages.render import language, render
+from web.security import cookie_secure
 from workflow.errors import AuthenticationFailed, TooManyAttempts
 from workflow.services import rate_limits, users
 
@@ -68,7 +69,14 @@ def login(
         return _login_page(request, next, username, t("login_failed"), 401)
     session_id, _csrf = users.open_session(uow, user.id, now)
     response = RedirectResponse(safe_next(next) or home_for_role(user.role), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=cookie_secure(request),
+    )
     return response
 
 
