@@ -12,6 +12,7 @@ from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_ac
 from models import AuditEvent
 from workflow.audit import verify
 from workflow.queries import audit as read
+from workflow.services.audit_seal import seal_chain
 
 
 def register(cli: click.Group) -> None:
@@ -28,15 +29,28 @@ def audit() -> None:
 def verify_chain(rt: Runtime) -> None:
     """Check every event against the chain; exits 1 at the first altered, removed or inserted."""
     with rt.uow() as uow:
-        report = verify(uow.session)
-    rt.emit(
-        report.__dict__,
-        words.say("chain_ok", n=report.events)
-        if report.ok
-        else words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem),
-    )
+        report = verify(uow.session, key=uow.audit_key)
+    if report.ok:
+        keyed = (
+            words.say("chain_keyed", seq=report.keyed_from)
+            if report.keyed_from is not None
+            else words.say("chain_not_keyed")
+        )
+        text = words.say("chain_ok", n=report.events) + "\n" + keyed
+    else:
+        text = words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem)
+    rt.emit(report.__dict__, text)
     if not report.ok:
         sys.exit(1)
+
+
+@audit.command("seal")
+@pass_runtime
+def seal(rt: Runtime) -> None:
+    """Seal the chain with the audit key now (once, after the upgrade that introduced it)."""
+    with rt.uow() as uow:
+        appended = seal_chain(uow, now_utc())
+    rt.emit({"sealed_at_seq": appended.seq}, words.say("chain_sealed", seq=appended.seq))
 
 
 @audit.command("list")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import click
 import uvicorn
 
 from cli.runtime import Runtime, now_utc, pass_runtime
 from cli.words import role, say
-from config.settings import WORKFLOWS_DIR, get_settings
+from config.settings import WORKFLOWS_DIR, Settings, get_settings
 from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
 
@@ -37,7 +38,21 @@ def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
     # The address is printed without its password: start-up lines end up in logs.
     database = rt.wiring.settings.shown_database_url()
     click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+    options = proxy_options(rt.wiring.settings)
+    uvicorn.run(
+        "web.app:create_app", factory=True, host=host, port=port, log_level="info", **options
+    )
+
+
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """Forwarded headers count only from the trusted proxies of the settings (none by default).
+
+    uvicorn's own default trusts X-Forwarded-For from the loopback, which let a client on the
+    same machine rotate its address past the rate limits.
+    """
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def demo_runtime(rt: Runtime) -> Runtime:

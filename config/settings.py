@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 WORKFLOWS_DIR = Path(__file__).parent / "workflows"
+MIB = 1024 * 1024
+# Paths whose bodies have a cap of their own: uploads larger, the anonymous objection smaller.
+DEFAULT_BODY_LIMITS: dict[str, int] = {
+    "/api/nominations/import": 20 * MIB,
+    "/unit/import": 20 * MIB,
+    "*/attachments*": 20 * MIB,
+    "/api/notice/*/objections": 64 * 1024,
+    "/notice/*/objections": 64 * 1024,
+}
 
 
 class Settings(BaseSettings):
@@ -44,6 +54,46 @@ class Settings(BaseSettings):
         default="dot", description="Graphviz's dot program (a name on PATH or a path)"
     )
     dot_timeout: float = Field(default=10.0, gt=0, description="seconds dot may take")
+    # Hardening (README "Hardening").
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="the largest request body on most paths"
+    )
+    body_limits: dict[str, int] = Field(
+        default_factory=lambda: dict(DEFAULT_BODY_LIMITS),
+        description="path patterns with their own body cap (JSON); replaces the defaults",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="proxy addresses or networks whose X-Forwarded-For counts (JSON list)",
+    )
+
+    login_failures_per_account: int = Field(
+        default=5, ge=1, description="failed logins of one account (any address) per window"
+    )
+    login_failures_per_address: int = Field(
+        default=10, ge=1, description="failed logins from one address (any account) per window"
+    )
+    login_window_minutes: int = Field(default=5, ge=1, description="the login limits' window")
+    objections_per_address_hour: int = Field(
+        default=10, ge=1, description="public objections from one address per hour"
+    )
+
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure session cookies; if unset, when site_url is https"
+    )
+    audit_key: SecretStr | None = Field(
+        default=None, min_length=32, description="the audit chain's key; else the key file"
+    )
+    audit_key_file: Path | None = Field(
+        default=None, description="where the audit key is kept; data_dir/audit.key if unset"
+    )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
+        return value
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""
@@ -54,6 +104,10 @@ class Settings(BaseSettings):
     def shown_database_url(self) -> str:
         """The database URL as logs and start-up lines may show it: without its password."""
         return make_url(self.resolved_database_url()).render_as_string(hide_password=True)
+
+    def resolved_audit_key_file(self) -> Path:
+        """The configured audit key file, or `audit.key` in the data folder."""
+        return self.audit_key_file or self.data_dir / "audit.key"
 
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""

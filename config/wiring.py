@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from config.audit_key import AuditKey, load_audit_key
 from config.settings import Settings, get_settings
 from models import db
 from models.db import make_engine, make_session_factory
-from models.uow import UnitOfWork
+from models.uow import AUDIT_KEY_INFO, UnitOfWork
 
 if TYPE_CHECKING:
     from notifications.transport import Transport
@@ -67,6 +68,8 @@ class Wiring:
     # Hands committed outbox ids to the workers; None: the beat's relay sends them.
     publish: Publisher | None
     clock: Clock = utc_now
+    # Seals the audit chain (config/audit_key.py); None only for databases made by tests.
+    audit_key: AuditKey | None = None
 
     @property
     def engine(self) -> Engine:
@@ -76,7 +79,7 @@ class Wiring:
 
     def new_uow(self) -> UnitOfWork:
         """A unit of work whose committed outbox messages go to the publisher."""
-        return UnitOfWork(self.session_factory, after_commit=self.publish)
+        return UnitOfWork(self.session_factory, after_commit=self.publish, audit_key=self.audit_key)
 
     def transport(self) -> Transport:
         """Where mail goes: the SMTP server when one is configured, else `.eml` files."""
@@ -89,12 +92,22 @@ def wire(settings: Settings | None = None) -> Wiring:
     """Wire the configured deployment: its database, and its workers when any listen."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url())
-    return Wiring(settings, make_session_factory(engine), publisher(settings))
+    factory = make_session_factory(engine)
+    key = load_audit_key(settings)
+    factory.configure(info={AUDIT_KEY_INFO: key})  # every unit of work over it seals the audit
+    return Wiring(settings, factory, publisher(settings), audit_key=key)
 
 
-def over(session_factory: SessionFactory, settings: Settings | None = None) -> Wiring:
-    """Wiring over a database someone else made (tests, tools): nothing is published."""
-    return Wiring(settings or get_settings(), session_factory, publish=None)
+def over(
+    session_factory: SessionFactory,
+    settings: Settings | None = None,
+    audit_key: AuditKey | None = None,
+) -> Wiring:
+    """Wiring over a database someone else made (tests, tools): nothing is published, and the
+    audit is sealed only with the key given."""
+    if audit_key is not None:
+        session_factory.configure(info={AUDIT_KEY_INFO: audit_key})
+    return Wiring(settings or get_settings(), session_factory, publish=None, audit_key=audit_key)
 
 
 @lru_cache(maxsize=1)

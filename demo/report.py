@@ -72,7 +72,7 @@ def demo_report(uow: UnitOfWork, campaign_id: int, log: DemoLog) -> dict[str, An
     step_ups = session.scalar(
         select(func.count(AuditEvent.id)).where(AuditEvent.trigger == "step_up")
     )
-    chain = verify(session)
+    chain = verify(session, key=uow.audit_key)
     return {
         "campaign": {"code": campaign.code, "title": campaign.title, "phase": campaign.phase},
         "funnel": stage_funnel(uow, campaign_id),

@@ -30,6 +30,8 @@ class AuditEvent(Base):
     payload: Mapped[dict[str, Any]]
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The id of the key whose HMAC `hash` is; None: a plain SHA-256 (events before the key).
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 class AuditHead(Base):
@@ -40,6 +42,9 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(default=0)
     hash: Mapped[str] = mapped_column(String(64))
+    # The head sealed under the key (HMAC of seq and hash): moving it needs the key.
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    seal: Mapped[str | None] = mapped_column(String(64))
 
 
 GENESIS_HASH = "0" * 64

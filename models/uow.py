@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from config.audit_key import AuditKey
+
+
+# Where a session factory carries the audit key (config.wiring sets it).
+AUDIT_KEY_INFO = "honorflow.audit_key"
 
 
 class UnitOfWork:
@@ -16,8 +23,10 @@ class UnitOfWork:
         self,
         session_factory: sessionmaker[Session],
         after_commit: Callable[[list[int]], None] | None = None,
+        audit_key: AuditKey | None = None,
     ) -> None:
         self._factory = session_factory
+        self._audit_key = audit_key
         self._session: Session | None = None
         # Outbox messages written in this transaction; handed to `after_commit` (which
         # publishes them to the workers) once they are committed, never before.
@@ -29,6 +38,18 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("unit of work used outside its 'with' block")
         return self._session
+
+    @property
+    def audit_key(self) -> AuditKey | None:
+        """The key the audit events this unit writes are sealed with (workflow.audit).
+
+        Given here, or carried by the session factory (`session.info`, set by the wiring), so
+        every unit of work over the deployment's database seals; None writes unkeyed events.
+        """
+        if self._audit_key is not None:
+            return self._audit_key
+        key: AuditKey | None = self.session.info.get(AUDIT_KEY_INFO)
+        return key
 
     @property
     def dialect(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.policy
 import hashlib
 import re
+import unicodedata
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -22,6 +23,22 @@ _MESSAGE_ID = re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}")
 _NOT_ATEXT = re.compile(r"[^A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
 
 
+# Unicode categories a header value may not carry: controls (Cc), format characters such as
+# bidirectional overrides (Cf), line and paragraph separators (Zl, Zp). U+2028 in a name made
+# the email package refuse the whole message.
+_NOT_IN_HEADERS = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def header_text(value: str) -> str:
+    """A header value on one line: breaks and separators become a space, controls go."""
+    kept = (
+        " " if ch.isspace() else ch  # \t \r \n \x85 U+2028 U+2029 are all whitespace
+        for ch in value
+        if ch.isspace() or unicodedata.category(ch) not in _NOT_IN_HEADERS
+    )
+    return " ".join("".join(kept).split())
+
+
 def _shown(addr_spec: str) -> str:
     """An address as an error line shows it: line breaks and control characters escaped."""
     return repr(addr_spec)[1:-1]
@@ -34,7 +51,7 @@ def make_address(addr_spec: str, display_name: str | None = None) -> Address:
         raise BadAddress(msg("mail.address.not_ascii", address=_shown(addr_spec)))
     try:
         # The header parser raises a zoo of types (ValueError, IndexError, defects).
-        address = Address(display_name or "", addr_spec=spec)
+        address = Address(header_text(display_name or ""), addr_spec=spec)
     except Exception as exc:
         raise BadAddress(msg("mail.address.invalid", address=_shown(addr_spec))) from exc
     if not address.username or not address.domain:
@@ -74,7 +91,7 @@ def compose(
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = make_address(sender, sender_name)
     msg["To"] = make_address(recipient, recipient_name)
-    msg["Subject"] = rendered.subject
+    msg["Subject"] = header_text(rendered.subject)
     msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = _check_message_id(message_id)
     msg.set_content(rendered.text, charset="utf-8")

@@ -27,6 +27,7 @@ LEASE = timedelta(minutes=5)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 10
+SUBJECT_CHARS = 300  # outbox_messages.subject
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,8 @@ def _settle(uow: UnitOfWork, message_id: int, **values: object) -> bool:
 
 def mark_sent(uow: UnitOfWork, message_id: int, now: datetime, subject: str) -> bool:
     """The server accepted the message."""
-    return _settle(uow, message_id, status=SENT, sent_at=now, subject=subject, last_error=None)
+    shown = subject[:SUBJECT_CHARS]  # the column's width: a long subject must not fail the settle
+    return _settle(uow, message_id, status=SENT, sent_at=now, subject=shown, last_error=None)
 
 
 def mark_digested(uow: UnitOfWork, message_id: int, now: datetime) -> bool:

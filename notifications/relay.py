@@ -20,6 +20,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from config.catalogue import msg
 from config.settings import Settings
 from models import Campaign, TemplateOverride
 from models.uow import UnitOfWork
@@ -108,10 +109,23 @@ def deliver(
     try:
         message = _build(claimed, letterhead, override, settings, clock)
     except (TemplateProblem, BadAddress) as problem:  # no retry can mend these
-        with new_uow() as uow:
-            delivery.mark_failed(uow, message_id, str(problem))
-        return "failed"
+        return _park(new_uow, message_id, str(problem))
+    except Exception as exc:  # nor anything else composing raises: park it, go on
+        return _park(new_uow, message_id, str(msg("mail.compose.failed", error=_brief(exc))))
     return _send(new_uow, claimed, message, str(message["Subject"]), transport, clock)
+
+
+def _park(new_uow: UowFactory, message_id: int, error: str) -> str:
+    """Mark a message failed with its error, for an administrator to see; the relay goes on."""
+    log.warning("outbox message %s failed: %s", message_id, error)
+    with new_uow() as uow:
+        delivery.mark_failed(uow, message_id, error)
+    return "failed"
+
+
+def _brief(exc: BaseException) -> str:
+    """An unexpected exception as an error line: its type and the start of its text."""
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def _build(
@@ -155,13 +169,13 @@ def _send(
     try:
         transport.send(message)
     except PermanentSendError as exc:
-        with new_uow() as uow:
-            delivery.mark_failed(uow, claimed.id, str(exc))
-        return "failed"
+        return _park(new_uow, claimed.id, str(exc))
     except (TransientSendError, OSError) as exc:
         with new_uow() as uow:
             delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, str(exc))
         return "retry"
+    except Exception as exc:  # e.g. a message the email package cannot serialise
+        return _park(new_uow, claimed.id, str(msg("mail.send.unexpected", error=_brief(exc))))
     with new_uow() as uow:
         delivery.mark_sent(uow, claimed.id, clock(), subject)
     return "sent"
@@ -179,7 +193,11 @@ def relay(
     lookup = CampaignLookup()
     with _one_connection(transport):
         for message_id in ids:
-            results[deliver(new_uow, message_id, transport, clock, settings, lookup)] += 1
+            try:
+                results[deliver(new_uow, message_id, transport, clock, settings, lookup)] += 1
+            except Exception:  # e.g. the database answered badly: the next message still goes
+                log.warning("outbox message %s could not be delivered", message_id, exc_info=True)
+                results["error"] += 1
     return results
 
 

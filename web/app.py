@@ -12,9 +12,11 @@ from config import wiring
 from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
+from web.body_limit import BodyLimit
 from web.deps import LoginRequired
 from web.errors import register_error_handlers
 from web.pages import register_pages
+from web.security import SecurityHeaders
 
 
 def _version() -> str:
@@ -35,8 +37,9 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app = FastAPI(title="honorflow", version=_version())
     app.state.wiring = wired  # the composition root's: database, unit of work, publisher
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
-    app.state.login_limiter = ratelimit.login_limiter()
-    app.state.public_limiter = ratelimit.public_limiter()
+    app.state.limits = ratelimit.limits(wired.settings)  # counted in the database
+    app.add_middleware(BodyLimit, settings=wired.settings)
+    app.add_middleware(SecurityHeaders)  # frame-ancestors, nosniff, referrer policy
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])

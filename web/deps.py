@@ -13,6 +13,7 @@ from config.catalogue import Message, msg
 from models import User
 from models.uow import UnitOfWork
 from web.errors import ApiError
+from web.security import cookie_secure
 from workflow.actors import Actor
 from workflow.services import users
 
@@ -123,7 +124,10 @@ def ensure_csrf_cookie(request: Request, response: Response) -> str:
     token = request.cookies.get(CSRF_COOKIE)
     if not token:
         token = secrets.token_urlsafe(32)
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="lax", path="/")
+        secure = cookie_secure(request)
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, samesite="lax", path="/", secure=secure
+        )
     return token
 
 

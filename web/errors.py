@@ -49,6 +49,7 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.ImportFailed, 422, "import_failed"),
     (e.DefinitionError, 422, "definition_error"),
     (e.AuthenticationFailed, 401, "authentication_failed"),
+    (e.TooManyAttempts, 429, "too_many_requests"),
     (e.CalendarRangeError, 422, "calendar_range"),
 )
 HTTP_CODES = {

@@ -1,4 +1,12 @@
-"""The append-only audit log, chained by hash, and its verification."""
+"""The append-only audit log, chained by hash, and its verification.
+
+Each event's hash covers its content and the previous event's hash. Since the audit key
+(config/audit_key.py) it is an HMAC under that key, kept outside the database, and the event
+records the key's id; events written before carry no key id and keep their plain SHA-256
+(format 1). Without the key, whoever can write the database can no longer recompute the chain:
+rewriting an event and every hash after it, and moving the head, is detected. The head row is
+sealed too (an HMAC of its seq and hash).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from config.audit_key import AuditKey
 from models import AuditEvent, AuditHead
 from models.audit import GENESIS_HASH
 from models.uow import UnitOfWork
@@ -67,8 +76,11 @@ class AuditEntry:
         return self.actor_user_id, self.actor_username
 
 
-def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> str:
-    """The hash of one event over its content and the previous event's hash."""
+def event_digest(
+    prev_hash: str, seq: int, at: datetime, entry: AuditEntry, key: AuditKey | None = None
+) -> str:
+    """The hash of one event over its content and the previous event's hash: an HMAC under
+    the key when given, else (events before the key) a plain SHA-256."""
     body = {
         "seq": seq,
         "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -87,7 +99,14 @@ def event_digest(prev_hash: str, seq: int, at: datetime, entry: AuditEntry) -> s
     if user_id is not None or username is not None:
         body["actor_user_id"], body["actor_username"] = user_id, username
     text = prev_hash + json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    if key is not None:
+        return key.seal(text)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def head_seal(key: AuditKey, seq: int, digest: str) -> str:
+    """The head row's seal: moving the head (seq, hash) needs the key."""
+    return key.seal(f"audit head {seq} {digest}")
 
 
 @dataclass(frozen=True)
@@ -107,15 +126,20 @@ _ADVANCE_HEAD = (
     .values(seq=_HEAD.c.seq + 1)
     .returning(_HEAD.c.seq, _HEAD.c.hash)
 )
-_SET_HEAD_HASH = update(_HEAD).where(_HEAD.c.id == 1).values(hash=bindparam("digest"))
+_SET_HEAD_HASH = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(hash=bindparam("digest"), key_id=bindparam("key_id"), seal=bindparam("seal"))
+)
 _INSERT_EVENT = insert(_EVENTS)
 
 
 def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
     """Add an event at the chain's tip; moving the tip row serialises concurrent appends."""
-    session = uow.session
+    session, key = uow.session, uow.audit_key
     seq, prev_hash = _advance_head(session)
-    digest = event_digest(prev_hash, seq, now, entry)
+    digest = event_digest(prev_hash, seq, now, entry, key)
+    key_id = key.id if key is not None else None
     user_id, username = entry.account()
     session.execute(
         _INSERT_EVENT,
@@ -134,9 +158,11 @@ def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
             "payload": entry.payload or {},
             "prev_hash": prev_hash,
             "hash": digest,
+            "key_id": key_id,
         },
     )
-    session.execute(_SET_HEAD_HASH, {"digest": digest})
+    seal = head_seal(key, seq, digest) if key is not None else None
+    session.execute(_SET_HEAD_HASH, {"digest": digest, "key_id": key_id, "seal": seal})
     return Appended(seq, digest)
 
 
@@ -151,86 +177,18 @@ def _advance_head(session: Session) -> tuple[int, str]:
     return int(row.seq), str(row.hash)
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    ok: bool
-    events: int
-    problem: str | None = None
-    first_bad_seq: int | None = None
+# Verification lives in its own module; its names stay importable from here.
+from workflow.audit_verify import EVENT_COLUMNS, ChainReport, verify, verify_as  # noqa: E402
 
-
-def verify_as(uow: UnitOfWork, actor: Actor) -> ChainReport:
-    """The chain verification an administrator asks for."""
-    from workflow.access.gates import require_admin
-
-    require_admin(actor)
-    return verify(uow.session)
-
-
-def verify(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the chain in order; report the first event altered, removed or inserted."""
-    prev_hash, expected_seq, count, last_id = GENESIS, 1, 0, 0
-    while True:
-        rows = session.execute(
-            select(*EVENT_COLUMNS)
-            .where(AuditEvent.id > last_id)
-            .order_by(AuditEvent.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        for event in rows:
-            problem = _check_event(event, prev_hash, expected_seq)
-            if problem:
-                return ChainReport(False, count, problem, event.seq)
-            prev_hash, expected_seq, count = event.hash, expected_seq + 1, count + 1
-        last_id = rows[-1].id
-    head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).first()
-    if head is not None and (head.seq != count or head.hash != prev_hash):
-        return ChainReport(
-            False, count, f"the chain ends at event {count} but its head records {head.seq}", count
-        )
-    return ChainReport(True, count)
-
-
-EVENT_COLUMNS = (
-    AuditEvent.id,
-    AuditEvent.seq,
-    AuditEvent.at,
-    AuditEvent.actor,
-    AuditEvent.actor_user_id,
-    AuditEvent.actor_username,
-    AuditEvent.campaign_id,
-    AuditEvent.nomination_id,
-    AuditEvent.trigger,
-    AuditEvent.from_state,
-    AuditEvent.to_state,
-    AuditEvent.reason,
-    AuditEvent.payload,
-    AuditEvent.prev_hash,
-    AuditEvent.hash,
-)
-
-
-def _check_event(event: Row[Any], prev_hash: str, expected_seq: int) -> str | None:
-    if event.seq != expected_seq:
-        return (
-            f"event {event.seq} follows event {expected_seq - 1}: an event was removed or inserted"
-        )
-    if event.prev_hash != prev_hash:
-        return f"event {event.seq} does not link to event {expected_seq - 1}: removed or inserted"
-    entry = AuditEntry(
-        actor=event.actor,
-        trigger=event.trigger,
-        campaign_id=event.campaign_id,
-        nomination_id=event.nomination_id,
-        from_state=event.from_state,
-        to_state=event.to_state,
-        reason=event.reason,
-        payload=event.payload,
-        actor_user_id=event.actor_user_id,
-        actor_username=event.actor_username,
-    )
-    if event_digest(prev_hash, event.seq, event.at, entry) != event.hash:
-        return f"event {event.seq} was altered: its content does not match its hash"
-    return None
+__all__ = [
+    "EVENT_COLUMNS",
+    "GENESIS",
+    "Appended",
+    "AuditEntry",
+    "ChainReport",
+    "append",
+    "event_digest",
+    "head_seal",
+    "verify",
+    "verify_as",
+]

@@ -12,9 +12,10 @@ import yaml
 from pydantic import ValidationError
 
 from config.catalogue import Listing, Message, msg
+from workflow.bounded_yaml import MAX_CHARS, YamlRefused, excerpt, load_bounded
 from workflow.definition import Definition, KeyProblem
 from workflow.definition_problems import describe_error
-from workflow.errors import DefinitionError
+from workflow.errors import DefinitionError, DefinitionRefused
 
 
 def checksum(raw: Mapping[str, Any]) -> str:
@@ -34,9 +35,16 @@ def parse_definition(raw: Any, source: str = "<definition>") -> Definition:
 
 
 def load_definition_text(text: str, source: str) -> tuple[Definition, dict[str, Any]]:
-    """Parse YAML text into a validated definition and the raw mapping it came from."""
+    """Parse YAML text into a validated definition and the raw mapping it came from.
+
+    The text is read within bounds (`workflow.bounded_yaml`): too large, an anchor or alias, or
+    nesting too deep is refused with DefinitionRefused before anything is expanded. This is
+    CPU work: async web handlers call it through a thread pool.
+    """
     try:
-        raw = yaml.safe_load(text)
+        raw = load_bounded(text)
+    except YamlRefused as refused:
+        raise _refused(source, [(None, refused.problem)], DefinitionRefused) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = (
@@ -50,15 +58,22 @@ def load_definition_text(text: str, source: str) -> tuple[Definition, dict[str, 
 
 
 def load_definition_file(path: Path) -> tuple[Definition, dict[str, Any]]:
-    """Read and validate a definition file."""
+    """Read and validate a definition file (no larger than the text bound)."""
     try:
+        if path.stat().st_size > 4 * MAX_CHARS:  # a character is at most 4 bytes in UTF-8
+            problem = msg("definition.too_large", limit=MAX_CHARS)
+            raise _refused(str(path), [(None, problem)], DefinitionRefused)
         text = path.read_text(encoding="utf-8")
     except OSError:
         raise _refused(str(path), [(None, msg("definition.cannot_read"))]) from None
     return load_definition_text(text, str(path))
 
 
-def _refused(source: str, problems: list[tuple[str | None, Message]]) -> DefinitionError:
+def _refused(
+    source: str,
+    problems: list[tuple[str | None, Message]],
+    kind: type[DefinitionError] = DefinitionError,
+) -> DefinitionError:
     """The error naming the file, the key path (when there is one) and each problem."""
     lines = tuple(
         msg("definition.problem_at", source=source, path=path, problem=problem)
@@ -66,7 +81,7 @@ def _refused(source: str, problems: list[tuple[str | None, Message]]) -> Definit
         else msg("definition.problem_in", source=source, problem=problem)
         for path, problem in problems
     )
-    return DefinitionError(msg("text.plain", text=Listing(lines, "lines")))
+    return kind(msg("text.plain", text=Listing(lines, "lines")))
 
 
 def _describe(exc: ValidationError) -> list[tuple[str | None, Message]]:
@@ -77,6 +92,7 @@ def _describe(exc: ValidationError) -> list[tuple[str | None, Message]]:
             # A cross-field check names its own key paths, not the definition as a whole.
             found.extend(problem.problems)
             continue
-        path = ".".join(str(part) for part in error["loc"])
+        # Keys come from the input: each part is quoted short, whatever its length.
+        path = ".".join(excerpt(part) for part in error["loc"])
         found.append((path or None, describe_error(error)))
     return found

@@ -7,6 +7,7 @@ import re
 from pydantic_core import ErrorDetails
 
 from config.catalogue import Listing, Message, msg
+from workflow.bounded_yaml import excerpt
 from workflow.problems import Problem
 
 # pydantic's error types and the words the catalogue has for them.
@@ -46,11 +47,11 @@ def describe_error(error: ErrorDetails) -> Message:
         return msg("definition.one_of", allowed=_choices(str(ctx.get("expected", ""))))
     if kind == "union_tag_invalid":
         allowed = _choices(str(ctx.get("expected_tags", "")))
-        return msg("definition.bad_tag", tag=ctx.get("tag"), allowed=allowed)
+        return msg("definition.bad_tag", tag=excerpt(ctx.get("tag")), allowed=allowed)
     if kind == "string_pattern_mismatch":
         return msg("definition.pattern", pattern=ctx.get("pattern"))
     if kind == "value_error":  # a rule module's own check, not yet a Problem
-        return msg("text.plain", text=error["msg"].removeprefix("Value error, "))
+        return msg("text.plain", text=excerpt(error["msg"].removeprefix("Value error, "), 300))
     return msg("definition.invalid")
 
 

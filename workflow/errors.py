@@ -26,6 +26,16 @@ class DefinitionError(HonorflowError):
     exit_code = 2
 
 
+class DefinitionRefused(DefinitionError):
+    """A definition text refused before reading it: too large, aliased or nested too deep."""
+
+
+class TooManyAttempts(HonorflowError):
+    """A rate limit is used up (logins, public objections): try again later."""
+
+    exit_code = 13
+
+
 class NotFound(HonorflowError):
     """A referenced object does not exist."""
 

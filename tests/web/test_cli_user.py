@@ -68,7 +68,7 @@ def test_create_token_list_and_the_token_works(tmp_path: Path) -> None:
         "short",
         ok=False,
     )
-    assert short.returncode == 11 and "密码至少需要8个字符" in short.stderr
+    assert short.returncode == 11 and "密码至少需要12个字符" in short.stderr
     clerk = hf.run(
         "user",
         "create",

@@ -19,9 +19,11 @@ from schemathesis.checks import (
     response_schema_conformance,
 )
 
+from config.settings import Settings
 from models.db import make_engine, make_session_factory
 from tests.conftest import sqlite_engine
 from tests.web.conftest import World, build_world
+from web import ratelimit
 from web.app import create_app
 
 # The app is pointed at the seeded database by fuzz_world before any operation runs.
@@ -34,8 +36,13 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One seeded database for every operation: seeding per operation would double the time."""
     engine = sqlite_engine(tmp_path_factory.mktemp("fuzz"))
     # Rate limits would answer 429 long before the fuzzer is done; they are tested elsewhere.
-    APP.state.login_limiter.limit = 10**9
-    APP.state.public_limiter.limit = 10**9
+    APP.state.limits = ratelimit.limits(
+        Settings(
+            login_failures_per_account=10**9,
+            login_failures_per_address=10**9,
+            objections_per_address_hour=10**9,
+        )
+    )
     yield from build_world(make_session_factory(engine), APP)
     engine.dispose()
 

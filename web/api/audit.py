@@ -27,6 +27,7 @@ class ChainOut(BaseModel):
     events: int
     problem: str | None
     first_bad_seq: int | None
+    keyed_from: int | None = None  # the first event sealed with the audit key
 
 
 @router.get("/audit", response_model=AuditPage)
@@ -63,4 +64,5 @@ def verify(uow: Uow, actor: CurrentActor) -> ChainOut:
         events=report.events,
         problem=report.problem,
         first_bad_seq=report.first_bad_seq,
+        keyed_from=report.keyed_from,
     )

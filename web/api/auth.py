@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from config.catalogue import msg
 from web.api.schemas import UserOut, user_out
+from web.client_address import client_address
 from web.deps import CurrentUser, Now, Uow
-from web.errors import ApiError
-from workflow.services import users
+from workflow.services import rate_limits, users
 
 router = APIRouter(tags=["auth"])
 
@@ -27,17 +26,15 @@ class TokenOut(BaseModel):
 
 
 def client_ip(request: Request) -> str:
-    """The client's address as the server sees it."""
-    return request.client.host if request.client else "unknown"
+    """The client's address: the socket's peer, or behind a trusted proxy the forwarded one."""
+    return client_address(request)
 
 
 @router.post("/auth/token", response_model=TokenOut)
 def token(body: TokenRequest, request: Request, uow: Uow, now: Now) -> TokenOut:
-    """Exchange a username and password for a bearer token (shown once)."""
-    key = f"{body.username.casefold()}|{client_ip(request)}"
-    if not request.app.state.login_limiter.hit(key):
-        raise ApiError(429, "too_many_requests", msg("error.web.too_many_logins"))
-    user = users.authenticate(uow, body.username, body.password, now)
+    """Exchange a username and password for a bearer token (shown once); rate-limited."""
+    limits, address = request.app.state.limits, client_ip(request)
+    user = rate_limits.login(uow, body.username, body.password, address, now, limits)
     plain = users.issue_token(uow, user.id, body.name, now)
     return TokenOut(token=plain, user=user_out(user))
 

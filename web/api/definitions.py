@@ -11,24 +11,28 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from config import catalogue
 from config.catalogue import msg
 from models import DefinitionVersion
+from models.uow import UnitOfWork
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
 from web.graphviz import run_dot
+from workflow.actors import Actor
+from workflow.bounded_yaml import MAX_CHARS
 from workflow.definition_loading import load_definition_text
 from workflow.diagram_dot import workflow_dot
-from workflow.errors import DefinitionError
+from workflow.errors import DefinitionError, DefinitionRefused
 from workflow.machine import NominationMachine
 from workflow.queries.campaigns import definition_versions
 from workflow.repository import get
 from workflow.services.definitions import machine_of, publish_definition
 
 router = APIRouter(tags=["definitions"])
-MAX_SIZE = 1_000_000  # bytes: definitions are a few kilobytes
+MAX_SIZE = MAX_CHARS  # bytes: definitions are a few kilobytes
 SOURCE = "definition"
 # Both ways to send a definition, so the OpenAPI document describes them.
 YAML_BODY = {
@@ -131,10 +135,18 @@ def list_versions(uow: Uow, actor: CurrentActor) -> list[VersionOut]:
 async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
     """Check a definition without storing it: every error with its key path."""
     text, name = await _yaml_text(request)
+    # Parsing and validating is CPU work: off the event loop, so other requests go on.
+    return await run_in_threadpool(_validated, text, name, request_locale(request))
+
+
+def _validated(text: str, name: str, locale: str) -> ValidationOut:
+    """The validation answer; a text refused before reading it (aliases, depth) is a 422."""
     try:
         definition, _ = load_definition_text(text, name)
+    except DefinitionRefused:
+        raise
     except DefinitionError as exc:
-        return ValidationOut(valid=False, errors=_problems(exc, request_locale(request)))
+        return ValidationOut(valid=False, errors=_problems(exc, locale))
     states = NominationMachine(definition).states
     return ValidationOut(valid=True, name=definition.name, states=states)
 
@@ -143,6 +155,11 @@ async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
 async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> PublishedOut:
     """Store a definition (administrators): changed content becomes a new version."""
     text, name = await _yaml_text(request)
+    return await run_in_threadpool(_published, uow, actor, text, name, now)
+
+
+def _published(uow: UnitOfWork, actor: Actor, text: str, name: str, now: datetime) -> PublishedOut:
+    """Validate, then store: run in a worker thread, as it parses and writes."""
     load_definition_text(text, name)  # refuse before touching the disk, with clean key paths
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "definition.yaml"  # never the client's name: it could be '..'

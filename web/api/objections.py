@@ -16,7 +16,7 @@ from workflow.calendar import SHANGHAI
 from workflow.errors import NotFound
 from workflow.queries import objections as read
 from workflow.queries.objections import ObjectionView
-from workflow.services import actions, objections
+from workflow.services import actions, objections, rate_limits
 from workflow.services.notice import notice_campaign, public_notice
 
 router = APIRouter(tags=["objections"])
@@ -111,7 +111,7 @@ def raise_objection(
     campaign_code: str, body: PublicObjectionIn, request: Request, uow: Uow, now: Now
 ) -> ReceivedOut:
     """Object to a nominee under notice, with your real name and contact; no login needed."""
-    if not request.app.state.public_limiter.hit(client_ip(request)):
+    if not rate_limits.objection_allowed(uow, client_ip(request), now, request.app.state.limits):
         raise ApiError(429, "too_many_requests", msg("error.web.too_many_objections"))
     campaign = notice_campaign(uow, campaign_code)
     if body.nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:

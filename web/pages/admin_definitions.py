@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
@@ -16,6 +17,7 @@ from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
 from web.pages.pictures import page_diagram
 from web.pages.render import language, render
+from workflow.bounded_yaml import MAX_CHARS
 from workflow.definition import Definition
 from workflow.definition_loading import load_definition_text
 from workflow.errors import DefinitionError
@@ -24,7 +26,7 @@ from workflow.queries.campaigns import administered_definition, administered_def
 from workflow.services.definitions import definition_of, machine_of, publish_definition
 
 router = APIRouter()
-MAX_BYTES = 512 * 1024
+MAX_BYTES = MAX_CHARS
 SAFE_NAME = "definition.yaml"
 
 
@@ -80,6 +82,14 @@ async def validate(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _page(request, uow, viewer, 422, error=say(request, "file_not_utf8"))
+    # Parsing, validating and drawing are CPU work: off the event loop.
+    return await run_in_threadpool(_validated_page, request, uow, viewer, text, filename)
+
+
+def _validated_page(
+    request: Request, uow: UnitOfWork, viewer: Viewer, text: str, filename: str
+) -> Response:
+    """The page after validating: the errors in place, or the diagram and the publish form."""
     checked = _check(request, uow, viewer, text, filename)
     if isinstance(checked, Response):
         return checked

@@ -8,11 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from web import i18n
+from web.client_address import client_address
 from web.deps import SESSION_COOKIE, Now, Uow, csrf_check
 from web.pages.context import MaybeViewer, anonymous_form, home_for, home_for_role
 from web.pages.render import language, render
-from workflow.errors import AuthenticationFailed
-from workflow.services import users
+from web.security import cookie_secure
+from workflow.errors import AuthenticationFailed, TooManyAttempts
+from workflow.services import rate_limits, users
 
 router = APIRouter()
 
@@ -58,16 +60,23 @@ def login(
 ) -> Response:
     """Check the password (rate-limited per name and address) and open a page session."""
     t = i18n.translator(language(request))
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.login_limiter.hit(f"{username.casefold()}|{client}"):
-        return _login_page(request, next, username, t("login_too_many"), 429)
     try:
-        user = users.authenticate(uow, username, password, now)
+        limits, address = request.app.state.limits, client_address(request)
+        user = rate_limits.login(uow, username, password, address, now, limits)
+    except TooManyAttempts:
+        return _login_page(request, next, username, t("login_too_many"), 429)
     except AuthenticationFailed:
         return _login_page(request, next, username, t("login_failed"), 401)
     session_id, _csrf = users.open_session(uow, user.id, now)
     response = RedirectResponse(safe_next(next) or home_for_role(user.role), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=cookie_secure(request),
+    )
     return response
 
 

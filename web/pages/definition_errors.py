@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from workflow.bounded_yaml import compose_bounded
+
 # How the catalogue words a YAML syntax error's place (definition.not_yaml), in each locale.
 _LINE_OF_YAML_ERROR = re.compile(r"line (\d+), column \d+|第(\d+)行第\d+列")
 
@@ -35,9 +37,8 @@ def split_errors(message: str, source: str) -> list[tuple[str, str]]:
 
 def line_of(text: str, path: str) -> int | None:
     """The 1-based line of the key path (or of its deepest part that exists)."""
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+    node = compose_bounded(text)  # the loader's bounds: no aliases, no deep nesting
+    if node is None:
         return None
     line = None
     for part in [p for p in path.split(".") if p]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from models.uow import UnitOfWork
+from web.client_address import client_address
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import anonymous_form
 from web.pages.helpers import refusal, say, status_for
@@ -16,6 +17,7 @@ from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError
 from workflow.queries.campaigns import current_campaign
+from workflow.services import rate_limits
 from workflow.services.notice import notice_campaign, public_notice
 from workflow.services.objections import ObjectionInput, record_objection
 
@@ -70,8 +72,8 @@ def object_to(
     """Record an objection with the reporter's real name and contact (rate-limited)."""
     form = {"nomination_id": nomination_id, "reporter_name": reporter_name,
             "contact": contact, "content": content}  # fmt: skip
-    client = request.client.host if request.client else "unknown"
-    if not request.app.state.public_limiter.hit(client):
+    limits = request.app.state.limits
+    if not rate_limits.objection_allowed(uow, client_address(request), now, limits):
         return _page(request, uow, code, 429, error=say(request, "too_many_objections"), form=form)
     campaign = notice_campaign(uow, code)
     if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:

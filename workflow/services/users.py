@@ -18,12 +18,13 @@ from workflow import audit
 from workflow.access import visible_nomination
 from workflow.actors import ROLES, Actor, require_role
 from workflow.errors import AuthenticationFailed, InvalidState, NotFound
+from workflow.password_policy import MIN_LENGTH, password_problems
 from workflow.repository import commit, get
 
 # Roles a person can hold; `public` and `system` are never accounts.
 USER_ROLES: tuple[str, ...] = tuple(r for r in ROLES if r not in ("public", "system"))
 DEPARTMENT_ROLES = frozenset({"team_reviewer", "department_reviewer"})
-MIN_PASSWORD = 8
+MIN_PASSWORD = MIN_LENGTH  # workflow/password_policy.py
 # One message for unknown users and wrong passwords, so a login never reveals which names exist.
 BAD_LOGIN = msg("error.bad_login")
 _HASHER = PasswordHasher()
@@ -112,8 +113,7 @@ def _account_problems(
         found.append(msg("user_problem.username_taken", username=username))
     if not display_name.strip():
         found.append(msg("user_problem.name_blank"))
-    if len(password) < MIN_PASSWORD:
-        found.append(msg("user_problem.password_short", n=MIN_PASSWORD))
+    found.extend(password_problems(password, username))
     if role not in USER_ROLES:
         roles = Listing(tuple(Label("role", r) for r in USER_ROLES), "or")
         found.append(msg("user_problem.role", roles=roles))
