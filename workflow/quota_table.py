@@ -118,7 +118,7 @@ def check_rows(
 def read_quota_file(name: str, data: bytes) -> list[UnitQuota]:
     """A quota table from a .csv or .xlsx file's bytes; ImportFailed lists every bad cell."""
     if len(data) > MAX_BYTES:
-        raise ImportFailed([RowError(name, 0, "file", msg("quota.file_too_large", limit=MAX_BYTES))])
+        raise ImportFailed([RowError(name, 0, "file", msg("quota.file_too_large", limit=MAX_BYTES >> 20))])
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix not in ("csv", "xlsx"):
         reason = msg("import.unsupported_file", suffix=f".{suffix}" if suffix else name)
@@ -173,7 +173,7 @@ def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
         parts = archive.infolist()
         unpacked = sum(p.file_size for p in parts)
     if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED:
-        cap = msg("quota.unpacked_too_large", limit=MAX_UNPACKED)
+        cap = msg("quota.unpacked_too_large", limit=MAX_UNPACKED >> 20)
         raise ImportFailed([RowError(name, 0, "file", cap)])
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:

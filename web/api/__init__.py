@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from web.api import (
     audit,
     auth,
+    campaign_admin,
     campaigns,
     definitions,
     nominations,
@@ -20,6 +21,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     auth.router,
     users.router,
     campaigns.router,
+    campaign_admin.router,
     definitions.router,
     nominations.router,
     tasks.router,

@@ -16,7 +16,7 @@ from workflow.errors import ImportFailed, InvalidState, NotFound, PhaseMoveRefus
 from workflow.lifecycles import campaign_phase, phase_checks
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import NewDeadline
-from workflow.quota_table import UnitQuota, check_rows
+from workflow.quota_table import UnitQuota, check_rows, read_quota_file
 from workflow.repository import commit, not_found
 from workflow.services import campaign_setup as setup
 from workflow.services.definitions import definition_of
@@ -28,6 +28,7 @@ __all__ = [
     "ensure_unit",
     "find_campaign",
     "get_campaign",
+    "import_quota_file",
     "open_campaign",
     "set_quota_table",
 ]
@@ -207,3 +208,12 @@ def _audit(
         now,
         audit.AuditEntry.by(actor, trigger=trigger, campaign_id=campaign.id, reason=reason),
     )
+
+
+def import_quota_file(
+    uow: UnitOfWork, campaign_id: int, name: str, data: bytes, actor: Actor, now: datetime
+) -> int:
+    """Replace the quota table from a .csv or .xlsx file's bytes (bounded), all rows or none."""
+    require_admin(actor)
+    rows = read_quota_file(name, data)
+    return set_quota_table(uow, campaign_id, rows, actor, now, source=name)
