@@ -11,8 +11,8 @@ import click
 from cli import commands_campaign_rules, words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.calendar import SHANGHAI
-from workflow.quota_table import MAX_BYTES
 from workflow.queries import campaigns as read
+from workflow.quota_table import MAX_BYTES
 from workflow.services import campaigns, reports
 
 

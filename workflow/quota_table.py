@@ -118,7 +118,9 @@ def check_rows(
 def read_quota_file(name: str, data: bytes) -> list[UnitQuota]:
     """A quota table from a .csv or .xlsx file's bytes; ImportFailed lists every bad cell."""
     if len(data) > MAX_BYTES:
-        raise ImportFailed([RowError(name, 0, "file", msg("quota.file_too_large", limit=MAX_BYTES >> 20))])
+        raise ImportFailed(
+            [RowError(name, 0, "file", msg("quota.file_too_large", limit=MAX_BYTES >> 20))]
+        )
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix not in ("csv", "xlsx"):
         reason = msg("import.unsupported_file", suffix=f".{suffix}" if suffix else name)
@@ -126,18 +128,42 @@ def read_quota_file(name: str, data: bytes) -> list[UnitQuota]:
     try:
         rows = list(_csv_rows(data) if suffix == "csv" else _xlsx_rows(name, data))
     except _TooMany:
-        raise ImportFailed([RowError(name, 0, "file", msg("quota.too_many_rows", limit=MAX_ROWS))])
-    except (OSError, UnicodeError, zipfile.BadZipFile, InvalidFileException, KeyError, csv.Error) as exc:
+        cap = msg("quota.too_many_rows", limit=MAX_ROWS)
+        raise ImportFailed([RowError(name, 0, "file", cap)]) from None
+    except (
+        OSError,
+        UnicodeError,
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        csv.Error,
+    ) as exc:
         reason = msg("import.unreadable", detail=type(exc).__name__)
         raise ImportFailed([RowError(name, 0, "file", reason)]) from exc
     if not rows or rows[0][0] != 1:
         raise ImportFailed([RowError(name, 1, "header", msg("import.no_header"))])
     columns, errors = _header(name, rows[0][1])
+    records = [
+        (number, {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()})
+        for number, cells in rows[1:]
+    ]
+    return rows_from_cells(name, records, errors)
+
+
+def rows_from_cells(
+    source: str, records: list[tuple[int, dict[str, Any]]], errors: list[RowError] | None = None
+) -> list[UnitQuota]:
+    """Rows from cells by field (a file's, a page form's), numbered; ImportFailed lists every
+    bad cell (and the `errors` found before, e.g. in the header)."""
+    errors = list(errors or [])
+    if len(records) > MAX_ROWS:
+        raise ImportFailed(
+            [RowError(source, 0, "file", msg("quota.too_many_rows", limit=MAX_ROWS))]
+        )
     parsed: list[UnitQuota] = []
-    for number, cells in rows[1:]:
-        raw = {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()}
+    for number, raw in records:
         row, problems = _parse_row(number, raw)
-        errors += [RowError(name, number, f, why) for f, why in problems]
+        errors += [RowError(source, number, f, why) for f, why in problems]
         if row is not None:
             parsed.append(row)
     if errors:

@@ -137,7 +137,10 @@ def get_rules(campaign_ref: str, request: Request, uow: Uow, actor: CurrentActor
     """The campaign's composition rules, each with its figures in words."""
     campaign, rules = read.composition_rules(uow, actor, campaign_ref)
     locale = request_locale(request)
-    out = [RuleOut(rule=raw, words=render(v.words, locale)) for raw, v in zip(campaign.composition, rules, strict=True)]
+    out = [
+        RuleOut(rule=raw, words=render(v.words, locale))
+        for raw, v in zip(campaign.composition, rules, strict=True)
+    ]
     return RulesOut(campaign=campaign.code, rules=out)
 
 

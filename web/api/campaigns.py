@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
-from workflow.queries import campaigns as read
 from workflow.errors import ImportFailed
+from workflow.queries import campaigns as read
 from workflow.services import campaigns
 
 router = APIRouter(tags=["campaigns"])
@@ -163,4 +163,6 @@ def put_quota(
 def row_refusal(refused: ImportFailed) -> ApiError:
     """A refused table as a 422 naming its first bad row and field (`body.2.unit_name`)."""
     first = refused.errors[0]
-    return ApiError(422, "import_failed", refused.message or "", field=f"body.{first.row}.{first.field}")
+    return ApiError(
+        422, "import_failed", refused.message or "", field=f"body.{first.row}.{first.field}"
+    )

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from config.catalogue import Message
-from models import Campaign, DefinitionVersion, Nomination
+from models import Campaign, DefinitionVersion, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.access.gates import require_admin
 from workflow.actors import Actor
@@ -113,6 +113,7 @@ class CampaignSetup:
     size: int
     results: list[CompositionResult]
     quota: list[QuotaRow]
+    units: dict[str, RecommendingUnit]  # the quota table's units by code (kind, e-mail)
     amend_refusal: Message | None
     quota_refusal: Message | None
     raw_rules: list[Any]
@@ -147,6 +148,8 @@ def campaign_setup(uow: UnitOfWork, actor: Actor, ref: str, now: datetime) -> Ca
     rules = parse_composition_rules(campaign.composition)
     scope, size, results = live_report(uow, campaign)
     set_quota = campaign_phase.refusal(campaign, "set_quota")
+    quota = quota_table(uow, actor, campaign.id)
+    codes = RecommendingUnit.code.in_({r.unit_code for r in quota})
     return CampaignSetup(
         campaign=campaign,
         moves=phase_moves(uow, campaign, now),
@@ -154,7 +157,8 @@ def campaign_setup(uow: UnitOfWork, actor: Actor, ref: str, now: datetime) -> Ca
         scope=scope,
         size=size,
         results=results,
-        quota=quota_table(uow, actor, campaign.id),
+        quota=quota,
+        units={u.code: u for u in uow.session.scalars(select(RecommendingUnit).where(codes))},
         amend_refusal=phase_checks.composition_refusal(campaign, now),
         quota_refusal=None if set_quota is None else set_quota.message,
         raw_rules=list(campaign.composition),

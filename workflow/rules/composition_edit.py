@@ -92,7 +92,9 @@ def _named(raw: list[Any], exc: ValidationError) -> InvalidInput:
                 problem=describe_error(error),
             )
         )
-    return InvalidInput(first, msg("composition_edit.invalid", problems=Listing(tuple(problems), "semicolon")))
+    return InvalidInput(
+        first, msg("composition_edit.invalid", problems=Listing(tuple(problems), "semicolon"))
+    )
 
 
 def _rule_name(raw: list[Any], index: int) -> str:
@@ -138,7 +140,11 @@ def from_form(rows: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
     rules = []
     for index, cells in enumerate(rows):
         kind = cells.get("kind", "")
-        rule: dict[str, Any] = {"kind": kind, "id": cells.get("id", ""), "label": cells.get("label", "")}
+        rule: dict[str, Any] = {
+            "kind": kind,
+            "id": cells.get("id", ""),
+            "label": cells.get("label", ""),
+        }
         rule["group"] = _selector(index, "group", cells.get("group", ""))
         low = _number(index, "min", cells.get("min", ""))
         high = _number(index, "max", cells.get("max", ""))
@@ -167,7 +173,9 @@ def _selector(index: int, field: str, text: str) -> Any:
     except yaml.YAMLError:
         value = None
     if not isinstance(value, dict):
-        raise InvalidInput(f"rules.{index}.{field}", _at(index, field, msg("composition_edit.bad_group")))
+        raise InvalidInput(
+            f"rules.{index}.{field}", _at(index, field, msg("composition_edit.bad_group"))
+        )
     return value
 
 

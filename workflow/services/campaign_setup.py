@@ -83,4 +83,3 @@ def phase_facts(uow: UnitOfWork, campaign: Campaign) -> PhaseFacts:
         )
     )
     return PhaseFacts(int(places or 0), int(submitted or 0))
-

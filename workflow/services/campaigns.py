@@ -50,9 +50,7 @@ def create_campaign(
 ) -> Campaign:
     """A campaign pinned to a definition version (the newest unless one is named), at launch."""
     require_admin(actor)
-    setup.check_new_campaign(
-        code, title, reference_date, submission_deadline, admin_email, now
-    )
+    setup.check_new_campaign(code, title, reference_date, submission_deadline, admin_email, now)
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
         raise InvalidState(msg("error.campaign_exists", campaign=code))
     version = setup.pinned_version(uow, definition_name, definition_version)
@@ -109,6 +107,8 @@ def set_quota_table(
     session.flush()
     for row in rows:
         unit = ensure_unit(uow, row.unit_code, row.unit_name, row.kind, row.email)
+        if row.email and unit.email != row.email:  # the table is where an office corrects it
+            unit.email = row.email
         session.add(
             QuotaAllocation(
                 campaign_id=campaign.id,
