@@ -147,14 +147,19 @@ def read_quota_file(name: str, data: bytes) -> list[UnitQuota]:
         (number, {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()})
         for number, cells in rows[1:]
     ]
-    return rows_from_cells(name, records, errors)
+    missing = {c.field for c in COLUMNS if c not in columns.values()}
+    return rows_from_cells(name, records, errors, missing)
 
 
 def rows_from_cells(
-    source: str, records: list[tuple[int, dict[str, Any]]], errors: list[RowError] | None = None
+    source: str,
+    records: list[tuple[int, dict[str, Any]]],
+    errors: list[RowError] | None = None,
+    missing: set[str] | None = None,
 ) -> list[UnitQuota]:
     """Rows from cells by field (a file's, a page form's), numbered; ImportFailed lists every
-    bad cell (and the `errors` found before, e.g. in the header)."""
+    bad cell (and the `errors` found before, e.g. in the header). A `missing` column is
+    reported once on the header, not again on every row."""
     errors = list(errors or [])
     if len(records) > MAX_ROWS:
         raise ImportFailed(
@@ -163,7 +168,9 @@ def rows_from_cells(
     parsed: list[UnitQuota] = []
     for number, raw in records:
         row, problems = _parse_row(number, raw)
-        errors += [RowError(source, number, f, why) for f, why in problems]
+        errors += [
+            RowError(source, number, f, why) for f, why in problems if f not in (missing or ())
+        ]
         if row is not None:
             parsed.append(row)
     if errors:

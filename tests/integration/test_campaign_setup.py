@@ -144,7 +144,7 @@ def test_a_move_out_of_order_or_to_decided_is_refused_naming_the_allowed_phase(
     assert "从“推荐评审”进入“已结束”" in str(refused.value)
     with UnitOfWork(sf) as uow:
         campaigns.advance_phase(uow, campaign_id, ADMIN, T0, to="inspection_notice")
-    with UnitOfWork(sf) as uow, pytest.raises(PhaseMoveRefused, match="审定决定"):
+    with UnitOfWork(sf) as uow, pytest.raises(PhaseMoveRefused, match="须由审定决定推进"):
         campaigns.advance_phase(uow, campaign_id, ADMIN, T0)
     with UnitOfWork(sf) as uow:
         campaign = uow.session.get_one(Campaign, campaign_id)

@@ -80,7 +80,9 @@ def _named(raw: list[Any], exc: ValidationError) -> InvalidInput:
         index = int(loc[0]) if loc and loc[0].isdigit() else 0
         # A discriminated union puts the rule's kind into the path: leave it out.
         rest = [p for p in loc[1:] if p not in KINDS]
-        field = rest[0] if rest else "kind"
+        if not rest and error["type"].startswith("union_tag"):
+            rest = ["kind"]  # no kind, or one that is not a rule's kind
+        field = rest[0] if rest else "rule"  # a problem of the rule as a whole
         path = ".".join(["rules", str(index), *rest])
         first = first if problems else path
         problems.append(

@@ -42,7 +42,8 @@ def amend_composition(
         raise InvalidInput("reason", msg("composition_edit.reason_needed", limit=REASON_MAX))
     after = composition_edit.stored(composition_edit.validate(rules))
     before = list(campaign.composition)
-    if after == before:
+    # Compared as stored afresh: the definition's copy may write a group without a list.
+    if after == composition_edit.stored(composition_edit.validate(before)):
         raise InvalidState(msg("composition_edit.unchanged"))
     campaign.composition = after
     entry = audit.AuditEntry.by(
