@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -51,6 +51,8 @@ def create_campaign(
     """A campaign pinned to a definition version (the newest unless one is named), at launch."""
     require_admin(actor)
     setup.check_new_campaign(code, title, reference_date, submission_deadline, admin_email, now)
+    if submission_deadline is not None:
+        submission_deadline = submission_deadline.astimezone(UTC)  # stored, and shown, as UTC
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
         raise InvalidState(msg("error.campaign_exists", campaign=code))
     version = setup.pinned_version(uow, definition_name, definition_version)
