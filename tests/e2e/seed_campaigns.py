@@ -29,7 +29,10 @@ def seed_setup_campaign(sf: sessionmaker[Session]) -> int:
             now=T0,
         )
         campaign_id = campaign.id
-    rows = [campaigns.UnitQuota("nc", "南昌市总工会", 3), campaigns.UnitQuota("gz", "赣州市总工会", 3)]
+    rows = [
+        campaigns.UnitQuota("nc", "南昌市总工会", 3),
+        campaigns.UnitQuota("gz", "赣州市总工会", 3),
+    ]
     with UnitOfWork(sf) as uow:
         campaigns.set_quota_table(uow, campaign_id, rows, ADMIN, T0)
     advance_to(sf, campaign_id, "recommendation")

@@ -18,7 +18,11 @@ from tests.e2e.seed_campaigns import SETUP_CODE, seed_setup_campaign
 from tests.e2e.test_pages_http import log_in as client_log_in
 from web.app import create_app
 
-GOOD = "单位代码,单位名称,名额,类别,是否单列,单位类型,邮箱\nnc,南昌市总工会,4,,否,市总工会,\njj,九江市总工会,3,,否,市总工会,jj@example.org\n"
+GOOD = (
+    "单位代码,单位名称,名额,类别,是否单列,单位类型,邮箱\n"
+    "nc,南昌市总工会,4,,否,市总工会,\n"
+    "jj,九江市总工会,3,,否,市总工会,jj@example.org\n"
+)
 BAD = GOOD.replace("jj,九江市总工会,3", "jj,九江市总工会,三")
 
 
@@ -131,8 +135,10 @@ def test_the_set_up_pages_refuse_others_forged_forms_and_bad_rules(site: TestCli
     token = client_log_in(site, "zhuanban")
     assert site.get("/admin/campaigns").status_code == 403
     assert site.get(f"/admin/campaigns/{SETUP_CODE}").status_code == 403
-    refused = site.post(f"/admin/campaigns/{SETUP_CODE}/phase",
-                        data={"csrf_token": token, "to": "inspection_notice"})  # fmt: skip
+    refused = site.post(
+        f"/admin/campaigns/{SETUP_CODE}/phase",
+        data={"csrf_token": token, "to": "inspection_notice"},
+    )
     assert refused.status_code == 403
     site.post("/logout", data={"csrf_token": token})
     token = client_log_in(site, "admin")
@@ -144,10 +150,16 @@ def test_the_set_up_pages_refuse_others_forged_forms_and_bad_rules(site: TestCli
     assert index
     bad = site.post(
         f"/admin/campaigns/{SETUP_CODE}/rules",
-        data={"csrf_token": token, "reason": "改", f"r{index[1]}.kind": "share",
-              f"r{index[1]}.id": "women_min", f"r{index[1]}.label": "女性占比",
-              f"r{index[1]}.group": "gender: F", f"r{index[1]}.min": "120"},
-    )  # fmt: skip
+        data={
+            "csrf_token": token,
+            "reason": "改",
+            f"r{index[1]}.kind": "share",
+            f"r{index[1]}.id": "women_min",
+            f"r{index[1]}.label": "女性占比",
+            f"r{index[1]}.group": "gender: F",
+            f"r{index[1]}.min": "120",
+        },
+    )
     assert bad.status_code == 422 and "第1条规则（女性占比）的比例下限" in bad.text
     closed = site.post("/admin/campaigns/jx2026/rules", data={"csrf_token": token, "reason": "改"})
     assert closed.status_code == 409 and "考察公示" in closed.text

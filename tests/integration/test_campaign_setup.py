@@ -80,8 +80,13 @@ def test_a_campaign_is_created_at_launch_pinned_to_the_chosen_version(
         ({"title": "  "}, "title"),
         ({"admin_email": "office"}, "admin_email"),
         ({"submission_deadline": T0 - timedelta(hours=1)}, "submission_deadline"),
-        ({"submission_deadline": datetime(2026, 3, 3, tzinfo=T0.tzinfo),
-          "reference_date": date(2026, 4, 1)}, "submission_deadline"),  # fmt: skip
+        (
+            {
+                "submission_deadline": datetime(2026, 3, 3, tzinfo=T0.tzinfo),
+                "reference_date": date(2026, 4, 1),
+            },
+            "submission_deadline",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_field(
@@ -126,7 +131,9 @@ def test_recommendation_opens_only_with_places_and_before_the_deadline(
     assert refused.value.allowed == ["recommendation"]
     assert "尚未设置名额分配表" in str(refused.value) and "部署启动" in str(refused.value)
     with UnitOfWork(sf) as uow:
-        campaigns.set_quota_table(uow, campaign_id, [campaigns.UnitQuota("nc", "南昌市总工会", 3)], ADMIN, T0)
+        campaigns.set_quota_table(
+            uow, campaign_id, [campaigns.UnitQuota("nc", "南昌市总工会", 3)], ADMIN, T0
+        )
     assert _checks(sf, campaign_id, LATER)["submission_deadline"] is False
     with UnitOfWork(sf) as uow, pytest.raises(PhaseMoveRefused, match="已过"):
         campaigns.advance_phase(uow, campaign_id, ADMIN, LATER)
@@ -149,8 +156,13 @@ def test_a_move_out_of_order_or_to_decided_is_refused_naming_the_allowed_phase(
     with UnitOfWork(sf) as uow:
         campaign = uow.session.get_one(Campaign, campaign_id)
         gates = {g.code: g.ok for g in phase_checks.gate_checks(campaign, "decided")}
-        assert gates == {"submit": False, "import": False, "nominate": False,
-                         "set_quota": False, "amend_composition": False}  # fmt: skip
+        assert gates == {
+            "submit": False,
+            "import": False,
+            "nominate": False,
+            "set_quota": False,
+            "amend_composition": False,
+        }
         assert phase_facts(uow, campaign).places == 8
     with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied):
         campaigns.advance_phase(uow, campaign_id, TEAM, T0)

@@ -42,22 +42,44 @@ def test_bad_rules_files_are_refused_naming_what_and_where(
     setup_campaign(hf, tmp_path)
     rules = hf.json("campaign", "rules", "show", "jx")
     bad = [{**r, "max_count": -1} if r["id"] == "heads_per_unit" else r for r in rules]
-    refused = hf.run("campaign", "rules", "amend", "jx", "--file",
-                     str(_rules_file(tmp_path, bad)), "--reason", "改", ok=False)  # fmt: skip
+    refused = hf.run(
+        "campaign",
+        "rules",
+        "amend",
+        "jx",
+        "--file",
+        str(_rules_file(tmp_path, bad)),
+        "--reason",
+        "改",
+        ok=False,
+    )
     assert refused.returncode == 10
     assert "第7条规则（每单位企业负责人控制数）的控制数" in refused.stderr
     broken = tmp_path / "broken.yaml"
     broken.write_text("- {kind: share\n", encoding="utf-8")
-    unreadable = hf.run("campaign", "rules", "amend", "jx", "--file", str(broken),
-                        "--reason", "改", ok=False)  # fmt: skip
+    unreadable = hf.run(
+        "campaign", "rules", "amend", "jx", "--file", str(broken), "--reason", "改", ok=False
+    )
     assert unreadable.returncode == 10 and "不是有效的 YAML" in unreadable.stderr
     huge = tmp_path / "huge.yaml"
     huge.write_text("#" * (65 * 1024), encoding="utf-8")
-    too_big = hf.run("campaign", "rules", "amend", "jx", "--file", str(huge), "--reason", "改",
-                     ok=False)  # fmt: skip
+    too_big = hf.run(
+        "campaign", "rules", "amend", "jx", "--file", str(huge), "--reason", "改", ok=False
+    )
     assert too_big.returncode == 10 and "64千字节" in too_big.stderr
-    clerk = hf.run("campaign", "rules", "amend", "jx", "--file", str(_rules_file(tmp_path, rules)),
-                   "--reason", "改", "--as", "unit_clerk@nc", ok=False)  # fmt: skip
+    clerk = hf.run(
+        "campaign",
+        "rules",
+        "amend",
+        "jx",
+        "--file",
+        str(_rules_file(tmp_path, rules)),
+        "--reason",
+        "改",
+        "--as",
+        "unit_clerk@nc",
+        ok=False,
+    )
     assert clerk.returncode == 6
 
 

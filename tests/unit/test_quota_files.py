@@ -69,7 +69,7 @@ def test_a_missing_required_column_is_named_on_the_header_row() -> None:
 def test_too_many_rows_is_refused_naming_the_cap() -> None:
     lines = ["unit_code,unit_name,places"] + [f"u{i},单位{i},1" for i in range(MAX_ROWS + 1)]
     assert _errors("q.csv", "\n".join(lines).encode()) == [(0, "file", "quota.too_many_rows")]
-    assert len(read_quota_file("q.csv", "\n".join(lines[:MAX_ROWS + 1]).encode())) == MAX_ROWS
+    assert len(read_quota_file("q.csv", "\n".join(lines[: MAX_ROWS + 1]).encode())) == MAX_ROWS
 
 
 def test_an_xlsx_that_unpacks_too_large_is_refused_before_it_is_read() -> None:
@@ -88,5 +88,7 @@ def test_an_xlsx_that_unpacks_too_large_is_refused_before_it_is_read() -> None:
         ("q.csv", b"x" * (2 * 1024 * 1024 + 1), "quota.file_too_large"),
     ],
 )
-def test_a_file_that_cannot_be_read_is_refused_as_a_whole(name: str, data: bytes, code: str) -> None:
+def test_a_file_that_cannot_be_read_is_refused_as_a_whole(
+    name: str, data: bytes, code: str
+) -> None:
     assert _errors(name, data) == [(0, "file", code)]

@@ -52,7 +52,9 @@ def test_creation_refusals_name_the_field(world: World) -> None:
     assert error(early)["field"] == "submission_deadline" and "早于" in error(early)["message"]
     missing = world.client.post("/api/campaigns", json={"code": "x"}, headers=world.h("admin"))
     assert missing.status_code == 422 and error(missing)["field"].startswith("body.")
-    assert world.client.get("/api/campaigns", headers=world.h("admin")).json()[0]["code"] == "jx2026"
+    assert (
+        world.client.get("/api/campaigns", headers=world.h("admin")).json()[0]["code"] == "jx2026"
+    )
 
 
 def test_the_phase_checks_are_read_before_the_move_and_a_refusal_names_the_phases(
@@ -66,17 +68,22 @@ def test_the_phase_checks_are_read_before_the_move_and_a_refusal_names_the_phase
     assert move["to"] == "recommendation" and move["possible"] is False
     assert {c["code"]: c["ok"] for c in move["checks"]}["quota_table"] is False
     assert {g["code"]: g["ok"] for g in move["gates"]}["submit"] is True
-    refused = world.client.post("/api/campaigns/jx2027/phase", json={"to": "recommendation"}, headers=h)
+    refused = world.client.post(
+        "/api/campaigns/jx2027/phase", json={"to": "recommendation"}, headers=h
+    )
     assert refused.status_code == 409 and error(refused)["allowed"] == ["recommendation"]
     assert "名额分配表" in error(refused)["message"]
     skip = world.client.post("/api/campaigns/jx2027/phase", json={"to": "closed"}, headers=h)
     assert skip.status_code == 409 and "部署启动" in error(skip)["message"]
     rows = [{"unit_code": "nc", "unit_name": "南昌市总工会", "places": 5}]
     assert world.client.put("/api/campaigns/jx2027/quota", json=rows, headers=h).status_code == 200
-    moved = world.client.post("/api/campaigns/jx2027/phase", json={"to": "recommendation"}, headers=h)
+    moved = world.client.post(
+        "/api/campaigns/jx2027/phase", json={"to": "recommendation"}, headers=h
+    )
     assert moved.status_code == 200 and moved.json()["phase"] == "recommendation"
-    team = world.client.post("/api/campaigns/jx2027/phase", json={"to": "inspection_notice"},
-                             headers=world.h("team"))  # fmt: skip
+    team = world.client.post(
+        "/api/campaigns/jx2027/phase", json={"to": "inspection_notice"}, headers=world.h("team")
+    )
     assert team.status_code == 403
     assert world.client.get("/api/campaigns/nope/phase", headers=h).status_code == 404
     decided = world.client.post("/api/campaigns/jx2026/phase", json={"to": "decided"}, headers=h)
@@ -103,20 +110,33 @@ def _upload(world: World, name: str, data: bytes, who: str = "admin") -> Any:
 def test_the_quota_table_is_loaded_from_a_file_all_rows_or_none(world: World) -> None:
     _create(world)
     header = ["单位代码", "单位名称", "名额", "类别", "是否单列", "单位类型", "邮箱"]
-    good = _xlsx([header, ["nc", "南昌市总工会", 4, None, "否", "市总工会", None],
-                  ["jj", "九江市总工会", 3, "一线职工", "是", "市总工会", "jj@example.org"]])  # fmt: skip
+    good = _xlsx(
+        [
+            header,
+            ["nc", "南昌市总工会", 4, None, "否", "市总工会", None],
+            ["jj", "九江市总工会", 3, "一线职工", "是", "市总工会", "jj@example.org"],
+        ]
+    )
     loaded = _upload(world, "名额.xlsx", good)
     assert loaded.status_code == 200, loaded.text
     assert loaded.json()["total_places"] == 7
-    bad = _xlsx([header, ["nc", "南昌市总工会", "四", None, None, None, None],
-                 ["gz2", "赣州市总工会", 1, None, None, None, None]])  # fmt: skip
+    bad = _xlsx(
+        [
+            header,
+            ["nc", "南昌市总工会", "四", None, None, None, None],
+            ["gz2", "赣州市总工会", 1, None, None, None, None],
+        ]
+    )
     refused = _upload(world, "名额.xlsx", bad)
     assert refused.status_code == 422
     message = error(refused)["message"]
     assert "名额.xlsx:2: 名额" in message
-    assert world.client.get("/api/campaigns/jx2027/quota", headers=world.h("admin")).json()[
-        "total_places"
-    ] == 7  # untouched
+    assert (
+        world.client.get("/api/campaigns/jx2027/quota", headers=world.h("admin")).json()[
+            "total_places"
+        ]
+        == 7
+    )  # untouched
     taken = _upload(world, "q.csv", "unit_code,unit_name,places\ngz2,赣州市总工会,1\n".encode())
     assert taken.status_code == 422 and "q.csv:2: 单位名称" in error(taken)["message"]
     assert _upload(world, "q.csv", b"x" * (2 * 1024 * 1024 + 1)).status_code == 413
@@ -142,29 +162,38 @@ def test_composition_rules_are_read_and_amended_with_a_reason(world: World) -> N
     _create(world)
     h = world.h("admin")
     read = world.client.get("/api/campaigns/jx2027/composition-rules", headers=h).json()
-    women = [r for r in read["rules"] if r["rule"]["id"] == "women_min"][0]
+    women = next(r for r in read["rules"] if r["rule"]["id"] == "women_min")
     assert women["words"] == "性别为女占全部人选的比例不低于20%"
     rules = [r["rule"] for r in read["rules"]]
     changed = [{**r, "min_share": 0.25} if r["id"] == "women_min" else r for r in rules]
-    put = world.client.put("/api/campaigns/jx2027/composition-rules",
-                           json={"rules": changed, "reason": "提高女性比例"}, headers=h)  # fmt: skip
+    put = world.client.put(
+        "/api/campaigns/jx2027/composition-rules",
+        json={"rules": changed, "reason": "提高女性比例"},
+        headers=h,
+    )
     assert put.status_code == 200, put.text
     words = {r["rule"]["id"]: r["words"] for r in put.json()["rules"]}
     assert "不低于25%" in words["women_min"]
     english = world.client.get("/api/campaigns/jx2027/composition-rules?lang=en", headers=h)
-    assert "at least 25%" in {r["rule"]["id"]: r["words"] for r in english.json()["rules"]}[
-        "women_min"
-    ]
+    assert (
+        "at least 25%"
+        in {r["rule"]["id"]: r["words"] for r in english.json()["rules"]}["women_min"]
+    )
     bad = [{**r, "max_share": 2} if r["id"] == "gov_max" else r for r in rules]
-    invalid = world.client.put("/api/campaigns/jx2027/composition-rules",
-                               json={"rules": bad, "reason": "改"}, headers=h)  # fmt: skip
+    invalid = world.client.put(
+        "/api/campaigns/jx2027/composition-rules", json={"rules": bad, "reason": "改"}, headers=h
+    )
     assert invalid.status_code == 422 and error(invalid)["field"] == "rules.1.max_share"
     assert "第2条规则（机关事业单位人员占比）的比例上限" in error(invalid)["message"]
-    no_reason = world.client.put("/api/campaigns/jx2027/composition-rules",
-                                 json={"rules": changed}, headers=h)  # fmt: skip
+    no_reason = world.client.put(
+        "/api/campaigns/jx2027/composition-rules", json={"rules": changed}, headers=h
+    )
     assert no_reason.status_code == 422
     team = world.client.get("/api/campaigns/jx2027/composition-rules", headers=world.h("team"))
     assert team.status_code == 403
-    closed = world.client.put("/api/campaigns/jx2026/composition-rules",
-                              json={"rules": changed, "reason": "改"}, headers=h)  # fmt: skip
+    closed = world.client.put(
+        "/api/campaigns/jx2026/composition-rules",
+        json={"rules": changed, "reason": "改"},
+        headers=h,
+    )
     assert closed.status_code == 409 and "考察公示" in error(closed)["message"]
