@@ -42,6 +42,9 @@ def campaign() -> None:
     type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
     help="local (Asia/Shanghai) time",
 )
+@click.option("--definition-version", type=int, help="pin this version (default: the newest)")
+@click.option("--admin-email", default="office@example.org", show_default=True)
+@click.option("--daily-digest", is_flag=True, help="reviewers get one morning message")
 @actor_option()
 @pass_runtime
 def create(
@@ -51,10 +54,13 @@ def create(
     definition_name: str,
     reference_date: datetime,
     submission_deadline: datetime | None,
+    definition_version: int | None,
+    admin_email: str,
+    daily_digest: bool,
     actor_spec: str,
     actor_name: str | None,
 ) -> None:
-    """Create a campaign pinned to the newest version of a definition."""
+    """Create a campaign pinned to a version of a definition (the newest unless named)."""
     deadline = submission_deadline.replace(tzinfo=SHANGHAI) if submission_deadline else None
     with rt.uow() as uow:
         row = campaigns.create_campaign(
@@ -66,6 +72,9 @@ def create(
             submission_deadline=deadline,
             actor=resolve_actor(uow, actor_spec, actor_name),
             now=now_utc(),
+            definition_version=definition_version,
+            admin_email=admin_email,
+            daily_digest=daily_digest,
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
     rt.emit(data, words.say("campaign_created", code=data["code"], id=data["id"]))
