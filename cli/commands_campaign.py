@@ -127,15 +127,17 @@ def list_campaigns(rt: Runtime) -> None:
 
 @campaign.command("advance")
 @click.argument("campaign_ref")
+@click.option("--to", "to_phase", help="the phase to move to (default: the next one)")
 @actor_option()
 @pass_runtime
-def advance(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | None) -> None:
-    """Move a campaign to its next phase."""
+def advance(
+    rt: Runtime, campaign_ref: str, to_phase: str | None, actor_spec: str, actor_name: str | None
+) -> None:
+    """Move a campaign to its next phase if every check passes (the page shows them)."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        phase = campaigns.advance_phase(
-            uow, target.id, resolve_actor(uow, actor_spec, actor_name), now_utc()
-        )
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        phase = campaigns.advance_phase(uow, target.id, actor, now_utc(), to=to_phase)
     rt.emit({"phase": phase}, words.say("phase_now", phase=words.phase(phase)))
 
 

@@ -94,3 +94,5 @@ def test_the_quota_command_reads_chinese_headers_and_refuses_a_bad_row(
     assert refused.returncode == 10 and "名额.csv:3: 名额" in refused.stderr
     table.write_text("单位代码,单位名称,名额\nnc,南昌市总工会,4\njj,九江市总工会,3\n", "utf-8")
     assert hf.json("campaign", "quota", "jx", str(table)) == {"rows": 2, "places": 7}
+    skipped = hf.run("campaign", "advance", "jx", "--to", "decided", ok=False)
+    assert skipped.returncode == 11 and "从“推荐评审”进入“已审定”" in skipped.stderr
