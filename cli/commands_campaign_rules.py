@@ -33,7 +33,10 @@ def show(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | None
         actor = resolve_actor(uow, actor_spec, actor_name)
         campaign, views = read.composition_rules(uow, actor, campaign_ref)
         data: list[Any] = list(campaign.composition)
-        lines = [f"{v.rule.label}：{render(v.words, words.locale())}" for v in views]
+        lines = [
+            words.say("rule_line", label=v.rule.label, words=render(v.words, words.locale()))
+            for v in views
+        ]
     rt.emit(data, "\n".join(lines) or words.say("none"))
 
 
