@@ -163,3 +163,9 @@ def test_the_set_up_pages_refuse_others_forged_forms_and_bad_rules(site: TestCli
     assert bad.status_code == 422 and "第1条规则（女性占比）的比例下限" in bad.text
     closed = site.post("/admin/campaigns/jx2026/rules", data={"csrf_token": token, "reason": "改"})
     assert closed.status_code == 409 and "考察公示" in closed.text
+    big = site.post(
+        f"/admin/campaigns/{SETUP_CODE}/quota/import",
+        data={"csrf_token": token},
+        files={"file": ("q.csv", b"x" * (2 * 1024 * 1024 + 1))},
+    )
+    assert big.status_code == 413 and "2兆字节" in big.text

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from config.catalogue import msg
+from models import Campaign
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access.gates import require_admin
@@ -34,7 +35,11 @@ def amend_composition(
     returns the rules as stored.
     """
     require_admin(actor)
-    campaign = get_campaign(uow, campaign_id)
+    get_campaign(uow, campaign_id)  # NotFound naming it
+    # Two amendments at once: the second waits and reads the first one's rules as "before".
+    campaign = uow.session.get_one(
+        Campaign, campaign_id, with_for_update={"of": Campaign}, populate_existing=True
+    )
     closed = composition_refusal(campaign, now)
     if closed is not None:
         raise InvalidState(closed)
