@@ -12,17 +12,8 @@ from starlette.exceptions import HTTPException
 
 from config import catalogue
 from web.errors import http_detail, problem_message
-from web.pages import (
-    admin,
-    admin_campaign_setup,
-    admin_campaigns,
-    admin_definitions,
-    auth,
-    nominations,
-    notice,
-    review,
-    unit,
-)
+from web.pages import admin, admin_definitions, auth, nominations, notice, review, unit
+from web.pages.admin_campaigns import router as campaign_pages
 from web.pages.render import error_page, language
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -31,18 +22,9 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def register_pages(app: FastAPI) -> None:
     """Mount the stylesheet and script, the page routes, and the friendly error page."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (
-        auth,
-        review,
-        nominations,
-        admin,
-        admin_definitions,
-        unit,
-        notice,
-        admin_campaigns,
-        admin_campaign_setup,
-    ):
+    for module in (auth, review, nominations, admin, admin_definitions, unit, notice):
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(campaign_pages, include_in_schema=False)
     # web.errors hands every error on a non-API path to this handler, or to the handler
     # registered here for the same class: FastAPI's own defaults for these two answer JSON.
     app.state.page_error_handler = error_page

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from web.deps import Now, Uow, csrf_check
-from web.pages.admin_campaigns import campaign_page
+from web.pages.campaign_page import campaign_page
 from web.pages.context import LoggedIn
 from web.pages.helpers import refusal, say, status_for
 from workflow.errors import HonorflowError, ImportFailed, InvalidInput
