@@ -47,9 +47,9 @@ def test_creation_refusals_name_the_field(world: World) -> None:
     for field, change in cases.items():
         answer = _create(world, **change)
         assert answer.status_code == 422, (field, answer.text)
-        assert error(answer)["field"] == field
+        assert error(answer)["field"] == f"body.{field}"
     early = _create(world, reference_date="2027-06-01")
-    assert error(early)["field"] == "submission_deadline" and "早于" in error(early)["message"]
+    assert error(early)["field"] == "body.submission_deadline" and "早于" in error(early)["message"]
     missing = world.client.post("/api/campaigns", json={"code": "x"}, headers=world.h("admin"))
     assert missing.status_code == 422 and error(missing)["field"].startswith("body.")
     assert (
@@ -183,7 +183,7 @@ def test_composition_rules_are_read_and_amended_with_a_reason(world: World) -> N
     invalid = world.client.put(
         "/api/campaigns/jx2027/composition-rules", json={"rules": bad, "reason": "改"}, headers=h
     )
-    assert invalid.status_code == 422 and error(invalid)["field"] == "rules.1.max_share"
+    assert invalid.status_code == 422 and error(invalid)["field"] == "body.rules.1.max_share"
     assert "第2条规则（机关事业单位人员占比）的比例上限" in error(invalid)["message"]
     no_reason = world.client.put(
         "/api/campaigns/jx2027/composition-rules", json={"rules": changed}, headers=h
