@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from cli import words
+from cli import commands_campaign_rules, words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.calendar import SHANGHAI
-from workflow.errors import ImportFailed, RowError
 from workflow.queries import campaigns as read
+from workflow.quota_table import MAX_BYTES
 from workflow.services import campaigns, reports
 
 
 def register(cli: click.Group) -> None:
+    campaign.add_command(commands_campaign_rules.rules)
     cli.add_command(campaign)
     cli.add_command(report)
 
@@ -42,6 +42,9 @@ def campaign() -> None:
     type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
     help="local (Asia/Shanghai) time",
 )
+@click.option("--definition-version", type=int, help="pin this version (default: the newest)")
+@click.option("--admin-email", default="office@example.org", show_default=True)
+@click.option("--daily-digest", is_flag=True, help="reviewers get one morning message")
 @actor_option()
 @pass_runtime
 def create(
@@ -51,10 +54,13 @@ def create(
     definition_name: str,
     reference_date: datetime,
     submission_deadline: datetime | None,
+    definition_version: int | None,
+    admin_email: str,
+    daily_digest: bool,
     actor_spec: str,
     actor_name: str | None,
 ) -> None:
-    """Create a campaign pinned to the newest version of a definition."""
+    """Create a campaign pinned to a version of a definition (the newest unless named)."""
     deadline = submission_deadline.replace(tzinfo=SHANGHAI) if submission_deadline else None
     with rt.uow() as uow:
         row = campaigns.create_campaign(
@@ -66,6 +72,9 @@ def create(
             submission_deadline=deadline,
             actor=resolve_actor(uow, actor_spec, actor_name),
             now=now_utc(),
+            definition_version=definition_version,
+            admin_email=admin_email,
+            daily_digest=daily_digest,
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
     rt.emit(data, words.say("campaign_created", code=data["code"], id=data["id"]))
@@ -73,56 +82,21 @@ def create(
 
 @campaign.command("quota")
 @click.argument("campaign_ref")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @actor_option()
 @pass_runtime
 def quota(
     rt: Runtime, campaign_ref: str, path: Path, actor_spec: str, actor_name: str | None
 ) -> None:
-    """Replace the quota table from a CSV (see README, "Quota tables")."""
-    rows = read_quota_csv(path)
+    """Replace the quota table from a CSV or XLSX file (see README, "Campaigns and quotas")."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)  # a larger file is refused naming the cap
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        total = campaigns.set_quota_table(
-            uow, target.id, rows, resolve_actor(uow, actor_spec, actor_name), now_utc()
-        )
-    rt.emit(
-        {"rows": len(rows), "places": total}, words.say("quota_set", rows=len(rows), places=total)
-    )
-
-
-def read_quota_csv(path: Path) -> list[campaigns.UnitQuota]:
-    """Parse a quota table; every bad row is reported and nothing is applied."""
-    rows, errors = [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for line, record in enumerate(csv.DictReader(handle), start=2):
-            try:
-                places = int(record.get("places") or "")
-                if places < 0:
-                    raise ValueError
-            except ValueError:
-                errors.append(RowError(path.name, line, "places", "must be a whole number >= 0"))
-                continue
-            if not record.get("unit_code") or not record.get("unit_name"):
-                errors.append(
-                    RowError(path.name, line, "unit_code", "unit_code and unit_name are required")
-                )
-                continue
-            rows.append(
-                campaigns.UnitQuota(
-                    record["unit_code"].strip(),
-                    record["unit_name"].strip(),
-                    places,
-                    category=(record.get("category") or "").strip() or None,
-                    reserved=(record.get("reserved") or "").strip().lower()
-                    in ("1", "yes", "true", "是"),
-                    kind=(record.get("kind") or "city_union").strip(),
-                    email=(record.get("email") or "").strip() or None,
-                )
-            )
-    if errors:
-        raise ImportFailed(errors)
-    return rows
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        total = campaigns.import_quota_file(uow, target.id, path.name, data, actor, now_utc())
+        rows = len(read.quota_table(uow, actor, target.id))
+    rt.emit({"rows": rows, "places": total}, words.say("quota_set", rows=rows, places=total))
 
 
 @campaign.command("list")
@@ -153,15 +127,17 @@ def list_campaigns(rt: Runtime) -> None:
 
 @campaign.command("advance")
 @click.argument("campaign_ref")
+@click.option("--to", "to_phase", help="the phase to move to (default: the next one)")
 @actor_option()
 @pass_runtime
-def advance(rt: Runtime, campaign_ref: str, actor_spec: str, actor_name: str | None) -> None:
-    """Move a campaign to its next phase."""
+def advance(
+    rt: Runtime, campaign_ref: str, to_phase: str | None, actor_spec: str, actor_name: str | None
+) -> None:
+    """Move a campaign to its next phase if every check passes (the page shows them)."""
     with rt.uow() as uow:
         target = campaigns.find_campaign(uow, campaign_ref)
-        phase = campaigns.advance_phase(
-            uow, target.id, resolve_actor(uow, actor_spec, actor_name), now_utc()
-        )
+        actor = resolve_actor(uow, actor_spec, actor_name)
+        phase = campaigns.advance_phase(uow, target.id, actor, now_utc(), to=to_phase)
     rt.emit({"phase": phase}, words.say("phase_now", phase=words.phase(phase)))
 
 

@@ -135,10 +135,12 @@ def _answer(
 async def _domain(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.HonorflowError)
     status, code = status_of(exc)
-    allowed = exc.allowed if isinstance(exc, e.TransitionNotAllowed) else None
+    allowed = exc.allowed if isinstance(exc, e.TransitionNotAllowed | e.PhaseMoveRefused) else None
+    # A value of the request the service refused: named where the request carried it.
+    field = f"body.{exc.field}" if isinstance(exc, e.InvalidInput) else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     message = exc.text(request_locale(request))
-    return _answer(request, status, error_body(code, message, None, allowed), headers)
+    return _answer(request, status, error_body(code, message, field, allowed), headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -220,3 +220,21 @@ class AuthenticationFailed(HonorflowError):
     """A login or token was refused; one message whatever the cause, so names do not leak."""
 
     exit_code = 13
+
+
+class InvalidInput(HonorflowError):
+    """A value a person gave cannot be used; `field` names it (e.g. `submission_deadline`)."""
+
+    exit_code = 10
+
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(message=message)
+        self.field = field
+
+
+class PhaseMoveRefused(InvalidState):
+    """A campaign cannot move to the phase asked for; `allowed` lists the phases it may."""
+
+    def __init__(self, message: Message, allowed: list[str]) -> None:
+        super().__init__(message=message)
+        self.allowed = allowed

@@ -96,6 +96,22 @@ def test_domain_error_pages_are_chinese(site: Any) -> None:
     assert _english(pages) == {}
 
 
+def test_the_campaign_set_up_pages_are_chinese(site: Any) -> None:
+    client, _ = site
+    token = log_in(client, "admin")
+    paths = ("/admin/campaigns", "/admin/campaigns/jx2026", "/admin/campaigns/jx2026?done=rules")
+    pages = {path: client.get(path).text for path in paths}
+    refused_row = {"csrf_token": token, "q0.unit_code": "nc", "q0.unit_name": "南昌市总工会",
+                   "q0.places": "三", "q0.email": "坏地址"}  # fmt: skip
+    pages["quota refused"] = client.post("/admin/campaigns/jx2026/quota", data=refused_row).text
+    bad_code = {"csrf_token": token, "code": "坏代码", "title": "评选",
+                "definition": "jiangxi-labour-model@1", "reference_date": "2026-03-01"}  # fmt: skip
+    pages["create refused"] = client.post("/admin/campaigns", data=bad_code).text
+    assert "坏代码" in pages["create refused"]
+    assert "不是大于或等于0的整数" in pages["quota refused"]
+    assert _english(pages) == {}
+
+
 def test_public_pages_are_chinese(site: Any) -> None:
     client, _ = site
     pages = _walk(client, ["/login", "/notice", "/no-such-page"])

@@ -189,6 +189,7 @@ def test_every_gate_refusal_names_the_phase(phase: str, action: str) -> None:
         "import": {"launch", "recommendation", "inspection_notice"},
         "nominate": {"launch", "recommendation", "inspection_notice"},
         "set_quota": {"launch", "recommendation", "inspection_notice"},
+        "amend_composition": {"launch", "recommendation"},
     }[action]
     if phase in expected_open:
         assert refused is None

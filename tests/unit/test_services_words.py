@@ -61,7 +61,7 @@ PERSON_FACING = {
     for name, value in vars(__import__("workflow.errors", fromlist=["*"])).items()
     if isinstance(value, type) and issubclass(value, HonorflowError)
 } | {"RowError", "RuleFailure", "Problem", "KeyProblem"}
-CODE_ARGUMENTS = {"RowError": 3, "RuleFailure": 1}
+CODE_ARGUMENTS = {"RowError": 3, "RuleFailure": 1, "InvalidInput": 1}  # the field is a code
 ZH_LATIN = re.compile(r"[A-Za-z]")
 
 

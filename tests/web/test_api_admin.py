@@ -67,7 +67,7 @@ def test_quota_table_read_and_replace(world: World) -> None:
     twice = world.client.put(
         "/api/campaigns/jx2026/quota", json=rows + rows[:1], headers=world.h("admin")
     )
-    assert twice.status_code == 422 and error(twice)["field"] == "body.2"
+    assert twice.status_code == 422 and error(twice)["field"] == "body.2.unit_code"
     clash = [{"unit_code": "xx", "unit_name": "南昌市总工会", "places": 1}]
     taken = world.client.put("/api/campaigns/jx2026/quota", json=clash, headers=world.h("admin"))
     assert taken.status_code == 422 and error(taken)["field"] == "body.0.unit_name"

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from web.api import (
     audit,
     auth,
+    campaign_admin,
     campaigns,
     committee,
     definitions,
@@ -23,6 +24,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     campaigns.router,
     committee.router,
+    campaign_admin.router,
     definitions.router,
     nominations.router,
     tasks.router,

@@ -9,10 +9,10 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from config.catalogue import msg
 from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
+from workflow.errors import ImportFailed
 from workflow.queries import campaigns as read
 from workflow.services import campaigns
 
@@ -150,23 +150,19 @@ def get_quota(campaign_ref: str, uow: Uow, actor: CurrentActor) -> QuotaTableOut
 def put_quota(
     campaign_ref: str, body: list[QuotaRowIn], uow: Uow, actor: CurrentActor, now: Now
 ) -> QuotaTableOut:
-    """Replace the quota table (administrators); units are created as needed."""
+    """Replace the quota table (administrators), all rows or none; units are created as needed."""
     campaign = campaigns.find_campaign(uow, campaign_ref)
-    _check_quota_rows(uow, actor, body)
-    rows = [campaigns.UnitQuota(**r.model_dump()) for r in body]
-    campaigns.set_quota_table(uow, campaign.id, rows, actor, now)
+    rows = [campaigns.UnitQuota(**r.model_dump(), row=i) for i, r in enumerate(body)]
+    try:
+        campaigns.set_quota_table(uow, campaign.id, rows, actor, now, source="body")
+    except ImportFailed as refused:
+        raise row_refusal(refused) from None
     return get_quota(campaign_ref, uow, actor)
 
 
-def _check_quota_rows(uow: Uow, actor: CurrentActor, body: list[QuotaRowIn]) -> None:
-    """Refuse a row given twice, or a new unit code under another unit's name."""
-    seen: set[tuple[str, str | None, bool]] = set()
-    for index, row in enumerate(body):
-        key = (row.unit_code, row.category, row.reserved)
-        if key in seen:
-            raise ApiError(422, "invalid", msg("error.web.quota_row_twice"), field=f"body.{index}")
-        seen.add(key)
-        owner = read.unit_code_named(uow, actor, row.unit_name)
-        if owner is not None and owner != row.unit_code:
-            message = msg("error.web.unit_name_taken", name=row.unit_name, owner=owner)
-            raise ApiError(422, "invalid", message, field=f"body.{index}.unit_name")
+def row_refusal(refused: ImportFailed) -> ApiError:
+    """A refused table as a 422 naming its first bad row and field (`body.2.unit_name`)."""
+    first = refused.errors[0]
+    return ApiError(
+        422, "import_failed", refused.message or "", field=f"body.{first.row}.{first.field}"
+    )

@@ -23,6 +23,7 @@ from web.pages import (
     unit,
     unit_forms,
 )
+from web.pages.admin_campaigns import router as campaign_pages
 from web.pages.render import error_page, language
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -44,6 +45,7 @@ def register_pages(app: FastAPI) -> None:
     )
     for module in pages:
         app.include_router(module.router, include_in_schema=False)
+    app.include_router(campaign_pages, include_in_schema=False)
     # web.errors hands every error on a non-API path to this handler, or to the handler
     # registered here for the same class: FastAPI's own defaults for these two answer JSON.
     app.state.page_error_handler = error_page

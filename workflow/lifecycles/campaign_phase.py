@@ -37,6 +37,8 @@ GATES: dict[str, tuple[str, ...]] = {
     "import": _BEFORE_DECISION,
     "nominate": _BEFORE_DECISION,
     "set_quota": _BEFORE_DECISION,
+    # A campaign's composition rules are amended in place only while units may still submit.
+    "amend_composition": (LAUNCH, RECOMMENDATION),
 }
 
 
@@ -80,15 +82,20 @@ def next_phase(campaign: Campaign) -> str:
 
 def refusal(campaign: Campaign, action: str) -> RuleFailure | None:
     """Why the campaign's phase does not allow this action, or None if it does."""
+    return refusal_in(campaign.title, campaign.phase, action)
+
+
+def refusal_in(title: str, phase: str, action: str) -> RuleFailure | None:
+    """Why a campaign in `phase` would not allow this action, or None if it would."""
     allowed = GATES[action]
-    if campaign.phase in allowed:
+    if phase in allowed:
         return None
     return RuleFailure(
         "campaign_phase",
         msg(
             "rule.campaign_phase.not_allowed",
-            campaign=campaign.title,
-            phase=LIFECYCLE.label(campaign.phase),
+            campaign=title,
+            phase=LIFECYCLE.label(phase),
             action=Label("gate", action),
             allowed=Listing(tuple(LIFECYCLE.label(p) for p in allowed), "or"),
         ),

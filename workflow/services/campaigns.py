@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from config.catalogue import Label, msg
+from config.catalogue import Label, Listing, msg
 from models import Campaign, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow.access.gates import require_admin
 from workflow.actors import Actor
-from workflow.errors import InvalidState, NotFound
-from workflow.lifecycles import campaign_phase
+from workflow.errors import ImportFailed, InvalidState, NotFound, PhaseMoveRefused
+from workflow.lifecycles import campaign_phase, phase_checks
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import NewDeadline
+from workflow.quota_table import UnitQuota, check_rows, read_quota_file
 from workflow.repository import commit, not_found
-from workflow.services.definitions import definition_of, latest_version
+from workflow.services import campaign_setup as setup
+from workflow.services.definitions import definition_of
 
-
-@dataclass(frozen=True)
-class UnitQuota:
-    """One row of a quota table as an administrator writes it."""
-
-    unit_code: str
-    unit_name: str
-    places: int
-    category: str | None = None
-    reserved: bool = False
-    kind: str = "city_union"
-    email: str | None = None
+__all__ = [
+    "UnitQuota",  # re-exported: callers build quota rows from here
+    "advance_phase",
+    "create_campaign",
+    "ensure_unit",
+    "find_campaign",
+    "get_campaign",
+    "import_quota_file",
+    "open_campaign",
+    "set_quota_table",
+]
 
 
 def create_campaign(
@@ -45,15 +46,20 @@ def create_campaign(
     now: datetime,
     admin_email: str = "office@example.org",
     daily_digest: bool = False,
+    definition_version: int | None = None,
 ) -> Campaign:
-    """A campaign pinned to the newest version of a definition, in its launch phase."""
+    """A campaign pinned to a definition version (the newest unless one is named), at launch."""
+    require_admin(actor)
+    setup.check_new_campaign(code, title, reference_date, submission_deadline, admin_email, now)
+    if submission_deadline is not None:
+        submission_deadline = submission_deadline.astimezone(UTC)  # stored, and shown, as UTC
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
         raise InvalidState(msg("error.campaign_exists", campaign=code))
-    version = latest_version(uow, definition_name)
+    version = setup.pinned_version(uow, definition_name, definition_version)
     definition = definition_of(version)
     campaign = Campaign(
         code=code,
-        title=title,
+        title=title.strip(),
         honour=definition.honour,
         honour_level=definition.honour_level,
         definition_id=version.id,
@@ -76,11 +82,25 @@ def create_campaign(
 
 
 def set_quota_table(
-    uow: UnitOfWork, campaign_id: int, rows: list[UnitQuota], actor: Actor, now: datetime
+    uow: UnitOfWork,
+    campaign_id: int,
+    rows: list[UnitQuota],
+    actor: Actor,
+    now: datetime,
+    source: str = "",
 ) -> int:
-    """Replace a campaign's quota table; units are created as needed. Returns total places."""
+    """Replace a campaign's quota table, all rows or none; units are created as needed.
+
+    Every surface (API, page form, file, CLI) comes here, so each refuses alike: a bad cell,
+    a row given twice, a unit name that belongs to another code (ImportFailed, every row).
+    Returns the total places.
+    """
+    require_admin(actor)
     campaign = get_campaign(uow, campaign_id)
     campaign_phase.require(campaign, "set_quota")
+    errors = check_rows(source, rows, lambda name: setup.unit_code_named(uow, name))
+    if errors:
+        raise ImportFailed(errors)
     session = uow.session
     for allocation in session.scalars(
         select(QuotaAllocation).where(QuotaAllocation.campaign_id == campaign.id)
@@ -89,6 +109,8 @@ def set_quota_table(
     session.flush()
     for row in rows:
         unit = ensure_unit(uow, row.unit_code, row.unit_name, row.kind, row.email)
+        if row.email and unit.email != row.email:  # the table is where an office corrects it
+            unit.email = row.email
         session.add(
             QuotaAllocation(
                 campaign_id=campaign.id,
@@ -118,13 +140,29 @@ def ensure_unit(
     return unit
 
 
-def advance_phase(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime) -> str:
-    """Move the campaign to its next phase (`decided` only by the committee's decision)."""
+def advance_phase(
+    uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime, to: str | None = None
+) -> str:
+    """Move the campaign to its next phase (or `to`), refusing unless every check passes.
+
+    `decided` is reached only by the committee's decision; the checks are
+    `workflow.lifecycles.phase_checks.move_checks`, the ones the campaign page shows.
+    """
+    require_admin(actor)
     campaign = get_campaign(uow, campaign_id)
-    target = campaign_phase.next_phase(campaign)
-    if target == campaign_phase.DECIDED:
-        phase = msg(f"page.phase_{campaign.phase}")
-        raise InvalidState(msg("error.phase_by_decision", campaign=campaign.code, phase=phase))
+    target = to or campaign_phase.next_phase(campaign)
+    checks = phase_checks.move_checks(campaign, target, setup.phase_facts(uow, campaign), now)
+    failed = [c.message for c in checks if not c.ok]
+    if failed:
+        allowed = campaign_phase.LIFECYCLE.allowed(campaign.phase)
+        refused = msg(
+            "phase_check.refused",
+            campaign=campaign.title,
+            current=campaign_phase.LIFECYCLE.label(campaign.phase),
+            target=campaign_phase.LIFECYCLE.label(target),
+            reasons=Listing(tuple(failed), "semicolon"),
+        )
+        raise PhaseMoveRefused(refused, allowed)
     campaign_phase.move(uow, campaign, target, actor=actor, now=now)
     commit(uow)
     return campaign.phase
@@ -172,3 +210,12 @@ def _audit(
         now,
         audit.AuditEntry.by(actor, trigger=trigger, campaign_id=campaign.id, reason=reason),
     )
+
+
+def import_quota_file(
+    uow: UnitOfWork, campaign_id: int, name: str, data: bytes, actor: Actor, now: datetime
+) -> int:
+    """Replace the quota table from a .csv or .xlsx file's bytes (bounded), all rows or none."""
+    require_admin(actor)
+    rows = read_quota_file(name, data)
+    return set_quota_table(uow, campaign_id, rows, actor, now, source=name)
