@@ -17,6 +17,7 @@ MIB = 1024 * 1024
 DEFAULT_BODY_LIMITS: dict[str, int] = {
     "/api/nominations/import": 20 * MIB,
     "/unit/import": 20 * MIB,
+    "*/quota/import": 20 * MIB,
     "*/attachments*": 20 * MIB,
     "/api/notice/*/objections": 64 * 1024,
     "/notice/*/objections": 64 * 1024,
