@@ -43,6 +43,7 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.PermissionDenied, 403, "permission_denied"),
     (e.GuardFailed, 422, "guard_failed"),
     (e.QuotaExceeded, 409, "quota_exceeded"),
+    (e.InvalidInput, 422, "invalid"),
     (e.InvalidState, 409, "invalid_state"),
     (e.ImportFailed, 422, "import_failed"),
     (e.DefinitionError, 422, "definition_error"),
@@ -135,7 +136,8 @@ async def _domain(request: Request, exc: Exception) -> Response:
     allowed = exc.allowed if isinstance(exc, e.TransitionNotAllowed) else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     message = exc.text(request_locale(request))
-    return _answer(request, status, error_body(code, message, None, allowed), headers)
+    field = exc.field if isinstance(exc, e.InvalidInput) else None
+    return _answer(request, status, error_body(code, message, field, allowed), headers)
 
 
 async def _api_error(request: Request, exc: Exception) -> Response:

@@ -201,6 +201,14 @@ class InvalidState(HonorflowError):
     exit_code = 11
 
 
+class InvalidInput(InvalidState):
+    """A value a person gave cannot be used; `field` names it (e.g. `opinion`)."""
+
+    def __init__(self, field: str, message: Message) -> None:
+        super().__init__(message=message)
+        self.field = field
+
+
 class AuthenticationFailed(HonorflowError):
     """A login or token was refused; one message whatever the cause, so names do not leak."""
 
