@@ -108,7 +108,7 @@ def _row(
 
 
 # The inbox's page sizes: a page is never longer than the largest.
-PAGE_SIZES = (10, 25, 50, 100)
+PAGE_SIZES = (5, 10, 25, 50, 100)
 # What the state filter may ask for: open (unclaimed), claimed (by anyone), mine (by me).
 STATES = ("open", "claimed", "mine")
 
