@@ -109,7 +109,7 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
 def test_the_reviewers_work_pages_are_chinese(site: Any) -> None:
     """What the walk cannot reach by a link: a filtered and searched inbox, a claimed task with
     its release button, the release notice, the veto's confirmation and its refusal."""
-    client, seeded = site
+    client, _ = site
     token = log_in(client, "jjjc")
     pages = {
         path: client.get(path).text
@@ -120,9 +120,7 @@ def test_the_reviewers_work_pages_are_chinese(site: Any) -> None:
     task_id = task.group(1)
     pages["claimed"] = client.post(f"/tasks/{task_id}/claim", data={"csrf_token": token}).text
     pages["released"] = client.post(f"/tasks/{task_id}/release", data={"csrf_token": token}).text
-    pages["not claimed"] = client.post(
-        f"/tasks/{task_id}/release", data={"csrf_token": token}
-    ).text
+    pages["not claimed"] = client.post(f"/tasks/{task_id}/release", data={"csrf_token": token}).text
     veto = {"csrf_token": token, "outcome": "object", "opinion": "有违纪记录"}
     pages["veto"] = client.post(f"/tasks/{task_id}/complete", data=veto).text
     blank = {**veto, "opinion": " ", "confirmed": "yes"}

@@ -230,4 +230,3 @@ def declare_conflict(
     row = read.task_row(uow, viewer.actor, task_id, now)  # NotFound outside my queue
     users.declare_conflict(uow, viewer.user, row.task.nomination_id, reason, now)
     return RedirectResponse("/inbox", status_code=303)
-

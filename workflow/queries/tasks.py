@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from models import Campaign, Nomination, RecommendingUnit, ReviewTask
@@ -66,7 +66,7 @@ def _mine(actor: Actor) -> ColumnElement[bool]:
 
 
 def _mine_of(
-    actor: Actor, user_id: ColumnElement[int | None], name: ColumnElement[str | None]
+    actor: Actor, user_id: SQLColumnExpression[int | None], name: SQLColumnExpression[str | None]
 ) -> ColumnElement[bool]:
     """Claimed by this actor: by account, or by name for a claim made without one."""
     if actor.user_id is not None:
@@ -164,7 +164,7 @@ def _filtered(actor: Actor, where: TaskFilter, now: datetime) -> Select[ReviewTa
     return query
 
 
-def _nominees(actor: Actor, where: TaskFilter) -> Select[tuple[int]]:
+def _nominees(actor: Actor, where: TaskFilter) -> Select[int]:
     """The nominations the nominee filters select, recused ones left out."""
     query = select(Nomination.id).where(not_recused_filter(actor))
     if where.unit:
