@@ -204,7 +204,7 @@ class InvalidState(HonorflowError):
 class InvalidInput(InvalidState):
     """A value a person gave cannot be used; `field` names it (e.g. `opinion`)."""
 
-    def __init__(self, field: str, message: Message) -> None:
+    def __init__(self, message: Message, field: str) -> None:
         super().__init__(message=message)
         self.field = field
 

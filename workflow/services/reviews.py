@@ -21,6 +21,9 @@ from workflow.services.transitions import TransitionResult, apply, record_refusa
 from workflow.stages.registry import kind_of
 from workflow.stages.tasks import finish_task_deadlines
 
+# The field a missing opinion is reported against (the API's 422 names it).
+OPINION = "opinion"
+
 
 def queue(
     uow: UnitOfWork, actor: Actor, *, department: str | None = None, limit: int = 100
@@ -139,7 +142,7 @@ def check_reason(stage: StageSpec, outcome: str, opinion: str) -> None:
     # A veto removes the nominee for good: its reason is the record the unit is told.
     vetoing = outcome in kind_of(stage).vetoes
     code = "error.veto_reason_required" if vetoing else "error.opinion_required"
-    raise InvalidInput("opinion", msg(code))
+    raise InvalidInput(msg(code), field=OPINION)
 
 
 def _holds(task: ReviewTask, actor: Actor) -> bool:
