@@ -69,7 +69,8 @@ def test_state_mine_and_the_older_mine_flag_agree(world: World) -> None:
     assert _ids(world, "police", "state=open") == [world.task_of("joint_nc", "police")]
 
 
-def test_search_by_name_or_employer_takes_wildcards_literally(world: World) -> None:
+def test_search_by_name_or_employer_takes_wildcards_literally(world_both: World) -> None:
+    world = world_both  # on SQLite and PostgreSQL: LIKE escapes differ between them
     official = world.task_of("joint_gz_official", "police")
     assert _ids(world, "police", "q=联审丁") == [official]
     assert _ids(world, "police", "q=人社局") == [official]  # part of the employer
@@ -100,7 +101,8 @@ def test_bad_filters_are_422_naming_the_parameter(world: World) -> None:
     assert page.get("/inbox?state=everything").status_code == 422
 
 
-def test_the_inbox_page_filters_counts_and_pages(world: World) -> None:
+def test_the_inbox_page_filters_counts_and_pages(world_both: World) -> None:
+    world = world_both  # the counts use FILTER clauses: both databases
     page, _ = _page_client(world, "police")
     whole = page.get("/inbox").text
     assert "联审丙" in whole and "联审丁" in whole
@@ -293,3 +295,17 @@ def test_a_clerk_of_another_unit_still_gets_404(world: World) -> None:
     page, _ = _page_client(world, "clerk_gz")
     assert page.get(f"/nominations/{nominee}").status_code == 404
     assert _views(world) == []
+
+
+def test_a_recused_reviewer_gets_no_confirmation_screen_but_a_refusal(world: World) -> None:
+    task = world.task_of("joint_nc", "police")  # police_nc belongs to nc: recused
+    page, csrf = _page_client(world, "police_nc")
+    form = {"csrf_token": csrf, "outcome": "object", "opinion": "有问题"}
+    refused = page.post(f"/tasks/{task}/complete", data=form)
+    assert refused.status_code == 403 and "联审丙" not in refused.text
+    assert flow.status(world.sf, world.n["joint_nc"]).status == "joint_review"
+    with UnitOfWork(world.sf) as uow:
+        kept = uow.session.scalars(
+            select(AuditEvent.trigger).where(AuditEvent.trigger == "recusal")
+        ).all()
+    assert kept == ["recusal"]

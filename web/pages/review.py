@@ -200,7 +200,7 @@ def complete(
     is shown on the page it came from, with its reasons."""
     row = read.task_row(uow, viewer.actor, task_id, now)  # NotFound outside my queue
     veto = outcome in read.vetoes_of(uow, viewer.actor, task_id)
-    if veto and confirmed != "yes":
+    if veto and confirmed != "yes" and not row.recused:  # the recused are refused below
         return _confirm_veto(request, uow, viewer, row, outcome, opinion)
     try:
         reviews.complete(uow, task_id, viewer.actor, outcome, opinion, now)
