@@ -10,10 +10,11 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from workflow.queries.tasks import TaskFilter
+from workflow.queries.tasks import STATES, TaskFilter
 
 # An identifier as definitions and quota tables write them, or nothing.
 CODE = r"^([A-Za-z0-9][A-Za-z0-9_-]*)?$"
+STATE = rf"^({'|'.join(STATES)})?$"
 
 
 def _blank(value: str | None) -> str | None:
@@ -23,7 +24,7 @@ def _blank(value: str | None) -> str | None:
 def task_filter(
     campaign_id: Annotated[str | None, Query(max_length=18, pattern=r"^[0-9]*$")] = None,
     stage: Annotated[str | None, Query(max_length=40, pattern=CODE)] = None,
-    state: Annotated[str | None, Query(pattern=r"^(open|claimed|mine)?$")] = None,
+    state: Annotated[str | None, Query(pattern=STATE)] = None,
     mine: bool = False,
     overdue: bool = False,
     unit: Annotated[str | None, Query(max_length=40, pattern=CODE)] = None,

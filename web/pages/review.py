@@ -6,6 +6,7 @@ a veto does, with the written reason, and only its 确认否决 button records i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlencode
@@ -65,7 +66,7 @@ def inbox_page(
     return render(request, "inbox.html", context)
 
 
-def _linker(request: Request) -> object:
+def _linker(request: Request) -> Callable[..., str]:
     """`link(**changes)`: this inbox's address with some parameters changed (None drops one)."""
     kept = {k: v for k, v in request.query_params.items() if k in FILTER_KEYS and v}
 
