@@ -132,6 +132,7 @@ def test_a_police_reviewer_reads_the_identity_number(
     page.locator("#inbox-tasks a", has_text="联审甲").click()
     page.wait_for_url("**/tasks/*")
     assert ID_NUMBER in page.locator("dl.facts").inner_text()
+    assert "已记录" in page.locator("#id-number-note").inner_text()
     _both_widths(page, "reviewer-police-id-number")
     with UnitOfWork(sf) as uow:
         viewed = list(

@@ -58,6 +58,7 @@ class NominationView:
     tasks: list[ReviewTask]
     objections: list[ObjectionView]
     allowed_triggers: list[str]  # the triggers this viewer may fire now (guards aside)
+    id_number_audited: bool = False  # shown by the department's setting, so this read is audited
 
 
 def nomination_detail(
@@ -74,7 +75,8 @@ def build_view(uow: UnitOfWork, actor: Actor, n: Nomination, now: datetime) -> N
     identity number shown by a department's setting is audited, once per read."""
     shown = disclosure(actor, n)
     full = shown.personal
-    if shown.audited and has_id_number(n.facts):
+    audited = shown.audited and has_id_number(n.facts)
+    if audited:
         audit_id_number_view(uow, actor, n, now)
     facts = facts_from_json(n.facts)
     extra = _extra(facts, full, shown.id_number)
@@ -96,6 +98,7 @@ def build_view(uow: UnitOfWork, actor: Actor, n: Nomination, now: datetime) -> N
         ),
         objections=objections.of_nomination(uow, actor, n),
         allowed_triggers=permitted_triggers(uow, actor, n, now),
+        id_number_audited=audited,
     )
 
 
