@@ -80,7 +80,9 @@ def show_task(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None
     with rt.uow() as uow:
         actor = resolve_actor(uow, actor_spec, actor_name)
         found = read_tasks.task_detail(uow, actor, task_id, now_utc())
+        # The nominee's facts as this reader may see them (the API's task detail has them too).
         data = {**_task_row(found.row), "opinion": found.row.task.opinion}
+        data["facts"] = found.view.shown_facts
     stage, status = (
         words.label("state", data["stage"]),
         words.label("page", "task_" + data["status"]),

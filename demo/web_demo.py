@@ -2,7 +2,9 @@
 public notice with objections, and an account for each role.
 
 It reuses DemoScenario unchanged: it runs the same steps up to the provincial notice, holds
-back every N-th nomination's joint-review answers (so reviewers have a queue), opens the notice
+back the answers to some nominations' tasks at every task stage (so the working team has
+qualification checks and inspections in its inbox, and the departments a joint-review queue:
+a demo that answers every task leaves the reviewers nothing to see), opens the notice
 with a few objections (one still waiting for the unit's finding) and stops there. When the
 working-day calendar allows, the simulated time is anchored so that the notice is open today.
 """
@@ -31,18 +33,23 @@ PASSWORD = "honorflow-demo"
 LEAD_DAYS = 40
 
 
-class _HoldingLookups(CampaignLookups):
-    """The scenario's lookups, hiding every N-th nomination's joint-review tasks."""
+# Every N-th nomination's task at these team stages is left unanswered, for the working team.
+TEAM_HOLD_BACK = {"qualification": 11, "inspection": 9}
 
-    def __init__(self, sf: sessionmaker[Session], campaign_id: int, every: int) -> None:
+
+class _HoldingLookups(CampaignLookups):
+    """The scenario's lookups, hiding every N-th nomination's tasks of a stage."""
+
+    def __init__(self, sf: sessionmaker[Session], campaign_id: int, every: dict[str, int]) -> None:
         super().__init__(sf, campaign_id)
         self.every = every
 
     def open_tasks(self, stage: str) -> list[tuple[int, int]]:
         tasks = super().open_tasks(stage)
-        if stage != "joint_review":
+        every = self.every.get(stage)
+        if every is None:
             return tasks
-        return [(tid, nid) for tid, nid in tasks if nid % self.every != 0]
+        return [(tid, nid) for tid, nid in tasks if nid % every != 0]
 
 
 class NoticeScenario(DemoScenario):
@@ -65,7 +72,8 @@ class NoticeScenario(DemoScenario):
 
     @property
     def lookups(self) -> CampaignLookups:
-        return _HoldingLookups(self.sf, self.campaign_id, self.hold_back_every)
+        every = {**TEAM_HOLD_BACK, "joint_review": self.hold_back_every}
+        return _HoldingLookups(self.sf, self.campaign_id, every)
 
     def run(self) -> int:
         """Run up to the provincial notice and leave it open."""

@@ -105,6 +105,8 @@ class DepartmentSpec(Strict):
     name: str
     email: str | None = None
     lead_email: str | None = None
+    # Its reviewers' checks need the identity number (police, discipline): shown, and audited.
+    sees_id_number: bool = False
 
 
 class SubmissionSpec(Strict):

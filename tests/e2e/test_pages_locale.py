@@ -170,3 +170,27 @@ def test_the_units_nominee_form_and_its_refusals_are_chinese(
     pages["closed"] = client.get("/unit").text
     assert 'id="intake-closed"' in pages["closed"]
     assert "field-error" in invalid.text and _english(pages) == {}
+
+
+def test_the_reviewers_work_pages_are_chinese(site: Any) -> None:
+    """What the walk cannot reach by a link: a filtered and searched inbox, a claimed task with
+    its release button, the release notice, the veto's confirmation and its refusal."""
+    client, _ = site
+    token = log_in(client, "jjjc")
+    pages = {
+        path: client.get(path).text
+        for path in ("/inbox?q=联审&state=open&overdue=true&per=5&page=2", "/inbox?stage=")
+    }
+    task = re.search(r'action="/tasks/(\d+)/claim"', client.get("/inbox").text)
+    assert task, "the seeded joint-review task is in the inbox"
+    task_id = task.group(1)
+    pages["claimed"] = client.post(f"/tasks/{task_id}/claim", data={"csrf_token": token}).text
+    pages["released"] = client.post(f"/tasks/{task_id}/release", data={"csrf_token": token}).text
+    pages["not claimed"] = client.post(f"/tasks/{task_id}/release", data={"csrf_token": token}).text
+    veto = {"csrf_token": token, "outcome": "object", "opinion": "有违纪记录"}
+    pages["veto"] = client.post(f"/tasks/{task_id}/complete", data=veto).text
+    blank = {**veto, "opinion": " ", "confirmed": "yes"}
+    pages["veto refused"] = client.post(f"/tasks/{task_id}/complete", data=blank).text
+    pages["bad filter"] = client.get("/inbox?state=everything").text
+    assert "确认否决" in pages["veto"] and "已释放" in pages["released"]
+    assert _english(pages) == {}

@@ -8,7 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select, update
 
+from models import AuditEvent, Nomination
+from models.uow import UnitOfWork
 from tests.web.access_surfaces import (
     CONTACT,
     REPORTER,
@@ -24,19 +27,63 @@ __all__ = ["access"]  # the fixture, imported for pytest
 
 
 MASKED_ID = "3601**********1234"
+MASKED_PHONE = "138****5678"
+
+
+def _with_personal_data(world: World, key: str) -> None:
+    """Give another nominee the same identity number and phone as nc's joint-review one."""
+    with UnitOfWork(world.sf) as uow:
+        row = uow.session.get_one(Nomination, world.n[key])
+        personal = {"id_number": SECRET_ID, "phone": SECRET_PHONE}
+        facts = {**row.facts, **personal, "extra": {**row.facts.get("extra", {}), **personal}}
+        uow.session.execute(update(Nomination).where(Nomination.id == row.id).values(facts=facts))
+        uow.commit()
+
+
+def _id_views(world: World) -> int:
+    with UnitOfWork(world.sf) as uow:
+        found = select(func.count(AuditEvent.id)).where(AuditEvent.trigger == "id_number_viewed")
+        return int(uow.session.scalar(found) or 0)
+
+
+# Who sees what of a nominee under joint review. Police and discipline are configured to see
+# the identity number (`sees_id_number: true`), and each of their views is audited; the phone
+# stays masked for them. Organisation (like tax) sees both masked; admins see everything.
+MATRIX = [
+    ("police", "joint_nc", "police", True, False, True),
+    ("organisation", "joint_gz_official", "organisation", False, False, False),
+    ("admin", "joint_nc", "police", True, True, False),
+]
 
 
 @pytest.mark.parametrize(
-    ("who", "full"), [("police", False), ("admin", True)], ids=["reviewer", "admin"]
+    ("who", "nominee", "department", "full_id", "full_phone", "audited"),
+    MATRIX,
+    ids=["police", "organisation", "admin"],
 )
-def test_identity_number_and_phone_are_masked_alike(access: World, who: str, full: bool) -> None:
-    answers = Surfaces(access).all(who, "detail", "joint_nc", "police")
-    for surface, answer in answers.items():
-        assert answer.outcome == "ok", surface
-        assert (SECRET_ID in answer.text) is full, surface
-        assert (SECRET_PHONE in answer.text) is full, surface
-        if not full:
-            assert MASKED_ID in answer.text, surface
+def test_identity_number_and_phone_are_masked_alike(
+    access: World,
+    who: str,
+    nominee: str,
+    department: str,
+    full_id: bool,
+    full_phone: bool,
+    audited: bool,
+) -> None:
+    _with_personal_data(access, nominee)
+    surfaces = Surfaces(access)
+    for resource in ("detail", "task"):
+        before = _id_views(access)
+        answers = surfaces.all(who, resource, nominee, department)
+        for surface, answer in answers.items():
+            assert answer.outcome == "ok", (surface, resource)
+            assert (SECRET_ID in answer.text) is full_id, (surface, resource)
+            assert (SECRET_PHONE in answer.text) is full_phone, (surface, resource)
+            assert (MASKED_ID in answer.text) is not full_id, (surface, resource)
+            if not full_phone:
+                assert MASKED_PHONE in answer.text, (surface, resource)
+        # One audit event per read, on every surface; none for those who see it by role.
+        assert _id_views(access) - before == (len(answers) if audited else 0), resource
 
 
 @pytest.mark.parametrize(("who", "full"), [("clerk_nc", False), ("team", True), ("admin", True)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from web.api.nomination_models import NominationOut, nomination_out
 from web.api.schemas import TransitionOut, transition_out
 from web.deps import CurrentActor, Now, Uow
-from workflow.access import MAX_ID
+from web.task_filter import TaskQuery
 from workflow.queries import tasks as read
 from workflow.queries.tasks import TaskRow
 from workflow.services import reviews
@@ -49,6 +49,9 @@ class TaskPage(BaseModel):
 class TaskDetail(TaskOut):
     opinion: str | None
     nomination: NominationOut
+    # The nominee's stored facts as you may see them (identity number and phone masked unless
+    # your role or department may read them; each full view by a department is audited).
+    facts: dict[str, Any]
 
 
 class CompleteIn(BaseModel):
@@ -90,15 +93,14 @@ def list_tasks(
     uow: Uow,
     actor: CurrentActor,
     now: Now,
-    mine: bool = False,
-    campaign_id: int | None = Query(default=None, ge=1, le=MAX_ID),
+    where: TaskQuery,
     limit: int = Query(default=50, ge=1, le=500),
     offset: int = Query(default=0, ge=0, le=1_000_000),
 ) -> TaskPage:
-    """Open and claimed tasks of your department, soonest due first (`mine`: claimed by you)."""
-    page = read.list_tasks(
-        uow, actor, now, mine=mine, campaign_id=campaign_id, limit=limit, offset=offset
-    )
+    """Open and claimed tasks of your department, soonest due first, filtered as the inbox
+    filters them: `campaign_id`, `stage`, `state` (open, claimed, mine; `mine=true` too),
+    `overdue`, `unit`, `category`, and `q` (part of the nominee's name or employer)."""
+    page = read.list_tasks(uow, actor, now, where, limit=limit, offset=offset)
     items = [task_out(row) for row in page.items]
     return TaskPage(total=page.total, limit=limit, offset=offset, items=items)
 
@@ -111,6 +113,7 @@ def task_detail(task_id: int, uow: Uow, actor: CurrentActor, now: Now) -> TaskDe
         **task_out(found.row).model_dump(),
         opinion=found.row.task.opinion,
         nomination=nomination_out(found.view.nomination),
+        facts=found.view.shown_facts,
     )
 
 

@@ -21,10 +21,17 @@ from workflow.access import (
     not_recused_filter,
     permitted_triggers,
     require_unit_clerk,
-    sees_personal_data,
     shown_facts,
 )
-from workflow.access.masking import SENSITIVE_FACTS, mask_birth_date, mask_text, mask_value
+from workflow.access.masking import (
+    SENSITIVE_FACTS,
+    audit_id_number_view,
+    disclosure,
+    has_id_number,
+    mask_birth_date,
+    mask_text,
+    mask_value,
+)
 from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 from workflow.facts import NomineeFacts, facts_from_json
@@ -51,6 +58,7 @@ class NominationView:
     tasks: list[ReviewTask]
     objections: list[ObjectionView]
     allowed_triggers: list[str]  # the triggers this viewer may fire now (guards aside)
+    id_number_audited: bool = False  # shown by the department's setting, so this read is audited
 
 
 def nomination_detail(
@@ -63,17 +71,22 @@ def nomination_detail(
 
 
 def build_view(uow: UnitOfWork, actor: Actor, n: Nomination, now: datetime) -> NominationView:
-    """The view of a nomination the caller has already checked the actor may read."""
-    full = sees_personal_data(actor, n)
+    """The view of a nomination the caller has already checked the actor may read; a full
+    identity number shown by a department's setting is audited, once per read."""
+    shown = disclosure(actor, n)
+    full = shown.personal
+    audited = shown.audited and has_id_number(n.facts)
+    if audited:
+        audit_id_number_view(uow, actor, n, now)
     facts = facts_from_json(n.facts)
-    extra = _extra(facts, full)
+    extra = _extra(facts, full, shown.id_number)
     return NominationView(
         nomination=n,
         masked=not full,
         birth=n.birth_date.isoformat() if full else mask_birth_date(n.birth_date.isoformat()),
         unit_email=(n.unit.email or "") if full else mask_text(n.unit.email or ""),
-        facts=facts if full else _masked_facts(facts, extra),
-        shown_facts=shown_facts(n.facts, full),
+        facts=facts if full else _masked_facts(facts, extra, shown.id_number),
+        shown_facts=shown_facts(n.facts, full, shown.id_number),
         extra=extra,
         evidence=evidence(uow, facts),
         rules=rule_results(uow, n, facts),
@@ -85,20 +98,21 @@ def build_view(uow: UnitOfWork, actor: Actor, n: Nomination, now: datetime) -> N
         ),
         objections=objections.of_nomination(uow, actor, n),
         allowed_triggers=permitted_triggers(uow, actor, n, now),
+        id_number_audited=audited,
     )
 
 
-def _extra(facts: NomineeFacts, full: bool) -> dict[str, str]:
+def _extra(facts: NomineeFacts, full: bool, id_number: bool) -> dict[str, str]:
     return {
-        k: v if full or k not in SENSITIVE_FACTS else mask_value(k, v)
+        k: v if full or k not in SENSITIVE_FACTS else mask_value(k, v, id_number)
         for k, v in facts.extra.items()
     }
 
 
-def _masked_facts(facts: NomineeFacts, extra: dict[str, str]) -> NomineeFacts:
+def _masked_facts(facts: NomineeFacts, extra: dict[str, str], id_number: bool) -> NomineeFacts:
     return replace(
         facts,
-        id_number=mask_value("id_number", facts.id_number),
+        id_number=mask_value("id_number", facts.id_number, id_number),
         phone=mask_value("phone", facts.phone),
         extra=extra,
     )

@@ -7,19 +7,20 @@ without the nominee, and opening such a task is refused and audited once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
 from sqlalchemy.orm import lazyload
 
-from models import Nomination, ReviewTask
+from models import Campaign, Nomination, RecommendingUnit, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow.access import (
     declared_conflicts,
     is_recused,
     may_list_queue,
+    not_recused_filter,
     require_reviewer,
     task_filter,
     visible_task,
@@ -28,6 +29,9 @@ from workflow.access.reads import readable_task
 from workflow.actors import Actor
 from workflow.queries.nominations import NominationView, build_view
 from workflow.queries.paging import Paged, page
+from workflow.services.definitions import definition_of
+from workflow.stages.registry import kind_of
+from workflow.vocabulary import CATEGORIES
 
 LIVE = (TASK_OPEN, TASK_CLAIMED)
 
@@ -58,9 +62,16 @@ def holds(actor: Actor, task: ReviewTask) -> bool:
 
 
 def _mine(actor: Actor) -> ColumnElement[bool]:
+    return _mine_of(actor, ReviewTask.assignee_user_id, ReviewTask.assignee)
+
+
+def _mine_of(
+    actor: Actor, user_id: SQLColumnExpression[int | None], name: SQLColumnExpression[str | None]
+) -> ColumnElement[bool]:
+    """Claimed by this actor: by account, or by name for a claim made without one."""
     if actor.user_id is not None:
-        return ReviewTask.assignee_user_id == actor.user_id
-    return and_(ReviewTask.assignee_user_id.is_(None), ReviewTask.assignee == actor.name)
+        return user_id == actor.user_id
+    return and_(user_id.is_(None), name == actor.name)
 
 
 def _live_query(actor: Actor, department: str | None = None) -> Select[ReviewTask]:
@@ -96,10 +107,87 @@ def _row(
     )
 
 
+# The inbox's page sizes: a page is never longer than the largest.
+PAGE_SIZES = (5, 10, 25, 50, 100)
+# What the state filter may ask for: open (unclaimed), claimed (by anyone), mine (by me).
+STATES = ("open", "claimed", "mine")
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """The filters of a task list, shared by the inbox page, the API and the CLI; None: any.
+
+    `unit`, `category` and `search` select on the nominee: a recused reviewer's tasks are left
+    out of such a list, so a search never tells whom a hidden task is about.
+    """
+
+    campaign_id: int | None = None
+    stage: str | None = None
+    state: str | None = None  # one of STATES
+    overdue: bool = False
+    unit: str | None = None  # the recommending unit's code
+    category: str | None = None
+    search: str | None = None  # part of the nominee's name or employer
+    department: str | None = None  # an admin's choice; a reviewer has only their own
+
+    @property
+    def about_nominee(self) -> bool:
+        """Whether a filter reads the nominee (so recused nominations must be left out)."""
+        return bool(self.unit or self.category or self.search)
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    """How many live tasks of the actor's queue there are: all, open, mine, overdue."""
+
+    live: int
+    open: int
+    mine: int
+    overdue: int
+
+
+def _filtered(actor: Actor, where: TaskFilter, now: datetime) -> Select[ReviewTask]:
+    department = may_list_queue(actor, where.department) if where.department else None
+    query = _live_query(actor, department)
+    if where.state == "mine":
+        query = query.where(ReviewTask.status == TASK_CLAIMED, _mine(actor))
+    elif where.state in ("open", "claimed"):
+        query = query.where(ReviewTask.status == where.state)
+    if where.campaign_id is not None:
+        query = query.where(ReviewTask.campaign_id == where.campaign_id)
+    if where.stage:
+        query = query.where(ReviewTask.stage == where.stage)
+    if where.overdue:
+        query = query.where(ReviewTask.due_at.is_not(None), ReviewTask.due_at < now)
+    if where.about_nominee:
+        query = query.where(ReviewTask.nomination_id.in_(_nominees(actor, where)))
+    return query
+
+
+def _nominees(actor: Actor, where: TaskFilter) -> Select[int]:
+    """The nominations the nominee filters select, recused ones left out."""
+    query = select(Nomination.id).where(not_recused_filter(actor))
+    if where.unit:
+        units = select(RecommendingUnit.id).where(RecommendingUnit.code == where.unit)
+        query = query.where(Nomination.unit_id.in_(units))
+    if where.category:
+        query = query.where(Nomination.category == where.category)
+    if where.search:
+        # autoescape: a % or _ typed by the reviewer is a character, not a wildcard.
+        query = query.where(
+            or_(
+                Nomination.name.contains(where.search, autoescape=True),
+                Nomination.employer.contains(where.search, autoescape=True),
+            )
+        )
+    return query
+
+
 def list_tasks(
     uow: UnitOfWork,
     actor: Actor,
     now: datetime,
+    where: TaskFilter | None = None,
     *,
     mine: bool = False,
     campaign_id: int | None = None,
@@ -107,20 +195,85 @@ def list_tasks(
     limit: int = 50,
     offset: int = 0,
 ) -> Paged[TaskRow]:
-    """Open and claimed tasks the actor may see, soonest due first (`mine`: claimed by them)."""
-    query = _live_query(actor, may_list_queue(actor, department) if department else None)
+    """Open and claimed tasks the actor may see matching the filter, soonest due first.
+
+    `mine`, `campaign_id` and `department` are shorthands for the filter's fields.
+    """
+    where = where or TaskFilter()
     if mine:
-        query = query.where(ReviewTask.status == TASK_CLAIMED, _mine(actor))
+        where = replace(where, state="mine")
     if campaign_id is not None:
-        query = query.where(ReviewTask.campaign_id == campaign_id)
-    found = page(uow, query, limit, offset)
+        where = replace(where, campaign_id=campaign_id)
+    if department:
+        where = replace(where, department=department)
+    found = page(uow, _filtered(actor, where, now), limit, offset)
     return Paged(found.total, rows_of(uow, actor, found.items, now))
 
 
-def inbox(uow: UnitOfWork, actor: Actor, now: datetime, limit: int = 200) -> list[TaskRow]:
-    """A reviewer's inbox: the live tasks of their department (every department for an admin)."""
+def task_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> TaskCounts:
+    """The counts the inbox shows beside its filters, in one query."""
+    live = _live_query(actor).order_by(None).subquery()
+    row = uow.session.execute(
+        select(
+            func.count(),
+            func.count().filter(live.c.status == TASK_OPEN),
+            func.count().filter(
+                live.c.status == TASK_CLAIMED,
+                _mine_of(actor, live.c.assignee_user_id, live.c.assignee),
+            ),
+            func.count().filter(live.c.due_at < now),
+        ).select_from(live)
+    ).one()
+    return TaskCounts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
+def inbox(
+    uow: UnitOfWork,
+    actor: Actor,
+    now: datetime,
+    where: TaskFilter | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> Paged[TaskRow]:
+    """A reviewer's inbox: one page of the live tasks of their department (all for an admin)."""
     require_reviewer(actor)
-    return list_tasks(uow, actor, now, limit=limit).items
+    return list_tasks(uow, actor, now, where, limit=min(limit, PAGE_SIZES[-1]), offset=offset)
+
+
+@dataclass(frozen=True)
+class InboxChoices:
+    """What the inbox's filters offer: the campaigns, stages and units of the actor's queue."""
+
+    campaigns: list[tuple[int, str]]  # id, title
+    stages: list[str]
+    units: list[tuple[str, str]]  # code, name
+    categories: tuple[str, ...]
+
+
+def inbox_choices(uow: UnitOfWork, actor: Actor) -> InboxChoices:
+    """The filter choices of the actor's live tasks (units of recused nominees left out)."""
+    live = _live_query(actor).order_by(None)
+    ids = live.with_only_columns(ReviewTask.campaign_id).distinct()
+    campaigns = uow.session.execute(
+        select(Campaign.id, Campaign.title).where(Campaign.id.in_(ids)).order_by(Campaign.id)
+    )
+    stages = uow.session.scalars(
+        live.with_only_columns(ReviewTask.stage).distinct().order_by(ReviewTask.stage)
+    )
+    nominees = live.with_only_columns(ReviewTask.nomination_id)
+    units = uow.session.execute(
+        select(RecommendingUnit.code, RecommendingUnit.name)
+        .join(Nomination, Nomination.unit_id == RecommendingUnit.id)
+        .where(Nomination.id.in_(nominees), not_recused_filter(actor))
+        .distinct()
+        .order_by(RecommendingUnit.code)
+    )
+    return InboxChoices(
+        [(int(i), str(t)) for i, t in campaigns],
+        list(stages),
+        [(str(c), str(n)) for c, n in units],
+        tuple(CATEGORIES),
+    )
 
 
 def task_nominations(uow: UnitOfWork, tasks: list[ReviewTask]) -> dict[int, Nomination]:
@@ -150,3 +303,10 @@ def task_detail(uow: UnitOfWork, actor: Actor, task_id: int, now: datetime) -> T
     task, nomination = readable_task(uow, actor, task_id, "view_task", now)
     row = _row(actor, task, nomination, now, False)
     return TaskView(row, build_view(uow, actor, nomination, now))
+
+
+def vetoes_of(uow: UnitOfWork, actor: Actor, task_id: int) -> frozenset[str]:
+    """The answers to a task of the actor's queue that veto (NotFound outside the queue)."""
+    task = visible_task(uow, actor, task_id)
+    nomination = uow.session.get_one(Nomination, task.nomination_id)
+    return kind_of(definition_of(nomination.definition).stage(task.stage)).vetoes

@@ -12,13 +12,17 @@ from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow.access import check_recusal, ensure_task_reviewer, may_list_queue
 from workflow.actors import Actor
-from workflow.errors import GuardFailed, InvalidState, PermissionDenied, Recused
+from workflow.definition import StageSpec
+from workflow.errors import GuardFailed, InvalidInput, InvalidState, PermissionDenied, Recused
 from workflow.lifecycles import review_task
 from workflow.repository import commit, conflicts_reported, get, lock_nomination
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
 from workflow.stages.registry import kind_of
 from workflow.stages.tasks import finish_task_deadlines
+
+# The field a missing opinion is reported against (the API's 422 names it).
+OPINION = "opinion"
 
 
 def queue(
@@ -91,21 +95,11 @@ def complete(
         raise
     stage = definition_of(nomination.definition).stage(task.stage)
     behaviour = kind_of(stage)
-    answers = behaviour.outcomes
-    if outcome not in answers:
-        raise InvalidState(
-            msg(
-                "error.outcome_unfit",
-                outcome=outcome,
-                stage=stage.title,
-                answers=Listing(tuple(msg(f"page.outcome_{a}") for a in sorted(answers)), "or"),
-            )
-        )
+    check_outcome(stage, outcome)
     review_task.LIFECYCLE.check(task.id, task.status, TASK_DONE)
     if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
         raise InvalidState(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
-    if not opinion.strip():
-        raise InvalidState(msg("error.opinion_required"))
+    check_reason(stage, outcome, opinion)
     task.outcome, task.opinion = outcome, opinion
     if task.assignee is None:  # completed straight from the queue: the completer holds it
         task.assignee, task.assignee_user_id = actor.name, actor.user_id
@@ -113,7 +107,7 @@ def complete(
         uow, task, TASK_DONE, actor=actor, now=now, trigger=f"task_{outcome}", reason=opinion
     )
     finish_task_deadlines(uow, task.id)
-    trigger = answers[outcome]
+    trigger = behaviour.outcomes[outcome]
     try:
         with conflicts_reported(uow):
             # The stage kind decides what the answer means (joint review: veto or quorum).
@@ -125,6 +119,30 @@ def complete(
         raise
     commit(uow)
     return result
+
+
+def check_outcome(stage: StageSpec, outcome: str) -> None:
+    """The answer must be one the stage's kind offers."""
+    answers = kind_of(stage).outcomes
+    if outcome not in answers:
+        raise InvalidState(
+            msg(
+                "error.outcome_unfit",
+                outcome=outcome,
+                stage=stage.title,
+                answers=Listing(tuple(msg(f"page.outcome_{a}") for a in sorted(answers)), "or"),
+            )
+        )
+
+
+def check_reason(stage: StageSpec, outcome: str, opinion: str) -> None:
+    """Every answer comes with a written opinion; a veto with its written reason."""
+    if opinion.strip():
+        return
+    # A veto removes the nominee for good: its reason is the record the unit is told.
+    vetoing = outcome in kind_of(stage).vetoes
+    code = "error.veto_reason_required" if vetoing else "error.opinion_required"
+    raise InvalidInput(OPINION, msg(code))
 
 
 def _holds(task: ReviewTask, actor: Actor) -> bool:

@@ -58,6 +58,8 @@ class StageBehaviour:
     actions: ClassVar[Mapping[str, Action]] = {}
     # Whether a nomination can be sent back to its unit from this stage (`<id>_returned`).
     returns: ClassVar[bool] = False
+    # The answers that veto (否决): the reviewer confirms them and must write the reason.
+    vetoes: ClassVar[frozenset[str]] = frozenset()
 
     def edges(self, stage: StageSpec, next_state: str) -> Iterator[TransitionSpec]:
         """The machine's edges out of (and back into) this stage."""

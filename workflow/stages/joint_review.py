@@ -57,6 +57,7 @@ def joint_review_cleared(step: Step) -> list[RuleFailure]:
 class JointReview(StageBehaviour):
     kind = StageKind.JOINT_REVIEW
     outcomes: ClassVar[Mapping[str, str]] = {"clear": "clear", "object": "veto"}
+    vetoes: ClassVar[frozenset[str]] = frozenset({"object"})
     guards: ClassVar[Mapping[str, Guard]] = {"joint_review_cleared": joint_review_cleared}
     actions: ClassVar[Mapping[str, Action]] = TASK_ACTIONS
 
