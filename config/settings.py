@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     )
     site_url: str = "http://127.0.0.1:8000"
     digest_hour: int = Field(default=8, ge=0, le=23, description="Shanghai hour of the digest")
+    attachments_dir: Path | None = Field(
+        default=None, description="where attachments are stored; data_dir/attachments if unset"
+    )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="the largest attachment accepted, in bytes"
+    )
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""
@@ -54,6 +60,10 @@ class Settings(BaseSettings):
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""
         return self.mail_folder if self.mail_folder is not None else self.data_dir / "mail"
+
+    def resolved_attachments_dir(self) -> Path:
+        """The configured attachments folder, or `attachments` in the data folder."""
+        return self.attachments_dir or self.data_dir / "attachments"
 
 
 @lru_cache(maxsize=1)

@@ -48,6 +48,8 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.DefinitionError, 422, "definition_error"),
     (e.AuthenticationFailed, 401, "authentication_failed"),
     (e.CalendarRangeError, 422, "calendar_range"),
+    (e.AttachmentTooLarge, 413, "too_large"),
+    (e.AttachmentType, 415, "unsupported_media_type"),
 )
 HTTP_CODES = {
     400: "bad_request",

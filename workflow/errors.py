@@ -201,6 +201,18 @@ class InvalidState(HonorflowError):
     exit_code = 11
 
 
+class AttachmentTooLarge(HonorflowError):
+    """An uploaded file is larger than the configured limit; reading stopped at the limit."""
+
+    exit_code = 14
+
+
+class AttachmentType(HonorflowError):
+    """An uploaded file is not a PDF, JPEG or PNG by its content (whatever its name says)."""
+
+    exit_code = 15
+
+
 class AuthenticationFailed(HonorflowError):
     """A login or token was refused; one message whatever the cause, so names do not leak."""
 

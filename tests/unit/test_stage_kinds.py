@@ -62,7 +62,7 @@ EDGES = {
     },
     StageKind.PUBLIC_NOTICE: {
         ("close_notice", "s", "next", ("notice_period_over", "no_open_objection"), False),
-        ("uphold_objection", "s", "removed", (), False),
+        ("uphold_objection", "s", "removed", ("investigated_objection",), False),
     },
     StageKind.COMMITTEE_DECISION: {
         ("approve", "s", "awarded", ("is_main_nomination",), True),
