@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.api import (
+    attachments,
     audit,
     auth,
     campaigns,
@@ -24,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     nominations.router,
     tasks.router,
     objections.router,
+    attachments.router,
     audit.router,
     outbox.router,
 )

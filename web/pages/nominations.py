@@ -11,6 +11,7 @@ from web.i18n import diagram_words, state_labeller
 from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals
 from web.pages.render import language, render
+from workflow.queries.attachments import panel as attachment_panel
 from workflow.queries.nominations import nomination_detail
 from workflow.services.definitions import definition_of, machine_of
 
@@ -38,6 +39,7 @@ def nomination_page(
         "n": n,
         "definition": definition,
         "diagram": diagram,
+        "attachments": attachment_panel(uow, viewer.actor, n),
         **page_globals(uow, viewer),
     }
     return render(request, "nomination.html", context)

@@ -15,6 +15,7 @@ from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError, PermissionDenied
 from workflow.queries import tasks as read
+from workflow.queries.attachments import panel as attachment_panel
 from workflow.services import reviews, users
 from workflow.services.definitions import definition_of
 from workflow.stages.registry import outcomes_of
@@ -57,6 +58,7 @@ def _task_page(
         "definition": definition,
         "outcomes": list(outcomes_of(kind)),
         "overdue": found.row.overdue,
+        "attachments": attachment_panel(uow, viewer.actor, view.nomination),
         "opinion": opinion,
         "error": error,
         **page_globals(uow, viewer),

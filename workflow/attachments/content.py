@@ -58,13 +58,13 @@ def read_limited(read: Callable[[int], bytes], limit: int) -> bytes:
             return b"".join(parts)
         parts.append(chunk)
         size += len(chunk)
-    raise AttachmentTooLarge(msg("error.attachment_too_large", limit=_mib(limit)))
+    raise too_large(limit)
 
 
 def check(upload: Upload, limit: int) -> Checked:
     """Accept a PDF, JPEG or PNG within the limit, by its content; refuse anything else."""
     if len(upload.content) > limit:
-        raise AttachmentTooLarge(msg("error.attachment_too_large", limit=_mib(limit)))
+        raise too_large(limit)
     if not upload.content:
         raise AttachmentType(msg("error.attachment_empty", name=upload.filename))
     content_type = sniff(upload.content[:16])
@@ -81,8 +81,7 @@ def clean_name(name: str) -> str:
     return (cleaned or "file")[-255:]
 
 
-def _mib(limit: int) -> str:
-    """A limit as people say it: 10 MiB, or bytes when smaller than one MiB."""
-    if limit >= 1024 * 1024:
-        return f"{limit / (1024 * 1024):g} MiB"
-    return f"{limit} B"
+def too_large(limit: int) -> AttachmentTooLarge:
+    """The refusal of a file over the limit, the limit as people say it (10 MiB)."""
+    shown = f"{limit / (1024 * 1024):g} MiB" if limit >= 1024 * 1024 else f"{limit} B"
+    return AttachmentTooLarge(msg("error.attachment_too_large", limit=shown))

@@ -7,8 +7,8 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from models import Campaign, Nomination, Objection
-from models.reviews import OBJECTION_OPEN
+from models import Campaign, DefinitionVersion, Nomination, Objection
+from models.reviews import OBJECTION_ANSWERED, OBJECTION_OPEN
 from models.uow import UnitOfWork
 from workflow.access import (
     nomination_filter,
@@ -18,9 +18,14 @@ from workflow.access import (
     shown_reporter,
     visible_objection,
 )
+from workflow.access.objections import is_objection_team
 from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
+from workflow.definition import StageKind
 from workflow.lifecycles.objection import UNDECIDED
+from workflow.queries import attachments as attachment_reads
+from workflow.queries.attachments import AttachmentView
+from workflow.services.definitions import definition_of
 
 
 @dataclass(frozen=True)
@@ -156,3 +161,50 @@ def open_for_unit(uow: UnitOfWork, actor: Actor) -> list[tuple[ObjectionView, No
         .order_by(Objection.answer_due_at, Objection.id)
     )
     return [(objection_view(o, actor), n) for o, n in uow.session.execute(query).unique()]
+
+
+@dataclass(frozen=True)
+class ObjectionPage:
+    """An objection's page: the objection (masked), its nominee, its readable files, and
+    what this reader may do: answer (the unit, while open), decide (the team, once answered),
+    add files (the team to the objection, the unit to its answer while open)."""
+
+    objection: ObjectionView
+    nomination: Nomination
+    files: list[AttachmentView]
+    can_answer: bool
+    can_decide: bool
+    can_attach: bool
+
+
+def objection_page(
+    uow: UnitOfWork, actor: Actor, objection_id: int, now: datetime
+) -> ObjectionPage:
+    """One objection as its page shows it to this reader (NotFound, Recused as reads are)."""
+    view, nomination = objection_detail(uow, actor, objection_id, now)
+    files = attachment_reads.of_nomination(uow, actor, nomination, objection_id)
+    unit = actor.role == "unit_clerk" and actor.unit_code == nomination.unit.code
+    team = is_objection_team(actor, nomination) and actor.role != "unit_clerk"
+    answering = view.status == OBJECTION_OPEN and (unit or actor.is_privileged)
+    deciding = view.status == OBJECTION_ANSWERED and team
+    attaching = team or (unit and view.status == OBJECTION_OPEN)
+    return ObjectionPage(view, nomination, files, answering, deciding, attaching)
+
+
+def notice_nominees(uow: UnitOfWork, actor: Actor) -> list[Nomination]:
+    """The nominees under public notice the working team may record an objection against."""
+    require_role(actor, "team_reviewer")
+    states = {
+        stage.id
+        for row in uow.session.scalars(select(DefinitionVersion))
+        for stage in definition_of(row).stages
+        if stage.kind is StageKind.PUBLIC_NOTICE
+    }
+    query = (
+        select(Nomination)
+        .where(
+            Nomination.status.in_(states), nomination_filter(uow, actor), not_recused_filter(actor)
+        )
+        .order_by(Nomination.name, Nomination.id)
+    )
+    return list(uow.session.scalars(query).unique())
