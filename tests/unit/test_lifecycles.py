@@ -148,9 +148,7 @@ def test_objection_moves(current: str, target: str, audited: list[audit.AuditEnt
             finding = msg("audit.objection_finding_overdue")
             objection.lapse(uow, row, finding=finding, campaign_id=1, actor=clerk, now=NOW)
         else:
-            objection.decide(
-                uow, row, target, reason="属实", campaign_id=1, actor=clerk, now=NOW
-            )
+            objection.decide(uow, row, target, reason="属实", campaign_id=1, actor=clerk, now=NOW)
 
     _check(objection.LIFECYCLE, current, target, row, "status", write, audited)
     if audited and target == "answered":
