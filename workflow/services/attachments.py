@@ -20,7 +20,7 @@ from models.attachments import OWNER_ANSWER, OWNER_NOMINATION, OWNER_OBJECTION
 from models.reviews import OBJECTION_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
-from workflow.access import readable_nomination
+from workflow.access import check_recusal, readable_nomination, visible_nomination
 from workflow.access.attachments import may_read, require_may_attach
 from workflow.access.objections import is_objection_team
 from workflow.access.visibility import visible_objection
@@ -83,7 +83,8 @@ def attach_to_nomination(
 ) -> list[Attachment]:
     """Add files to a nomination's material: its unit, the working team, admins."""
     checked = files.checked()
-    nomination = readable_nomination(uow, actor, nomination_id, "attachments", now)
+    nomination = visible_nomination(uow, actor, nomination_id)
+    check_recusal(actor, nomination)
     require_may_attach(actor, nomination, OWNER_NOMINATION)
     rows = keep(
         uow, files.store, checked, owner=OWNER_NOMINATION, nomination=nomination,
@@ -99,7 +100,8 @@ def attach_to_objection(
     """The team adds to the objection as received; the unit adds to its answer while open."""
     checked = files.checked()
     objection = visible_objection(uow, actor, objection_id)
-    nomination = readable_nomination(uow, actor, objection.nomination_id, "attachments", now)
+    nomination = visible_nomination(uow, actor, objection.nomination_id)
+    check_recusal(actor, nomination)
     team = is_objection_team(actor, nomination) and actor.role != "unit_clerk"
     owner = OWNER_OBJECTION if team else OWNER_ANSWER
     require_may_attach(actor, nomination, owner)
