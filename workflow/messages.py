@@ -139,12 +139,13 @@ def objection_received(
 
 
 def objection_outcome(nomination: Nomination, objection: Objection) -> ObjectionOutcome:
-    """How an objection's investigation ended."""
+    """How an objection's investigation ended: the working team's reason (the unit's own
+    finding for objections decided before the team decided)."""
     return ObjectionOutcome(
         nominee=nomination.name,
         objection_id=objection.id,
         outcome=objection.status,
-        finding=objection.finding or "",
+        finding=objection.decision_reason or objection.finding or "",
     )
 
 
