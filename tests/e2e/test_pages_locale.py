@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from tests.e2e.conftest import SeededDb
 from tests.e2e.seed import ACCOUNTS, NOW, Seeded
+from tests.e2e.seed_objections import GZ_CLERK, answered_objection, seed_objection_people
 from tests.e2e.test_pages_http import log_in
 from tests.latin import latin_words, page_text
 from web.app import create_app
@@ -104,3 +106,20 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
     # Attribute values and scripts are not read, text in them is not a finding.
     hidden = html.replace("</main>", '<a title="Overdue">逾期</a><script>var x;</script></main>')
     assert _english({"/admin": hidden}) == {}
+
+
+@pytest.mark.parametrize("username", ["zhuanban", "admin", "gz-clerk"])
+def test_the_objection_pages_are_chinese(site: Any, username: str, tmp_path: Path) -> None:
+    client, seeded = site
+    sf = client.app.state.wiring.session_factory
+    seed_objection_people(sf, seeded)
+    objection = answered_objection(sf, seeded.under_notice, tmp_path)
+    log_in(client, username)
+    start = ["/", f"/objections/{objection}", f"/nominations/{seeded.under_notice}"]
+    pages = _walk(client, start + (["/office/objections"] if username != "gz-clerk" else []))
+    assert f"/objections/{objection}" in pages
+    found = {
+        path: latin_words(page_text(html), USERNAMES | {GZ_CLERK, "gz"})
+        for path, html in pages.items()
+    }
+    assert {path: words for path, words in found.items() if words} == {}

@@ -53,7 +53,8 @@ def _office(
 def office_page(request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """The working team's investigations to their deadline, and the form to record one."""
     done = request.query_params.get("done")
-    message = say(request, "objection_flash_recorded") if done == "recorded" else None
+    known = ("recorded", "decided")
+    message = say(request, f"objection_flash_{done}") if done in known else None
     return _office(request, uow, viewer, now, message=message)
 
 
@@ -151,7 +152,8 @@ def decide(
     except HonorflowError as refused:
         error = refusal(request, refused)
         return _objection(request, uow, viewer, objection_id, now, status_for(refused), error=error)
-    return RedirectResponse(f"/objections/{objection_id}?done=decided", status_code=303)
+    # Back to the list: an upheld nominee has left the notice, and the team's sight with it.
+    return RedirectResponse("/office/objections?done=decided", status_code=303)
 
 
 @router.post("/objections/{objection_id}/attachments")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from config.catalogue import Label, Listing, Message, msg
+from config.message_json import reason_fields
 from models import Deadline, Nomination, Objection
 from models.attachments import OWNER_ANSWER, OWNER_OBJECTION
 from models.reviews import (
@@ -114,7 +115,9 @@ def record_objection(
         campaign_id=nomination.campaign_id,
         nomination_id=nomination.id,
     )
-    _audit(uow, objection, nomination.campaign_id, actor, now, "record_objection", data.source)
+    # The source by its label, not its code: the timeline shows the reason to people.
+    how = msg("audit.objection_recorded", source=msg(f"page.source_{data.source}"))
+    _audit(uow, objection, nomination.campaign_id, actor, now, "record_objection", how)
     if files:
         keep(
             uow, files.store, checked, owner=OWNER_OBJECTION, nomination=nomination,
@@ -229,8 +232,9 @@ def _audit(
     actor: Actor,
     now: datetime,
     trigger: str,
-    reason: str | None,
+    why: Message,
 ) -> None:
+    reason, payload = reason_fields(why, {"objection_id": objection.id})
     audit.append(
         uow,
         now,
@@ -240,6 +244,6 @@ def _audit(
             campaign_id=campaign_id,
             nomination_id=objection.nomination_id,
             reason=reason,
-            payload={"objection_id": objection.id},
+            payload=payload,
         ),
     )
