@@ -29,7 +29,7 @@ from workflow.queries import objections as read
 from workflow.services import objections
 from workflow.services.attachments import Files
 
-DEPARTMENT = TEAM.__class__("公安审核员", "department_reviewer", department="police")
+TEAM_MAILBOX = "zhuanban@example.org"  # the working team's address in the definition
 
 
 def _files(tmp_path: Path, *uploads: Upload, limit: int = 1024 * 1024) -> Files:
@@ -87,6 +87,10 @@ def test_the_team_records_with_a_file_the_unit_answers_with_its_report_the_team_
             select(AuditEvent).where(AuditEvent.trigger == "attachment_added")
         ).all()
         assert [e.payload["sha256"] for e in added] == [f.sha256 for f in files]
+        [note] = uow.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "objection_answered")
+        ).all()
+        assert note.recipient == TEAM_MAILBOX and note.context["findings"] == "经核查，反映不实"
     # Answered but undecided: the notice still waits for the working team.
     with pytest.raises(GuardFailed):
         fire(sf, nomination, "close_notice", TEAM, AFTER_NOTICE)

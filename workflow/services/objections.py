@@ -161,6 +161,17 @@ def answer_objection(
         uow, objection, findings, campaign_id=nomination.campaign_id, actor=actor, now=now
     )
     deadline_lifecycle.cancel_pending(uow, Deadline.objection_id == objection.id)
+    definition = definition_of(nomination.definition)
+    queue_message(
+        uow,
+        key=f"objection_answered:{objection.id}",
+        kind="objection_answered",
+        recipient=messages.team_recipient(nomination, definition),
+        now=now,
+        context=messages.objection_answered(nomination, objection),
+        campaign_id=nomination.campaign_id,
+        nomination_id=nomination.id,
+    )
     if files:
         keep(
             uow, files.store, checked, owner=OWNER_ANSWER, nomination=nomination,
