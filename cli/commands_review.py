@@ -1,10 +1,8 @@
-"""`honorflow queue`, `objection`, `decide`, `revoke`: the reviewers' and committee's work
-(`decide` lives in `cli/commands_decide.py`)."""
+"""`honorflow queue`, `revoke`: the reviewers' and committee's work (`decide` lives in
+`cli/commands_decide.py`, `objection` in `cli/commands_objection.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from datetime import datetime
 from typing import Any
 
 import click
@@ -12,13 +10,12 @@ import click
 from cli import words
 from cli.commands_decide import decide
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
-from workflow.queries import objections as read_objections
 from workflow.queries import tasks as read_tasks
-from workflow.services import committee, objections, reviews
+from workflow.services import committee, reviews
 
 
 def register(cli: click.Group) -> None:
-    for command in (queue, objection, decide, revoke):
+    for command in (queue, decide, revoke):
         cli.add_command(command)
 
 
@@ -133,103 +130,6 @@ def complete(
     rt.emit(
         {"task": task_id, "outcome": outcome, "transition": result.__dict__ if result else None},
         done,
-    )
-
-
-@click.group()
-def objection() -> None:
-    """Objections raised during the public notice."""
-
-
-@objection.command("record")
-@click.argument("nomination_id", type=int)
-@click.option("--source", type=click.Choice(objections.SOURCES), required=True)
-@click.option("--content", required=True)
-@click.option("--received", type=click.DateTime(["%Y-%m-%d"]), help="date received (postmark)")
-@click.option("--reporter", help="real name of an individual")
-@click.option("--contact", help="phone or address of an individual")
-@click.option("--unit-stamp", help="the stamping unit, for a unit's letter")
-@actor_option("team_reviewer:working_team")
-@pass_runtime
-def record(
-    rt: Runtime,
-    nomination_id: int,
-    source: str,
-    content: str,
-    received: datetime | None,
-    reporter: str | None,
-    contact: str | None,
-    unit_stamp: str | None,
-    actor_spec: str,
-    actor_name: str | None,
-) -> None:
-    """Record an objection and open the unit's investigation."""
-    now = now_utc()
-    data = objections.ObjectionInput(
-        source, content, (received or now).date(), reporter, contact, unit_stamp
-    )
-    with rt.uow() as uow:
-        row = objections.record_objection(
-            uow, nomination_id, data, resolve_actor(uow, actor_spec, actor_name), now
-        )
-        out = {"id": row.id, "answer_due_at": row.answer_due_at}
-        due = words.when(row.answer_due_at)
-    rt.emit(out, words.say("objection_recorded", id=row.id, due=due))
-
-
-@objection.command("list")
-@click.argument("nomination_id", type=int)
-@actor_option()
-@pass_runtime
-def list_objections(
-    rt: Runtime, nomination_id: int, actor_spec: str, actor_name: str | None
-) -> None:
-    """The objections to a nomination; who raised them is masked unless you may see it."""
-    with rt.uow() as uow:
-        actor = resolve_actor(uow, actor_spec, actor_name)
-        rows = read_objections.objections_of(uow, actor, nomination_id, now_utc())
-        data = [asdict(o) for o in rows]
-    rt.emit(
-        data,
-        "\n".join(
-            f"{d['id']:>6} {words.pad(words.label('objection', d['status']), 8)} "
-            f"{d['reporter_name'] or d['unit_stamp'] or '':<12} "
-            f"{d['contact'] or '':<14} {d['content']}"
-            for d in data
-        )
-        or words.say("no_objections"),
-    )
-
-
-@objection.command("resolve")
-@click.argument("objection_id", type=int)
-@click.option("--upheld/--dismissed", required=True)
-@click.option("--finding", required=True, help="the unit's signed finding")
-@actor_option("admin")
-@pass_runtime
-def resolve(
-    rt: Runtime,
-    objection_id: int,
-    upheld: bool,
-    finding: str,
-    actor_spec: str,
-    actor_name: str | None,
-) -> None:
-    """Record the investigation's finding: upheld removes the nominee."""
-    with rt.uow() as uow:
-        row = objections.resolve_objection(
-            uow,
-            objection_id,
-            upheld,
-            finding,
-            resolve_actor(uow, actor_spec, actor_name),
-            now_utc(),
-        )
-        status = row.status
-    shown = words.label("objection", status)
-    rt.emit(
-        {"id": objection_id, "status": status},
-        words.say("objection_resolved", id=objection_id, status=shown),
     )
 
 

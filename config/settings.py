@@ -18,6 +18,9 @@ DEFAULT_BODY_LIMITS: dict[str, int] = {
     "/api/nominations/import": 20 * MIB,
     "/unit/import": 20 * MIB,
     "*/quota/import": 20 * MIB,
+    # Page forms that carry files: an objection as recorded, a unit's answer with its report.
+    "/office/objections": 20 * MIB,
+    "/objections/*/answer": 20 * MIB,
     "*/attachments*": 20 * MIB,
     "/api/notice/*/objections": 64 * 1024,
     "/notice/*/objections": 64 * 1024,
@@ -96,6 +99,13 @@ class Settings(BaseSettings):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
 
+    attachments_dir: Path | None = Field(
+        default=None, description="where attachments are stored; data_dir/attachments if unset"
+    )
+    attachment_max_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1, description="the largest attachment accepted, in bytes"
+    )
+
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file in the data folder."""
         if self.database_url:
@@ -113,6 +123,10 @@ class Settings(BaseSettings):
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""
         return self.mail_folder if self.mail_folder is not None else self.data_dir / "mail"
+
+    def resolved_attachments_dir(self) -> Path:
+        """The configured attachments folder, or `attachments` in the data folder."""
+        return self.attachments_dir or self.data_dir / "attachments"
 
 
 @lru_cache(maxsize=1)

@@ -34,6 +34,7 @@ from models.uow import AUDIT_KEY_INFO, UnitOfWork
 
 if TYPE_CHECKING:
     from notifications.transport import Transport
+    from workflow.attachments.store import AttachmentStore
 
 # What the entry points hold to open units of work; they never name SQLAlchemy themselves.
 SessionFactory = db.SessionFactory
@@ -86,6 +87,12 @@ class Wiring:
         from notifications.transport import transport_from_settings
 
         return transport_from_settings(self.settings)
+
+    def attachment_store(self) -> AttachmentStore:
+        """Where attachments are kept: under `HONORFLOW_ATTACHMENTS_DIR`, else the data folder."""
+        from workflow.attachments.store import FileStore
+
+        return FileStore(self.settings.resolved_attachments_dir())
 
 
 def wire(settings: Settings | None = None) -> Wiring:

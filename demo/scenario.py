@@ -216,7 +216,8 @@ class DemoScenario:
                 self._complete(task_id, TEAM, "pass", "考察组实地考察，情况属实")
 
     def public_notice(self) -> None:
-        """Five working days of notice; objections arrive, units investigate, then it closes."""
+        """Five working days of notice; objections arrive, units investigate and answer, the
+        working team decides, then it closes."""
         self.advance(2)
         under_notice = self.lookups.nominations("public_notice")
         objected = [nid for nid, _ in under_notice if self.rng.random() < 0.04]
@@ -226,15 +227,13 @@ class DemoScenario:
         for objection_id, nid in zip(objection_ids, objected, strict=True):
             upheld = self.rng.random() < 0.4
             finding = "经核实，反映问题属实" if upheld else "经核实，反映问题不属实，已书面答复"
-            with self.uow() as uow:
-                objections.resolve_objection(
-                    uow,
-                    objection_id,
-                    upheld,
-                    finding,
-                    clerk(by_code[self.lookups.unit_code(nid)]),
-                    self.now,
-                )
+            unit_clerk = clerk(by_code[self.lookups.unit_code(nid)])
+            with self.uow() as uow:  # the unit investigates and answers with its findings
+                objections.answer_objection(uow, objection_id, finding, unit_clerk, self.now)
+            outcome = "upheld" if upheld else "dismissed"
+            reason = "核查报告证据充分，异议属实" if upheld else "核查报告说明清楚，异议不属实"
+            with self.uow() as uow:  # the working team decides on the answer
+                objections.decide_objection(uow, objection_id, outcome, reason, TEAM, self.now)
         self.advance(2)  # the notice's days are over: the sweep closes it for each nominee
         self.progress("public notice", len(under_notice), len(under_notice))
 
@@ -248,7 +247,7 @@ class DemoScenario:
             contact="0791-8888" + f"{self.rng.randint(1000, 9999)}",
         )
         with self.uow() as uow:
-            return objections.record_objection(uow, nid, data, ADMIN, self.now).id
+            return objections.record_for_team(uow, TEAM, nid, data, self.now).id
 
     def decide(self) -> None:
         """The committee approves the list; a composition shortfall needs a recorded override."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from demo.cast import ADMIN
+from demo.cast import ADMIN, TEAM
 from demo.lookups import CampaignLookups
 from demo.scenario import DemoScenario, Progress
 from models import Nomination, Objection
@@ -89,18 +89,25 @@ class NoticeScenario(DemoScenario):
         return self.campaign_id
 
     def open_notice(self) -> None:
-        """Two working days into the notice: a few objections, all but one answered."""
+        """Two working days into the notice: a few objections, one waiting for its unit, one
+        answered and waiting for the working team, the others answered and dismissed."""
         self.advance(2)
         under_notice = [nid for nid, _ in self.lookups.nominations("public_notice")]
         objected = under_notice[::12][:4]
         ids = [self._object(nid) for nid in objected]
-        for objection_id, nid in zip(ids[1:], objected[1:], strict=True):
+        for index, (objection_id, nid) in enumerate(zip(ids, objected, strict=True)):
+            if index == 0:
+                continue  # waits for its unit's answer
             code = self.lookups.unit_code(nid)
             clerk = Actor(f"{code}经办人", "unit_clerk", unit_code=code)
             with self.uow() as uow:
-                objections.resolve_objection(
-                    uow, objection_id, False, "经核实，反映问题不属实，已书面答复", clerk, self.now
-                )
+                finding = "经核实，反映问题不属实，已书面答复"
+                objections.answer_objection(uow, objection_id, finding, clerk, self.now)
+            if index == 1:
+                continue  # waits for the working team's decision
+            with self.uow() as uow:
+                reason = "核查报告说明清楚，异议不属实"
+                objections.decide_objection(uow, objection_id, "dismissed", reason, TEAM, self.now)
 
 
 def anchored_start(calendar: WorkingCalendar, today: datetime) -> datetime | None:

@@ -1,5 +1,6 @@
 """Persistence: SQLAlchemy models, engine, unit of work and migrations."""
 
+from models.attachments import Attachment
 from models.audit import AuditEvent, AuditHead
 from models.base import Base
 from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
@@ -14,6 +15,7 @@ from models.users import ApiToken, ConflictDeclaration, User, WebSession
 __all__ = [
     "PHASES",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "AuditHead",
     "Base",

@@ -52,18 +52,24 @@ class ReviewTask(Base):
 
 
 OBJECTION_OPEN, OBJECTION_UPHELD, OBJECTION_DISMISSED = "open", "upheld", "dismissed"
+# The unit has answered with its findings; the working team decides upheld or dismissed.
+OBJECTION_ANSWERED = "answered"
 # The unit did not answer the investigation in time; the nomination counts as withdrawn.
 OBJECTION_LAPSED = "lapsed"
 
 
 class Objection(Base):
-    """An objection (异议) to a nominee under notice; it opens an investigation by the unit."""
+    """An objection (异议) to a nominee under notice; it opens an investigation by the unit.
+
+    The unit answers with its findings (`answer`); the working team decides (`decision_reason`).
+    Rows decided before the team decided keep their unit's finding in `finding` alone.
+    """
 
     __tablename__ = "objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
-    source: Mapped[str] = mapped_column(String(10))  # phone, letter, web
+    source: Mapped[str] = mapped_column(String(10))  # phone, letter, visit, web
     reporter_name: Mapped[str | None] = mapped_column(String(100))
     contact: Mapped[str | None] = mapped_column(String(200))
     unit_stamp: Mapped[str | None] = mapped_column(String(200))
@@ -74,3 +80,12 @@ class Objection(Base):
     answer_due_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+    # The unit's investigation: its findings, when and by whom (the account, and the name).
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None]
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_by: Mapped[str | None] = mapped_column(String(100))
+    # The working team's decision on the answered objection (`resolved_at` is its time).
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by: Mapped[str | None] = mapped_column(String(100))

@@ -115,6 +115,17 @@ class ObjectionOutcome(MessageContext):
 
 
 @dataclass(frozen=True)
+class ObjectionAnswered(MessageContext):
+    """To the working team: a unit answered an objection; the team decides next."""
+
+    kind: ClassVar[str] = "objection_answered"
+    nominee: str
+    objection_id: int
+    unit: str
+    findings: str
+
+
+@dataclass(frozen=True)
 class SubmissionClosed(MessageContext):
     kind: ClassVar[str] = "submission_closed"
     closed_at: str
@@ -148,6 +159,7 @@ CONTEXTS: dict[str, type[MessageContext]] = {
         ReturnedForMaterial,
         ObjectionReceived,
         ObjectionOutcome,
+        ObjectionAnswered,
         NominationEnded,
         CommitteeResult,
         HonourRevoked,

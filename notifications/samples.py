@@ -16,6 +16,7 @@ from notifications.contexts import (
     HonourRevoked,
     MessageContext,
     NominationEnded,
+    ObjectionAnswered,
     ObjectionOutcome,
     ObjectionReceived,
     Reminder,
@@ -57,6 +58,7 @@ SAMPLES: dict[str, MessageContext] = {
             answer_by="2026-04-15 17:00",
         ),
         ObjectionOutcome(nominee="刘洋", objection_id=17, outcome="dismissed", finding=_FINDING),
+        ObjectionAnswered(nominee="刘洋", objection_id=17, unit="南昌市总工会", findings=_FINDING),
         NominationEnded(
             nominee="陈静", state="vetoed", reason="税务部门联审意见：存在未结清的欠税记录"
         ),

@@ -51,6 +51,8 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.AuthenticationFailed, 401, "authentication_failed"),
     (e.TooManyAttempts, 429, "too_many_requests"),
     (e.CalendarRangeError, 422, "calendar_range"),
+    (e.AttachmentTooLarge, 413, "too_large"),
+    (e.AttachmentType, 415, "unsupported_media_type"),
 )
 HTTP_CODES = {
     400: "bad_request",

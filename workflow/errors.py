@@ -216,6 +216,18 @@ class InvalidDecision(InvalidState):
     committee, an exception without its reason): bad input, 422 on the API."""
 
 
+class AttachmentTooLarge(HonorflowError):
+    """An uploaded file is larger than the configured limit; reading stopped at the limit."""
+
+    exit_code = 14
+
+
+class AttachmentType(HonorflowError):
+    """An uploaded file is not a PDF, JPEG or PNG by its content (whatever its name says)."""
+
+    exit_code = 15
+
+
 class AuthenticationFailed(HonorflowError):
     """A login or token was refused; one message whatever the cause, so names do not leak."""
 

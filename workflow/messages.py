@@ -20,6 +20,7 @@ from notifications.contexts import (
     DigestTask,
     Escalation,
     MessageContext,
+    ObjectionAnswered,
     ObjectionOutcome,
     ObjectionReceived,
     Reminder,
@@ -29,7 +30,7 @@ from notifications.contexts import (
 )
 from notifications.outbox import queue_message
 from workflow.calendar import SHANGHAI
-from workflow.definition import Definition
+from workflow.definition import Definition, StageKind
 from workflow.step import Step
 
 
@@ -139,13 +140,34 @@ def objection_received(
 
 
 def objection_outcome(nomination: Nomination, objection: Objection) -> ObjectionOutcome:
-    """How an objection's investigation ended."""
+    """How an objection's investigation ended: the working team's reason (the unit's own
+    finding for objections decided before the team decided)."""
     return ObjectionOutcome(
         nominee=nomination.name,
         objection_id=objection.id,
         outcome=objection.status,
-        finding=objection.finding or "",
+        finding=objection.decision_reason or objection.finding or "",
     )
+
+
+def objection_answered(nomination: Nomination, objection: Objection) -> ObjectionAnswered:
+    """The unit answered an objection: the working team decides next."""
+    return ObjectionAnswered(
+        nominee=nomination.name,
+        objection_id=objection.id,
+        unit=nomination.unit.name,
+        findings=objection.answer or "",
+    )
+
+
+def team_recipient(nomination: Nomination, definition: Definition) -> str:
+    """The mailbox of the team that works the public notice, or the campaign office."""
+    for stage in definition.stages:
+        for actor in stage.actors if stage.kind is StageKind.PUBLIC_NOTICE else ():
+            spec = definition.departments.get(actor.department or "")
+            if spec and spec.email:
+                return spec.email
+    return nomination.campaign.admin_email
 
 
 def submission_closed(closed_at: datetime, submitted: int) -> SubmissionClosed:

@@ -24,6 +24,7 @@ from tests.conftest import sqlite_engine
 from tests.e2e.conftest import SeededDb
 from tests.e2e.seed import ACCOUNTS, NOW, Seeded
 from tests.e2e.seed_committee import DECISION_DAY, seed_committee
+from tests.e2e.seed_objections import GZ_CLERK, answered_objection, seed_objection_people
 from tests.e2e.test_pages_http import log_in
 from tests.latin import latin_words, page_text
 from web.app import create_app
@@ -194,3 +195,20 @@ def test_the_reviewers_work_pages_are_chinese(site: Any) -> None:
     pages["bad filter"] = client.get("/inbox?state=everything").text
     assert "确认否决" in pages["veto"] and "已释放" in pages["released"]
     assert _english(pages) == {}
+
+
+@pytest.mark.parametrize("username", ["zhuanban", "admin", "gz-clerk"])
+def test_the_objection_pages_are_chinese(site: Any, username: str, tmp_path: Path) -> None:
+    client, seeded = site
+    sf = client.app.state.wiring.session_factory
+    seed_objection_people(sf, seeded)
+    objection = answered_objection(sf, seeded.under_notice, tmp_path)
+    log_in(client, username)
+    start = ["/", f"/objections/{objection}", f"/nominations/{seeded.under_notice}"]
+    pages = _walk(client, start + (["/office/objections"] if username != "gz-clerk" else []))
+    assert f"/objections/{objection}" in pages
+    found = {
+        path: latin_words(page_text(html), USERNAMES | {GZ_CLERK, "gz"})
+        for path, html in pages.items()
+    }
+    assert {path: words for path, words in found.items() if words} == {}

@@ -18,6 +18,7 @@ from models import AuditEvent, Deadline
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0, make_campaign
 from tests.integration.flow import (
+    TEAM,
     add,
     clerk,
     complete,
@@ -65,7 +66,9 @@ def test_an_upheld_objection_is_the_reason_in_both_languages(sf: sessionmaker[Se
     nomination = _notice(sf)
     objection = _objection(sf, nomination, T0)
     with UnitOfWork(sf) as uow:
-        objections.resolve_objection(uow, objection, True, "事迹失实", clerk("nc"), T0)
+        objections.answer_objection(uow, objection, "经核实部分事迹失实", clerk("nc"), T0)
+    with UnitOfWork(sf) as uow:
+        objections.decide_objection(uow, objection, "upheld", "事迹失实", TEAM, T0)
     assert status(sf, nomination).end_reason == f"异议#{objection}经核查属实：事迹失实"
     event = _event(sf, nomination, "uphold_objection")
     assert event.reason == f"异议#{objection}经核查属实：事迹失实"
@@ -87,7 +90,9 @@ def test_a_dismissed_objection_after_the_notice_closes_it_in_both_languages(
     with UnitOfWork(sf) as uow:
         deadlines.sweep(uow, end)
     with UnitOfWork(sf) as uow:
-        objections.resolve_objection(uow, objection, False, "经核查不属实", clerk("nc"), end)
+        objections.answer_objection(uow, objection, "经核查不属实", clerk("nc"), end)
+    with UnitOfWork(sf) as uow:
+        objections.decide_objection(uow, objection, "dismissed", "反映不实", TEAM, end)
     event = _event(sf, nomination, "close_notice")
     assert event.reason == f"公示期满，异议已核查完毕——异议#{objection}经核查不属实，予以驳回"
     assert reason_text(event, "en") == (

@@ -202,11 +202,16 @@ class Procedure(RuleBasedStateMachine):
         if not open_ids:
             return
         objection_id = open_ids[pick % len(open_ids)]
+        finding = "核查属实" if upheld else "经核查不属实"
         with UnitOfWork(self.sf) as uow:
-            finding = "核查属实" if upheld else "经核查不属实"
             ignore_refusal(
-                lambda: objections.resolve_objection(
-                    uow, objection_id, upheld, finding, ADMIN, self.now
+                lambda: objections.answer_objection(uow, objection_id, finding, ADMIN, self.now)
+            )
+        outcome = "upheld" if upheld else "dismissed"
+        with UnitOfWork(self.sf) as uow:
+            ignore_refusal(
+                lambda: objections.decide_objection(
+                    uow, objection_id, outcome, finding, ADMIN, self.now
                 )
             )
 

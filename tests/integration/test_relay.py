@@ -73,7 +73,9 @@ def busy_campaign(sf: sessionmaker[Session]) -> int:
     with UnitOfWork(sf) as uow:
         objection = objections.record_objection(uow, objected, data, ADMIN, T0).id
     with UnitOfWork(sf) as uow:
-        objections.resolve_objection(uow, objection, True, "属实", clerk("nc"), T0)
+        objections.answer_objection(uow, objection, "属实", clerk("nc"), T0)
+    with UnitOfWork(sf) as uow:
+        objections.decide_objection(uow, objection, "upheld", "属实", TEAM, T0)
     fire(sf, awarded, "close_notice", TEAM, AFTER_NOTICE)
     with UnitOfWork(sf) as uow:
         committee.decide(uow, campaign_id, SECRETARY, AFTER_NOTICE, override_reason="测试名单")

@@ -25,6 +25,7 @@ from workflow.errors import (
     InvalidState,
     TransitionNotAllowed,
 )
+from workflow.lifecycles import objection as objection_lifecycle
 from workflow.lifecycles import review_task
 from workflow.services import objections, reviews, transitions
 
@@ -174,19 +175,21 @@ def test_two_findings_on_one_objection_only_one_counts(
     with UnitOfWork(sf) as uow:
         data = objections.ObjectionInput("letter", "有问题", date(2026, 3, 3), "李四", "138")
         objection_id = objections.record_objection(uow, nomination, data, ADMIN, T0).id
-    upheld = iter([True, False])
-    real_audit = objections._audit
+    with UnitOfWork(sf) as uow:
+        objections.answer_objection(uow, objection_id, "核查情况", ADMIN, T0)
+    outcomes = iter(["upheld", "dismissed"])
+    real_audit = objection_lifecycle._audit
 
     def slow_audit(*args: Any, **kwargs: Any) -> None:
         real_audit(*args, **kwargs)
         time.sleep(0.2)
 
-    monkeypatch.setattr(objections, "_audit", slow_audit)
+    monkeypatch.setattr(objection_lifecycle, "_audit", slow_audit)
 
-    def resolve(uow: UnitOfWork) -> object:
-        return objections.resolve_objection(uow, objection_id, next(upheld), "核查", ADMIN, T0)
+    def decide(uow: UnitOfWork) -> object:
+        return objections.decide_objection(uow, objection_id, next(outcomes), "核查", ADMIN, T0)
 
-    results = _race(sf, resolve, monkeypatch)
+    results = _race(sf, decide, monkeypatch)
 
     done = [r for r in results if isinstance(r, Objection)]
     refused = [r for r in results if not isinstance(r, Objection)]
@@ -195,10 +198,12 @@ def test_two_findings_on_one_objection_only_one_counts(
     with UnitOfWork(sf) as uow:
         stored = uow.session.get(Objection, objection_id)
         assert stored is not None and stored.status == done[0].status
-        resolutions = uow.session.scalars(
-            select(AuditEvent).where(AuditEvent.trigger.like("objection_%"))
+        decisions = uow.session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.trigger.in_(["objection_upheld", "objection_dismissed"])
+            )
         ).all()
-        assert len(resolutions) == 1
+        assert len(decisions) == 1
     expected = "removed" if done[0].status == "upheld" else "public_notice"
     assert status(sf, nomination).status == expected
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Deadline, Objection
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0, make_campaign
-from tests.integration.flow import add, clerk, status, to_notice
+from tests.integration.flow import TEAM, add, clerk, status, to_notice
 from tests.integration.sweep_steps import local, messages, sweep
 from workflow.services import objections
 
@@ -67,7 +67,11 @@ def test_an_open_objection_holds_the_notice_until_it_is_dismissed(
         ).one()
     assert outcome == "等待中：尚有1件异议正在核查"
     with UnitOfWork(sf) as uow:
-        objections.resolve_objection(uow, objection, False, "经核查不属实", clerk("nc"), end)
+        objections.answer_objection(uow, objection, "经核查不属实", clerk("nc"), end)
+    # Answered, not yet decided: the notice still waits for the working team.
+    assert status(sf, nomination).status == "public_notice"
+    with UnitOfWork(sf) as uow:
+        objections.decide_objection(uow, objection, "dismissed", "反映不实", TEAM, end)
     assert status(sf, nomination).status == "committee"
     (told,) = messages(sf, "objection_outcome")
     assert told.context["outcome"] == "dismissed"

@@ -44,8 +44,12 @@ def _record(sf: sessionmaker[Session], nomination: int) -> int:
 
 
 def _resolve(sf: sessionmaker[Session], objection: int, upheld: bool) -> None:
+    """The unit answers with its findings; the working team decides."""
     with UnitOfWork(sf) as uow:
-        objections.resolve_objection(uow, objection, upheld, "经核查", clerk("nc"), T0)
+        objections.answer_objection(uow, objection, "经核查", clerk("nc"), T0)
+    with UnitOfWork(sf) as uow:
+        outcome = "upheld" if upheld else "dismissed"
+        objections.decide_objection(uow, objection, outcome, "经核查", TEAM, T0)
 
 
 def test_notice_cannot_close_before_its_period_ends(sf: sessionmaker[Session]) -> None:

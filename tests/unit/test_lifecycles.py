@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from config.catalogue import label
+from config.catalogue import label, msg
 from config.message_json import REASON_KEY, message_from_json
 from models import Campaign, Deadline, Objection, ReviewTask
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
@@ -137,21 +137,33 @@ def test_objection_moves(current: str, target: str, audited: list[audit.AuditEnt
         status=current, created_at=NOW,
     )  # fmt: skip
 
+    clerk = Actor("clerk", "unit_clerk", unit_code="nc", user_id=5)
+
     def write() -> None:
-        objection.resolve(
-            FakeUow(),  # type: ignore[arg-type]
-            row,
-            target,
-            finding="属实",
-            campaign_id=1,
-            actor=Actor("clerk", "unit_clerk", unit_code="nc"),
-            now=NOW,
-        )
+        # One writer per kind of move: the unit's answer, the engine's lapse, the team's decision.
+        uow: Any = FakeUow()
+        if target == "answered":
+            objection.answer(uow, row, "属实", campaign_id=1, actor=clerk, now=NOW)
+        elif target == "lapsed":
+            finding = msg("audit.objection_finding_overdue")
+            objection.lapse(uow, row, finding=finding, campaign_id=1, actor=clerk, now=NOW)
+        else:
+            objection.decide(uow, row, target, reason="属实", campaign_id=1, actor=clerk, now=NOW)
 
     _check(objection.LIFECYCLE, current, target, row, "status", write, audited)
-    if audited:
+    if audited and target == "answered":
+        assert (audited[0].trigger, audited[0].reason) == ("objection_answered", "属实")
+        assert (row.answer, row.answered_at, row.answered_by_user_id) == ("属实", NOW, 5)
+    elif audited and target != "lapsed":
         assert (audited[0].trigger, audited[0].reason) == (f"objection_{target}", "属实")
-        assert (row.finding, row.resolved_at) == ("属实", NOW)
+        assert (row.decision_reason, row.resolved_at, row.decided_by) == ("属实", NOW, "clerk")
+
+
+def test_the_objection_table_is_the_documented_one() -> None:
+    moves = objection.LIFECYCLE.moves
+    assert moves["open"] == {"answered", "lapsed"}
+    assert moves["answered"] == {"upheld", "dismissed"}
+    assert moves["upheld"] == moves["dismissed"] == moves["lapsed"] == frozenset()
 
 
 @pytest.mark.parametrize(("current", "target"), _pairs(campaign_phase.LIFECYCLE))

@@ -53,7 +53,7 @@ def _expected(inspection: bool) -> Edges:
         },
         "public_notice": {
             "close_notice": ("committee", ("notice_period_over", "no_open_objection")),
-            "uphold_objection": ("removed", ()),
+            "uphold_objection": ("removed", ("investigated_objection",)),
         },
         "committee": {
             "approve": ("awarded", ("is_main_nomination",)),

@@ -204,8 +204,8 @@ def test_objection_problems_are_messages() -> None:
         "objection_problem.content",
         "objection_problem.identity",
     ]
-    assert problems[0].render("zh-CN") == "来源须为电话或信函或网上之一"
-    assert problems[0].render("en") == "source must be one of phone or letter or web"
+    assert problems[0].render("zh-CN") == "来源须为电话或信函或来访或网上之一"
+    assert problems[0].render("en") == "source must be one of phone or letter or visit or web"
 
 
 @pytest.mark.parametrize(

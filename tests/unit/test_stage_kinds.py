@@ -62,7 +62,7 @@ EDGES = {
     },
     StageKind.PUBLIC_NOTICE: {
         ("close_notice", "s", "next", ("notice_period_over", "no_open_objection"), False),
-        ("uphold_objection", "s", "removed", (), False),
+        ("uphold_objection", "s", "removed", ("investigated_objection",), False),
     },
     StageKind.COMMITTEE_DECISION: {
         ("approve", "s", "awarded", ("is_main_nomination",), True),
@@ -120,6 +120,7 @@ def test_the_guard_and_action_registries_gather_every_kind() -> None:
         "joint_review_cleared",
         "notice_period_over",
         "no_open_objection",
+        "investigated_objection",
         "is_main_nomination",
     }
     assert set(registry.actions()) == set().union(*ACTIONS.values())

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, update
 
-from models import AuditEvent, Nomination
+from models import AuditEvent, Nomination, Objection
 from models.uow import UnitOfWork
 from tests.web.access_surfaces import (
     CONTACT,
@@ -125,3 +125,23 @@ def tasks_json(answer: Answer) -> list[dict[str, Any]]:
     import json
 
     return list(json.loads(answer.text)["items"])
+
+
+@pytest.mark.parametrize(("who", "full"), [("clerk_nc", False), ("team", True), ("admin", True)])
+def test_the_objection_page_and_the_investigations_mask_the_objector_alike(
+    access: World, who: str, full: bool
+) -> None:
+    surfaces = Surfaces(access)
+    with UnitOfWork(access.sf) as uow:
+        objection = uow.session.scalars(select(Objection.id)).one()
+    answers = [surfaces.page(who, f"/objections/{objection}")]
+    if full:  # the working team's own surfaces; the unit has none
+        answers += [surfaces.page(who, "/office/objections"), surfaces.api(who, "/api/objections")]
+    else:
+        assert surfaces.page(who, "/office/objections").outcome == "403"
+        assert surfaces.api(who, "/api/objections").outcome == "403"
+    for answer in answers:
+        assert answer.outcome == "ok"
+        assert (REPORTER in answer.text) is full and (CONTACT in answer.text) is full
+    # Another unit does not learn the objection exists.
+    assert surfaces.page("clerk_gz", f"/objections/{objection}").outcome == "404"

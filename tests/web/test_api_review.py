@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -150,47 +151,38 @@ def test_objection_list_masks_the_reporter_for_the_unit(world: World) -> None:
     assert world.client.get(url).status_code == 401
 
 
-def test_resolve_by_the_team_and_answer_by_the_unit(world: World) -> None:
+def _post(world: World, path: str, body: dict[str, object], who: str) -> Any:
+    return world.client.post(path, json=body, headers=world.h(who))
+
+
+def test_the_unit_answers_and_the_team_decides(world: World) -> None:
     first, second = _raise(world), _raise(world)
-    finding = {"upheld": False, "finding": "经核查不属实"}
-    assert (
-        world.client.post(
-            f"/api/objections/{first}/resolve", json=finding, headers=world.h("clerk_nc")
-        ).status_code
-        == 403
-    )
-    assert (
-        world.client.post(
-            f"/api/objections/{first}/answer", json=finding, headers=world.h("clerk_gz")
-        ).status_code
-        == 404
-    )
-    assert (
-        world.client.post(
-            f"/api/objections/{first}/answer", json=finding, headers=world.h("team")
-        ).status_code
-        == 403
-    )
-    resolved = world.client.post(
-        f"/api/objections/{first}/resolve", json=finding, headers=world.h("team")
-    )
-    assert resolved.status_code == 200 and resolved.json()["status"] == "dismissed"
-    again = world.client.post(
-        f"/api/objections/{first}/resolve", json=finding, headers=world.h("team")
-    )
-    assert again.status_code == 409
-    blank = world.client.post(
-        f"/api/objections/{second}/answer",
-        json={"upheld": True, "finding": " "},
-        headers=world.h("clerk_nc"),
-    )
-    assert blank.status_code == 422 and error(blank)["field"] == "body.finding"
-    answered = world.client.post(
-        f"/api/objections/{second}/answer",
-        json={"upheld": True, "finding": "属实"},
-        headers=world.h("clerk_nc"),
-    )
-    assert answered.status_code == 200 and answered.json()["status"] == "upheld"
+    answer, dismiss = {"findings": "经核查不属实"}, {"outcome": "dismissed", "reason": "报告清楚"}
+    # The team never answers for the unit; another unit does not see it; the unit never decides.
+    assert _post(world, f"/api/objections/{first}/answer", answer, "team").status_code == 403
+    assert _post(world, f"/api/objections/{first}/answer", answer, "clerk_gz").status_code == 404
+    assert _post(world, f"/api/objections/{first}/decision", dismiss, "clerk_nc").status_code == 403
+    # Nothing to decide before the unit has answered.
+    early = _post(world, f"/api/objections/{first}/decision", dismiss, "team")
+    assert early.status_code == 409
+    assert "只能对推荐单位已核查答复的异议作出决定" in error(early)["message"]
+    answered = _post(world, f"/api/objections/{first}/answer", answer, "clerk_nc")
+    assert answered.status_code == 200
+    assert (answered.json()["status"], answered.json()["answer"]) == ("answered", "经核查不属实")
+    assert _post(world, f"/api/objections/{first}/answer", answer, "clerk_nc").status_code == 409
+    decided = _post(world, f"/api/objections/{first}/decision", dismiss, "team")
+    assert decided.status_code == 200
+    body = decided.json()
+    assert (body["status"], body["decision_reason"]) == ("dismissed", "报告清楚")
+    assert _post(world, f"/api/objections/{first}/decision", dismiss, "team").status_code == 409
+    blank = _post(world, f"/api/objections/{second}/answer", {"findings": " "}, "clerk_nc")
+    assert blank.status_code == 422 and error(blank)["field"] == "body.findings"
+    # The answer's former shape (an upheld flag and `finding`) is still read: only the text.
+    former = {"upheld": True, "finding": "属实"}
+    old = _post(world, f"/api/objections/{second}/answer", former, "clerk_nc")
+    assert old.status_code == 200 and old.json()["status"] == "answered"
+    uphold = {"outcome": "upheld", "reason": "经核查属实"}
+    assert _post(world, f"/api/objections/{second}/decision", uphold, "team").status_code == 200
     with UnitOfWork(world.sf) as uow:
         assert uow.session.get(Objection, second) is not None
     status = world.client.get(

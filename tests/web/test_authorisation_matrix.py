@@ -47,6 +47,13 @@ def objection_id(world: World) -> int:
         return int(uow.session.scalars(select(Objection.id)).one())
 
 
+TEAM_OBJECTION = {
+    "source": "phone",
+    "content": "反映问题",
+    "received_on": "2026-03-03",
+    "reporter_name": "李四",
+    "contact": "13900001111",
+}
 # (attacker, method, path template, body): each names data of another department or unit.
 # {n:KEY} is a nomination id, {t:KEY:DEPT} a task id, {o} the objection's id.
 CASES: list[tuple[str, str, str, dict[str, Any] | None]] = [
@@ -65,8 +72,8 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None]] = [
         "/api/tasks/{t:joint_nc:police}/complete",
         {"outcome": "object", "opinion": "有问题"},
     ),
-    ("organisation", "POST", "/api/objections/{o}/resolve", {"upheld": True, "finding": "x"}),
-    ("organisation", "POST", "/api/objections/{o}/answer", {"upheld": True, "finding": "x"}),
+    ("organisation", "POST", "/api/objections/{o}/decision", {"outcome": "upheld", "reason": "x"}),
+    ("organisation", "POST", "/api/objections/{o}/answer", {"findings": "x"}),
     # Department B (police) against department A's (organisation) task.
     ("police", "GET", "/api/tasks/{t:joint_gz_official:organisation}", None),
     ("police", "POST", "/api/tasks/{t:joint_gz_official:organisation}/claim", None),
@@ -94,8 +101,9 @@ CASES: list[tuple[str, str, str, dict[str, Any] | None]] = [
     ("clerk_gz", "GET", "/api/nominations/{n:notice_nc}", None),
     ("clerk_gz", "POST", "/api/nominations/{n:draft_nc}/actions", {"trigger": "submit"}),
     ("clerk_gz", "GET", "/api/nominations/{n:notice_nc}/objections", None),
-    ("clerk_gz", "POST", "/api/objections/{o}/answer", {"upheld": True, "finding": "属实"}),
-    ("clerk_gz", "POST", "/api/objections/{o}/resolve", {"upheld": True, "finding": "属实"}),
+    ("clerk_gz", "POST", "/api/objections/{o}/answer", {"findings": "属实"}),
+    ("clerk_gz", "POST", "/api/objections/{o}/decision", {"outcome": "upheld", "reason": "属实"}),
+    ("clerk_gz", "POST", "/api/nominations/{n:notice_nc}/objections", TEAM_OBJECTION),
 ]
 
 

@@ -87,6 +87,18 @@ def test_caps_are_settings_with_path_patterns() -> None:
     assert shipped.limit_for("/api/nominations/import") == 20 * MIB
     assert shipped.limit_for("/notice/jx/objections") == 64 * 1024
     assert shipped.limit_for("/api/nominations") == MIB
+    # Every form or endpoint that carries a file takes the uploads' cap; the file's own limit
+    # (attachments, quota tables) then answers in its own words.
+    for upload in (
+        "/office/objections",
+        "/objections/7/answer",
+        "/objections/7/attachments",
+        "/api/nominations/7/attachments",
+        "/admin/campaigns/jx/quota/import",
+        "/api/campaigns/jx/quota/import",
+        "/unit/import",
+    ):
+        assert shipped.limit_for(upload) == 20 * MIB, upload
 
 
 @pytest.fixture

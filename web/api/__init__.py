@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from web.api import (
+    attachments,
     audit,
     auth,
     campaign_admin,
@@ -29,6 +30,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     nominations.router,
     tasks.router,
     objections.router,
+    attachments.router,
     audit.router,
     outbox.router,
     unit_desk.router,

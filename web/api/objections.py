@@ -1,11 +1,13 @@
-"""Objections: the public notice and raising one (no login), listing, resolving, answering."""
+"""Objections: the public notice and raising one (no login), the team recording and deciding,
+the unit answering, the team's list of investigations."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
-from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Query, Request
+from pydantic import AliasChoices, BaseModel, Field
 
 from config.catalogue import msg
 from web.api.auth import client_ip
@@ -16,7 +18,7 @@ from workflow.calendar import SHANGHAI
 from workflow.errors import NotFound
 from workflow.queries import objections as read
 from workflow.queries.objections import ObjectionView
-from workflow.services import actions, objections, rate_limits
+from workflow.services import objections, rate_limits
 from workflow.services.notice import notice_campaign, public_notice
 
 router = APIRouter(tags=["objections"])
@@ -71,11 +73,48 @@ class ObjectionOut(BaseModel):
     finding: str | None
     answer_due_at: datetime | None
     resolved_at: datetime | None
+    answer: str | None
+    answered_at: datetime | None
+    answered_by: str | None
+    decision_reason: str | None
+    decided_by: str | None
 
 
-class FindingIn(BaseModel):
-    upheld: bool
-    finding: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+class AnswerIn(BaseModel):
+    # `finding` is the name the answer's text had before the team decided; still accepted.
+    findings: str = Field(
+        min_length=1,
+        max_length=5000,
+        pattern=NONBLANK,
+        validation_alias=AliasChoices("findings", "finding"),
+    )
+
+
+class DecisionIn(BaseModel):
+    outcome: Literal["upheld", "dismissed"]
+    reason: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+
+
+class TeamObjectionIn(BaseModel):
+    source: Literal["phone", "letter", "visit", "web"]
+    content: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+    received_on: date
+    reporter_name: str | None = Field(default=None, max_length=100)
+    contact: str | None = Field(default=None, max_length=200)
+    unit_stamp: str | None = Field(default=None, max_length=200)
+
+
+class InvestigationOut(BaseModel):
+    objection: ObjectionOut
+    nomination_id: int
+    nominee: str
+    unit: str
+    campaign: str
+    received_on: date
+    answer_due_at: datetime | None
+    answer_due_beijing: str | None
+    status: str
+    overdue: bool
 
 
 def objection_out(o: ObjectionView) -> ObjectionOut:
@@ -93,6 +132,11 @@ def objection_out(o: ObjectionView) -> ObjectionOut:
         finding=o.finding,
         answer_due_at=o.answer_due_at,
         resolved_at=o.resolved_at,
+        answer=o.answer,
+        answered_at=o.answered_at,
+        answered_by=o.answered_by,
+        decision_reason=o.decision_reason,
+        decided_by=o.decided_by,
     )
 
 
@@ -137,23 +181,63 @@ def list_objections(
     return [objection_out(o) for o in read.objections_of(uow, actor, nomination_id, now)]
 
 
-@router.post("/objections/{objection_id}/resolve", response_model=ObjectionOut)
-def resolve(
-    objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
+@router.post(
+    "/nominations/{nomination_id}/objections", response_model=ObjectionOut, status_code=201
+)
+def record(
+    nomination_id: int, body: TeamObjectionIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> ObjectionOut:
-    """The working team records the finding: upheld removes the nominee."""
-    row = actions.record_finding(
-        uow, actor, objection_id, body.upheld, body.finding, now, as_role="team_reviewer"
-    )
+    """The working team records an objection received by phone, letter, visit or web."""
+    data = objections.ObjectionInput(**body.model_dump())
+    row = objections.record_for_team(uow, actor, nomination_id, data, now)
     return objection_out(read.objection_view(row, actor))
+
+
+@router.get("/objections", response_model=list[InvestigationOut])
+def investigations(
+    uow: Uow,
+    actor: CurrentActor,
+    now: Now,
+    status: Literal["open", "answered", "upheld", "dismissed", "lapsed"] | None = None,
+    campaign: str | None = Query(default=None, max_length=40),
+) -> list[InvestigationOut]:
+    """The working team's investigations: undecided ones (or one status), soonest due first."""
+    rows = read.investigations(uow, actor, now, status=status, campaign=campaign)
+    return [
+        InvestigationOut(
+            objection=objection_out(i.objection),
+            nomination_id=i.nomination_id,
+            nominee=i.nominee,
+            unit=i.unit,
+            campaign=i.campaign,
+            received_on=i.objection.received_on,
+            answer_due_at=i.objection.answer_due_at,
+            answer_due_beijing=beijing_text(i.objection.answer_due_at),
+            status=i.objection.status,
+            overdue=i.overdue,
+        )
+        for i in rows
+    ]
 
 
 @router.post("/objections/{objection_id}/answer", response_model=ObjectionOut)
 def answer(
-    objection_id: int, body: FindingIn, uow: Uow, actor: CurrentActor, now: Now
+    objection_id: int, body: AnswerIn, uow: Uow, actor: CurrentActor, now: Now
 ) -> ObjectionOut:
-    """The nominee's unit answers with its signed finding."""
-    row = actions.record_finding(
-        uow, actor, objection_id, body.upheld, body.finding, now, as_role="unit_clerk"
-    )
+    """The nominee's unit answers with its findings (files: `/objections/{id}/attachments`)."""
+    row = objections.answer_objection(uow, objection_id, body.findings, actor, now)
     return objection_out(read.objection_view(row, actor))
+
+
+@router.post("/objections/{objection_id}/decision", response_model=ObjectionOut)
+def decide(
+    objection_id: int, body: DecisionIn, uow: Uow, actor: CurrentActor, now: Now
+) -> ObjectionOut:
+    """The working team decides an answered objection: upheld removes the nominee."""
+    row = objections.decide_objection(uow, objection_id, body.outcome, body.reason, actor, now)
+    return objection_out(read.objection_view(row, actor))
+
+
+def beijing_text(moment: datetime | None) -> str | None:
+    """A time as Beijing wall-clock time, ISO 8601 with its +08:00 offset."""
+    return moment.astimezone(SHANGHAI).isoformat() if moment else None

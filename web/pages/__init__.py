@@ -19,6 +19,7 @@ from web.pages import (
     committee,
     nominations,
     notice,
+    objections,
     review,
     unit,
     unit_forms,
@@ -42,6 +43,7 @@ def register_pages(app: FastAPI) -> None:
         unit_forms,
         notice,
         committee,
+        objections,
     )
     for module in pages:
         app.include_router(module.router, include_in_schema=False)

@@ -10,6 +10,7 @@ from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals
 from web.pages.pictures import page_diagram
 from web.pages.render import render
+from workflow.queries.attachments import panel as attachment_panel
 from workflow.queries.nominations import nomination_detail
 from workflow.services.definitions import definition_of, machine_of
 
@@ -32,6 +33,7 @@ def nomination_page(
         "n": n,
         "definition": definition,
         "diagram": diagram,
+        "attachments": attachment_panel(uow, viewer.actor, n),
         **page_globals(uow, viewer),
     }
     return render(request, "nomination.html", context)

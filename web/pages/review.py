@@ -22,6 +22,7 @@ from web.pages.render import render
 from web.task_filter import TaskQuery
 from workflow.errors import HonorflowError, InvalidInput, PermissionDenied
 from workflow.queries import tasks as read
+from workflow.queries.attachments import panel as attachment_panel
 from workflow.queries.tasks import PAGE_SIZES
 from workflow.services import reviews, users
 from workflow.services.definitions import definition_of
@@ -117,6 +118,7 @@ def _task_page(
         "outcomes": list(outcomes_of(kind)),
         "overdue": found.row.overdue,
         "mine": found.row.mine,
+        "attachments": attachment_panel(uow, viewer.actor, view.nomination),
         "opinion": opinion,
         "error": error,
         "message": say(request, "flash_task_released", id=task.id) if released else None,

@@ -21,7 +21,7 @@ from workflow.queries.nominations import unit_nominations
 from workflow.queries.objections import open_for_unit
 from workflow.queries.unit_desk import UnitDesk, unit_desk
 from workflow.services import campaigns, nominations
-from workflow.services.actions import act, record_finding
+from workflow.services.actions import act
 
 router = APIRouter()
 MAX_BYTES = 5 * 1024 * 1024
@@ -123,25 +123,3 @@ def resubmit(
 ) -> Response:
     """Answer a return: resubmit with a note on the material added."""
     return _act(request, uow, viewer, nomination_id, "resubmit", now, note)
-
-
-@router.post("/unit/objections/{objection_id}/finding", dependencies=[Depends(csrf_check)])
-def finding(
-    request: Request,
-    objection_id: int,
-    viewer: LoggedIn,
-    uow: Uow,
-    now: Now,
-    verdict: Annotated[str, Form(pattern="^(upheld|dismissed)$")],
-    text: Annotated[str, Form(min_length=1, max_length=4000)],
-) -> Response:
-    """The unit's signed finding on an objection: upheld removes the nominee."""
-    try:
-        record_finding(
-            uow, viewer.actor, objection_id, verdict == "upheld", text, now, as_role="unit_clerk"
-        )
-    except PermissionDenied:
-        raise
-    except HonorflowError as refused:
-        return _page(request, uow, viewer, status_for(refused), error=refusal(request, refused))
-    return RedirectResponse("/unit?done=finding", status_code=303)

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models import Objection
 from models.uow import UnitOfWork
-from workflow.access import ensure_visible, require_role, visible_objection
+from workflow.access import ensure_visible
 from workflow.actors import Actor
-from workflow.services.objections import resolve_objection
 from workflow.services.transitions import TransitionResult, fire
 
 
@@ -38,20 +36,3 @@ def act(
         reason=reason,
         expected_version=expected_version,
     )
-
-
-def record_finding(
-    uow: UnitOfWork,
-    actor: Actor,
-    objection_id: int,
-    upheld: bool,
-    finding: str,
-    now: datetime,
-    *,
-    as_role: str,
-) -> Objection:
-    """A finding on an objection, by the working team (`team_reviewer`) or the nominee's unit
-    (`unit_clerk`): NotFound unless the actor may see it, then the role gate."""
-    visible_objection(uow, actor, objection_id)
-    require_role(actor, as_role)
-    return resolve_objection(uow, objection_id, upheld, finding, actor, now)

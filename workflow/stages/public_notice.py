@@ -1,5 +1,9 @@
 """Public notice (公示): N working days in public, objections investigated by the unit.
 
+An objection is answered by the recommending unit (its findings) and decided by the working
+team; the nominee is removed (`uphold_objection`) only on such a decision: the
+`investigated_objection` guard refuses any other removal, fired from wherever.
+
 When a notice ends is decided here and only here: it ends when its `notice_end` deadline
 has fired and no objection is open — at the deadline (`end_notice`), or later when the
 last open objection is dismissed (`close_notice_if_over`). The `close_notice` edge checks
@@ -16,7 +20,7 @@ from sqlalchemy import func, select
 
 from config.catalogue import Label, Message, msg
 from models import Deadline, Nomination, Objection
-from models.reviews import OBJECTION_LAPSED, OBJECTION_OPEN
+from models.reviews import OBJECTION_OPEN, OBJECTION_UPHELD
 from models.scheduling import FIRED
 from models.uow import UnitOfWork
 from workflow.actors import SYSTEM
@@ -37,9 +41,10 @@ DEFAULT_ANSWER_DAYS = 5
 
 
 def open_objections(uow: UnitOfWork, nomination_id: int) -> int:
-    """How many objections to the nomination are still under investigation."""
+    """How many objections to the nomination are still under investigation or undecided."""
     query = select(func.count(Objection.id)).where(
-        Objection.nomination_id == nomination_id, Objection.status == OBJECTION_OPEN
+        Objection.nomination_id == nomination_id,
+        Objection.status.in_(objection_lifecycle.UNDECIDED),
     )
     return uow.session.scalar(query) or 0
 
@@ -49,6 +54,25 @@ def no_open_objection(step: Step) -> list[RuleFailure]:
     open_count = open_objections(step.uow, step.nomination.id)
     if open_count:
         return [RuleFailure("objections", msg("rule.objections.open", count=open_count))]
+    return []
+
+
+def investigated_objection(step: Step) -> list[RuleFailure]:
+    """A nominee is removed only on an objection the unit answered and the team upheld.
+
+    The decision (`workflow.services.objections.decide_objection`) names its objection in the
+    step's payload; a removal fired any other way names none and is refused.
+    """
+    objection_id = step.payload.get("objection_id")
+    row = step.uow.session.get(Objection, objection_id) if isinstance(objection_id, int) else None
+    if (
+        row is None
+        or row.nomination_id != step.nomination.id
+        or row.status != OBJECTION_UPHELD
+        or row.answered_at is None
+    ):
+        missing = msg("rule.investigated_objection.missing", name=step.nomination.name)
+        return [RuleFailure("investigated_objection", missing)]
     return []
 
 
@@ -124,10 +148,9 @@ def lapse_objection(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: A
         return msg("sweep.skipped_objection", status=Label("objection", objection.status))
     if nomination.status in CLOSED_STATES:
         return msg("sweep.skipped_nomination", state=Label("state", nomination.status))
-    objection_lifecycle.resolve(
+    objection_lifecycle.lapse(
         uow,
         objection,
-        OBJECTION_LAPSED,
         finding=msg("audit.objection_finding_overdue"),
         campaign_id=nomination.campaign_id,
         actor=SYSTEM,
@@ -143,13 +166,14 @@ class PublicNotice(StageBehaviour):
     guards: ClassVar[Mapping[str, Guard]] = {
         "notice_period_over": notice_period_over,
         "no_open_objection": no_open_objection,
+        "investigated_objection": investigated_objection,
     }
     actions: ClassVar[Mapping[str, Action]] = {NOTICE_END: end_notice, ANSWER_DUE: lapse_objection}
 
     def edges(self, stage: StageSpec, next_state: str) -> Iterator[TransitionSpec]:
         guards = ("notice_period_over", "no_open_objection")
         yield TransitionSpec("close_notice", stage.id, next_state, guards)
-        yield TransitionSpec("uphold_objection", stage.id, "removed")
+        yield TransitionSpec("uphold_objection", stage.id, "removed", ("investigated_objection",))
 
     def enter(self, step: Step, stage: StageSpec) -> None:
         """Start the notice's clock: it ends N working days from now."""

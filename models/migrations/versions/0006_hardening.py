@@ -1,7 +1,7 @@
 """hardening: rate-limit hits shared by every web process; the audit chain keyed
 
-Revision ID: 0007
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 06:30:00
 
 Login and public-objection limits were counted in each web process's memory, so every process
@@ -20,8 +20,8 @@ from alembic import op
 
 from models.base import UTCDateTime
 
-revision = "0007"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
