@@ -109,5 +109,5 @@ def test_record_answer_dismiss_and_uphold(
     _decide(page, server, second, "异议属实，取消拟表彰资格")
     _as(page, server, "admin", f"/nominations/{added.second}")
     assert page.locator("#timeline li[data-trigger=uphold_objection]").count() == 1
-    assert page.locator("svg .box.current").get_attribute("data-state") == "removed"
+    assert page.locator("#workflow-diagram").get_attribute("data-current") == "removed"
     shot(page, "objection-upheld-nomination")
