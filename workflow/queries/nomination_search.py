@@ -34,6 +34,7 @@ DEFAULT_SIZE = 50
 MAX_PAGE = 100_000
 MAX_SEARCH = 100  # characters of the search text
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$")
+KEYS = ("campaign", "stage", "status", "unit", "category", "flag", "rule", "q", "sort", "page", "size")
 STATE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -84,7 +85,8 @@ class BadInput(HonorflowError):
     exit_code = 2
 
     def __init__(self, field_name: str, message: Message) -> None:
-        super().__init__(message=msg("error.invalid.field", field=field_name, problem=message))
+        shown = Label("input", field_name)
+        super().__init__(message=msg("error.invalid.field", field=shown, problem=message))
         self.field = field_name
 
 
@@ -163,9 +165,11 @@ class NominationFilter:
         """Parse a JSON object (a bulk request's `filter`): lists become repeated keys."""
         pairs: list[tuple[str, str]] = []
         for key, value in data.items():
+            if key not in KEYS:
+                raise BadInput(key, msg("error.invalid.extra_forbidden"))
             for item in value if isinstance(value, list | tuple) else [value]:
                 if isinstance(item, dict | list) or item is None:
-                    raise BadInput(f"filter.{key}", msg("error.invalid.string_type"))
+                    raise BadInput(key if key in KEYS else "filter", msg("error.invalid.string_type"))
                 pairs.append((key, str(item)))
         return cls.from_query(pairs)
 
