@@ -80,7 +80,7 @@ def list_nominations(
     status: str | None = Query(default=None, max_length=40, description="the same as stage"),
     unit: str | None = Query(default=None, max_length=60),
     category: str | None = Query(default=None, max_length=40),
-    flag: list[str] = Query(default=[], description="gig_worker, disability, female, …"),
+    flag: Annotated[list[str] | None, Query(description="gig_worker, disability, …")] = None,
     rule: str | None = Query(default=None, max_length=60, description="a failing rule"),
     q: str | None = Query(default=None, max_length=100, description="part of name or employer"),
     sort: str | None = Query(default=None, max_length=20, description="name, -updated, …"),

@@ -12,7 +12,17 @@ from starlette.exceptions import HTTPException
 
 from config import catalogue
 from web.errors import http_detail, problem_message
-from web.pages import admin, admin_definitions, auth, nominations, notice, review, unit
+from web.pages import (
+    admin,
+    admin_definitions,
+    auth,
+    bulk,
+    nominations,
+    notice,
+    office,
+    review,
+    unit,
+)
 from web.pages.render import error_page, language
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -21,7 +31,7 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 def register_pages(app: FastAPI) -> None:
     """Mount the stylesheet and script, the page routes, and the friendly error page."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, review, nominations, admin, admin_definitions, unit, notice):
+    for module in (auth, review, nominations, admin, admin_definitions, unit, notice, office, bulk):
         app.include_router(module.router, include_in_schema=False)
     # web.errors hands every error on a non-API path to this handler, or to the handler
     # registered here for the same class: FastAPI's own defaults for these two answer JSON.

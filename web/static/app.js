@@ -15,4 +15,13 @@
       if (area && !area.value.trim()) { area.value = button.getAttribute("data-fill-opinion"); }
     });
   });
+  // "Select all on this page" ticks every row box of its form.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      // form.elements also holds the boxes tied to the form by their form="…" attribute.
+      Array.prototype.forEach.call(box.form.elements, function (b) {
+        if (b.name === "ids") { b.checked = box.checked; }
+      });
+    });
+  });
 })();

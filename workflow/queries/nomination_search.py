@@ -34,7 +34,8 @@ DEFAULT_SIZE = 50
 MAX_PAGE = 100_000
 MAX_SEARCH = 100  # characters of the search text
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$")
-KEYS = ("campaign", "stage", "status", "unit", "category", "flag", "rule", "q", "sort", "page", "size")
+# The filter's query keys (`status` is the older name of `stage`).
+KEYS = frozenset("campaign stage status unit category flag rule q sort page size".split())
 STATE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -61,7 +62,7 @@ def _gender_female() -> ColumnElement[bool]:
     return Nomination.gender == "F"
 
 
-def _minority() -> ColumnElement[bool]:
+def _minority() -> Any:
     return Nomination.facts["ethnicity"].as_string() != "汉族"
 
 
@@ -169,7 +170,7 @@ class NominationFilter:
                 raise BadInput(key, msg("error.invalid.extra_forbidden"))
             for item in value if isinstance(value, list | tuple) else [value]:
                 if isinstance(item, dict | list) or item is None:
-                    raise BadInput(key if key in KEYS else "filter", msg("error.invalid.string_type"))
+                    raise BadInput(key, msg("error.invalid.string_type"))
                 pairs.append((key, str(item)))
         return cls.from_query(pairs)
 
@@ -209,12 +210,10 @@ class NominationFilter:
     @property
     def narrowed(self) -> bool:
         """Whether anything but paging and order is set."""
-        return bool(
-            self.stage or self.unit or self.category or self.flags or self.rule or self.q
-        )
+        return bool(self.stage or self.unit or self.category or self.flags or self.rule or self.q)
 
 
-def filtered(uow: UnitOfWork, actor: Actor, f: NominationFilter) -> Select[tuple[Nomination]]:
+def filtered(uow: UnitOfWork, actor: Actor, f: NominationFilter) -> Select[Nomination]:
     """The visible nominations matching the filter, in its order (ties by id)."""
     query = select(Nomination).where(nomination_filter(uow, actor), not_recused_filter(actor))
     if f.campaign:
@@ -325,8 +324,3 @@ def filter_choices(uow: UnitOfWork, campaign: Campaign | None) -> FilterChoices:
     return FilterChoices(
         campaigns, units, states, tuple(CATEGORIES), tuple(FLAGS), rules, tuple(SORTS)
     )
-
-
-def flag_label(flag: str) -> Label:
-    """A flag by its label."""
-    return Label("page", f"flag_{flag}")

@@ -89,9 +89,7 @@ def failing_ids(uow: UnitOfWork, query: Select[Any], rule: str) -> list[int]:
             continue
         campaign = campaigns[campaign_id]
         held = tuple(h for n, h in registry.get((name, birth), ()) if n != ident)
-        ctx = EligibilityContext(
-            campaign.reference_date, campaign.honour_level, held, calendar
-        )
+        ctx = EligibilityContext(campaign.reference_date, campaign.honour_level, held, calendar)
         try:
             failed = bool(check_eligibility(facts_from_json(facts), ctx, {rule: configured}))
         except Exception:  # a rule that cannot run (a date the calendar lacks) does not pass
