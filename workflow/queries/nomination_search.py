@@ -35,7 +35,9 @@ MAX_PAGE = 100_000
 MAX_SEARCH = 100  # characters of the search text
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,59}$")
 # The filter's query keys (`status` is the older name of `stage`).
-KEYS = frozenset("campaign stage status unit category flag rule q sort page size".split())
+KEYS = frozenset(
+    ["campaign", "stage", "status", "unit", "category", "flag", "rule", "q", "sort", "page", "size"]
+)
 STATE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
