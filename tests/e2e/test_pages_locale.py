@@ -104,3 +104,24 @@ def test_the_scan_catches_a_planted_english_word(site: Any, monkeypatch: Any) ->
     # Attribute values and scripts are not read, text in them is not a finding.
     hidden = html.replace("</main>", '<a title="Overdue">逾期</a><script>var x;</script></main>')
     assert _english({"/admin": hidden}) == {}
+
+
+def test_the_office_list_and_its_bulk_results_are_chinese(site: Any) -> None:
+    client, seeded = site
+    token = log_in(client, "zhuanban")
+    pages = {
+        path: client.get(path).text
+        for path in (
+            "/office/nominations",
+            "/office/nominations?stage=public_notice&flag=female&sort=-name&size=20",
+            "/office/nominations?rule=prior_honour&q=%25",
+            "/office/nominations?sort=password",  # refused: the field by its label
+        )
+    }
+    ids = [str(seeded.under_notice), str(seeded.draft), "999999"]
+    posted = client.post(
+        "/office/nominations/bulk", data={"csrf_token": token, "trigger": "pass", "ids": ids}
+    )
+    pages["bulk"] = posted.text
+    assert "批量操作结果" in posted.text
+    assert _english(pages) == {}

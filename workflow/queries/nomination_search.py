@@ -93,10 +93,20 @@ class BadInput(HonorflowError):
         self.field = field_name
 
 
-def _one_of(name: str, value: str, allowed: Iterable[str]) -> str:
+def _one_of(name: str, value: str, allowed: Iterable[str], prefix: str) -> str:
+    """The value if allowed; else BadInput listing the allowed values by their labels."""
     choices = tuple(allowed)
     if value not in choices:
-        raise BadInput(name, msg("error.invalid.not_in_vocabulary", allowed=Listing(choices, "or")))
+        area, _, start = prefix.partition(":")
+        shown = Listing(tuple(Label(area, start + c) for c in choices), "or")
+        raise BadInput(name, msg("error.invalid.not_in_vocabulary", allowed=shown))
+    return value
+
+
+def _sort(value: str) -> str:
+    if value.removeprefix("-") not in SORTS:
+        columns = Listing(tuple(Label("page", f"office_col_{c}") for c in SORTS), "or")
+        raise BadInput("sort", msg("bulk.sort_allowed", columns=columns))
     return value
 
 
@@ -142,13 +152,13 @@ class NominationFilter:
             if not value:
                 continue
             if key == "flag":
-                flags.append(_one_of("flag", value, FLAGS))
+                flags.append(_one_of("flag", value, FLAGS, "page:flag_"))
             elif key in ("stage", "status"):
                 values["stage"] = _pattern(key, value, STATE)
             elif key in ("campaign", "unit"):
                 values[key] = _pattern(key, value, CODE)
             elif key == "category":
-                values[key] = _one_of(key, value, CATEGORIES)
+                values[key] = _one_of(key, value, CATEGORIES, "vocab.category:")
             elif key == "rule":
                 values[key] = known_rule(value)
             elif key == "q":
@@ -156,7 +166,7 @@ class NominationFilter:
                     raise BadInput(key, msg("error.invalid.string_too_long", max_length=MAX_SEARCH))
                 values[key] = value
             elif key == "sort":
-                values[key] = _one_of(key, value, [*SORTS, *(f"-{s}" for s in SORTS)])
+                values[key] = _sort(value)
             elif key == "page":
                 values[key] = _number(key, value, 1, MAX_PAGE)
             elif key == "size":
