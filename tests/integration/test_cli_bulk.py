@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 from tests.integration.test_cli import SAMPLE, Honorflow, hf, setup_campaign  # noqa: F401
