@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import defer, lazyload
 
 from config.catalogue import Label, Listing, Message, msg
 from config.errors import HonorflowError
@@ -25,7 +26,7 @@ from models import Campaign, Nomination, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.access import nomination_filter, not_recused_filter
 from workflow.actors import Actor
-from workflow.queries.paging import Paged, page
+from workflow.queries.paging import Paged
 from workflow.queries.rule_filter import RULE_SCAN_LIMIT, failing_ids, known_rule
 from workflow.vocabulary import CATEGORIES
 
@@ -80,6 +81,17 @@ FLAGS: Mapping[str, Any] = {
     "female": _gender_female,
     "minority": _minority,
 }
+
+
+# A list row needs its unit; the campaign and the definition (a large JSON each) are loaded
+# once, on first use, from the identity map, and the facts and texts only if someone reads them.
+LIST_LOADING = (
+    lazyload(Nomination.campaign),
+    lazyload(Nomination.definition),
+    defer(Nomination.facts),
+    defer(Nomination.summary),
+    defer(Nomination.deeds),
+)
 
 
 class BadInput(HonorflowError):
@@ -227,7 +239,11 @@ class NominationFilter:
 
 def filtered(uow: UnitOfWork, actor: Actor, f: NominationFilter) -> Select[Nomination]:
     """The visible nominations matching the filter, in its order (ties by id)."""
-    query = select(Nomination).where(nomination_filter(uow, actor), not_recused_filter(actor))
+    query = (
+        select(Nomination)
+        .options(*LIST_LOADING)
+        .where(nomination_filter(uow, actor), not_recused_filter(actor))
+    )
     if f.campaign:
         query = query.where(Nomination.campaign_id == _campaign_id(uow, f.campaign))
     if f.stage:
@@ -276,12 +292,18 @@ def search_nominations(
     size = f.size if limit is None else limit
     start = (f.page - 1) * f.size if offset is None else offset
     if f.rule is None:
-        return page(uow, query, size, start)
+        total = uow.session.scalar(
+            query.with_only_columns(func.count(Nomination.id)).order_by(None)
+        )
+        found = uow.session.scalars(query.limit(size).offset(start)).unique()
+        return Paged(int(total or 0), list(found))
     ids = failing_ids(uow, query, f.rule)
     chosen = ids[start : start + size]
     rows = {
         n.id: n
-        for n in uow.session.scalars(select(Nomination).where(Nomination.id.in_(chosen))).unique()
+        for n in uow.session.scalars(
+            select(Nomination).options(*LIST_LOADING).where(Nomination.id.in_(chosen))
+        ).unique()
     }
     return Paged(len(ids), [rows[i] for i in chosen if i in rows])
 

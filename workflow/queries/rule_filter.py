@@ -30,7 +30,7 @@ from workflow.rules.eligibility import (
 from workflow.services.definitions import definition_of
 from workflow.step import load_calendar
 
-# Candidates one failing-rule filter may run its rule on (10,000 in about a fifth of a second).
+# Candidates one failing-rule filter may run its rule on (10,000 take about half a second).
 RULE_SCAN_LIMIT = 20_000
 
 
