@@ -127,6 +127,14 @@ def test_office_list_fits_a_phone(
         assert "须写明理由" in page.content()  # refused as a whole: nothing moved
         _width_fits(page)
         shot(page, "office-bulk-refused-375")
+        page.go_back()
+        page.wait_for_load_state()
+        page.fill("input[name=reason]", "请补充事迹材料")
+        page.get_by_role("button", name="对所选执行").click()
+        page.wait_for_load_state()
+        assert page.locator("#bulk-results tbody tr.ok").count() == 2
+        _width_fits(page)
+        shot(page, "office-bulk-result-375")
     finally:
         context.close()
 
