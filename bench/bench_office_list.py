@@ -229,6 +229,7 @@ def run(kind: str, count: int, filters: int, repeat: int, seed_value: int) -> No
         service_ms: list[float] = []
         bare_ms: list[float] = []
         ratios: list[float] = []
+        worst: list[tuple[float, float, float, str]] = []
         try:
             for f in drawn:
                 page_sql, count_sql, args = bare_sql(f, kind, campaign_id, states)
@@ -257,9 +258,15 @@ def run(kind: str, count: int, filters: int, repeat: int, seed_value: int) -> No
                 service_ms += mine
                 bare_ms += theirs
                 ratios.append(statistics.median(mine) / statistics.median(theirs))
+                shown = "&".join(f"{k}={v}" for k, v in f.to_query())
+                worst.append(
+                    (ratios[-1], statistics.median(mine), statistics.median(theirs), shown)
+                )
         finally:
             raw.close()
         report(kind, service_ms, bare_ms, ratios, filters, repeat)
+        for ratio, mine_ms, bare_one, shown in sorted(worst, reverse=True)[:3]:
+            print(f"  highest ratio {ratio:.1f}: {mine_ms:.1f} ms vs {bare_one:.2f} ms  ?{shown}")
         rule_timing(sf, kind, repeat)
 
 
