@@ -16,8 +16,11 @@ from tests.integration import flow
 from workflow.actors import Actor
 from workflow.errors import PermissionDenied
 from workflow.facts import PriorHonour
+from workflow.queries.nomination_filter import FLAG_NAMES, SORT_COLUMNS
 from workflow.queries.nomination_search import (
+    FLAGS,
     MAX_SIZE,
+    SORTS,
     BadInput,
     NominationFilter,
     search_nominations,
@@ -97,6 +100,10 @@ def test_a_failing_rule_finds_who_fails_it(office: Office) -> None:
     with pytest.raises(BadInput) as refused:
         NominationFilter.from_query([("rule", "no_such_rule")])
     assert refused.value.field == "rule"
+
+
+def test_every_listed_column_and_flag_has_its_clause() -> None:
+    assert set(SORTS) == set(SORT_COLUMNS) and set(FLAGS) == set(FLAG_NAMES)
 
 
 def test_sorting_takes_only_listed_columns(office: Office) -> None:

@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import Select, select
 
-from config.catalogue import Label, Listing, msg
+from config.catalogue import msg
 from models import Campaign, DefinitionVersion, HonourRecord, Nomination
 from models.uow import UnitOfWork
 from workflow.facts import PriorHonour, facts_from_json
+from workflow.queries.nomination_filter import BadInput
 from workflow.rules.eligibility import (
-    ELIGIBILITY_RULES,
     EligibilityContext,
     check_eligibility,
     parse_rule_params,
@@ -33,16 +33,6 @@ from workflow.step import load_calendar
 # Candidates one failing-rule filter may run its rule on: 10,000 take about half a second
 # (SQLite, unloaded), most of it rebuilding the facts from JSON.
 RULE_SCAN_LIMIT = 10_000
-
-
-def known_rule(name: str) -> str:
-    """The rule's name if it is a registered eligibility rule; else BadInput on `rule`."""
-    from workflow.queries.nomination_search import BadInput
-
-    if name not in ELIGIBILITY_RULES:
-        known = Listing(tuple(Label("rule", r) for r in ELIGIBILITY_RULES), "or")
-        raise BadInput("rule", msg("error.invalid.not_in_vocabulary", allowed=known))
-    return name
 
 
 def _registry(uow: UnitOfWork) -> dict[tuple[str, date], list[tuple[int | None, PriorHonour]]]:
@@ -66,8 +56,6 @@ def _params(uow: UnitOfWork, rule: str) -> dict[int, BaseModel | None]:
 
 def failing_ids(uow: UnitOfWork, query: Select[Any], rule: str) -> list[int]:
     """The ids, in the query's order, of the nominations that fail the rule now."""
-    from workflow.queries.nomination_search import BadInput
-
     columns = query.with_only_columns(
         Nomination.id,
         Nomination.facts,
