@@ -161,16 +161,22 @@ ORDER = {
 
 
 def bare_sql(
-    f: NominationFilter, kind: str, campaign_id: int, states: list[str]
+    f: NominationFilter, kind: str, campaign: Campaign, states: list[str]
 ) -> tuple[str, str, list[Any]]:
-    """The page and the count as hand-written SQL with positional parameters."""
+    """The page and the count as hand-written SQL with positional parameters.
+
+    The team's sight is what `access.visibility` says: the states its stages own in the
+    nomination's definition version, or a task of the team's.
+    """
     mark = "%s" if kind == "postgresql" else "?"
     where = [
-        f"(n.status IN ({', '.join(mark for _ in states)}) OR n.id IN "
-        f"(SELECT nomination_id FROM review_tasks WHERE department = {mark} AND role = {mark}))",
+        f"((n.definition_id = {mark} AND n.status IN ({', '.join(mark for _ in states)})) "
+        f"OR n.id IN (SELECT nomination_id FROM review_tasks "
+        f"WHERE department = {mark} AND role = {mark}))",
         f"n.campaign_id = {mark}",
     ]
-    args: list[Any] = [*states, "working_team", "team_reviewer", campaign_id]
+    args: list[Any] = [campaign.definition_id, *states, "working_team", "team_reviewer"]
+    args.append(campaign.id)
     if f.stage:
         where.append(f"n.status = {mark}")
         args.append(f.stage)
@@ -224,6 +230,7 @@ def run(kind: str, count: int, filters: int, repeat: int, seed_value: int) -> No
             row = uow.session.get(Campaign, campaign_id)
             assert row is not None
             states = team_states(definition_of(row.definition), TEAM.role, TEAM.department)
+            uow.session.expunge(row)
         drawn = [NominationFilter.from_query(p) for p in draw_filters(rng, codes, filters)]
         raw = engine.raw_connection()
         service_ms: list[float] = []
@@ -232,7 +239,7 @@ def run(kind: str, count: int, filters: int, repeat: int, seed_value: int) -> No
         worst: list[tuple[float, float, float, str]] = []
         try:
             for f in drawn:
-                page_sql, count_sql, args = bare_sql(f, kind, campaign_id, states)
+                page_sql, count_sql, args = bare_sql(f, kind, row, states)
                 mine: list[float] = []
                 theirs: list[float] = []
                 for _ in range(repeat):
