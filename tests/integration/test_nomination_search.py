@@ -16,6 +16,7 @@ from tests.integration import flow
 from workflow.actors import Actor
 from workflow.errors import PermissionDenied
 from workflow.facts import PriorHonour
+from workflow.queries import rule_filter
 from workflow.queries.nomination_filter import FLAG_NAMES, SORT_COLUMNS
 from workflow.queries.nomination_search import (
     FLAGS,
@@ -242,3 +243,13 @@ def test_a_unit_submits_its_drafts_at_once_each_checked(office: Office) -> None:
     results = bulk.act_on_each(new_uow, flow.clerk("gz"), drafts, "submit", T0)
     assert [(r.name, r.ok) for r in results] == [("钱七", True)]
     assert flow.status(office.sf, office.n["qian"]).birth_date == date(1980, 1, 1)
+
+
+def test_a_failing_rule_over_too_many_candidates_asks_to_narrow(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rule_filter, "RULE_SCAN_LIMIT", 3)
+    with pytest.raises(BadInput) as refused:
+        names(office, ADMIN, ("rule", "prior_honour"))
+    assert refused.value.field == "rule"
+    assert names(office, ADMIN, ("rule", "prior_honour"), ("unit", "gz")) == ["钱七"]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.integration import flow
 from tests.web.conftest import World, error
+from workflow.queries import rule_filter
 
 BULK = "/api/nominations/bulk"
 
@@ -104,3 +107,11 @@ def test_a_clerk_gets_no_other_units_rows_through_any_filter(world: World) -> No
     for query in ("unit=gz", "q=审定己", "sort=unit&size=200", "stage=committee", "flag=minority"):
         found = get(f"/api/nominations?{query}", headers=h).json()
         assert {i["unit_code"] for i in found["items"]} <= {"nc"}, query
+
+
+def test_a_failing_rule_over_too_many_is_a_422_on_rule(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rule_filter, "RULE_SCAN_LIMIT", 1)
+    bad = world.client.get("/api/nominations?rule=prior_honour", headers=world.h("admin"))
+    assert bad.status_code == 422 and error(bad)["field"] == "query.rule"

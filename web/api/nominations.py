@@ -21,7 +21,7 @@ from web.api.nomination_models import (
     RuleResultOut,
     nomination_out,
 )
-from web.api.nominations_bulk import parsed_filter
+from web.api.nominations_bulk import invalid, parsed_filter
 from web.api.schemas import TransitionOut, audit_event_out, transition_out
 from web.deps import CurrentActor, CurrentUser, Now, Uow
 from web.errors import ApiError, request_locale
@@ -96,7 +96,10 @@ def list_nominations(
         limit, offset = limit or 50, offset or 0
     else:
         limit, offset = where.size, (where.page - 1) * where.size
-    found = search.search_nominations(uow, actor, where, limit=limit, offset=offset)
+    try:
+        found = search.search_nominations(uow, actor, where, limit=limit, offset=offset)
+    except search.BadInput as bad:  # a failing-rule filter over too many candidates
+        raise invalid(bad, "query") from None
     items = [nomination_out(n) for n in found.items]
     return NominationPage(total=found.total, limit=limit, offset=offset, items=items)
 

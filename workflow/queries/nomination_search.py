@@ -3,8 +3,9 @@
 The filter is `NominationFilter` (`workflow.queries.nomination_filter`, re-exported here):
 parsed once from a query string, written back to one. `search_nominations` applies it through
 the one visibility rule (`workflow.access.nomination_filter`, recused nominations left out):
-a unit clerk gets no row of another unit through any filter. The rows are the list view (no identity number, phone or
-birth date: those stay with the masked detail, `workflow.queries.nominations`).
+a unit clerk gets no row of another unit through any filter. The rows are the list view (no
+identity number, phone or birth date: those stay with the masked detail,
+`workflow.queries.nominations`).
 """
 
 from __future__ import annotations
