@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from cli import words
+from cli import commands_bulk, words
 from cli.commands_audit import audit_event_row
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from workflow.queries import nominations as read
@@ -155,22 +155,52 @@ def _detail(view: read.NominationView) -> dict[str, Any]:
 
 
 @click.command("act")
-@click.argument("nomination_id", type=int)
-@click.argument("trigger")
+@click.argument("nomination_id", type=int, required=False)
+@click.argument("trigger_arg", metavar="TRIGGER", required=False)
 @click.option("--reason", help="why (stored in the audit and shown to the unit)")
 @click.option("--expected-version", type=int, help="refuse if the nomination changed since")
+@click.option("--all", "every", is_flag=True, help="every nomination the filter matches")
+@click.option("--trigger", "trigger_opt", help="the trigger, with --all")
+@click.option("--campaign", "campaign_ref", help="with --all: campaign code")
+@click.option("--stage", help="with --all: only nominations in this state")
+@click.option("--unit", "unit_code", help="with --all: only this unit's (code)")
+@click.option("--category", help="with --all: only this category")
+@click.option("--flag", "flags", multiple=True, help="with --all: gig_worker, disability, …")
+@click.option("--rule", help="with --all: only nominees failing this rule")
+@click.option("--search", help="with --all: part of the name or employer")
 @actor_option()
 @pass_runtime
 def act(
     rt: Runtime,
-    nomination_id: int,
-    trigger: str,
+    nomination_id: int | None,
+    trigger_arg: str | None,
     reason: str | None,
     expected_version: int | None,
+    every: bool,
+    trigger_opt: str | None,
+    campaign_ref: str | None,
+    stage: str | None,
+    unit_code: str | None,
+    category: str | None,
+    flags: tuple[str, ...],
+    rule: str | None,
+    search: str | None,
     actor_spec: str,
     actor_name: str | None,
 ) -> None:
-    """Fire a trigger on a nomination as a user (e.g. submit, withdraw, pass, close_notice)."""
+    """Fire a trigger on a nomination (e.g. submit, withdraw, pass, close_notice), or with
+    --all on every nomination a filter matches, each in its own transaction."""
+    if every:
+        if nomination_id is not None or trigger_opt is None:
+            raise click.UsageError(words.say("bulk_usage"))
+        pairs = [("campaign", campaign_ref), ("stage", stage), ("unit", unit_code),
+                 ("category", category), ("rule", rule), ("q", search)]  # fmt: skip
+        where = commands_bulk.filter_of(pairs + [("flag", f) for f in flags])
+        commands_bulk.run_bulk(rt, where, trigger_opt, reason, actor_spec, actor_name)
+        return
+    trigger = trigger_arg or trigger_opt
+    if nomination_id is None or trigger is None:
+        raise click.UsageError(words.say("bulk_usage"))
     with rt.uow() as uow:
         result = actions.act(
             uow,

@@ -8,6 +8,7 @@ import click
 
 from cli import (
     commands_audit,
+    commands_bulk,
     commands_calendar,
     commands_campaign,
     commands_db,
@@ -45,6 +46,7 @@ for module in (
     commands_nominations,
     commands_review,
     commands_objection,
+    commands_bulk,
     commands_audit,
     commands_calendar,
     commands_notice,

@@ -212,3 +212,24 @@ def test_the_objection_pages_are_chinese(site: Any, username: str, tmp_path: Pat
         for path, html in pages.items()
     }
     assert {path: words for path, words in found.items() if words} == {}
+
+
+def test_the_office_list_and_its_bulk_results_are_chinese(site: Any) -> None:
+    client, seeded = site
+    token = log_in(client, "zhuanban")
+    pages = {
+        path: client.get(path).text
+        for path in (
+            "/office/nominations",
+            "/office/nominations?stage=public_notice&flag=female&sort=-name&size=20",
+            "/office/nominations?rule=prior_honour&q=%25",
+            "/office/nominations?sort=password",  # refused: the field by its label
+        )
+    }
+    ids = [str(seeded.under_notice), str(seeded.draft), "999999"]
+    posted = client.post(
+        "/office/nominations/bulk", data={"csrf_token": token, "trigger": "pass", "ids": ids}
+    )
+    pages["bulk"] = posted.text
+    assert "批量操作结果" in posted.text
+    assert _english(pages) == {}

@@ -21,9 +21,11 @@ from web.api.nomination_models import (
     RuleResultOut,
     nomination_out,
 )
+from web.api.nominations_bulk import invalid, parsed_filter
 from web.api.schemas import TransitionOut, audit_event_out, transition_out
 from web.deps import CurrentActor, CurrentUser, Now, Uow
 from web.errors import ApiError, request_locale
+from workflow.queries import nomination_search as search
 from workflow.queries import nominations as read
 from workflow.queries.eligibility import RuleResult
 from workflow.services import actions, nominations, users
@@ -70,22 +72,36 @@ def import_form(
 
 @router.get("/nominations", response_model=NominationPage)
 def list_nominations(
+    request: Request,
     uow: Uow,
     actor: CurrentActor,
     campaign: str | None = Query(default=None, max_length=60),
-    status: str | None = Query(default=None, max_length=40),
+    stage: str | None = Query(default=None, max_length=40, description="a state code"),
+    status: str | None = Query(default=None, max_length=40, description="the same as stage"),
     unit: str | None = Query(default=None, max_length=60),
     category: str | None = Query(default=None, max_length=40),
-    q: str | None = Query(default=None, max_length=100, description="part of the name"),
-    limit: int = Query(default=50, ge=1, le=500),
-    offset: int = Query(default=0, ge=0, le=1_000_000),
+    flag: Annotated[list[str] | None, Query(description="gig_worker, disability, …")] = None,
+    rule: str | None = Query(default=None, max_length=60, description="a failing rule"),
+    q: str | None = Query(default=None, max_length=100, description="part of name or employer"),
+    sort: str | None = Query(default=None, max_length=20, description="name, -updated, …"),
+    page: int | None = Query(default=None, ge=1, le=100_000),
+    size: int | None = Query(default=None, ge=1, le=200),
+    limit: int | None = Query(default=None, ge=1, le=500),
+    offset: int | None = Query(default=None, ge=0, le=1_000_000),
 ) -> NominationPage:
-    """The nominations you may see, filtered, by id."""
-    campaign_id = find_campaign(uow, campaign).id if campaign else None
-    where = read.NominationQuery(campaign_id, status, unit, category, q)
-    page = read.list_nominations(uow, actor, where, limit, offset)
-    items = [nomination_out(n) for n in page.items]
-    return NominationPage(total=page.total, limit=limit, offset=offset, items=items)
+    """The nominations you may see, filtered, sorted and paged (`page`/`size`, or the older
+    `limit`/`offset`); the same filter as the office page and the bulk endpoint."""
+    where = parsed_filter(request.query_params.multi_items())
+    if limit is not None or offset is not None:
+        limit, offset = limit or 50, offset or 0
+    else:
+        limit, offset = where.size, (where.page - 1) * where.size
+    try:
+        found = search.search_nominations(uow, actor, where, limit=limit, offset=offset)
+    except search.BadInput as bad:  # a failing-rule filter over too many candidates
+        raise invalid(bad, "query") from None
+    items = [nomination_out(n) for n in found.items]
+    return NominationPage(total=found.total, limit=limit, offset=offset, items=items)
 
 
 def _rule_out(result: RuleResult, locale: str) -> RuleResultOut:

@@ -16,10 +16,12 @@ from web.pages import (
     admin,
     admin_definitions,
     auth,
+    bulk,
     committee,
     nominations,
     notice,
     objections,
+    office,
     review,
     unit,
     unit_forms,
@@ -44,6 +46,8 @@ def register_pages(app: FastAPI) -> None:
         notice,
         committee,
         objections,
+        office,
+        bulk,
     )
     for module in pages:
         app.include_router(module.router, include_in_schema=False)

@@ -24,4 +24,13 @@
     box.scrollLeft += at.left - frame.left - (box.clientWidth - at.width) / 2;
     box.scrollTop += at.top - frame.top - (box.clientHeight - at.height) / 2;
   });
+  // "Select all on this page" ticks every row box of its form.
+  document.querySelectorAll("[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      // form.elements also holds the boxes tied to the form by their form="…" attribute.
+      Array.prototype.forEach.call(box.form.elements, function (b) {
+        if (b.name === "ids") { b.checked = box.checked; }
+      });
+    });
+  });
 })();
