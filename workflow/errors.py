@@ -244,6 +244,17 @@ class InvalidInput(HonorflowError):
         self.field = field
 
 
+class BadInput(InvalidInput):
+    """A list filter's or bulk request's value that cannot be used: the message names the
+    field by its label, since it is shown apart from the form (exit code 2, like click's)."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: Message) -> None:
+        shown = Label("input", field)
+        super().__init__(field, msg("error.invalid.field", field=shown, problem=message))
+
+
 class PhaseMoveRefused(InvalidState):
     """A campaign cannot move to the phase asked for; `allowed` lists the phases it may."""
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from config.catalogue import Label, Listing, Message, msg
-from config.errors import HonorflowError
+from config.catalogue import Label, Listing, msg
+from workflow.errors import BadInput as BadInput
 from workflow.rules.eligibility import ELIGIBILITY_RULES
 from workflow.vocabulary import CATEGORIES
 
@@ -42,17 +42,6 @@ def known_rule(name: str) -> str:
         known = Listing(tuple(Label("rule", r) for r in ELIGIBILITY_RULES), "or")
         raise BadInput("rule", msg("error.invalid.not_in_vocabulary", allowed=known))
     return name
-
-
-class BadInput(HonorflowError):
-    """A filter or bulk request value that cannot be used; `field` names it."""
-
-    exit_code = 2
-
-    def __init__(self, field_name: str, message: Message) -> None:
-        shown = Label("input", field_name)
-        super().__init__(message=msg("error.invalid.field", field=shown, problem=message))
-        self.field = field_name
 
 
 def _one_of(name: str, value: str, allowed: Iterable[str], prefix: str) -> str:
