@@ -28,7 +28,7 @@ def _under_notice(hf: Honorflow, tmp_path: Path) -> int:
         to_notice(sf, nomination)
         with UnitOfWork(sf) as uow:
             users.create_user(
-                uow, username="ncclerk", display_name="南昌经办人", password="pass-word-1",
+                uow, username="ncclerk", display_name="南昌经办人", password="pass-word-one-1",
                 role="unit_clerk", unit_code="nc", actor=ADMIN, now=T0,
             )  # fmt: skip
         return nomination

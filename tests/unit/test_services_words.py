@@ -61,7 +61,8 @@ PERSON_FACING = {
     for name, value in vars(__import__("workflow.errors", fromlist=["*"])).items()
     if isinstance(value, type) and issubclass(value, HonorflowError)
 } | {"RowError", "RuleFailure", "Problem", "KeyProblem"}
-CODE_ARGUMENTS = {"RowError": 3, "RuleFailure": 1, "InvalidInput": 1}  # the field is a code
+# The arguments before the message that are codes (files, rows, fields, rules), not words.
+CODE_ARGUMENTS = {"RowError": 3, "RuleFailure": 1, "InvalidInput": 1, "BadInput": 1}
 ZH_LATIN = re.compile(r"[A-Za-z]")
 
 
