@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import openpyxl
@@ -31,7 +32,10 @@ def _campaign(hf: Honorflow, tmp_path: Path, deadline: str) -> None:
 def test_the_template_is_written_and_a_late_import_is_refused_at_once(
     hf: Honorflow, tmp_path: Path
 ) -> None:
-    _campaign(hf, tmp_path, "2020-01-10 17:00")  # long past
+    _campaign(hf, tmp_path, "2099-01-10 17:00")
+    # The deadline passes after the campaign opened (a campaign cannot be made with one past).
+    with sqlite3.connect(hf.db) as db:
+        db.execute("UPDATE campaigns SET submission_deadline = '2020-01-10 09:00:00.000000'")
     out = tmp_path / "form.xlsx"
     result = hf.run("campaign", "form-template", "jx", "-o", str(out), "--as", "unit_clerk@nc")
     assert "推荐表模板已写入" in result.stdout
