@@ -71,15 +71,35 @@ class Settings(BaseSettings):
         description="proxy addresses or networks whose X-Forwarded-For counts (JSON list)",
     )
 
+    # Rate limits (README "Hardening"): moving windows by the `limits` library.
+    rate_limit_storage: str = Field(
+        default="memory://",
+        description="where limits count: redis://host:port/db shares them; memory:// is per process",
+    )
     login_failures_per_account: int = Field(
-        default=5, ge=1, description="failed logins of one account (any address) per window"
+        default=5, ge=1, description="failed logins of one account (any address) before a lockout"
     )
     login_failures_per_address: int = Field(
         default=10, ge=1, description="failed logins from one address (any account) per window"
     )
     login_window_minutes: int = Field(default=5, ge=1, description="the login limits' window")
+    login_lockout_minutes: int = Field(
+        default=15, ge=1, description="the first lockout; each further one doubles it"
+    )
+    login_lockout_max_minutes: int = Field(
+        default=24 * 60, ge=1, description="the longest lockout the doubling reaches"
+    )
     objections_per_address_hour: int = Field(
-        default=10, ge=1, description="public objections from one address per hour"
+        default=10, ge=1, description="public objection attempts from one address per hour"
+    )
+    objections_per_nominee_hour: int = Field(
+        default=5, ge=1, description="public objections to one nominee per hour"
+    )
+    challenge_minutes: int = Field(
+        default=30, ge=1, description="how long the objection form's question stays good"
+    )
+    challenge_key: SecretStr | None = Field(
+        default=None, min_length=32, description="signs the form's question; random per process"
     )
 
     cookie_secure: bool | None = Field(

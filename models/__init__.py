@@ -6,7 +6,6 @@ from models.base import Base
 from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
 from models.definitions import DefinitionVersion
 from models.nominations import Nomination
-from models.ratelimit import RateLimitHit
 from models.registry import CalendarOverride, HonourRecord
 from models.reviews import Objection, ReviewTask
 from models.scheduling import Deadline, OutboxMessage, TemplateOverride
@@ -29,7 +28,6 @@ __all__ = [
     "Objection",
     "OutboxMessage",
     "QuotaAllocation",
-    "RateLimitHit",
     "RecommendingUnit",
     "ReviewTask",
     "TemplateOverride",

@@ -37,7 +37,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app = FastAPI(title="honorflow", version=_version())
     app.state.wiring = wired  # the composition root's: database, unit of work, publisher
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
-    app.state.limits = ratelimit.limits(wired.settings)  # counted in the database
+    app.state.limiter = ratelimit.limiter(wired.settings)  # Redis when configured, else memory
     app.add_middleware(BodyLimit, settings=wired.settings)
     app.add_middleware(SecurityHeaders)  # frame-ancestors, nosniff, referrer policy
     for router in ROUTERS:

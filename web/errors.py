@@ -50,6 +50,7 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.DefinitionError, 422, "definition_error"),
     (e.AuthenticationFailed, 401, "authentication_failed"),
     (e.TooManyAttempts, 429, "too_many_requests"),
+    (e.ProofRefused, 422, "proof_refused"),
     (e.CalendarRangeError, 422, "calendar_range"),
     (e.AttachmentTooLarge, 413, "too_large"),
     (e.AttachmentType, 415, "unsupported_media_type"),

@@ -255,6 +255,14 @@ class BadInput(InvalidInput):
         super().__init__(field, msg("error.invalid.field", field=shown, problem=message))
 
 
+class ProofRefused(InvalidInput):
+    """The proof that a person is there (the objection form's question) is missing, wrong,
+    expired or already used."""
+
+    def __init__(self, message: Message, field: str = "challenge") -> None:
+        super().__init__(field, message)
+
+
 class PhaseMoveRefused(InvalidState):
     """A campaign cannot move to the phase asked for; `allowed` lists the phases it may."""
 

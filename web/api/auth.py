@@ -33,8 +33,8 @@ def client_ip(request: Request) -> str:
 @router.post("/auth/token", response_model=TokenOut)
 def token(body: TokenRequest, request: Request, uow: Uow, now: Now) -> TokenOut:
     """Exchange a username and password for a bearer token (shown once); rate-limited."""
-    limits, address = request.app.state.limits, client_ip(request)
-    user = rate_limits.login(uow, body.username, body.password, address, now, limits)
+    limiter, address = request.app.state.limiter, client_ip(request)
+    user = rate_limits.login(uow, limiter, body.username, body.password, address, now)
     plain = users.issue_token(uow, user.id, body.name, now)
     return TokenOut(token=plain, user=user_out(user))
 

@@ -12,13 +12,13 @@ from pydantic import AliasChoices, BaseModel, Field
 from config.catalogue import msg
 from web.api.auth import client_ip
 from web.deps import CurrentActor, Now, Uow
-from web.errors import ApiError
+from web.errors import request_locale
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import NotFound
 from workflow.queries import objections as read
 from workflow.queries.objections import ObjectionView
-from workflow.services import objections, rate_limits
+from workflow.services import challenges, objections
 from workflow.services.notice import notice_campaign, public_notice
 
 router = APIRouter(tags=["objections"])
@@ -53,6 +53,14 @@ class PublicObjectionIn(BaseModel):
     reporter_name: str = Field(min_length=1, max_length=100, pattern=NONBLANK)
     contact: str = Field(min_length=1, max_length=200, pattern=NONBLANK)
     content: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+    challenge: str = Field(default="", max_length=200, description="from GET …/challenge")
+    answer: str = Field(default="", max_length=20, description="the challenge's question answered")
+
+
+class ChallengeOut(BaseModel):
+    challenge: str
+    question: str
+    expires_at: datetime
 
 
 class ReceivedOut(BaseModel):
@@ -150,13 +158,21 @@ def notice(campaign_code: str, uow: Uow) -> NoticeOut:
     )
 
 
+@router.get("/notice/{campaign_code}/challenge", response_model=ChallengeOut)
+def challenge(campaign_code: str, request: Request, now: Now) -> ChallengeOut:
+    """A question to answer with the next objection (good once, for a limited time)."""
+    issued = challenges.issue(request.app.state.limiter, campaign_code, now)
+    question = issued.question.render(request_locale(request))
+    return ChallengeOut(challenge=issued.token, question=question, expires_at=issued.expires_at)
+
+
 @router.post("/notice/{campaign_code}/objections", response_model=ReceivedOut, status_code=201)
 def raise_objection(
     campaign_code: str, body: PublicObjectionIn, request: Request, uow: Uow, now: Now
 ) -> ReceivedOut:
     """Object to a nominee under notice, with your real name and contact; no login needed."""
-    if not rate_limits.objection_allowed(uow, client_ip(request), now, request.app.state.limits):
-        raise ApiError(429, "too_many_requests", msg("error.web.too_many_objections"))
+    proof, limiter = (body.challenge, body.answer), request.app.state.limiter
+    challenges.admit(limiter, campaign_code, client_ip(request), body.nomination_id, proof, now)
     campaign = notice_campaign(uow, campaign_code)
     if body.nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
         raise NotFound(

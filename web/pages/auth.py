@@ -11,6 +11,7 @@ from web import i18n
 from web.client_address import client_address
 from web.deps import SESSION_COOKIE, Now, Uow, csrf_check
 from web.pages.context import MaybeViewer, anonymous_form, home_for, home_for_role
+from web.pages.helpers import refusal
 from web.pages.render import language, render
 from web.security import cookie_secure
 from workflow.errors import AuthenticationFailed, TooManyAttempts
@@ -61,10 +62,10 @@ def login(
     """Check the password (rate-limited per name and address) and open a page session."""
     t = i18n.translator(language(request))
     try:
-        limits, address = request.app.state.limits, client_address(request)
-        user = rate_limits.login(uow, username, password, address, now, limits)
-    except TooManyAttempts:
-        return _login_page(request, next, username, t("login_too_many"), 429)
+        limiter, address = request.app.state.limiter, client_address(request)
+        user = rate_limits.login(uow, limiter, username, password, address, now)
+    except TooManyAttempts as refused:  # says until when
+        return _login_page(request, next, username, refusal(request, refused), 429)
     except AuthenticationFailed:
         return _login_page(request, next, username, t("login_failed"), 401)
     session_id, _csrf = users.open_session(uow, user.id, now)

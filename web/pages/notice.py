@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,7 +18,7 @@ from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError
 from workflow.queries.campaigns import current_campaign
-from workflow.services import rate_limits
+from workflow.services import challenges
 from workflow.services.notice import notice_campaign, public_notice
 from workflow.services.objections import ObjectionInput, record_objection
 
@@ -32,7 +33,7 @@ def notice_redirect(uow: Uow) -> Response:
 
 
 def _page(
-    request: Request, uow: UnitOfWork, code: str, status: int = 200, **extra: Any
+    request: Request, uow: UnitOfWork, code: str, now: datetime, status: int = 200, **extra: Any
 ) -> Response:
     campaign = notice_campaign(uow, code)
     entries = public_notice(uow, campaign)
@@ -44,6 +45,8 @@ def _page(
         "form": {},
         **extra,
     }
+    if entries:  # a fresh question with every form shown (each is good once)
+        context["challenge"] = challenges.issue(request.app.state.limiter, code, now)
     # The page is the same for everyone: no viewer, so nothing personal can leak into it.
     return anonymous_form(
         request,
@@ -52,10 +55,10 @@ def _page(
 
 
 @router.get("/notice/{code}")
-def notice_page(request: Request, code: str, uow: Uow) -> Response:
+def notice_page(request: Request, code: str, uow: Uow, now: Now) -> Response:
     """Nominees under notice with their public fields only."""
     sent = request.query_params.get("sent") == "1"
-    return _page(request, uow, code, message=say(request, "objection_sent") if sent else None)
+    return _page(request, uow, code, now, message=say(request, "objection_sent") if sent else None)
 
 
 @router.post("/notice/{code}/objections", dependencies=[Depends(csrf_check)])
@@ -68,18 +71,24 @@ def object_to(
     reporter_name: Annotated[str, Form(max_length=100)],
     contact: Annotated[str, Form(max_length=200)],
     content: Annotated[str, Form(max_length=4000)],
+    challenge: Annotated[str, Form(max_length=200)] = "",
+    answer: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    """Record an objection with the reporter's real name and contact (rate-limited)."""
+    """Record an objection with the reporter's real name and contact (rate-limited, and the
+    form's question answered)."""
     form = {"nomination_id": nomination_id, "reporter_name": reporter_name,
             "contact": contact, "content": content}  # fmt: skip
-    limits = request.app.state.limits
-    if not rate_limits.objection_allowed(uow, client_address(request), now, limits):
-        return _page(request, uow, code, 429, error=say(request, "too_many_objections"), form=form)
+    try:
+        limiter, address = request.app.state.limiter, client_address(request)
+        challenges.admit(limiter, code, address, nomination_id, (challenge, answer), now)
+    except HonorflowError as refused:
+        status = status_for(refused)
+        return _page(request, uow, code, now, status, error=refusal(request, refused), form=form)
     campaign = notice_campaign(uow, code)
     if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
-        return _page(request, uow, code, 422, error=say(request, "not_under_notice"), form=form)
+        return _page(request, uow, code, now, 422, error=say(request, "not_under_notice"), form=form)
     if not (reporter_name.strip() and contact.strip() and content.strip()):
-        return _page(request, uow, code, 422, error=say(request, "objection_fields"), form=form)
+        return _page(request, uow, code, now, 422, error=say(request, "objection_fields"), form=form)
     data = ObjectionInput(
         source="web",
         content=content.strip(),
@@ -91,6 +100,6 @@ def object_to(
         record_objection(uow, nomination_id, data, PUBLIC, now)
     except HonorflowError as refused:
         return _page(
-            request, uow, code, status_for(refused), error=refusal(request, refused), form=form
+            request, uow, code, now, status_for(refused), error=refusal(request, refused), form=form
         )
     return RedirectResponse(f"/notice/{code}?sent=1", status_code=303)

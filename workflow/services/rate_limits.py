@@ -1,106 +1,158 @@
-"""Rate limits kept in the database, so every web process of a deployment counts together.
+"""Rate limits that hold: moving windows by the `limits` library, kept where the settings say.
 
-A limit allows `count` hits per key within any `window`. Hits are rows (`rate_limit_hits`),
-keyed by the SHA-256 of the key; a refused attempt is not counted, so a client that waits is
-let in again as its oldest hits leave the window. Old rows are deleted as new ones are written.
-Logins are limited per account (whatever the address: password guessing against one account)
-and per address (whatever the account: one address spraying passwords over many accounts),
-and only failures count, so an office behind one address logs in freely.
+The storage is Redis when configured (`redis://…`: every web process of a deployment counts
+together) or this process's memory (`memory://`: each process counts alone). Keys are the
+SHA-256 of the account or address they count against, so the storage never holds a name.
+
+Logins: only failures count, per account (whatever the address: guessing one account's
+password) and per address (whatever the account: one address spraying passwords over many).
+An account whose failures fill its window is locked; each further lockout doubles the period,
+up to a maximum, and a successful login forgets the back-off. Unknown names are counted and
+locked exactly like real ones, so a refusal never tells whether an account exists.
+
+Public objections: per address (every attempt) and per nominee (every objection recorded).
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
 
 from config.catalogue import msg
-from models import RateLimitHit, User
+from models import User
 from models.uow import UnitOfWork
+from workflow.calendar import SHANGHAI
 from workflow.errors import AuthenticationFailed, TooManyAttempts
 from workflow.services import users
 
-# Rows older than this are gone: longer than every window below.
-KEEP = timedelta(days=1)
-
 
 @dataclass(frozen=True)
-class Limit:
-    """At most `count` hits per key in any `window`."""
+class Figures:
+    """The deployment's limits (from the settings; see web/ratelimit.py)."""
 
-    bucket: str
-    count: int
-    window: timedelta
-
-
-@dataclass(frozen=True)
-class Limits:
-    """The deployment's limits (figures from the settings, see web/ratelimit.py)."""
-
-    login_per_account: Limit = Limit("login_account", 5, timedelta(minutes=5))
-    login_per_address: Limit = Limit("login_address", 10, timedelta(minutes=5))
-    objections_per_address: Limit = Limit("objection_address", 10, timedelta(hours=1))
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 10
+    login_window: timedelta = timedelta(minutes=5)
+    lockout: timedelta = timedelta(minutes=15)
+    lockout_max: timedelta = timedelta(hours=24)
+    objections_per_address: int = 10
+    objections_per_nominee: int = 5
+    objection_window: timedelta = timedelta(hours=1)
+    challenge_validity: timedelta = timedelta(minutes=30)
 
 
-def _key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+def _item(count: int, window: timedelta, namespace: str) -> RateLimitItem:
+    return RateLimitItemPerSecond(count, max(1, int(window.total_seconds())), namespace)
 
 
-def is_over(uow: UnitOfWork, limit: Limit, key: str, now: datetime) -> bool:
-    """True when the key has used up its hits in the window ending now."""
-    count = uow.session.scalar(
-        select(func.count(RateLimitHit.id)).where(
-            RateLimitHit.bucket == limit.bucket,
-            RateLimitHit.key == _key(key),
-            RateLimitHit.at > now - limit.window,
-        )
-    )
-    return int(count or 0) >= limit.count
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def record(uow: UnitOfWork, limit: Limit, key: str, now: datetime) -> None:
-    """Count one hit (and forget hits older than a day); committed at once."""
-    _count(uow, [(limit, key)], now)
+def _account(username: str) -> str:
+    return _digest(username.strip().casefold())
 
 
-def _count(uow: UnitOfWork, hits: list[tuple[Limit, str]], now: datetime) -> None:
-    session = uow.session
-    session.execute(delete(RateLimitHit).where(RateLimitHit.at < now - KEEP))
-    for limit, key in hits:
-        session.execute(insert(RateLimitHit).values(bucket=limit.bucket, key=_key(key), at=now))
-    uow.commit()
+@dataclass
+class Limiter:
+    """The limits of one deployment over one storage (shared by the app's requests)."""
+
+    storage_uri: str = "memory://"
+    figures: Figures = field(default_factory=Figures)
+    prefix: str = "honorflow"
+    challenge_key: bytes = b""
+
+    def __post_init__(self) -> None:
+        self.storage: Storage = storage_from_string(self.storage_uri, key_prefix=self.prefix)
+        self.windows = MovingWindowRateLimiter(self.storage)
+        f = self.figures
+        self.per_account = _item(f.login_failures_per_account, f.login_window, "login_account")
+        self.per_address = _item(f.login_failures_per_address, f.login_window, "login_address")
+        self.objection_address = _item(f.objections_per_address, f.objection_window, "obj_addr")
+        self.objection_nominee = _item(f.objections_per_nominee, f.objection_window, "obj_nom")
+
+    def key(self, *parts: str) -> str:
+        """A storage key of this deployment (for counters outside a window: lockouts, proofs)."""
+        return f"{self.prefix}:{':'.join(parts)}"
+
+    def until(self, item: RateLimitItem, *identifiers: str) -> datetime:
+        """When a full window lets its next hit in."""
+        reset = self.windows.get_window_stats(item, *identifiers).reset_time
+        return datetime.fromtimestamp(reset, UTC)
 
 
-def take(uow: UnitOfWork, limit: Limit, key: str, now: datetime) -> bool:
-    """Count one hit if the key has one left; False (nothing counted) when it has not."""
-    if is_over(uow, limit, key, now):
-        return False
-    record(uow, limit, key, now)
-    return True
+def too_many(until: datetime) -> TooManyAttempts:
+    """The refusal of a used-up limit, saying until when (Beijing time, to the minute)."""
+    local = (until + timedelta(seconds=59)).astimezone(SHANGHAI)  # rounded up: never too early
+    return TooManyAttempts(msg("error.web.try_again_at", day=local.date(), time=f"{local:%H:%M}"))
+
+
+def _lock_key(limiter: Limiter, account: str) -> str:
+    return limiter.key("lock", account)
+
+
+def locked_until(limiter: Limiter, username: str) -> datetime | None:
+    """When the account's lockout ends, or None when it is not locked."""
+    key = _lock_key(limiter, _account(username))
+    if limiter.storage.get(key) <= 0:
+        return None
+    return datetime.fromtimestamp(limiter.storage.get_expiry(key), UTC)
+
+
+def _lock(limiter: Limiter, account: str) -> None:
+    """Lock the account for the base period doubled once per lockout it already had."""
+    f = limiter.figures
+    memory = 2 * f.lockout_max.total_seconds()  # the back-off is forgotten after this long
+    level = limiter.storage.incr(limiter.key("level", account), int(memory))
+    period = min(f.lockout * 2 ** min(level - 1, 30), f.lockout_max)
+    limiter.storage.incr(_lock_key(limiter, account), max(1, int(period.total_seconds())))
+    limiter.windows.clear(limiter.per_account, account)  # a fresh allowance once it ends
+
+
+def _failed(limiter: Limiter, account: str, address: str) -> None:
+    limiter.windows.hit(limiter.per_address, address)
+    limiter.windows.hit(limiter.per_account, account)
+    if not limiter.windows.test(limiter.per_account, account):
+        _lock(limiter, account)
 
 
 def login(
-    uow: UnitOfWork, username: str, password: str, address: str, now: datetime, limits: Limits
+    uow: UnitOfWork, limiter: Limiter, username: str, password: str, address: str, now: datetime
 ) -> User:
-    """Check a password within the login limits: per account and per address, failures only.
+    """Check a password within the login limits: per account with lockout, and per address.
 
-    TooManyAttempts when either limit is used up (the password is then not even checked);
-    AuthenticationFailed, counted against both, when the name or password is wrong.
+    TooManyAttempts (saying until when) while the account is locked or the address has used
+    up its failures — the password is then not even checked; AuthenticationFailed, counted
+    against both, when the name or the password is wrong.
     """
-    account = username.casefold()
-    per_account, per_address = limits.login_per_account, limits.login_per_address
-    if is_over(uow, per_account, account, now) or is_over(uow, per_address, address, now):
-        raise TooManyAttempts(msg("error.web.too_many_logins"))
+    account, where = _account(username), _digest(address)
+    if not limiter.windows.test(limiter.per_address, where):
+        raise too_many(limiter.until(limiter.per_address, where))
+    ends = locked_until(limiter, username)
+    if ends is not None:
+        raise too_many(ends)
     try:
-        return users.authenticate(uow, username, password, now)
+        user = users.authenticate(uow, username, password, now)
     except AuthenticationFailed:
-        uow.session.rollback()  # nothing of the failed check is kept but the count
-        _count(uow, [(per_account, account), (per_address, address)], now)
+        _failed(limiter, account, where)
         raise
+    limiter.storage.clear(limiter.key("level", account))
+    return user
 
 
-def objection_allowed(uow: UnitOfWork, address: str, now: datetime, limits: Limits) -> bool:
-    """Count one public objection from an address; False when the address has none left."""
-    return take(uow, limits.objections_per_address, address, now)
+def admit_objection(limiter: Limiter, address: str) -> None:
+    """Count one public objection attempt from an address; TooManyAttempts when none is left."""
+    where = _digest(address)
+    if not limiter.windows.hit(limiter.objection_address, where):
+        raise too_many(limiter.until(limiter.objection_address, where))
+
+
+def admit_for_nominee(limiter: Limiter, nomination_id: int) -> None:
+    """Count one public objection to a nominee; TooManyAttempts when the nominee has had many."""
+    if not limiter.windows.hit(limiter.objection_nominee, str(nomination_id)):
+        raise too_many(limiter.until(limiter.objection_nominee, str(nomination_id)))
