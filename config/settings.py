@@ -74,7 +74,7 @@ class Settings(BaseSettings):
     # Rate limits (README "Hardening"): moving windows by the `limits` library.
     rate_limit_storage: str = Field(
         default="memory://",
-        description="where limits count: redis://host:port/db shares them; memory:// is per process",
+        description="where limits count: redis://host:port/db shared, memory:// per process",
     )
     login_failures_per_account: int = Field(
         default=5, ge=1, description="failed logins of one account (any address) before a lockout"

@@ -78,17 +78,20 @@ def object_to(
     form's question answered)."""
     form = {"nomination_id": nomination_id, "reporter_name": reporter_name,
             "contact": contact, "content": content}  # fmt: skip
+
+    def again(status: int, error: str) -> Response:  # the form again, as it was filled in
+        return _page(request, uow, code, now, status, error=error, form=form)
+
     try:
         limiter, address = request.app.state.limiter, client_address(request)
         challenges.admit(limiter, code, address, nomination_id, (challenge, answer), now)
     except HonorflowError as refused:
-        status = status_for(refused)
-        return _page(request, uow, code, now, status, error=refusal(request, refused), form=form)
+        return again(status_for(refused), refusal(request, refused))
     campaign = notice_campaign(uow, code)
     if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
-        return _page(request, uow, code, now, 422, error=say(request, "not_under_notice"), form=form)
+        return again(422, say(request, "not_under_notice"))
     if not (reporter_name.strip() and contact.strip() and content.strip()):
-        return _page(request, uow, code, now, 422, error=say(request, "objection_fields"), form=form)
+        return again(422, say(request, "objection_fields"))
     data = ObjectionInput(
         source="web",
         content=content.strip(),
@@ -99,7 +102,5 @@ def object_to(
     try:
         record_objection(uow, nomination_id, data, PUBLIC, now)
     except HonorflowError as refused:
-        return _page(
-            request, uow, code, now, status_for(refused), error=refusal(request, refused), form=form
-        )
+        return again(status_for(refused), refusal(request, refused))
     return RedirectResponse(f"/notice/{code}?sent=1", status_code=303)

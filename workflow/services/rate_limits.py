@@ -68,7 +68,9 @@ class Limiter:
     challenge_key: bytes = b""
 
     def __post_init__(self) -> None:
-        self.storage: Storage = storage_from_string(self.storage_uri, key_prefix=self.prefix)
+        storage = storage_from_string(self.storage_uri, key_prefix=self.prefix)
+        assert isinstance(storage, Storage), "a synchronous storage (memory://, redis://)"
+        self.storage = storage
         self.windows = MovingWindowRateLimiter(self.storage)
         f = self.figures
         self.per_account = _item(f.login_failures_per_account, f.login_window, "login_account")
