@@ -76,3 +76,19 @@ def page_login(app: FastAPI, who: str) -> tuple[TestClient, str]:
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf
     return client, csrf.group(1)
+
+
+def proof(client: TestClient, code: str = "jx2026") -> dict[str, str]:
+    """A fresh challenge of the notice and its answer, worked out as a client would."""
+    got = client.get(f"/api/notice/{code}/challenge")
+    assert got.status_code == 200, got.text
+    first, second = map(int, re.findall(r"\d+", got.json()["question"]))
+    return {"challenge": got.json()["challenge"], "answer": str(first + second)}
+
+
+def form_proof(html: str) -> dict[str, str]:
+    """The challenge the notice page's form carries, answered."""
+    token = re.search(r'name="challenge" value="([^"]+)"', html)
+    sum_ = re.search(r"(\d+) (?:加|plus) (\d+)", html)
+    assert token and sum_, "the form carries no question"
+    return {"challenge": token.group(1), "answer": str(int(sum_.group(1)) + int(sum_.group(2)))}

@@ -1,12 +1,16 @@
 """Rate limits hold: forwarded addresses count only from trusted proxies, logins are limited per
-account and per address, and every process counts in the one database."""
+account (lockout with back-off) and per address, and app instances over one Redis count together."""
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,10 +18,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from cli.commands_web import proxy_options
 from config import wiring
 from config.settings import Settings
+from models.uow import UnitOfWork
 from tests.web.conftest import NOW, PASSWORD, error, make_app
 from tests.web.hardening import Small, add_accounts, small_world
+from web import ratelimit
+from workflow.errors import AuthenticationFailed, TooManyAttempts
+from workflow.services import rate_limits
+from workflow.services.rate_limits import Figures, Limiter
 
 OBJECTION = {"nomination_id": 1, "reporter_name": "李四", "contact": "138", "content": "反映"}
+REDIS = "redis://127.0.0.1:6379/2"
+UNTIL = re.compile(r"北京时间\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}之后")
 
 
 @pytest.fixture
@@ -48,7 +59,7 @@ def test_rotating_x_forwarded_for_does_not_reset_the_objection_limit(small: Smal
         ).status_code
         for i in range(12)
     ]
-    assert codes == [404] * 10 + [429] * 2  # each refused objection still counted
+    assert codes == [422] * 10 + [429] * 2  # each refused objection still counted
 
 
 def test_spraying_many_accounts_from_one_address_is_stopped(small: Small) -> None:
@@ -64,20 +75,98 @@ def test_a_guessed_account_is_locked_whatever_the_address(small: Small) -> None:
     for i in range(5):
         client = TestClient(small.app, client=(f"192.0.2.{i}", 4000))
         assert login(client, "team", "wrong-password") == 401
-    assert login(TestClient(small.app, client=("198.51.100.1", 1)), "team", PASSWORD) == 429
-    small.app.state.clock.now = NOW + timedelta(minutes=5, seconds=1)  # the window has passed
-    assert login(TestClient(small.app, client=("198.51.100.1", 1)), "team", PASSWORD) == 200
+    right = TestClient(small.app, client=("198.51.100.1", 1)).post(
+        "/api/auth/token", json={"username": "team", "password": PASSWORD}
+    )
+    assert right.status_code == 429
+    assert UNTIL.search(error(right)["message"]), error(right)["message"]
 
 
-def test_two_app_instances_on_one_database_share_the_count(
+def test_an_unknown_name_is_answered_like_a_real_one(small: Small) -> None:
+    answers = {}
+    for name in ("team", "nobody-here"):
+        for i in range(6):
+            client = TestClient(small.app, client=(f"192.0.2.{i}", 4000))
+            got = client.post("/api/auth/token", json={"username": name, "password": "wrong-1"})
+        answers[name] = (got.status_code, error(got)["code"], UNTIL.sub("…", error(got)["message"]))
+    assert answers["team"] == answers["nobody-here"]
+    assert answers["team"][0] == 429
+
+
+def test_the_login_page_says_until_when(small: Small) -> None:
+    page = TestClient(small.app, raise_server_exceptions=False)
+    for _ in range(6):
+        form = page.get("/login").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        assert token
+        data = {"username": "admin", "password": "wrong-1", "csrf_token": token.group(1)}
+        answer = page.post("/login", data=data, follow_redirects=False)
+    assert answer.status_code == 429 and UNTIL.search(answer.text)
+
+
+def _locked_for(limiter: Limiter, sf: sessionmaker[Session], name: str, failures: int) -> float:
+    """Fail `failures` logins of `name`; the seconds its lockout then lasts."""
+    for _ in range(failures):
+        with UnitOfWork(sf) as uow, pytest.raises(AuthenticationFailed):
+            rate_limits.login(uow, limiter, name, "wrong-1", "192.0.2.1", NOW)
+    until = rate_limits.locked_until(limiter, name)
+    assert until is not None
+    return until.timestamp() - time.time()
+
+
+def test_each_further_lockout_doubles_up_to_the_maximum(sqlite_sf: sessionmaker[Session]) -> None:
+    figures = Figures(
+        login_failures_per_account=2,
+        login_failures_per_address=100,
+        lockout=timedelta(seconds=1),
+        lockout_max=timedelta(seconds=2),
+    )
+    limiter = Limiter("memory://", figures)
+    first = _locked_for(limiter, sqlite_sf, "someone", 2)
+    assert 0.5 < first <= 1.0
+    with UnitOfWork(sqlite_sf) as uow, pytest.raises(TooManyAttempts):  # refused unchecked
+        rate_limits.login(uow, limiter, "SomeOne", "wrong-1", "192.0.2.9", NOW)
+    time.sleep(first + 0.05)
+    second = _locked_for(limiter, sqlite_sf, "someone", 2)
+    assert 1.5 < second <= 2.0  # doubled
+    time.sleep(second + 0.05)
+    assert 1.5 < _locked_for(limiter, sqlite_sf, "someone", 2) <= 2.0  # the maximum
+
+
+@pytest.fixture
+def shared_redis() -> Iterator[tuple[Settings, str]]:
+    """Settings over the real Redis, and a key prefix of this test alone (removed after)."""
+    prefix = f"test-{uuid.uuid4().hex}"
+    yield Settings(rate_limit_storage=REDIS, challenge_key="k" * 32), prefix
+    client = redis.Redis.from_url(REDIS)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+
+def test_two_app_instances_sharing_redis_share_the_count(
+    small: Small, sf: sessionmaker[Session], shared_redis: tuple[Settings, str]
+) -> None:
+    other = make_app(sf)
+    small.app.state.limiter = ratelimit.limiter(*shared_redis)
+    other.state.limiter = ratelimit.limiter(*shared_redis)
+    with TestClient(other) as second:
+        for client in (small.client, second, small.client, second):
+            assert login(client, "admin", "wrong-password") == 401
+        assert login(small.client, "admin", PASSWORD) == 200  # four of five: not locked yet
+        assert login(second, "admin", "wrong-password") == 401  # the fifth: locked
+        assert login(small.client, "admin", PASSWORD) == 429
+        assert login(second, "admin", PASSWORD) == 429
+
+
+def test_with_memory_storage_each_instance_counts_alone(
     small: Small, sf: sessionmaker[Session]
 ) -> None:
     other = make_app(sf)
     with TestClient(other) as second:
-        for client in (small.client, second, small.client, second, small.client):
-            assert login(client, "admin", "wrong-password") == 401
-        assert login(second, "admin", PASSWORD) == 429
+        for _ in range(5):
+            assert login(small.client, "admin", "wrong-password") == 401
         assert login(small.client, "admin", PASSWORD) == 429
+        assert login(second, "admin", PASSWORD) == 200  # as the README says
 
 
 def trusting(sf: sessionmaker[Session], proxies: list[str]) -> FastAPI:
