@@ -18,6 +18,7 @@ from config.settings import get_settings
 from models import AuditEvent, Nomination
 from models.uow import UnitOfWork
 from tests.web.conftest import PASSWORD, World
+from tests.web.hardening import proof
 from workflow.errors import NotFound, Recused
 
 SECRET_ID = "360102198001011234"
@@ -43,6 +44,7 @@ def access(world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             "reporter_name": REPORTER,
             "contact": CONTACT,
             "content": "材料不实",
+            **proof(world.client),
         },
     )
     assert objection.status_code == 201, objection.text

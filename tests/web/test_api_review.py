@@ -10,6 +10,7 @@ from sqlalchemy import select
 from models import AuditEvent, Objection
 from models.uow import UnitOfWork
 from tests.web.conftest import World, error
+from tests.web.hardening import proof
 
 
 def test_queue_lists_my_department_with_overdue_flag(world: World) -> None:
@@ -110,11 +111,12 @@ def test_public_notice_and_objection_need_no_login(world: World) -> None:
     assert "phone" not in notice.text and "id_number" not in notice.text
     raised = world.client.post(
         "/api/notice/jx2026/objections",
-        json={**OBJECTION, "nomination_id": world.n["notice_nc"]},
+        json={**OBJECTION, "nomination_id": world.n["notice_nc"], **proof(world.client)},
     )
     assert raised.status_code == 201, raised.text
     not_under_notice = world.client.post(
-        "/api/notice/jx2026/objections", json={**OBJECTION, "nomination_id": world.n["draft_nc"]}
+        "/api/notice/jx2026/objections",
+        json={**OBJECTION, "nomination_id": world.n["draft_nc"], **proof(world.client)},
     )
     assert not_under_notice.status_code == 404
     anonymous = world.client.post(
@@ -129,14 +131,16 @@ def test_public_notice_and_objection_need_no_login(world: World) -> None:
 def test_public_objections_are_rate_limited(world: World) -> None:
     payload = {**OBJECTION, "nomination_id": world.n["notice_nc"]}
     codes = [
-        world.client.post("/api/notice/jx2026/objections", json=payload).status_code
+        world.client.post(
+            "/api/notice/jx2026/objections", json={**payload, **proof(world.client)}
+        ).status_code
         for _ in range(11)
     ]
-    assert codes == [201] * 10 + [429]
+    assert codes == [201] * 5 + [429] * 6  # the nominee's hourly limit, then the address's
 
 
 def _raise(world: World) -> int:
-    payload = {**OBJECTION, "nomination_id": world.n["notice_nc"]}
+    payload = {**OBJECTION, "nomination_id": world.n["notice_nc"], **proof(world.client)}
     return int(world.client.post("/api/notice/jx2026/objections", json=payload).json()["id"])
 
 

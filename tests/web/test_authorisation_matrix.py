@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import AuditEvent, AuditHead, Nomination, Objection, ReviewTask
 from models.uow import UnitOfWork
 from tests.web.conftest import World
+from tests.web.hardening import proof
 
 
 @pytest.fixture
@@ -24,6 +25,7 @@ def matrix(world_both: World) -> Iterator[World]:
             "reporter_name": "李四",
             "contact": "13900001111",
             "content": "材料不实",
+            **proof(world.client),
         },
     )
     assert answer.status_code == 201, answer.text

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.web.conftest import NOW, World, error
 from tests.web.hardening import form_proof, proof
@@ -20,9 +21,9 @@ def _body(world: World, **extra: str) -> dict[str, object]:
     return {**OBJECTION, "nomination_id": world.n["notice_nc"], **extra}
 
 
-def _refused(answer: object, word: str) -> None:
-    assert getattr(answer, "status_code") == 422, getattr(answer, "text")
-    found = error(answer)  # type: ignore[arg-type]
+def _refused(answer: Response, word: str) -> None:
+    assert answer.status_code == 422, answer.text
+    found = error(answer)
     assert found["code"] == "proof_refused" and found["field"] == "body.challenge"
     assert word in found["message"] and CHINESE.search(found["message"])
 

@@ -36,11 +36,12 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """One seeded database for every operation: seeding per operation would double the time."""
     engine = sqlite_engine(tmp_path_factory.mktemp("fuzz"))
     # Rate limits would answer 429 long before the fuzzer is done; they are tested elsewhere.
-    APP.state.limits = ratelimit.limits(
+    APP.state.limiter = ratelimit.limiter(
         Settings(
             login_failures_per_account=10**9,
             login_failures_per_address=10**9,
             objections_per_address_hour=10**9,
+            objections_per_nominee_hour=10**9,
         )
     )
     yield from build_world(make_session_factory(engine), APP)
