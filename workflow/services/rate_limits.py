@@ -30,6 +30,9 @@ from workflow.calendar import SHANGHAI
 from workflow.errors import AuthenticationFailed, TooManyAttempts
 from workflow.services import users
 
+# More lockouts than this in the back-off window all get the longest period anyway.
+LOCKOUTS_KEPT = 64
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -77,6 +80,8 @@ class Limiter:
         self.per_address = _item(f.login_failures_per_address, f.login_window, "login_address")
         self.objection_address = _item(f.objections_per_address, f.objection_window, "obj_addr")
         self.objection_nominee = _item(f.objections_per_nominee, f.objection_window, "obj_nom")
+        # Lockouts are remembered for twice the longest one: each in that window doubles the next.
+        self.lockouts = _item(LOCKOUTS_KEPT, 2 * f.lockout_max, "lockouts")
 
     def key(self, *parts: str) -> str:
         """A storage key of this deployment (for counters outside a window: lockouts, proofs)."""
@@ -107,10 +112,11 @@ def locked_until(limiter: Limiter, username: str) -> datetime | None:
 
 
 def _lock(limiter: Limiter, account: str) -> None:
-    """Lock the account for the base period doubled once per lockout it already had."""
+    """Lock the account for the base period doubled once per lockout in the back-off window."""
     f = limiter.figures
-    memory = 2 * f.lockout_max.total_seconds()  # the back-off is forgotten after this long
-    level = limiter.storage.incr(limiter.key("level", account), int(memory))
+    limiter.windows.hit(limiter.lockouts, account)
+    stats = limiter.windows.get_window_stats(limiter.lockouts, account)
+    level = limiter.lockouts.amount - stats.remaining  # this lockout included
     period = min(f.lockout * 2 ** min(level - 1, 30), f.lockout_max)
     limiter.storage.incr(_lock_key(limiter, account), max(1, int(period.total_seconds())))
     limiter.windows.clear(limiter.per_account, account)  # a fresh allowance once it ends
@@ -143,7 +149,7 @@ def login(
     except AuthenticationFailed:
         _failed(limiter, account, where)
         raise
-    limiter.storage.clear(limiter.key("level", account))
+    limiter.windows.clear(limiter.lockouts, account)  # the back-off is forgiven
     return user
 
 
