@@ -16,6 +16,7 @@ Public objections: per address (every attempt) and per nominee (every objection 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -68,7 +69,8 @@ class Limiter:
     storage_uri: str = "memory://"
     figures: Figures = field(default_factory=Figures)
     prefix: str = "honorflow"
-    challenge_key: bytes = b""
+    # Signs the objection form's questions; web/ratelimit.py passes the configured one.
+    challenge_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     def __post_init__(self) -> None:
         storage = storage_from_string(self.storage_uri, key_prefix=self.prefix)
