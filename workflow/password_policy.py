@@ -34,9 +34,7 @@ _REASONS = {
 }
 
 
-def password_problems(
-    password: str, username: str = "", display_name: str = ""
-) -> list[Message]:
+def password_problems(password: str, username: str = "", display_name: str = "") -> list[Message]:
     """Every reason a password is refused (none: it may be used)."""
     found: list[Message] = []
     if len(password) < MIN_LENGTH:

@@ -27,8 +27,13 @@ def require_self(actor: Actor, user_id: int, *, admin_may: bool = False) -> None
     raise PermissionDenied(msg("error.own_account_only"))
 
 
-def require_own_token(actor: Actor, holder_id: int, token_id: int) -> None:
-    """A token's holder, or an administrator; anyone else gets 404, so token ids do not leak."""
-    if actor.is_privileged or (actor.user_id is not None and actor.user_id == holder_id):
+def require_own_token(
+    actor: Actor, holder_id: int, token_id: int, *, own_only: bool = False
+) -> None:
+    """A token's holder, or an administrator (unless `own_only`); anyone else gets 404, so
+    token ids do not leak."""
+    if actor.user_id is not None and actor.user_id == holder_id:
+        return
+    if actor.is_privileged and not own_only:
         return
     raise not_found("token", token_id)

@@ -20,7 +20,7 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access.accounts import require_account_admin, require_own_token, require_self
 from workflow.actors import Actor
-from workflow.errors import AuthenticationFailed, InvalidState
+from workflow.errors import InvalidInput
 from workflow.password_policy import password_problems
 from workflow.repository import commit, get
 from workflow.services.users import digest, hash_password, verify_password
@@ -34,7 +34,9 @@ class Ended:
     tokens: int = 0
 
 
-def _audit(uow: UnitOfWork, actor: Actor, trigger: str, user: User, now: datetime, extra: str = "") -> None:
+def _audit(
+    uow: UnitOfWork, actor: Actor, trigger: str, user: User, now: datetime, extra: str = ""
+) -> None:
     reason = f"{user.username}{' ' + extra if extra else ''}"
     audit.append(uow, now, audit.AuditEntry.by(actor, trigger=trigger, reason=reason))
 
@@ -68,10 +70,11 @@ def set_active(
     return user, ended
 
 
-def _check_new(user: User, new_password: str) -> None:
+def _check_new(user: User, new_password: str, field: str) -> None:
     problems = password_problems(new_password, user.username, user.display_name)
     if problems:
-        raise InvalidState(msg("error.password_refused", problems=Listing(tuple(problems), "semicolon")))
+        refused = msg("error.password_refused", problems=Listing(tuple(problems), "semicolon"))
+        raise InvalidInput(field, refused)
 
 
 def change_password(
@@ -87,8 +90,9 @@ def change_password(
     require_self(actor, user_id)
     user = get(uow, User, user_id, "user")
     if not verify_password(user.password_hash, old_password):
-        raise AuthenticationFailed(msg("error.old_password_wrong"))
-    _check_new(user, new_password)
+        # 422 naming the field, not 401: the caller is logged in, only this value is wrong.
+        raise InvalidInput("old_password", msg("error.old_password_wrong"))
+    _check_new(user, new_password, "new_password")
     user.password_hash = hash_password(new_password)
     ended = Ended(sessions=_end_sessions(uow, user.id, keep_session))
     _audit(uow, actor, "password_changed", user, now, f"sessions={ended.sessions}")
@@ -98,7 +102,7 @@ def change_password(
 
 def reset_password(
     uow: UnitOfWork, user_id: int, new_password: str | None, actor: Actor, now: datetime
-) -> tuple[str | None, Ended]:
+) -> tuple[User, str | None, Ended]:
     """An administrator sets a password (or a generated one, returned once); all sessions end."""
     require_account_admin(actor, user_id, True)
     user = get(uow, User, user_id, "user")
@@ -106,12 +110,12 @@ def reset_password(
     if new_password is None:
         # Five groups of five: about 150 bits, readable over the telephone.
         generated = "-".join(secrets.token_hex(3)[:5] for _ in range(5))
-    _check_new(user, new_password or generated or "")
+    _check_new(user, new_password or generated or "", "password")
     user.password_hash = hash_password(new_password or generated or "")
     ended = Ended(sessions=_end_sessions(uow, user.id))
     _audit(uow, actor, "password_reset", user, now, f"sessions={ended.sessions}")
     commit(uow)
-    return generated, ended
+    return user, generated, ended
 
 
 def own_tokens(uow: UnitOfWork, actor: Actor, user_id: int) -> list[ApiToken]:
@@ -127,10 +131,13 @@ def token_count(uow: UnitOfWork, user_id: int) -> int:
     return int(uow.session.scalar(query) or 0)
 
 
-def revoke_token(uow: UnitOfWork, token_id: int, actor: Actor, now: datetime) -> ApiToken:
-    """Revoke an API token: its holder's own, or any for an administrator; 404 otherwise."""
+def revoke_token(
+    uow: UnitOfWork, token_id: int, actor: Actor, now: datetime, *, own_only: bool = False
+) -> ApiToken:
+    """Revoke an API token: its holder's own, or any for an administrator (unless `own_only`);
+    404 otherwise."""
     token = get(uow, ApiToken, token_id, "token")
-    require_own_token(actor, token.user_id, token_id)
+    require_own_token(actor, token.user_id, token_id, own_only=own_only)
     user = get(uow, User, token.user_id, "user")
     uow.session.delete(token)
     _audit(uow, actor, "token_revoked", user, now, f"token #{token_id} ({token.name})")
