@@ -29,7 +29,8 @@ def list_tokens(rt: Runtime, holder: str) -> None:
             for t in accounts.own_tokens(uow, SYSTEM, account.id)
         ]
     text = "\n".join(
-        f"{d['id']:>4}  {d['name']:<20} {local(d['created_at'])}  {local(d['expires_at'])}"
+        f"{d['id']:>4}  {d['name']:<20} {local(str(d['created_at']))}  "
+        f"{local(str(d['expires_at'] or '')) if d['expires_at'] else '-'}"
         for d in data
     )
     rt.emit(data, text or words.say("no_tokens"))

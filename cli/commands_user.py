@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from cli import words
@@ -24,7 +26,7 @@ def user() -> None:
 def read_password(from_stdin: bool, prompt_key: str = "password_prompt") -> str:
     """A password from standard input's first line, or asked twice; never an argument."""
     if from_stdin:
-        line = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        line: str = sys.stdin.readline().rstrip("\r\n")
         if not line:
             raise click.UsageError(words.say("password_stdin_empty"))
         return line
