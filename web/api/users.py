@@ -18,8 +18,7 @@ Role = Literal["admin", "team_reviewer", "department_reviewer", "unit_clerk", "c
 class UserIn(BaseModel):
     username: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")
     display_name: str = Field(min_length=1, max_length=100, pattern=r"\S")
-    # The length and strength are the policy's (workflow/password_policy.py), one 422 for all.
-    password: str = Field(min_length=1, max_length=1000)
+    password: str = Field(min_length=users.MIN_PASSWORD, max_length=1000)
     role: Role
     department: str | None = Field(default=None, max_length=40)
     unit_code: str | None = Field(default=None, max_length=60)
