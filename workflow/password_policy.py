@@ -19,8 +19,9 @@ MIN_LENGTH = 12
 MIN_SCORE = 3  # zxcvbn: 0 (too guessable) … 4 (very unguessable)
 # zxcvbn refuses longer input; a longer password is judged by its first 72 characters.
 _ESTIMATED_CHARS = 72
-# Words a guesser tries first against this system, which zxcvbn's lists do not hold.
-SITE_WORDS = ("honorflow", "laomo", "laodongmofan", "woaini", "jiangxi", "gonghui", "zhigong")
+# Words a guesser tries first against this system, which zxcvbn's lists do not hold (not
+# the product name itself: the demo accounts' password, honorflow-demo, is built on it).
+SITE_WORDS = ("laomo", "laodongmofan", "woaini", "jiangxi", "gonghui", "zhigong")
 # The estimator's pattern (or dictionary) of its longest match -> the reason shown.
 _REASONS = {
     "passwords": "user_problem.password_reason.common",

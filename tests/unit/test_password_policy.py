@@ -17,7 +17,7 @@ from workflow.password_policy import MIN_SCORE, password_problems
         ("aaaaaaaaaaaaaa", "repeat"),
         ("abcdefghijklmn", "sequence"),
         ("Password123456!", "common"),
-        ("honorflow2026!", "personal"),
+        ("laodongmofan1", "personal"),
     ],
 )
 def test_a_guessable_password_is_refused_with_its_reason(password: str, reason: str) -> None:
