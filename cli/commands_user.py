@@ -92,7 +92,7 @@ def token(ctx: click.Context, username: str | None, token_name: str | None, days
     if ctx.invoked_subcommand is not None:
         return
     if not username or not token_name:
-        raise click.UsageError(words.say("token_needs_names"))
+        raise click.UsageError(words.say("token_needs_names", username="--username", name="--name"))
     rt = ctx.find_object(Runtime)
     assert rt is not None
     with rt.uow() as uow:
