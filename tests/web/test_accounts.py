@@ -234,3 +234,37 @@ def test_unknown_department_and_unit_are_refused_naming_the_known_ones(world: Wo
         headers=world.h("admin"),
     )
     assert ok.status_code == 201, ok.text
+
+
+def test_a_generated_password_must_be_changed_before_anything_else(world_both: World) -> None:
+    world = world_both
+    uid = world.user_ids["police"]
+    made = world.client.post(f"/api/users/{uid}/reset-password", json={}, headers=world.h("admin"))
+    one_time = made.json()["password"]
+    login = {"username": "police", "password": one_time}
+    token = world.client.post("/api/auth/token", json=login).json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    blocked = world.client.get("/api/tasks", headers=bearer)
+    assert blocked.status_code == 403 and error(blocked)["code"] == "password_change_required"
+    assert world.client.get("/api/me", headers=bearer).status_code == 200
+    # The pages lead only to /account.
+    page, csrf = _browser(world, "police")
+    assert page.get("/inbox", follow_redirects=False).headers["location"] == "/account"
+    shown = page.get("/account")
+    assert shown.status_code == 200 and "临时密码" in shown.text
+    change = {"csrf_token": csrf, "old_password": one_time, "new_password": NEW_PASSWORD,
+              "new_password_again": NEW_PASSWORD}  # fmt: skip
+    done = page.post("/account/password", data=change)
+    assert done.status_code == 200 and "密码已修改" in done.text and "请先在下面" not in done.text
+    assert page.get("/inbox").status_code == 200
+    assert world.client.get("/api/tasks", headers=bearer).status_code == 200
+    # A password the administrator typed is not one-time.
+    given = {"password": "basalt-lantern-orchard"}
+    world.client.post(f"/api/users/{uid}/reset-password", json=given, headers=world.h("admin"))
+    fresh = world.client.post(
+        "/api/auth/token", json={"username": "police", "password": given["password"]}
+    ).json()["token"]
+    assert (
+        world.client.get("/api/tasks", headers={"Authorization": f"Bearer {fresh}"}).status_code
+        == 200
+    )

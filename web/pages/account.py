@@ -26,9 +26,11 @@ def _account_page(
     error: str | None = None,
     message: str | None = None,
     status: int = 200,
+    changed: bool = False,
 ) -> Response:
     assert viewer.actor.user_id is not None
     context = {
+        "must_change": viewer.user.must_change_password and not changed,
         "tokens": accounts.own_tokens(uow, viewer.actor, viewer.actor.user_id),
         "error": error,
         "message": message,
@@ -67,7 +69,7 @@ def change_password(
         error = refusal(request, refused)
         return _account_page(request, uow, viewer, error=error, status=status_for(refused))
     message = say(request, "password_changed")
-    return _account_page(request, uow, viewer, message=message)
+    return _account_page(request, uow, viewer, message=message, changed=True)
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[Depends(csrf_check)])

@@ -94,6 +94,7 @@ def change_password(
         raise InvalidInput("old_password", msg("error.old_password_wrong"))
     _check_new(user, new_password, "new_password")
     user.password_hash = hash_password(new_password)
+    user.must_change_password = False
     ended = Ended(sessions=_end_sessions(uow, user.id, keep_session))
     _audit(uow, actor, "password_changed", user, now, f"sessions={ended.sessions}")
     commit(uow)
@@ -112,6 +113,8 @@ def reset_password(
         generated = "-".join(secrets.token_hex(3)[:5] for _ in range(5))
     _check_new(user, new_password or generated or "", "password")
     user.password_hash = hash_password(new_password or generated or "")
+    # A generated password is one-time: the person must set their own before anything else.
+    user.must_change_password = generated is not None
     ended = Ended(sessions=_end_sessions(uow, user.id))
     _audit(uow, actor, "password_reset", user, now, f"sessions={ended.sessions}")
     commit(uow)
