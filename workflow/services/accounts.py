@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from config.catalogue import Listing, msg
 from models import ApiToken, User, WebSession
@@ -126,12 +126,6 @@ def own_tokens(uow: UnitOfWork, actor: Actor, user_id: int) -> list[ApiToken]:
     require_self(actor, user_id, admin_may=True)
     query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id.desc())
     return list(uow.session.scalars(query))
-
-
-def token_count(uow: UnitOfWork, user_id: int) -> int:
-    """How many API tokens the account holds."""
-    query = select(func.count(ApiToken.id)).where(ApiToken.user_id == user_id)
-    return int(uow.session.scalar(query) or 0)
 
 
 def revoke_token(
