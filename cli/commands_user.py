@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from cli import words
@@ -11,12 +13,33 @@ from workflow.services import users
 
 
 def register(cli: click.Group) -> None:
+    from cli import commands_account  # noqa: F401  (its commands hang on `user` and `token`)
+
     cli.add_command(user)
 
 
 @click.group()
 def user() -> None:
-    """Accounts: create, list, issue API tokens."""
+    """Accounts: create, list, tokens, deactivate, passwords."""
+
+
+def read_password(from_stdin: bool, prompt_key: str = "password_prompt") -> str:
+    """A password from standard input's first line, or asked twice; never an argument."""
+    if from_stdin:
+        line: str = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            raise click.UsageError(words.say("password_stdin_empty"))
+        return line
+    return str(
+        click.prompt(
+            words.say(prompt_key),
+            hide_input=True,
+            confirmation_prompt=words.say("password_again"),
+        )
+    )
+
+
+_STDIN_HELP = "read the password from the first line of standard input (else it is asked twice)"
 
 
 @user.command("create")
@@ -26,13 +49,7 @@ def user() -> None:
 @click.option("--department", help="needed for team_reviewer and department_reviewer")
 @click.option("--unit", "unit_code", help="the recommending unit's code (needed for unit_clerk)")
 @click.option("--email")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="prompted (twice) when not given",
-)
+@click.option("--password-stdin", "password_stdin", is_flag=True, help=_STDIN_HELP)
 @pass_runtime
 def create(
     rt: Runtime,
@@ -42,9 +59,10 @@ def create(
     department: str | None,
     unit_code: str | None,
     email: str | None,
-    password: str,
+    password_stdin: bool,
 ) -> None:
     """Create an account (run on the server: the command line acts as the system)."""
+    password = read_password(password_stdin)
     with rt.uow() as uow:
         row = users.create_user(
             uow,
@@ -64,13 +82,19 @@ def create(
     )
 
 
-@user.command("token")
-@click.option("--username", required=True)
-@click.option("--name", "token_name", required=True, help="what the token is for")
+@user.group("token", invoke_without_command=True)
+@click.option("--username", help="whose token (issuing or listing)")
+@click.option("--name", "token_name", help="what the token is for (issuing)")
 @click.option("--days", type=int, default=90, show_default=True, help="0: never expires")
-@pass_runtime
-def token(rt: Runtime, username: str, token_name: str, days: int) -> None:
-    """Issue an API token; it is shown once and only its hash is stored."""
+@click.pass_context
+def token(ctx: click.Context, username: str | None, token_name: str | None, days: int) -> None:
+    """Issue an API token (shown once; only its hash is stored); `list`, `revoke ID`."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not username or not token_name:
+        raise click.UsageError(words.say("token_needs_names", username="--username", name="--name"))
+    rt = ctx.find_object(Runtime)
+    assert rt is not None
     with rt.uow() as uow:
         account = users.find_user(uow, username)
         plain = users.issue_token(uow, account.id, token_name, now_utc(), days or None)

@@ -28,6 +28,8 @@ def _version() -> str:
 
 async def _login_redirect(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
+    if exc.location:
+        return RedirectResponse(exc.location, status_code=303)
     return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
 
 

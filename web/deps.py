@@ -66,7 +66,7 @@ def api_user(request: Request, uow: Uow, now: Now) -> User:
         user = users.user_for_token(uow, token, now)
         if user is None:
             raise _unauthenticated(msg("error.web.token_unknown"))
-        return user
+        return _password_settled(request, user)
     session_id = request.cookies.get(SESSION_COOKIE)
     found = users.session_user(uow, session_id, now) if session_id else None
     if found is None:
@@ -76,6 +76,16 @@ def api_user(request: Request, uow: Uow, now: Now) -> User:
     sent = request.headers.get(CSRF_HEADER, "")
     if request.method not in SAFE_METHODS and not _same(sent, csrf):
         raise ApiError(403, "csrf", msg("error.web.csrf_header", header=CSRF_HEADER))
+    return _password_settled(request, user)
+
+
+# What a person holding a one-time password may reach: who they are, and the change itself.
+PASSWORD_CHANGE_PATHS = frozenset({"/api/me", "/api/me/password"})
+
+
+def _password_settled(request: Request, user: User) -> User:
+    if user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise ApiError(403, "password_change_required", msg("error.password_change_required"))
     return user
 
 
@@ -105,9 +115,11 @@ def page_user(request: Request) -> User | None:
 class LoginRequired(Exception):
     """A page needs a logged-in user; the app answers with a redirect to the login page."""
 
-    def __init__(self, next_path: str) -> None:
+    def __init__(self, next_path: str, location: str | None = None) -> None:
         super().__init__(next_path)
         self.next_path = next_path
+        # Where to go instead of the login page (a one-time password leads to /account).
+        self.location = location
 
 
 def require_page_user(request: Request) -> User:

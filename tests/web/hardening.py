@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.uow import UnitOfWork
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, JIANGXI
 from tests.integration import flow
 from tests.web.conftest import PASSWORD, make_app
-from workflow.services import users
+from workflow.services import definitions, users
 
 ACCOUNTS = {
     "admin": {"role": "admin"},
@@ -58,6 +58,8 @@ def add_accounts(sf: sessionmaker[Session], names: dict[str, dict[str, str]]) ->
 def small_world(sf: sessionmaker[Session]) -> Iterator[Small]:
     """The app over `sf` with the accounts of ACCOUNTS."""
     app = make_app(sf)
+    with UnitOfWork(sf) as uow:  # the working team must be a department a definition declares
+        definitions.load_definition(uow, JIANGXI, flow.T0)
     tokens = add_accounts(sf, ACCOUNTS)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield Small(sf, app, client, tokens)

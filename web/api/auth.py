@@ -1,14 +1,17 @@
-"""Logging in for the API: a bearer token for a username and password; who am I."""
+"""Logging in for the API: a bearer token for a username and password; who am I; my own
+password and API tokens."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from datetime import datetime
+
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
 from web.api.schemas import UserOut, user_out
 from web.client_address import client_address
-from web.deps import CurrentUser, Now, Uow
-from workflow.services import rate_limits, users
+from web.deps import SESSION_COOKIE, CurrentActor, CurrentUser, Now, Uow
+from workflow.services import accounts, rate_limits, users
 
 router = APIRouter(tags=["auth"])
 
@@ -43,3 +46,48 @@ def token(body: TokenRequest, request: Request, uow: Uow, now: Now) -> TokenOut:
 def me(user: CurrentUser) -> UserOut:
     """The user behind the token."""
     return user_out(user)
+
+
+class PasswordChange(BaseModel):
+    old_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=1, max_length=1000)
+
+
+class PasswordChanged(BaseModel):
+    sessions_ended: int
+
+
+class TokenInfo(BaseModel):
+    id: int
+    name: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+
+
+@router.post("/me/password", response_model=PasswordChanged)
+def change_password(
+    body: PasswordChange, request: Request, actor: CurrentActor, uow: Uow, now: Now
+) -> PasswordChanged:
+    """Change my password (the old one checked); my other page sessions end."""
+    assert actor.user_id is not None
+    keep = request.cookies.get(SESSION_COOKIE)
+    ended = accounts.change_password(
+        uow, actor.user_id, body.old_password, body.new_password, actor, now, keep
+    )
+    return PasswordChanged(sessions_ended=ended.sessions)
+
+
+@router.get("/me/tokens", response_model=list[TokenInfo])
+def my_tokens(actor: CurrentActor, uow: Uow) -> list[TokenInfo]:
+    """My API tokens, newest first (their names and times, never the tokens)."""
+    assert actor.user_id is not None
+    rows = accounts.own_tokens(uow, actor, actor.user_id)
+    return [TokenInfo.model_validate(t, from_attributes=True) for t in rows]
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, actor: CurrentActor, uow: Uow, now: Now) -> Response:
+    """Revoke one of my API tokens; another's is 404."""
+    accounts.revoke_token(uow, token_id, actor, now, own_only=True)
+    return Response(status_code=204)

@@ -1,4 +1,4 @@
-"""Accounts, for administrators: list them, create one."""
+"""Accounts, for administrators: list, create, deactivate, activate, reset a password."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from web.api.schemas import UserOut, user_out
 from web.deps import CurrentActor, Now, Uow
-from workflow.services import users
+from workflow.services import accounts, users
 
 router = APIRouter(tags=["users"])
 Role = Literal["admin", "team_reviewer", "department_reviewer", "unit_clerk", "committee_secretary"]
@@ -36,3 +36,49 @@ def create_user(body: UserIn, uow: Uow, actor: CurrentActor, now: Now) -> UserOu
     """A new account (administrators)."""
     user = users.create_user(uow, **body.model_dump(), actor=actor, now=now)
     return user_out(user)
+
+
+class ResetIn(BaseModel):
+    password: str | None = Field(
+        default=None, min_length=1, max_length=1000, description="none: generate one"
+    )
+
+
+class ResetOut(BaseModel):
+    user: UserOut
+    sessions_ended: int
+    password: str | None = Field(description="the generated one-time password, shown once")
+
+
+class ActiveOut(BaseModel):
+    user: UserOut
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def _set_active(uow: Uow, user_id: int, active: bool, actor: CurrentActor, now: Now) -> ActiveOut:
+    user, ended = accounts.set_active(uow, user_id, active, actor, now)
+    return ActiveOut(
+        user=user_out(user), sessions_ended=ended.sessions, tokens_revoked=ended.tokens
+    )
+
+
+@router.post("/users/{user_id}/deactivate", response_model=ActiveOut)
+def deactivate(user_id: int, uow: Uow, actor: CurrentActor, now: Now) -> ActiveOut:
+    """Deactivate an account: its sessions end and its tokens are revoked at once."""
+    return _set_active(uow, user_id, False, actor, now)
+
+
+@router.post("/users/{user_id}/activate", response_model=ActiveOut)
+def activate(user_id: int, uow: Uow, actor: CurrentActor, now: Now) -> ActiveOut:
+    """Let a deactivated account log in again."""
+    return _set_active(uow, user_id, True, actor, now)
+
+
+@router.post("/users/{user_id}/reset-password", response_model=ResetOut)
+def reset_password(
+    user_id: int, body: ResetIn, uow: Uow, actor: CurrentActor, now: Now
+) -> ResetOut:
+    """Set an account's password (or generate a one-time one); all its sessions end."""
+    user, made, ended = accounts.reset_password(uow, user_id, body.password, actor, now)
+    return ResetOut(user=user_out(user), sessions_ended=ended.sessions, password=made)

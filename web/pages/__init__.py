@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from config import catalogue
 from web.errors import http_detail, problem_message
 from web.pages import (
+    account,
     admin,
     admin_definitions,
     auth,
@@ -48,6 +49,7 @@ def register_pages(app: FastAPI) -> None:
         objections,
         office,
         bulk,
+        account,
     )
     for module in pages:
         app.include_router(module.router, include_in_schema=False)

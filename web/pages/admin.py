@@ -15,6 +15,7 @@ from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.pictures import page_composition, page_funnel
 from web.pages.render import render
 from workflow.errors import HonorflowError
+from workflow.queries.accounts import known_departments, known_units
 from workflow.queries.campaigns import (
     campaigns_newest_first,
     current_campaign,
@@ -22,7 +23,7 @@ from workflow.queries.campaigns import (
     quota_table,
 )
 from workflow.queries.funnel import stage_funnel
-from workflow.services import mail, reports, users
+from workflow.services import accounts, mail, reports, users
 from workflow.services.definitions import definition_of
 
 router = APIRouter()
@@ -97,10 +98,14 @@ def _users_page(
     message: str | None = None,
     form: dict[str, str] | None = None,
     status: int = 200,
+    generated: str | None = None,
 ) -> Response:
     context = {
         "users": users.list_users(uow, viewer.actor),
         "roles": users.USER_ROLES,
+        "departments": known_departments(uow),
+        "units": known_units(uow),
+        "generated": generated,
         "form": form or {},
         "error": error,
         "message": message,
@@ -149,3 +154,50 @@ def create_user(
         )
     message = say(request, "user_created", username=username)
     return _users_page(request, uow, viewer, message=message)
+
+
+@router.post("/admin/users/{user_id}/deactivate", dependencies=[Depends(csrf_check)])
+def deactivate_user(
+    user_id: int, request: Request, viewer: LoggedIn, uow: Uow, now: Now
+) -> Response:
+    """Deactivate an account: its sessions and tokens stop working at once."""
+    return _set_active(request, uow, viewer, user_id, False, now)
+
+
+@router.post("/admin/users/{user_id}/activate", dependencies=[Depends(csrf_check)])
+def activate_user(user_id: int, request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
+    """Let a deactivated account log in again."""
+    return _set_active(request, uow, viewer, user_id, True, now)
+
+
+def _set_active(
+    request: Request, uow: UnitOfWork, viewer: Any, user_id: int, active: bool, now: Any
+) -> Response:
+    try:
+        user, _ended = accounts.set_active(uow, user_id, active, viewer.actor, now)
+    except HonorflowError as refused:
+        error = refusal(request, refused)
+        return _users_page(request, uow, viewer, error=error, status=status_for(refused))
+    key = "user_activated" if active else "user_deactivated"
+    return _users_page(request, uow, viewer, message=say(request, key, username=user.username))
+
+
+@router.post("/admin/users/{user_id}/reset-password", dependencies=[Depends(csrf_check)])
+def reset_password(
+    user_id: int,
+    request: Request,
+    viewer: LoggedIn,
+    uow: Uow,
+    now: Now,
+    password: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """Set an account's password, or generate a one-time one shown once; its sessions end."""
+    try:
+        user, made, _ended = accounts.reset_password(
+            uow, user_id, password or None, viewer.actor, now
+        )
+    except HonorflowError as refused:
+        error = refusal(request, refused)
+        return _users_page(request, uow, viewer, error=error, status=status_for(refused))
+    message = say(request, "password_reset_done", username=user.username)
+    return _users_page(request, uow, viewer, message=message, generated=made)

@@ -51,6 +51,9 @@ def required_viewer(request: Request) -> Viewer:
     if viewer is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
+    if viewer.user.must_change_password and not request.url.path.startswith("/account"):
+        # A one-time password from an administrator: the person sets their own first.
+        raise LoginRequired("/account", location="/account")
     return viewer
 
 

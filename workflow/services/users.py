@@ -12,13 +12,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 
 from config.catalogue import Label, Listing, Message, msg
-from models import ApiToken, ConflictDeclaration, RecommendingUnit, User, WebSession
+from models import ApiToken, ConflictDeclaration, User, WebSession
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access import visible_nomination
 from workflow.actors import ROLES, Actor, require_role
 from workflow.errors import AuthenticationFailed, InvalidState, NotFound
 from workflow.password_policy import MIN_LENGTH, password_problems
+from workflow.queries.accounts import department_problem, unit_problem
 from workflow.repository import commit, get
 
 # Roles a person can hold; `public` and `system` are never accounts.
@@ -52,7 +53,8 @@ def verify_password(hash: str, pw: str) -> bool:
         return False
 
 
-def _digest(value: str) -> str:
+def digest(value: str) -> str:
+    """The SHA-256 hex digest a token or session id is stored and looked up by."""
     # Tokens and session ids are looked up by hash only; the plain value stays with its holder.
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
@@ -113,19 +115,18 @@ def _account_problems(
         found.append(msg("user_problem.username_taken", username=username))
     if not display_name.strip():
         found.append(msg("user_problem.name_blank"))
-    found.extend(password_problems(password, username))
+    found.extend(password_problems(password, username, display_name))
     if role not in USER_ROLES:
         roles = Listing(tuple(Label("role", r) for r in USER_ROLES), "or")
         found.append(msg("user_problem.role", roles=roles))
     if role in DEPARTMENT_ROLES and not department:
         found.append(msg("user_problem.needs_department", role=Label("role", role)))
-    if role == "unit_clerk":
-        if not unit_code:
-            found.append(msg("user_problem.needs_unit", role=Label("role", role)))
-        elif not uow.session.scalar(
-            select(RecommendingUnit.id).where(RecommendingUnit.code == unit_code)
-        ):
-            found.append(msg("user_problem.unit_missing", unit=unit_code))
+    if department:
+        found.extend(department_problem(uow, department))
+    if role == "unit_clerk" and not unit_code:
+        found.append(msg("user_problem.needs_unit", role=Label("role", role)))
+    if unit_code:
+        found.extend(unit_problem(uow, unit_code))
     return found
 
 
@@ -150,7 +151,7 @@ def issue_token(
     uow.session.add(
         ApiToken(
             user_id=user_id,
-            token_hash=_digest(token),
+            token_hash=digest(token),
             name=name,
             created_at=now,
             expires_at=expires,
@@ -166,7 +167,7 @@ def user_for_token(uow: UnitOfWork, token: str, now: datetime) -> User | None:
     row = uow.session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _digest(token))
+        .where(ApiToken.token_hash == digest(token))
     ).one_or_none()
     if row is None:
         return None
@@ -187,7 +188,7 @@ def open_session(uow: UnitOfWork, user_id: int, now: datetime, hours: int = 12) 
     uow.session.add(
         WebSession(
             user_id=user_id,
-            session_hash=_digest(session_id),
+            session_hash=digest(session_id),
             csrf_token=csrf,
             created_at=now,
             expires_at=now + timedelta(hours=hours),
@@ -202,7 +203,7 @@ def session_user(uow: UnitOfWork, session_id: str, now: datetime) -> tuple[User,
     row = uow.session.execute(
         select(WebSession, User)
         .join(User, User.id == WebSession.user_id)
-        .where(WebSession.session_hash == _digest(session_id))
+        .where(WebSession.session_hash == digest(session_id))
     ).one_or_none()
     if row is None:
         return None
@@ -214,7 +215,7 @@ def session_user(uow: UnitOfWork, session_id: str, now: datetime) -> tuple[User,
 
 def close_session(uow: UnitOfWork, session_id: str) -> None:
     """End a page session (logging out); an unknown id is ignored."""
-    uow.session.execute(delete(WebSession).where(WebSession.session_hash == _digest(session_id)))
+    uow.session.execute(delete(WebSession).where(WebSession.session_hash == digest(session_id)))
     commit(uow)
 
 
