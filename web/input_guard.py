@@ -1,6 +1,7 @@
 """A guard before every route: ids out of range and control characters never reach the database.
 
-- A path segment that is a whole number beyond a 64-bit integer (`/api/nominations/99999…`)
+- A path segment that is a whole number beyond an id column (a 32-bit integer),
+  `/api/nominations/99999…`,
   names nothing that can exist: 404, as any unknown id, on the API and the pages alike.
 - A NUL or other control character in the path or the query string, or escaped in a JSON body
   (`\\u0000`) or a form body (`%00`), is refused with 422 (`invalid`) before a handler reads it;
@@ -19,8 +20,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from config.catalogue import msg
+from workflow.access import MAX_ID
 
-MAX_ID = 2**63 - 1  # the largest id a database column holds
 _NUMBER = re.compile(r"-?\d+")
 _URL_CONTROL = re.compile(rb"%(?:[01][0-9A-Fa-f]|7[Ff])|[\x00-\x1f\x7f]")
 _FORM_CONTROL = re.compile(rb"%(?:0[0-8BbCcEeFf]|1[0-9A-Fa-f]|7[Ff])|[\x00-\x08\x0b\x0c\x0e-\x1f]")
