@@ -188,7 +188,9 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, Column], list[RowErr
         if column is None:
             errors.append(RowError(file, 1, excerpt(name), msg("import.unknown_column")))
         elif column in columns.values():
-            errors.append(RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(name))))
+            errors.append(
+                RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(name)))
+            )
         else:
             columns[index] = column
     present = set(columns.values())
@@ -217,7 +219,9 @@ def _parse_row(
     for column in COLUMNS:
         if column.required and column.field not in present:
             continue  # already reported on the header row
-        refused = table_files.cell_problem(raw.get(column.field), MAX_CELL, column.kind in _MULTILINE)
+        refused = table_files.cell_problem(
+            raw.get(column.field), MAX_CELL, column.kind in _MULTILINE
+        )
         if refused is not None:  # never parsed, never quoted
             errors.append(RowError(file, number, column.field, refused))
             continue
@@ -258,9 +262,7 @@ def _duplicate_alternates(file: str, rows: list[tuple[int, dict[str, Any]]]) -> 
             continue
         key = (unit, rank[1])
         if key in seen:
-            reason = msg(
-                "import.alternate_taken", order=key[1], unit=excerpt(unit), row=seen[key]
-            )
+            reason = msg("import.alternate_taken", order=key[1], unit=excerpt(unit), row=seen[key])
             errors.append(RowError(file, number, "rank", reason))
         else:
             seen[key] = number

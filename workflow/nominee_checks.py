@@ -63,7 +63,9 @@ def ownership_or_default(employer_type: str, ownership: str | None) -> str | Non
 
 def age_at(birth: date, reference: date) -> int:
     """Whole years of age on the reference date."""
-    return reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
+    return (
+        reference.year - birth.year - ((reference.month, reference.day) < (birth.month, birth.day))
+    )
 
 
 def birth_date_problem(birth: date | None, reference: date) -> Message | None:

@@ -159,9 +159,13 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowEr
         if not heading:
             continue
         if column is None:
-            errors.append(RowError(file, 1, "header", msg("quota.unknown_column", name=excerpt(heading))))
+            errors.append(
+                RowError(file, 1, "header", msg("quota.unknown_column", name=excerpt(heading)))
+            )
         elif column in columns.values():
-            errors.append(RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(heading))))
+            errors.append(
+                RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(heading)))
+            )
         else:
             columns[index] = column
     for column in COLUMNS:

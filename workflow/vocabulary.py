@@ -62,5 +62,7 @@ def parse_code(vocab: Mapping[str, str], text: str) -> str:
             return code
     choices = tuple(catalogue.Label(f"vocab.{kind}", c) if kind else c for c in vocab)
     raise ValueError(
-        catalogue.msg("import.not_a_code", value=excerpt(wanted), choices=catalogue.Listing(choices, "or"))
+        catalogue.msg(
+            "import.not_a_code", value=excerpt(wanted), choices=catalogue.Listing(choices, "or")
+        )
     )

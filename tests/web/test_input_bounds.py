@@ -76,9 +76,9 @@ def test_many_errors_give_the_first_and_a_count(world: World) -> None:
 
 
 def test_a_file_past_the_unpacked_cap_is_413(world: World) -> None:
-    from workflow.importing import MAX_UNPACKED
-
     import zipfile
+
+    from workflow.importing import MAX_UNPACKED
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -202,7 +202,9 @@ def test_nul_is_422_never_500(world_both: World) -> None:
     imported = api_import(world_both, "nul.csv", csv_bytes([dict(GOOD, name="王\x00伟")]), "admin")
     assert imported.status_code == 422 and "nul.csv:2: 姓名:" in error(imported)["message"]
     client, csrf = page_client(world_both, "clerk_nc")
-    page = client.post("/unit/nominations/new", data={**FORM, "name": "王\x00伟", "csrf_token": csrf})
+    page = client.post(
+        "/unit/nominations/new", data={**FORM, "name": "王\x00伟", "csrf_token": csrf}
+    )
     assert page.status_code == 422
     # Tabs and line breaks stay allowed in long texts.
     fine = dict(body, nominee=dict(API_NOMINEE), summary="第一段\n第二段\t完")

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from config.catalogue import msg
-
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, clock, csrf_check
 from web.pages.context import LoggedIn, Viewer
