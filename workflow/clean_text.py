@@ -1,7 +1,8 @@
 """Text a person typed, as request and form models take it: no NUL or other control character
 (a long text may hold tabs and line breaks), no line or paragraph separator in a one-line
-field, and never spaces only. PostgreSQL cannot store a NUL, and a separator in a name breaks
-the mail headers built from it, so both are refused where the text comes in.
+field, and a one-line field never spaces only (a long text's blankness is for its service to
+word, e.g. a veto without a written reason). PostgreSQL cannot store a NUL, and a separator in
+a name breaks the mail headers built from it, so both are refused where the text comes in.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def bad_character(text: str, long: bool = False) -> int | None:
 def _checked(text: str, long: bool) -> str:
     if bad_character(text, long) is not None:
         raise PydanticCustomError("control_character", "must not contain control characters")
-    if text and not text.strip():
+    if not long and text and not text.strip():  # a long text's own check words it better
         raise PydanticCustomError("blank", "must not be spaces only")
     return text
 
