@@ -206,6 +206,12 @@ def test_nul_is_422_never_500(world_both: World) -> None:
         "/unit/nominations/new", data={**FORM, "name": "王\x00伟", "csrf_token": csrf}
     )
     assert page.status_code == 422
+    multipart = client.post(  # a form with files: its text fields are checked as it is read
+        "/office/objections",
+        data={"csrf_token": csrf, "content": "内容\x00", "nomination_id": "1"},
+        files={"file": ("a.pdf", b"%PDF-1.4 x")},
+    )
+    assert multipart.status_code == 422 and "请求中含有空字符或其他控制字符" in multipart.text
     # Tabs and line breaks stay allowed in long texts.
     fine = dict(body, nominee=dict(API_NOMINEE), summary="第一段\n第二段\t完")
     assert world_both.client.post("/api/nominations", json=fine, headers=h).status_code == 201
