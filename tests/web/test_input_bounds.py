@@ -7,16 +7,18 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from config.catalogue import label
 from tests.unit.import_forms import GOOD
 from tests.unit.test_importing_caps import huge_cell_xlsx
 from tests.web.conftest import PASSWORD, World, error
 from workflow.errors import ImportFailed
-from workflow.importing import MAX_ROWS
+from workflow.importing import MAX_ROWS, MAX_UNPACKED
 
 BIG = "99999999999999999999999"
 
@@ -76,9 +78,6 @@ def test_many_errors_give_the_first_and_a_count(world: World) -> None:
 
 
 def test_a_file_past_the_unpacked_cap_is_413(world: World) -> None:
-    import zipfile
-
-    from workflow.importing import MAX_UNPACKED
 
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -150,8 +149,6 @@ def test_import_api_and_page_refuse_alike(world: World, field: str, bad: dict[st
 
 
 def _label(field: str) -> str:
-    from config.catalogue import label
-
     return label("field", field, "zh-CN")
 
 
