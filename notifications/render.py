@@ -117,6 +117,11 @@ _SANDBOX = {
 }
 
 
+# An override's bounds: its source per part, and what rendering one part may produce (the
+# shipped templates are a few KiB; a digest of a hundred tasks stays far below).
+MAX_SOURCE_CHARS = 64 * 1024
+MAX_OUTPUT_CHARS = 1024 * 1024
+
 _UNDEFINED = re.compile(r"^'([^']+)' is undefined$")
 
 
@@ -189,11 +194,25 @@ def _compile(kind: str, locale: str, part: str, override: TemplateSource | None)
 
 
 def _run(template: Template, values: Mapping[str, Any], where: tuple[str, str, str]) -> str:
-    """Render one part; any failure (undefined variable, sandbox refusal, bad data) is named."""
+    """Render one part; any failure (undefined variable, sandbox refusal, bad data) is named.
+
+    Rendered piece by piece and stopped once past MAX_OUTPUT_CHARS: an override's loops cannot
+    fill the memory (the sandbox already caps each `range`).
+    """
+    pieces: list[str] = []
+    length = 0
     try:
-        return template.render(values)
+        for piece in template.generate(values):
+            length += len(piece)
+            if length > MAX_OUTPUT_CHARS:
+                too_long = msg("mail.template.output_too_long", limit=MAX_OUTPUT_CHARS)
+                raise _problem(*where, too_long)
+            pieces.append(piece)
+    except TemplateProblem:
+        raise
     except Exception as exc:  # an override may divide by zero or compare a str with an int
         raise _problem(*where, _failure(exc)) from exc
+    return "".join(pieces)
 
 
 def _render_parts(
@@ -233,8 +252,13 @@ def render_message(
 
 
 def validate_override(kind: str, source: TemplateSource, locale: str = "zh-CN") -> None:
-    """Refuse an override that does not parse or needs a variable the kind does not provide."""
+    """Refuse an override that is too long, does not parse or needs a variable the kind does
+    not provide."""
     _check(kind, locale)
+    for part in PARTS:
+        if len(getattr(source, part)) > MAX_SOURCE_CHARS:
+            too_long = msg("mail.template.source_too_long", limit=MAX_SOURCE_CHARS)
+            raise _problem(kind, locale, part, too_long)
     sample = SAMPLES[kind]
     render_message(
         sample, campaign=SAMPLE_CAMPAIGN, site_url=SAMPLE_SITE_URL, locale=locale, override=source

@@ -15,6 +15,7 @@ from web.api import ROUTERS
 from web.body_limit import BodyLimit
 from web.deps import LoginRequired
 from web.errors import register_error_handlers
+from web.input_guard import InputGuard
 from web.pages import register_pages
 from web.security import SecurityHeaders
 
@@ -41,6 +42,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
     app.state.limiter = ratelimit.limiter(wired.settings)  # Redis when configured, else memory
     app.add_middleware(BodyLimit, settings=wired.settings)
+    app.add_middleware(InputGuard)  # ids out of range: 404; control characters: 422
     app.add_middleware(SecurityHeaders)  # frame-ancestors, nosniff, referrer policy
     for router in ROUTERS:
         app.include_router(router, prefix="/api")

@@ -46,6 +46,7 @@ STATUS: tuple[tuple[type[e.HonorflowError], int, str], ...] = (
     (e.QuotaExceeded, 409, "quota_exceeded"),
     (e.InvalidDecision, 422, "invalid_decision"),
     (e.InvalidState, 409, "invalid_state"),
+    (e.ImportTooLarge, 413, "too_large"),
     (e.ImportFailed, 422, "import_failed"),
     (e.DefinitionError, 422, "definition_error"),
     (e.AuthenticationFailed, 401, "authentication_failed"),

@@ -12,7 +12,9 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.types import Message, Receive
 
+from web.input_guard import BadCharacters
 from workflow.attachments.content import Upload, read_limited, too_large
+from workflow.clean_text import bad_character
 from workflow.services.attachments import Files
 
 MAX_FILES = 5
@@ -47,6 +49,8 @@ async def read_form(request: Request) -> tuple[FormData, Files]:
         raise too_large(limit)
     bounded = Request(request.scope, _bounded(request.receive, cap, limit))
     form = await bounded.form(max_files=MAX_FILES, max_fields=50)
+    if any(isinstance(v, str) and bad_character(v, long=True) for _, v in form.multi_items()):
+        raise BadCharacters()  # a multipart body's text, as InputGuard checks other bodies
     uploads = []
     for value in form.getlist("file"):
         if isinstance(value, UploadFile) and value.filename:

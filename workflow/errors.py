@@ -195,14 +195,26 @@ class RowError:
 
 
 class ImportFailed(HonorflowError):
-    """An import was refused as a whole; every bad row is listed."""
+    """An import was refused as a whole; the first REPORTED bad cells are listed, the rest
+    counted (`more`), so a file of a hundred thousand bad cells gives a short answer."""
 
     exit_code = 10
+    REPORTED = 100
 
-    def __init__(self, errors: list[RowError]) -> None:
-        self.errors = errors
-        rows = Listing(tuple(e.described() for e in errors), "lines")
-        super().__init__(message=msg("error.import_failed", count=len(errors), rows=rows))
+    def __init__(self, errors: list[RowError], more: int = 0) -> None:
+        self.errors = errors[: self.REPORTED]
+        self.more = more + len(errors) - len(self.errors)
+        self.total = len(self.errors) + self.more
+        lines: tuple[Message, ...] = tuple(e.described() for e in self.errors)
+        if self.more:
+            lines += (msg("import.more_errors", n=self.more),)
+        rows = Listing(lines, "lines")
+        super().__init__(message=msg("error.import_failed", count=self.total, rows=rows))
+
+
+class ImportTooLarge(ImportFailed):
+    """An import refused because the file is over a size cap (its bytes, or an XLSX's unpacked
+    size or parts): 413 on the web."""
 
 
 class InvalidState(HonorflowError):

@@ -13,6 +13,7 @@ from typing import Any
 
 from config.catalogue import Listing, msg
 from workflow import vocabulary
+from workflow.bounded_yaml import excerpt
 from workflow.facts import PriorHonour
 
 
@@ -48,7 +49,7 @@ def boolean(raw: Any) -> bool:
     if text in _TRUE or text in _FALSE:
         return text in _TRUE
     accepted = Listing(("是", "否", "yes", "no", "true", "false", "1", "0", "y", "n"))
-    raise ValueError(msg("import.not_boolean", value=cell_text(raw), accepted=accepted))
+    raise ValueError(msg("import.not_boolean", value=excerpt(cell_text(raw)), accepted=accepted))
 
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
@@ -70,7 +71,7 @@ def optional_date(raw: Any) -> date | None:
         return date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         examples = Listing(("2024-05-01", "2024/5/1", "2024年5月1日"), "or")
-        raise ValueError(msg("import.not_a_date", value=text, examples=examples)) from None
+        raise ValueError(msg("import.not_a_date", value=excerpt(text), examples=examples)) from None
 
 
 def required_date(raw: Any) -> date:
@@ -85,7 +86,7 @@ def count(raw: Any) -> int:
     """A whole number >= 0 that must be given."""
     text = nonblank(raw)
     if not text.isascii() or not text.isdigit():
-        raise ValueError(msg("import.not_a_count", value=text))
+        raise ValueError(msg("import.not_a_count", value=excerpt(text)))
     return int(text)
 
 
@@ -111,7 +112,7 @@ def rank(raw: Any) -> tuple[str, int | None]:
         return "main", None
     match = _ALTERNATE.fullmatch(text)
     if match is None or int(match[1]) < 1:
-        raise ValueError(msg("import.not_a_rank", value=text))
+        raise ValueError(msg("import.not_a_rank", value=excerpt(text)))
     return "alternate", int(match[1])
 
 
@@ -149,7 +150,7 @@ def prior(raw: Any) -> tuple[PriorHonour, ...]:
             title = match[2].strip()
             honours.append(PriorHonour(title, _infer_level(title), int(match[1])))
         else:
-            raise ValueError(msg("import.not_prior_honours", value=entry))
+            raise ValueError(msg("import.not_prior_honours", value=excerpt(entry)))
     return tuple(honours)
 
 
@@ -169,7 +170,7 @@ def grade(raw: Any) -> str | None:
     """A comprehensive evaluation grade A to D (a trailing 级 is dropped); blank means none."""
     text = cell_text(raw).upper().removesuffix("级")
     if text and text not in GRADES:
-        raise ValueError(msg("import.not_a_grade", value=text))
+        raise ValueError(msg("import.not_a_grade", value=excerpt(text)))
     return text or None
 
 

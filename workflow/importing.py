@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import zipfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from config.catalogue import Message, msg
-from workflow import form_cells, vocabulary
+from workflow import form_cells, table_files, vocabulary
 from workflow import nominee_checks as checks
-from workflow.errors import ImportFailed, RowError
+from workflow.bounded_yaml import excerpt
+from workflow.errors import RowError
 from workflow.facts import NomineeFacts
 from workflow.form_cells import cell_text
 
 SUMMARY_MAX = 500
 DEEDS_MAX = 3000
+# Caps of an uploaded form; a file over one is refused naming the cap (README, "Hardening").
+MAX_BYTES = 20 * 1024 * 1024  # the body cap of the import's path
+MAX_ROWS = 5000  # nominees in one file; a whole province's round is well below
+MAX_CELL = 4000  # characters in one cell; the longest column (deeds) takes 3,000
+MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX's declared unpacked size, all parts
+MAX_PARTS = 200  # members of an XLSX's zip; a workbook has a dozen or two
+CAPS = table_files.Caps(MAX_BYTES, MAX_ROWS, MAX_CELL, MAX_UNPACKED, MAX_PARTS)
+_MULTILINE = ("long", "prior")  # kinds whose cells may hold line breaks (honours one a line)
 
 
 @dataclass(frozen=True)
@@ -133,29 +138,32 @@ _BY_HEADER = {key: c for c in COLUMNS for key in (c.field.casefold(), c.zh)}
 
 
 def read_nominations(
-    path: Path, known_units: Collection[str] | None = None
+    path: Path, known_units: Collection[str] | None = None, reference_date: date | None = None
 ) -> list[ImportedNomination]:
-    """Read a nomination form (.csv or .xlsx); ImportFailed lists every bad cell.
+    """Read a nomination form (.csv or .xlsx) within CAPS; ImportFailed lists the bad cells
+    (the first `ImportFailed.REPORTED`, and how many more).
 
-    With `known_units` (names or codes), a recommending unit not among them is a row error too.
+    With `known_units` (names or codes), a recommending unit not among them is a row error too;
+    with the campaign's `reference_date`, so is an implausible birth date or notice period.
     """
     file = path.name
-    rows = _read_rows(path)
-    columns, errors = _header(file, rows[0][1])
+    rows = table_files.read_table_file(path, CAPS)
+    columns, header_errors = _header(file, rows[0][1])
+    errors = table_files.RowErrors(header_errors)
     present = {c.field for c in columns.values()}
     parsed: list[tuple[int, dict[str, Any]]] = []
     for number, cells in rows[1:]:
-        errors += _stray_cells(file, number, rows[0][1], cells)
+        errors.extend(_stray_cells(file, number, rows[0][1], cells))
         raw = {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()}
-        values, row_errors = _parse_row(file, number, raw, present)
-        errors += row_errors
+        values, row_errors = _parse_row(file, number, raw, present, reference_date)
+        errors.extend(row_errors)
         parsed.append((number, values))
-    errors += _duplicate_alternates(file, parsed)
+    errors.extend(_duplicate_alternates(file, parsed))
     if known_units is not None:
-        errors += _unknown_units(file, parsed, known_units)
+        errors.extend(_unknown_units(file, parsed, known_units))
     if errors:
         # Header first, then row by row, so the list reads like the sheet.
-        raise ImportFailed(sorted(errors, key=lambda e: e.row))
+        raise errors.refusal()
     return [_build(number, values) for number, values in parsed]
 
 
@@ -163,54 +171,10 @@ def _unknown_units(
     file: str, parsed: list[tuple[int, dict[str, Any]]], known: Collection[str]
 ) -> list[RowError]:
     return [
-        RowError(file, number, "recommending_unit", msg("import.unknown_unit", unit=unit))
+        RowError(file, number, "recommending_unit", msg("import.unknown_unit", unit=excerpt(unit)))
         for number, values in parsed
         if (unit := values.get("recommending_unit")) and unit not in known
     ]
-
-
-# What a missing, locked, mis-encoded or corrupt file raises while being read.
-_UNREADABLE = (OSError, UnicodeError, zipfile.BadZipFile, InvalidFileException, KeyError, csv.Error)
-
-
-def _read_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    file = path.name
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".xlsx"}:
-        reason = msg("import.unsupported_file", suffix=suffix)
-        raise ImportFailed([RowError(file, 0, "file", reason)])
-    try:
-        rows = list(_csv_rows(path) if suffix == ".csv" else _xlsx_rows(path))
-    except _UNREADABLE as exc:
-        reason = msg("import.unreadable", detail=str(exc))
-        raise ImportFailed([RowError(file, 0, "file", reason)]) from exc
-    if not rows or rows[0][0] != 1:
-        reason = msg("import.no_header")
-        raise ImportFailed([RowError(file, 1, "header", reason)])
-    return rows
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")  # forms saved by Excel on Chinese Windows
-    # Numbered by record, as a spreadsheet opening the file shows them.
-    for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if any(cell_text(cell) for cell in record):
-            yield number, list(record)
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=sheet.min_row):
-            if any(cell_text(cell) for cell in values):
-                yield number, list(values)
-    finally:
-        book.close()
 
 
 def _header(file: str, cells: list[Any]) -> tuple[dict[int, Column], list[RowError]]:
@@ -222,9 +186,11 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, Column], list[RowErr
             continue  # a blank heading; values under it are reported per row
         column = _BY_HEADER.get(name.casefold()) or _BY_HEADER.get(name)
         if column is None:
-            errors.append(RowError(file, 1, name, msg("import.unknown_column")))
+            errors.append(RowError(file, 1, excerpt(name), msg("import.unknown_column")))
         elif column in columns.values():
-            errors.append(RowError(file, 1, column.field, msg("import.column_twice", name=name)))
+            errors.append(
+                RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(name)))
+            )
         else:
             columns[index] = column
     present = set(columns.values())
@@ -246,18 +212,27 @@ def _stray_cells(file: str, number: int, header: list[Any], cells: list[Any]) ->
 
 
 def _parse_row(
-    file: str, number: int, raw: dict[str, Any], present: set[str]
+    file: str, number: int, raw: dict[str, Any], present: set[str], reference: date | None
 ) -> tuple[dict[str, Any], list[RowError]]:
     values: dict[str, Any] = {}
     errors: list[RowError] = []
     for column in COLUMNS:
         if column.required and column.field not in present:
             continue  # already reported on the header row
+        refused = table_files.cell_problem(
+            raw.get(column.field), MAX_CELL, column.kind in _MULTILINE
+        )
+        if refused is not None:  # never parsed, never quoted
+            errors.append(RowError(file, number, column.field, refused))
+            continue
         try:
             values[column.field] = column.parse(raw.get(column.field))
         except ValueError as exc:
             errors.append(RowError(file, number, column.field, _reason(exc)))
-    errors += [RowError(file, number, f, reason) for f, reason in _cross_checks(values)]
+    problems = checks.cross_problems(values)
+    if reference is not None:
+        problems = [*problems, *checks.date_problems(values, reference)]
+    errors += [RowError(file, number, f, reason) for f, reason in problems]
     return values, errors
 
 
@@ -265,21 +240,6 @@ def _reason(exc: ValueError) -> Message | str:
     """A parser's reason: the Message it raised with, or its text."""
     first = exc.args[0] if exc.args else None
     return first if isinstance(first, Message) else str(exc)
-
-
-def _cross_checks(values: dict[str, Any]) -> Iterator[tuple[str, Message]]:
-    votes = checks.votes_problem(values.get("votes_for"), values.get("votes_total"))
-    if votes is not None:
-        yield "votes_for", votes
-    notice = checks.notice_problem(values.get("unit_notice_start"), values.get("unit_notice_end"))
-    if notice is not None:
-        yield "unit_notice_end", notice
-    employer_type = values.get("employer_type")
-    if employer_type is None or "ownership" not in values:
-        return
-    ownership = checks.ownership_problem(employer_type, values["ownership"])
-    if ownership is not None:
-        yield "ownership", ownership
 
 
 def _build(number: int, values: dict[str, Any]) -> ImportedNomination:
@@ -302,7 +262,7 @@ def _duplicate_alternates(file: str, rows: list[tuple[int, dict[str, Any]]]) -> 
             continue
         key = (unit, rank[1])
         if key in seen:
-            reason = msg("import.alternate_taken", order=key[1], unit=unit, row=seen[key])
+            reason = msg("import.alternate_taken", order=key[1], unit=excerpt(unit), row=seen[key])
             errors.append(RowError(file, number, "rank", reason))
         else:
             seen[key] = number

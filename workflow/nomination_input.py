@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 from config.catalogue import Message
 from workflow import nominee_checks as checks
 from workflow import vocabulary as v
+from workflow.clean_text import CleanLongText, CleanText
 from workflow.facts import NomineeFacts, PriorHonour
 from workflow.importing import DEEDS_MAX, SUMMARY_MAX, ImportedNomination
 from workflow.problems import Problem
@@ -30,7 +31,7 @@ _VOCABULARIES = {
 
 
 class PriorHonourIn(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
+    title: CleanText = Field(min_length=1, max_length=200)
     level: Literal["unit", "municipal", "provincial", "national"]
     year: int = Field(ge=1949, le=2100)
 
@@ -44,11 +45,11 @@ def _refuse(problem: Message | None) -> None:
 class NomineeIn(BaseModel):
     """The nominee's facts, as the form has them (codes, not labels)."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: CleanText = Field(min_length=1, max_length=100)
     birth_date: date
     gender: str
-    ethnicity: str = Field(default="汉族", min_length=1, max_length=40)
-    employer: str = Field(min_length=1, max_length=200)
+    ethnicity: CleanText = Field(default="汉族", min_length=1, max_length=40)
+    employer: CleanText = Field(min_length=1, max_length=200)
     employer_type: str = "enterprise"
     # None: the one the employer type implies (as in the import).
     ownership: str | None = None
@@ -60,7 +61,7 @@ class NomineeIn(BaseModel):
     gig_worker: bool = False
     is_unit_leader: bool = False
     new_major_contribution: bool = False
-    nationality: str = Field(default="CN", min_length=1, max_length=40)
+    nationality: CleanText = Field(default="CN", min_length=1, max_length=40)
     military: bool = False
     deceased: bool = False
     retirement_exception: bool = False
@@ -79,8 +80,8 @@ class NomineeIn(BaseModel):
     votes_for: int | None = Field(default=None, ge=0, le=10_000_000)
     unit_notice_start: date | None = None
     unit_notice_end: date | None = None
-    id_number: str = Field(default="", max_length=30)
-    phone: str = Field(default="", max_length=30)
+    id_number: CleanText = Field(default="", max_length=30)
+    phone: CleanText = Field(default="", max_length=30)
 
     @field_validator("gender", "employer_type", "ownership", "category", "official_level")
     @classmethod
@@ -122,9 +123,9 @@ class NominationFields(BaseModel):
 
     rank: Literal["main", "alternate"] = "main"
     alternate_order: int | None = Field(default=None, ge=1, le=100)
-    honour: str = Field(default="", max_length=200)
-    summary: str = Field(min_length=1, max_length=SUMMARY_MAX)
-    deeds: str = Field(default="", max_length=DEEDS_MAX)
+    honour: CleanText = Field(default="", max_length=200)
+    summary: CleanLongText = Field(min_length=1, max_length=SUMMARY_MAX)
+    deeds: CleanLongText = Field(default="", max_length=DEEDS_MAX)
     nominee: NomineeIn
 
     @model_validator(mode="after")

@@ -6,19 +6,14 @@ and field.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-
 from config.catalogue import Label, Listing, Message, msg
-from workflow import form_cells, vocabulary
+from workflow import form_cells, table_files, vocabulary
+from workflow.bounded_yaml import excerpt
 from workflow.errors import ImportFailed, RowError
 from workflow.form_cells import cell_text
 
@@ -30,6 +25,7 @@ MAX_ROWS = 2000
 MAX_CELL = 200
 MAX_UNPACKED = 20 * 1024 * 1024  # an XLSX is a zip: its declared unpacked size, all parts
 MAX_PARTS = 200
+CAPS = table_files.Caps(MAX_BYTES, MAX_ROWS, MAX_CELL, MAX_UNPACKED, MAX_PARTS)
 MAX_PLACES = 100_000
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -71,7 +67,7 @@ _BY_HEADER = {key: c for c in COLUMNS for key in (c.field, c.zh)}
 def row_problems(row: UnitQuota) -> Iterator[tuple[str, Message]]:
     """What is wrong with one row on its own: (field, reason)."""
     if not CODE.fullmatch(row.unit_code):
-        yield "unit_code", msg("quota.bad_code", value=row.unit_code)
+        yield "unit_code", msg("quota.bad_code", value=excerpt(row.unit_code))
     if not row.unit_name.strip() or len(row.unit_name) > MAX_CELL:
         yield "unit_name", msg("quota.bad_name", limit=MAX_CELL)
     if not 0 <= row.places <= MAX_PLACES:
@@ -81,12 +77,12 @@ def row_problems(row: UnitQuota) -> Iterator[tuple[str, Message]]:
     if row.kind not in UNIT_KINDS:
         yield "kind", _not_a_code(row.kind, "unit_kind", UNIT_KINDS)
     if row.email is not None and not EMAIL.fullmatch(row.email):
-        yield "email", msg("quota.bad_email", value=row.email)
+        yield "email", msg("quota.bad_email", value=excerpt(row.email))
 
 
 def _not_a_code(value: str, kind: str, vocab: vocabulary.Vocabulary) -> Message:
     choices = Listing(tuple(Label(f"vocab.{kind}", c) for c in vocab), "or")
-    return msg("import.not_a_code", value=value, choices=choices)
+    return msg("import.not_a_code", value=excerpt(value), choices=choices)
 
 
 def check_rows(
@@ -109,7 +105,7 @@ def check_rows(
         stored = owner_of(r.unit_name)
         for other in (owner, stored):
             if other is not None and other != r.unit_code:
-                taken = msg("error.web.unit_name_taken", name=r.unit_name, owner=other)
+                taken = msg("error.web.unit_name_taken", name=excerpt(r.unit_name), owner=other)
                 errors.append(RowError(source, r.row, "unit_name", taken))
                 break
     return sorted(errors, key=lambda e: e.row)
@@ -117,31 +113,7 @@ def check_rows(
 
 def read_quota_file(name: str, data: bytes) -> list[UnitQuota]:
     """A quota table from a .csv or .xlsx file's bytes; ImportFailed lists every bad cell."""
-    if len(data) > MAX_BYTES:
-        raise ImportFailed(
-            [RowError(name, 0, "file", msg("quota.file_too_large", limit=MAX_BYTES >> 20))]
-        )
-    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if suffix not in ("csv", "xlsx"):
-        reason = msg("import.unsupported_file", suffix=f".{suffix}" if suffix else name)
-        raise ImportFailed([RowError(name, 0, "file", reason)])
-    try:
-        rows = list(_csv_rows(data) if suffix == "csv" else _xlsx_rows(name, data))
-    except _TooMany:
-        cap = msg("quota.too_many_rows", limit=MAX_ROWS)
-        raise ImportFailed([RowError(name, 0, "file", cap)]) from None
-    except (
-        OSError,
-        UnicodeError,
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        csv.Error,
-    ) as exc:
-        reason = msg("import.unreadable", detail=type(exc).__name__)
-        raise ImportFailed([RowError(name, 0, "file", reason)]) from exc
-    if not rows or rows[0][0] != 1:
-        raise ImportFailed([RowError(name, 1, "header", msg("import.no_header"))])
+    rows = table_files.read_table(name, data, CAPS)
     columns, errors = _header(name, rows[0][1])
     records = [
         (number, {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()})
@@ -178,48 +150,6 @@ def rows_from_cells(
     return parsed
 
 
-class _TooMany(Exception):
-    """More rows than MAX_ROWS."""
-
-
-def _counted(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
-    for index, row in enumerate(rows):
-        if index > MAX_ROWS:  # the header and MAX_ROWS rows
-            raise _TooMany
-        yield row
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030")  # tables saved by Excel on Chinese Windows
-    records = csv.reader(io.StringIO(text, newline=""))
-    numbered = ((n, list(r)) for n, r in enumerate(records, start=1) if any(map(cell_text, r)))
-    return _counted(numbered)
-
-
-def _xlsx_rows(name: str, data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    # Refuse a zip that would unpack to more than the cap before openpyxl reads any of it;
-    # zipfile itself stops reading a part at its declared size.
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = archive.infolist()
-        unpacked = sum(p.file_size for p in parts)
-    if len(parts) > MAX_PARTS or unpacked > MAX_UNPACKED:
-        cap = msg("quota.unpacked_too_large", limit=MAX_UNPACKED >> 20)
-        raise ImportFailed([RowError(name, 0, "file", cap)])
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        numbered = (
-            (n, list(v)) for n, v in enumerate(rows, start=sheet.min_row) if any(map(cell_text, v))
-        )
-        yield from _counted(numbered)
-    finally:
-        book.close()
-
-
 def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowError]]:
     columns: dict[int, _Column] = {}
     errors: list[RowError] = []
@@ -229,9 +159,13 @@ def _header(file: str, cells: list[Any]) -> tuple[dict[int, _Column], list[RowEr
         if not heading:
             continue
         if column is None:
-            errors.append(RowError(file, 1, "header", msg("quota.unknown_column", name=heading)))
+            errors.append(
+                RowError(file, 1, "header", msg("quota.unknown_column", name=excerpt(heading)))
+            )
         elif column in columns.values():
-            errors.append(RowError(file, 1, column.field, msg("import.column_twice", name=heading)))
+            errors.append(
+                RowError(file, 1, column.field, msg("import.column_twice", name=excerpt(heading)))
+            )
         else:
             columns[index] = column
     for column in COLUMNS:
@@ -254,9 +188,9 @@ def _parse_row(number: int, raw: dict[str, Any]) -> tuple[UnitQuota | None, list
         "email": lambda cell: cell_text(cell) or None,
     }
     for field, parse in parsers.items():
-        text = cell_text(raw.get(field))
-        if len(text) > MAX_CELL:
-            problems.append((field, msg("import.too_long", length=len(text), limit=MAX_CELL)))
+        long = table_files.too_long(raw.get(field), MAX_CELL)
+        if long is not None:
+            problems.append((field, long))
             continue
         try:
             values[field] = parse(raw.get(field))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from config import catalogue
+from workflow.bounded_yaml import excerpt
 
 
 class Vocabulary(dict[str, str]):
@@ -61,5 +62,7 @@ def parse_code(vocab: Mapping[str, str], text: str) -> str:
             return code
     choices = tuple(catalogue.Label(f"vocab.{kind}", c) if kind else c for c in vocab)
     raise ValueError(
-        catalogue.msg("import.not_a_code", value=wanted, choices=catalogue.Listing(choices, "or"))
+        catalogue.msg(
+            "import.not_a_code", value=excerpt(wanted), choices=catalogue.Listing(choices, "or")
+        )
     )

@@ -14,6 +14,7 @@ from web.api.campaigns import CampaignOut, QuotaTableOut, campaign_out, get_quot
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
 from workflow.calendar import SHANGHAI
+from workflow.clean_text import CleanLongText, CleanText
 from workflow.queries import campaign_admin as read
 from workflow.quota_table import MAX_BYTES
 from workflow.services import campaigns, composition_rules
@@ -22,15 +23,17 @@ router = APIRouter(tags=["campaigns"])
 
 
 class CampaignIn(BaseModel):
-    code: str = Field(min_length=1, max_length=60)
-    title: str = Field(min_length=1, max_length=200)
-    definition: str = Field(min_length=1, max_length=100, description="a stored definition's name")
+    code: CleanText = Field(min_length=1, max_length=60)
+    title: CleanText = Field(min_length=1, max_length=200)
+    definition: CleanText = Field(
+        min_length=1, max_length=100, description="a stored definition's name"
+    )
     definition_version: int | None = Field(default=None, ge=1, le=1_000_000)
     reference_date: date
     submission_deadline: datetime | None = Field(
         default=None, description="ISO time; without a zone it is read as Beijing time"
     )
-    admin_email: str = Field(default="office@example.org", min_length=3, max_length=200)
+    admin_email: CleanText = Field(default="office@example.org", min_length=3, max_length=200)
     daily_digest: bool = False
 
 
@@ -68,7 +71,7 @@ class PhaseOut(BaseModel):
 
 
 class PhaseIn(BaseModel):
-    to: str = Field(min_length=1, max_length=30, description="the phase to move to")
+    to: CleanText = Field(min_length=1, max_length=30, description="the phase to move to")
 
 
 def _phase_out(view: read.CampaignSetup, locale: str) -> PhaseOut:
@@ -129,7 +132,7 @@ class RulesOut(BaseModel):
 
 class RulesIn(BaseModel):
     rules: list[dict[str, Any]] = Field(max_length=50, description="the definition's syntax")
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: CleanLongText = Field(min_length=1, max_length=2000)
 
 
 @router.get("/campaigns/{campaign_ref}/composition-rules", response_model=RulesOut)

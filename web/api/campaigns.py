@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from models import Campaign
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError
+from workflow.clean_text import CleanText
 from workflow.errors import ImportFailed
 from workflow.queries import campaigns as read
 from workflow.services import campaigns
@@ -79,13 +80,13 @@ class CompositionOut(BaseModel):
 
 
 class QuotaRowIn(BaseModel):
-    unit_code: str = Field(min_length=1, max_length=60)
-    unit_name: str = Field(min_length=1, max_length=200)
+    unit_code: CleanText = Field(min_length=1, max_length=60)
+    unit_name: CleanText = Field(min_length=1, max_length=200)
     places: int = Field(ge=0, le=100_000)
-    category: str | None = Field(default=None, max_length=40)
+    category: CleanText | None = Field(default=None, max_length=40)
     reserved: bool = False
-    kind: str = Field(default="city_union", max_length=30)
-    email: str | None = Field(default=None, max_length=200)
+    kind: CleanText = Field(default="city_union", max_length=30)
+    email: CleanText | None = Field(default=None, max_length=200)
 
 
 class QuotaRowOut(BaseModel):

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from config.catalogue import msg
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
+from workflow.clean_text import CleanLongText
 from workflow.queries import decision as read
 from workflow.rules.composition import CompositionResult
 from workflow.services import committee
@@ -69,7 +70,7 @@ class DecisionIn(BaseModel):
     exceptions: dict[int, Annotated[str, Field(max_length=REASON)]] = Field(
         default_factory=dict, description="nominee id → the reason they are not approved"
     )
-    override_reason: str | None = Field(default=None, max_length=REASON)
+    override_reason: CleanLongText | None = Field(default=None, max_length=REASON)
     confirm: Literal[True] = Field(description="must be true: the decision cannot be undone")
     awaiting: list[int] | None = Field(
         default=None, description="the ids you saw awaiting; a list changed since is refused"

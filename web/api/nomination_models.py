@@ -9,14 +9,15 @@ from pydantic import BaseModel, Field
 
 from models import Nomination
 from web.api.schemas import AuditEventOut
+from workflow.clean_text import CleanLongText, CleanText
 from workflow.nomination_input import NominationFields
 
 
 class NominationIn(NominationFields):
     """A new nomination: the one input model's fields, the campaign and the unit."""
 
-    campaign: str = Field(min_length=1, max_length=60, description="campaign code or id")
-    unit_code: str = Field(min_length=1, max_length=60)
+    campaign: CleanText = Field(min_length=1, max_length=60, description="campaign code or id")
+    unit_code: CleanText = Field(min_length=1, max_length=60)
 
 
 class NominationOut(BaseModel):
@@ -70,13 +71,13 @@ class NominationDetail(NominationOut):
 
 
 class ActionIn(BaseModel):
-    trigger: str = Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")
-    reason: str | None = Field(default=None, max_length=2000)
+    trigger: CleanText = Field(min_length=1, max_length=60, pattern=r"^[a-z_]+$")
+    reason: CleanLongText | None = Field(default=None, max_length=2000)
     expected_version: int | None = Field(default=None, ge=1)
 
 
 class ConflictIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: CleanLongText = Field(min_length=1, max_length=2000)
 
 
 class ImportOut(BaseModel):

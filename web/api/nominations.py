@@ -25,6 +25,8 @@ from web.api.nominations_bulk import invalid, parsed_filter
 from web.api.schemas import TransitionOut, audit_event_out, transition_out
 from web.deps import CurrentActor, CurrentUser, Now, Uow
 from web.errors import ApiError, request_locale
+from workflow import importing
+from workflow.clean_text import CleanText
 from workflow.queries import nomination_search as search
 from workflow.queries import nominations as read
 from workflow.queries.eligibility import RuleResult
@@ -32,7 +34,6 @@ from workflow.services import actions, nominations, users
 from workflow.services.campaigns import find_campaign
 
 router = APIRouter(tags=["nominations"])
-MAX_UPLOAD = 20_000_000  # bytes; a form of a few thousand rows is well below
 
 
 @router.post("/nominations", response_model=NominationOut, status_code=201)
@@ -53,16 +54,16 @@ def _safe_name(name: str | None) -> str:
 @router.post("/nominations/import", response_model=ImportOut, status_code=201)
 def import_form(
     file: Annotated[UploadFile, File(description="the nomination form, .csv or .xlsx")],
-    campaign: Annotated[str, Form(min_length=1, max_length=60)],
+    campaign: Annotated[CleanText, Form(min_length=1, max_length=60)],
     uow: Uow,
     actor: CurrentActor,
     now: Now,
 ) -> ImportOut:
     """Import a form: every row becomes a draft, or none does (422 lists every bad row)."""
     target = find_campaign(uow, campaign)
-    data = file.file.read(MAX_UPLOAD + 1)
-    if len(data) > MAX_UPLOAD:
-        raise ApiError(413, "too_large", msg("error.web.too_large", limit=MAX_UPLOAD))
+    data = file.file.read(importing.MAX_BYTES + 1)
+    if len(data) > importing.MAX_BYTES:
+        raise ApiError(413, "too_large", msg("error.web.too_large", limit=importing.MAX_BYTES))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / _safe_name(file.filename)
         path.write_bytes(data)

@@ -15,6 +15,7 @@ from web.deps import CurrentActor, Now, Uow
 from web.errors import request_locale
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
+from workflow.clean_text import CleanLongText, CleanText
 from workflow.errors import NotFound
 from workflow.queries import objections as read
 from workflow.queries.objections import ObjectionView
@@ -50,9 +51,9 @@ class NoticeOut(BaseModel):
 
 class PublicObjectionIn(BaseModel):
     nomination_id: int = Field(ge=1)
-    reporter_name: str = Field(min_length=1, max_length=100, pattern=NONBLANK)
-    contact: str = Field(min_length=1, max_length=200, pattern=NONBLANK)
-    content: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+    reporter_name: CleanText = Field(min_length=1, max_length=100, pattern=NONBLANK)
+    contact: CleanText = Field(min_length=1, max_length=200, pattern=NONBLANK)
+    content: CleanLongText = Field(min_length=1, max_length=5000, pattern=NONBLANK)
     challenge: str = Field(default="", max_length=200, description="from GET …/challenge")
     answer: str = Field(default="", max_length=20, description="the challenge's question answered")
 
@@ -90,7 +91,7 @@ class ObjectionOut(BaseModel):
 
 class AnswerIn(BaseModel):
     # `finding` is the name the answer's text had before the team decided; still accepted.
-    findings: str = Field(
+    findings: CleanLongText = Field(
         min_length=1,
         max_length=5000,
         pattern=NONBLANK,
@@ -100,16 +101,16 @@ class AnswerIn(BaseModel):
 
 class DecisionIn(BaseModel):
     outcome: Literal["upheld", "dismissed"]
-    reason: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+    reason: CleanLongText = Field(min_length=1, max_length=5000, pattern=NONBLANK)
 
 
 class TeamObjectionIn(BaseModel):
     source: Literal["phone", "letter", "visit", "web"]
-    content: str = Field(min_length=1, max_length=5000, pattern=NONBLANK)
+    content: CleanLongText = Field(min_length=1, max_length=5000, pattern=NONBLANK)
     received_on: date
-    reporter_name: str | None = Field(default=None, max_length=100)
-    contact: str | None = Field(default=None, max_length=200)
-    unit_stamp: str | None = Field(default=None, max_length=200)
+    reporter_name: CleanText | None = Field(default=None, max_length=100)
+    contact: CleanText | None = Field(default=None, max_length=200)
+    unit_stamp: CleanText | None = Field(default=None, max_length=200)
 
 
 class InvestigationOut(BaseModel):

@@ -12,6 +12,7 @@ from web.api.nomination_models import NominationOut, nomination_out
 from web.api.schemas import TransitionOut, transition_out
 from web.deps import CurrentActor, Now, Uow
 from web.task_filter import TaskQuery
+from workflow.clean_text import CleanLongText
 from workflow.queries import tasks as read
 from workflow.queries.tasks import TaskRow
 from workflow.services import reviews
@@ -56,7 +57,7 @@ class TaskDetail(TaskOut):
 
 class CompleteIn(BaseModel):
     outcome: Literal["pass", "fail", "return", "clear", "object"]
-    opinion: str = Field(min_length=1, max_length=5000)
+    opinion: CleanLongText = Field(min_length=1, max_length=5000)
 
 
 class CompleteOut(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from web.api.schemas import UserOut, user_out
 from web.deps import CurrentActor, Now, Uow
+from workflow.clean_text import CleanText
 from workflow.services import accounts, users
 
 router = APIRouter(tags=["users"])
@@ -16,13 +17,13 @@ Role = Literal["admin", "team_reviewer", "department_reviewer", "unit_clerk", "c
 
 
 class UserIn(BaseModel):
-    username: str = Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")
-    display_name: str = Field(min_length=1, max_length=100, pattern=r"\S")
+    username: CleanText = Field(min_length=1, max_length=100, pattern=r"^[\w.@-]+$")
+    display_name: CleanText = Field(min_length=1, max_length=100, pattern=r"\S")
     password: str = Field(min_length=users.MIN_PASSWORD, max_length=1000)
     role: Role
-    department: str | None = Field(default=None, max_length=40)
-    unit_code: str | None = Field(default=None, max_length=60)
-    email: str | None = Field(default=None, max_length=200)
+    department: CleanText | None = Field(default=None, max_length=40)
+    unit_code: CleanText | None = Field(default=None, max_length=60)
+    email: CleanText | None = Field(default=None, max_length=200)
 
 
 @router.get("/users", response_model=list[UserOut])

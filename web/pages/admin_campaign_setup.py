@@ -14,7 +14,7 @@ from web.deps import Now, Uow, csrf_check
 from web.pages.campaign_page import campaign_page
 from web.pages.context import LoggedIn
 from web.pages.helpers import refusal, say, status_for
-from workflow.errors import HonorflowError, ImportFailed, InvalidInput
+from workflow.errors import HonorflowError, ImportFailed, ImportTooLarge, InvalidInput
 from workflow.quota_table import MAX_BYTES, MAX_ROWS, rows_from_cells
 from workflow.rules.composition_edit import MAX_RULES, from_form
 from workflow.services import campaigns, composition_rules
@@ -62,8 +62,8 @@ async def import_quota(
         target = campaigns.find_campaign(uow, code)
         campaigns.import_quota_file(uow, target.id, name, data, viewer.actor, now)
     except ImportFailed as refused:
-        head = say(request, "import_refused", n=len(refused.errors))
-        status = 413 if len(data) > MAX_BYTES else 422
+        head = say(request, "import_refused", n=refused.total)
+        status = 413 if isinstance(refused, ImportTooLarge) else 422
         return campaign_page(request, uow, viewer, code, now, status, error=head,
                              import_errors=refused.errors)  # fmt: skip
     except HonorflowError as refused:

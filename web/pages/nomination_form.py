@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 from config.catalogue import label, render
 from web.errors import problem_message
 from workflow import form_cells, vocabulary
+from workflow.errors import HonorflowError, InvalidInput
 from workflow.importing import COLUMNS, Column
 from workflow.nomination_input import NominationFields
 
@@ -77,6 +78,15 @@ def validate(values: dict[str, Any], lang: str) -> tuple[NominationFields | None
             errors.setdefault(field, words)
         return None, errors
     return (model, errors) if not errors else (None, errors)
+
+
+def field_errors(refused: HonorflowError, lang: str) -> dict[str, str]:
+    """A service's refusal of one value (a birth date the campaign finds implausible) at its
+    form field; other refusals are shown above the form."""
+    if not isinstance(refused, InvalidInput) or not refused.field.startswith("nominee."):
+        return {}
+    field = refused.field.removeprefix("nominee.")
+    return {_FORM_NAMES.get(field, field): refused.text(lang)}
 
 
 def _model_data(values: dict[str, Any], errors: dict[str, str], lang: str) -> dict[str, Any]:

@@ -10,12 +10,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from config.catalogue import msg
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, clock, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
-from workflow.errors import HonorflowError, ImportFailed, NotFound, PermissionDenied
+from workflow import importing
+from workflow.errors import (
+    HonorflowError,
+    ImportFailed,
+    ImportTooLarge,
+    NotFound,
+    PermissionDenied,
+)
 from workflow.queries.campaigns import current_campaign
 from workflow.queries.nominations import unit_nominations
 from workflow.queries.objections import open_for_unit
@@ -24,7 +32,6 @@ from workflow.services import campaigns, nominations
 from workflow.services.actions import act
 
 router = APIRouter()
-MAX_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx")
 
 
@@ -74,8 +81,8 @@ async def import_form(
 ) -> Response:
     """Import the unit's form (CSV or XLSX); any bad row refuses the whole file, all are listed."""
     name = Path(file.filename or "form.csv").name
-    data = await file.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
+    data = await file.read(importing.MAX_BYTES + 1)
+    if len(data) > importing.MAX_BYTES:
         return _page(request, uow, viewer, 413, error=say(request, "file_too_large"))
     if not name.lower().endswith(SUFFIXES):
         return _page(request, uow, viewer, 422, error=say(request, "import_csv_or_xlsx"))
@@ -85,9 +92,11 @@ async def import_form(
             path = Path(folder) / name
             path.write_bytes(data)
             ids = nominations.import_nominations(uow, campaign.id, path, viewer.actor, now)
-    except ImportFailed as refused:
-        head = say(request, "import_refused", n=len(refused.errors))
-        return _page(request, uow, viewer, 422, error=head, row_errors=refused.errors)
+    except ImportFailed as refused:  # the first bad cells, and how many more (README)
+        head = say(request, "import_refused", n=refused.total)
+        status = 413 if isinstance(refused, ImportTooLarge) else 422
+        more = msg("import.more_errors", n=refused.more) if refused.more else None
+        return _page(request, uow, viewer, status, error=head, row_errors=refused.errors, more=more)
     except HonorflowError as refused:
         return _page(request, uow, viewer, status_for(refused), error=refusal(request, refused))
     return _page(request, uow, viewer, message=say(request, "import_done", n=len(ids)))

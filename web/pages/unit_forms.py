@@ -84,10 +84,11 @@ async def add_nominee(request: Request, viewer: LoggedIn, uow: Uow, now: Now) ->
     except (NotFound, PermissionDenied):
         raise
     except HonorflowError as refused:
-        error = refusal(request, refused)
+        error, at = refusal(request, refused), form.field_errors(refused, language(request))
         return _render(
-            request, uow, viewer, values, status=status_for(refused), error=error, **again
-        )
+            request, uow, viewer, values, errors=at, status=status_for(refused), error=error,
+            **again,
+        )  # fmt: skip
     return RedirectResponse("/unit?done=created", status_code=303)
 
 
@@ -128,8 +129,9 @@ async def correct_nominee(
     except (NotFound, PermissionDenied):
         raise
     except HonorflowError as refused:
-        error = refusal(request, refused)
+        error, at = refusal(request, refused), form.field_errors(refused, language(request))
         return _render(
-            request, uow, viewer, values, status=status_for(refused), error=error, **again
-        )
+            request, uow, viewer, values, errors=at, status=status_for(refused), error=error,
+            **again,
+        )  # fmt: skip
     return RedirectResponse("/unit?done=corrected", status_code=303)

@@ -31,9 +31,9 @@ from workflow.services.definitions import definition_of
 from workflow.stages.registry import team_states
 
 DECIDED = (AWARDED, "not_approved", REVOKED)
-# The largest id a database row can have (64-bit integers); a larger one cannot exist, and
-# SQLite's driver would fail on it rather than find nothing.
-MAX_ID = 2**63 - 1
+# The largest id a database row can have (INTEGER columns: 4 bytes on PostgreSQL); a larger
+# one cannot exist, and the drivers would fail on it (overflow) rather than find nothing.
+MAX_ID = 2**31 - 1
 REVIEWER_ROLES = frozenset({"team_reviewer", "department_reviewer", "committee_secretary"})
 
 

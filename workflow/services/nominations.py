@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import asdict, replace
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import or_, select
@@ -12,9 +12,17 @@ from config.catalogue import Label, Message, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
+from workflow import nominee_checks as checks
 from workflow.access.visibility import ensure_visible
 from workflow.actors import Actor, require_role
-from workflow.errors import ImportFailed, InvalidState, NotFound, PermissionDenied, RowError
+from workflow.errors import (
+    ImportFailed,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+    PermissionDenied,
+    RowError,
+)
 from workflow.facts import facts_to_json
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.lifecycles import campaign_phase
@@ -85,6 +93,7 @@ def create_nomination(
         raise PermissionDenied(msg("error.nominate_own_unit"))
     campaign = get_campaign(uow, campaign_id)
     require_window(campaign, "nominate", now)
+    require_plausible_dates(entry, campaign.reference_date)
     unit = uow.session.scalars(
         select(RecommendingUnit).where(RecommendingUnit.code == unit_code)
     ).one_or_none()
@@ -103,7 +112,7 @@ def import_nominations(
     campaign = get_campaign(uow, campaign_id)
     # Before the file is read: after the deadline no row of it could be taken.
     require_window(campaign, "import", now)
-    entries = read_nominations(path, known_units=unit_keys(uow))
+    entries = read_nominations(path, unit_keys(uow), campaign.reference_date)
     units = resolve_units(uow, path.name, entries)
     errors = [
         RowError(path.name, e.row, "recommending_unit", msg("import.own_unit_only"))
@@ -118,6 +127,13 @@ def import_nominations(
     ]
     commit(uow)
     return ids
+
+
+def require_plausible_dates(entry: ImportedNomination, reference: date) -> None:
+    """Refuse a birth date or notice date the import would refuse for this campaign (the
+    first, at its field: `nominee.birth_date`)."""
+    for field, problem in checks.date_problems(asdict(entry.facts), reference):
+        raise InvalidInput(f"nominee.{field}", problem)
 
 
 def unit_keys(uow: UnitOfWork) -> set[str]:
@@ -181,6 +197,7 @@ def update_nomination(
     refused = correction_refusal(nomination, now)
     if refused is not None:
         raise InvalidState(refused)
+    require_plausible_dates(entry, nomination.campaign.reference_date)
     changed = _apply(nomination, entry)
     if changed:
         nomination.updated_at = now
