@@ -55,7 +55,9 @@ class KeyNotInFile(Exception):
 def load_audit_key(settings: Settings) -> AuditKey:
     """The configured key with its older ones, or the key file's (made on first use)."""
     if settings.audit_key is not None:
-        older = tuple(AuditKey(s.get_secret_value().encode("utf-8")) for s in settings.audit_keys_old)
+        older = tuple(
+            AuditKey(s.get_secret_value().encode("utf-8")) for s in settings.audit_keys_old
+        )
         return AuditKey(settings.audit_key.get_secret_value().encode("utf-8"), older)
     path = settings.resolved_audit_key_file()
     if not path.exists():

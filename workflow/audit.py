@@ -193,8 +193,8 @@ from workflow.audit_verify import (  # noqa: E402
 
 __all__ = [
     "EVENT_COLUMNS",
-    "Anchor",
     "GENESIS",
+    "Anchor",
     "Appended",
     "AuditEntry",
     "ChainReport",
