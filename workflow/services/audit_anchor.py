@@ -23,7 +23,7 @@ from models.uow import UnitOfWork
 from notifications.contexts import AuditAnchored
 from notifications.outbox import queue_message
 from workflow.audit_verify import Anchor, ChainReport, verify
-from workflow.errors import BadInput, InvalidState
+from workflow.errors import InvalidInput, InvalidState
 from workflow.messages import shanghai
 
 log = logging.getLogger(__name__)
@@ -73,14 +73,14 @@ def anchor_line(anchor: Anchor) -> str:
 
 
 def last_anchor(path: Path) -> Anchor:
-    """The newest anchor of an anchor file; BadInput naming the file and line if unreadable."""
+    """The newest anchor of an anchor file; InvalidInput naming the file and line if unreadable."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        raise BadInput("anchor", msg("error.audit.anchor_missing", file=str(path))) from None
+        raise InvalidInput("anchor", msg("error.audit.anchor_missing", file=str(path))) from None
     numbered = [(n, text) for n, text in enumerate(lines, 1) if text.strip()]
     if not numbered:
-        raise BadInput("anchor", msg("error.audit.anchor_missing", file=str(path)))
+        raise InvalidInput("anchor", msg("error.audit.anchor_missing", file=str(path)))
     number, text = numbered[-1]
     try:
         data = json.loads(text)
@@ -90,7 +90,7 @@ def last_anchor(path: Path) -> Anchor:
         return Anchor(seq, digest, datetime.fromisoformat(data["at"]), data.get("key_id"))
     except (ValueError, KeyError, TypeError):
         problem = msg("error.audit.anchor_unreadable", file=str(path), line=number)
-        raise BadInput("anchor", problem) from None
+        raise InvalidInput("anchor", problem) from None
 
 
 def _append(path: Path, line: str) -> None:
