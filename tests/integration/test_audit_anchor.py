@@ -154,3 +154,28 @@ def test_an_unreadable_anchor_file_is_refused_naming_it(
     with pytest.raises(InvalidInput) as refused:
         last_anchor(path)
     assert str(path) in refused.value.message.render("en")
+
+
+def test_the_command_line_rotates_anchors_and_verifies_against_the_anchor(tmp_path: Path) -> None:
+    from tests.integration.test_cli import Honorflow
+    from tests.latin import latin_words
+
+    hf = Honorflow(tmp_path)
+    hf.run("db", "upgrade")
+    rotated = hf.run("audit", "rotate-key").stdout  # the first key is made, then rotated
+    assert "第1条记录" in rotated and not latin_words(rotated)
+    assert len((tmp_path / "data" / "audit.key").read_text(encoding="ascii").split()) == 2
+    anchored = hf.json("audit", "anchor")
+    assert anchored["seq"] == 1 and Path(anchored["file"]).name == "audit-anchors.log"
+    report = hf.json("audit", "verify", "--anchor")  # no FILE: the configured anchor file
+    assert report["ok"] and report["anchored_at"] == 1 and report["keyed_from"] == 1
+    missing = hf.run("audit", "verify", "--anchor", str(tmp_path / "none.log"), ok=False)
+    assert missing.returncode != 0 and "none.log" in missing.stderr + missing.stdout
+
+
+def test_the_beat_anchors_daily_unless_turned_off(tmp_path: Path) -> None:
+    from tasks.app import beat_schedule
+
+    entry = beat_schedule(Settings(data_dir=tmp_path, audit_anchor_hour=4))["audit-anchor"]
+    assert entry["task"] == "honorflow.anchor_audit" and entry["schedule"].hour == {4}
+    assert "audit-anchor" not in beat_schedule(Settings(data_dir=tmp_path, audit_anchor_hour=None))
