@@ -12,6 +12,7 @@ the file and keeps the others. Keys are never logged or shown; events record onl
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import os
@@ -70,11 +71,14 @@ def rotate_key_file(settings: Settings) -> tuple[AuditKey, AuditKey]:
     verifying; returns the keys before and after."""
     if settings.audit_key is not None:
         raise KeyNotInFile
-    before = load_audit_key(settings)
+    load_audit_key(settings)  # makes the first key if there is none yet
     path = settings.resolved_audit_key_file()
-    lines = [*_secrets(path), secrets.token_hex(32)]
-    _write(path, "".join(line + "\n" for line in lines))
-    return before, _keyring(lines)
+    # Two rotations at once must not each drop the key the other added.
+    with open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lines = [*_secrets(path), secrets.token_hex(32)]
+        _write(path, "".join(line + "\n" for line in lines))
+    return _keyring(lines[:-1]), _keyring(lines)
 
 
 def _secrets(path: Path) -> list[str]:

@@ -179,3 +179,16 @@ def test_the_beat_anchors_daily_unless_turned_off(tmp_path: Path) -> None:
     entry = beat_schedule(Settings(data_dir=tmp_path, audit_anchor_hour=4))["audit-anchor"]
     assert entry["task"] == "honorflow.anchor_audit" and entry["schedule"].hour == {4}
     assert "audit-anchor" not in beat_schedule(Settings(data_dir=tmp_path, audit_anchor_hour=None))
+
+
+def test_rotations_at_once_keep_every_key(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from config.audit_key import rotate_key_file
+
+    settings = settings_in(tmp_path)
+    load_audit_key(settings)
+    with ThreadPoolExecutor(4) as pool:
+        added = list(pool.map(lambda _: rotate_key_file(settings)[1].id, range(8)))
+    keys = load_audit_key(settings)
+    assert len(keys.older) == 8 and all(keys.for_id(key_id) for key_id in added)
