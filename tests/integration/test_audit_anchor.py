@@ -156,21 +156,42 @@ def test_an_unreadable_anchor_file_is_refused_naming_it(
     assert str(path) in refused.value.message.render("en")
 
 
-def test_the_command_line_rotates_anchors_and_verifies_against_the_anchor(tmp_path: Path) -> None:
-    from tests.integration.test_cli import Honorflow
+def test_the_command_line_rotates_anchors_and_verifies_against_the_anchor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from cli.main import cli
+    from config.settings import get_settings
     from tests.latin import latin_words
 
-    hf = Honorflow(tmp_path)
-    hf.run("db", "upgrade")
-    rotated = hf.run("audit", "rotate-key").stdout  # the first key is made, then rotated
-    assert "第1条记录" in rotated and not latin_words(rotated)
-    assert len((tmp_path / "data" / "audit.key").read_text(encoding="ascii").split()) == 2
-    anchored = hf.json("audit", "anchor")
-    assert anchored["seq"] == 1 and Path(anchored["file"]).name == "audit-anchors.log"
-    report = hf.json("audit", "verify", "--anchor")  # no FILE: the configured anchor file
-    assert report["ok"] and report["anchored_at"] == 1 and report["keyed_from"] == 1
-    missing = hf.run("audit", "verify", "--anchor", str(tmp_path / "none.log"), ok=False)
-    assert missing.returncode != 0 and "none.log" in missing.stderr + missing.stdout
+    monkeypatch.setenv("HONORFLOW_DATABASE_URL", f"sqlite:///{tmp_path / 'hf.sqlite3'}")
+    monkeypatch.setenv("HONORFLOW_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("HONORFLOW_LOCALE", "zh-CN")
+    get_settings.cache_clear()
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    try:
+        run("db", "upgrade")
+        rotated = run("audit", "rotate-key")  # the first key is made, then rotated
+        assert "第1条记录" in rotated and not latin_words(rotated)
+        assert len((tmp_path / "data" / "audit.key").read_text(encoding="ascii").split()) == 2
+        anchored = json.loads(run("--json", "audit", "anchor"))
+        assert anchored["seq"] == 1 and Path(anchored["file"]).name == "audit-anchors.log"
+        report = json.loads(run("--json", "audit", "verify", "--anchor"))  # the anchor file
+        assert report["ok"] and report["anchored_at"] == 1 and report["keyed_from"] == 1
+        with pytest.raises(InvalidInput, match=r"none\.log"):
+            CliRunner().invoke(
+                cli,
+                ["audit", "verify", "--anchor", str(tmp_path / "none.log")],
+                catch_exceptions=False,
+            )
+    finally:
+        get_settings.cache_clear()
 
 
 def test_the_beat_anchors_daily_unless_turned_off(tmp_path: Path) -> None:
