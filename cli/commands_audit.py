@@ -1,8 +1,10 @@
-"""`honorflow audit`: verify the hash chain, list events."""
+"""`honorflow audit`: verify the hash chain (against an anchor), seal it, rotate its key, anchor
+its head, list events."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,9 +12,9 @@ import click
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from models import AuditEvent
-from workflow.audit import verify
 from workflow.queries import audit as read
-from workflow.services.audit_seal import seal_chain
+from workflow.services.audit_anchor import anchor_chain, verify_chain
+from workflow.services.audit_seal import rotate_key, seal_chain
 
 
 def register(cli: click.Group) -> None:
@@ -25,11 +27,23 @@ def audit() -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--anchor",
+    "anchor",
+    is_flag=False,
+    flag_value="",
+    default=None,
+    metavar="FILE",
+    help="check against the last anchor of FILE (the anchor file when no FILE is given)",
+)
 @pass_runtime
-def verify_chain(rt: Runtime) -> None:
+def verify_chain_command(rt: Runtime, anchor: str | None) -> None:
     """Check every event against the chain; exits 1 at the first altered, removed or inserted."""
+    anchor_file = None
+    if anchor is not None:
+        anchor_file = Path(anchor) if anchor else rt.wiring.settings.resolved_audit_anchor_file()
     with rt.uow() as uow:
-        report = verify(uow.session, key=uow.audit_key)
+        report = verify_chain(uow, anchor_file)
     if report.ok:
         keyed = (
             words.say("chain_keyed", seq=report.keyed_from)
@@ -37,6 +51,8 @@ def verify_chain(rt: Runtime) -> None:
             else words.say("chain_not_keyed")
         )
         text = words.say("chain_ok", n=report.events) + "\n" + keyed
+        if report.anchored_at is not None:
+            text += "\n" + words.say("chain_anchor_ok", seq=report.anchored_at)
     else:
         text = words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem)
     rt.emit(report.__dict__, text)
@@ -51,6 +67,30 @@ def seal(rt: Runtime) -> None:
     with rt.uow() as uow:
         appended = seal_chain(uow, now_utc())
     rt.emit({"sealed_at_seq": appended.seq}, words.say("chain_sealed", seq=appended.seq))
+
+
+@audit.command("rotate-key")
+@pass_runtime
+def rotate(rt: Runtime) -> None:
+    """Add a new audit key to the key file; the old keys stay to verify what they sealed."""
+    with rt.uow() as uow:
+        appended, key_id = rotate_key(uow, rt.wiring.settings, now_utc())
+    rt.emit({"seq": appended.seq, "key_id": key_id}, words.say("key_rotated", seq=appended.seq))
+
+
+@audit.command("anchor")
+@pass_runtime
+def anchor_head(rt: Runtime) -> None:
+    """Write the verified head to the anchor file and the log, and mail it to the office."""
+    settings = rt.wiring.settings
+    with rt.uow() as uow:
+        anchor = anchor_chain(uow, settings, now_utc())
+    where = settings.resolved_audit_anchor_file()
+    data = {"seq": anchor.seq, "hash": anchor.hash, "at": anchor.at.isoformat()}
+    data |= {"key_id": anchor.key_id, "file": str(where), "email": settings.admin_email}
+    rt.emit(
+        data, words.say("chain_anchored", seq=anchor.seq, file=where, email=settings.admin_email)
+    )
 
 
 @audit.command("list")

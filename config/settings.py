@@ -109,7 +109,17 @@ class Settings(BaseSettings):
         default=None, min_length=32, description="the audit chain's key; else the key file"
     )
     audit_key_file: Path | None = Field(
-        default=None, description="where the audit key is kept; data_dir/audit.key if unset"
+        default=None, description="where the audit keys are kept; data_dir/audit.key if unset"
+    )
+    audit_keys_old: list[SecretStr] = Field(
+        default_factory=list,
+        description="keys rotated out, beside audit_key: they verify what they sealed (JSON list)",
+    )
+    audit_anchor_file: Path | None = Field(
+        default=None, description="where audit anchors are appended; data_dir/audit-anchors.log"
+    )
+    audit_anchor_hour: int | None = Field(
+        default=3, ge=0, le=23, description="the hour (Beijing) of the daily anchor; none: off"
     )
 
     @field_validator("trusted_proxies")
@@ -139,6 +149,10 @@ class Settings(BaseSettings):
     def resolved_audit_key_file(self) -> Path:
         """The configured audit key file, or `audit.key` in the data folder."""
         return self.audit_key_file or self.data_dir / "audit.key"
+
+    def resolved_audit_anchor_file(self) -> Path:
+        """The configured anchor file, or `audit-anchors.log` in the data folder."""
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.log"
 
     def resolved_mail_folder(self) -> Path:
         """The configured .eml folder, or `mail` in the data folder."""

@@ -150,6 +150,17 @@ class DailyDigest(MessageContext):
     tasks: tuple[DigestTask, ...]
 
 
+@dataclass(frozen=True)
+class AuditAnchored(MessageContext):
+    """To the office: the audit chain's head, to be kept where the database cannot reach."""
+
+    kind: ClassVar[str] = "audit_anchor"
+    seq: int
+    hash: str
+    anchored_at: str
+    key_id: str
+
+
 CONTEXTS: dict[str, type[MessageContext]] = {
     cls.kind: cls
     for cls in (
@@ -165,6 +176,7 @@ CONTEXTS: dict[str, type[MessageContext]] = {
         HonourRevoked,
         SubmissionClosed,
         DailyDigest,
+        AuditAnchored,
     )
 }
 KINDS: tuple[str, ...] = tuple(CONTEXTS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications.contexts import (
+    AuditAnchored,
     CommitteeResult,
     DailyDigest,
     DigestTask,
@@ -67,6 +68,9 @@ SAMPLES: dict[str, MessageContext] = {
             nominee="孙强", state="revoked", reason="经核实，申报材料中的主要业绩存在弄虚作假"
         ),
         SubmissionClosed(closed_at="2026-03-31 17:00", submitted=42),
+        AuditAnchored(
+            seq=1024, hash="3f" * 32, anchored_at="2026-04-01 03:00", key_id="a1b2c3d4e5f60718"
+        ),
         DailyDigest(
             reviewer="省税务局",
             tasks=(

@@ -39,8 +39,9 @@ def broker_options(settings: Settings) -> tuple[str, dict[str, Any]]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Sweep deadlines and relay the outbox every minute; the reviewers' digest each morning."""
-    return {
+    """Sweep deadlines and relay the outbox every minute; the reviewers' digest each morning;
+    the audit anchor once a day (unless `audit_anchor_hour` is empty)."""
+    schedule: dict[str, dict[str, Any]] = {
         "sweep-deadlines": {"task": "honorflow.sweep_deadlines", "schedule": 60.0},
         "relay-outbox": {"task": "honorflow.relay_outbox", "schedule": 60.0},
         "daily-digest": {
@@ -48,6 +49,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": crontab(hour=settings.digest_hour, minute=0),
         },
     }
+    if settings.audit_anchor_hour is not None:
+        daily = crontab(hour=settings.audit_anchor_hour, minute=30)
+        schedule["audit-anchor"] = {"task": "honorflow.anchor_audit", "schedule": daily}
+    return schedule
 
 
 def make_app(settings: Settings) -> Celery:

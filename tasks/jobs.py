@@ -14,7 +14,7 @@ from celery.utils.log import get_task_logger
 from config.wiring import clock_at, for_process
 from notifications import relay
 from tasks.app import app
-from workflow.services import deadlines, digest
+from workflow.services import audit_anchor, deadlines, digest
 
 log = get_task_logger(__name__)
 
@@ -49,3 +49,11 @@ def queue_digests(now: str | None = None) -> int:
     """Queue today's reviewer digests for the campaigns that asked for them."""
     with for_process().new_uow() as uow:
         return digest.queue_daily_digests(uow, clock_at(now)())
+
+
+@app.task(name="honorflow.anchor_audit")
+def anchor_audit(now: str | None = None) -> int:
+    """Write the audit chain's verified head to the anchor file, the log and the office."""
+    wiring = for_process()
+    with wiring.new_uow() as uow:
+        return audit_anchor.anchor_chain(uow, wiring.settings, clock_at(now)()).seq

@@ -134,9 +134,14 @@ _SET_HEAD_HASH = (
 _INSERT_EVENT = insert(_EVENTS)
 
 
-def append(uow: UnitOfWork, now: datetime, entry: AuditEntry) -> Appended:
-    """Add an event at the chain's tip; moving the tip row serialises concurrent appends."""
-    session, key = uow.session, uow.audit_key
+def append(
+    uow: UnitOfWork, now: datetime, entry: AuditEntry, key: AuditKey | None = None
+) -> Appended:
+    """Add an event at the chain's tip; moving the tip row serialises concurrent appends.
+
+    Sealed with the unit of work's key, or the one given (a rotation seals with the new key).
+    """
+    session, key = uow.session, key or uow.audit_key
     seq, prev_hash = _advance_head(session)
     digest = event_digest(prev_hash, seq, now, entry, key)
     key_id = key.id if key is not None else None
@@ -178,11 +183,18 @@ def _advance_head(session: Session) -> tuple[int, str]:
 
 
 # Verification lives in its own module; its names stay importable from here.
-from workflow.audit_verify import EVENT_COLUMNS, ChainReport, verify, verify_as  # noqa: E402
+from workflow.audit_verify import (  # noqa: E402
+    EVENT_COLUMNS,
+    Anchor,
+    ChainReport,
+    verify,
+    verify_as,
+)
 
 __all__ = [
     "EVENT_COLUMNS",
     "GENESIS",
+    "Anchor",
     "Appended",
     "AuditEntry",
     "ChainReport",
