@@ -54,8 +54,10 @@ def verify_chain_command(rt: Runtime, anchor: str | None) -> None:
         if report.anchored_at is not None:
             text += "\n" + words.say("chain_anchor_ok", seq=report.anchored_at)
     else:
-        text = words.say("chain_broken", seq=report.first_bad_seq, problem=report.problem)
-    rt.emit(report.__dict__, text)
+        problem = report.said(words.locale())
+        text = words.say("chain_broken", seq=report.first_bad_seq, problem=problem)
+    code = report.problem.code if report.problem is not None else None
+    rt.emit({**report.__dict__, "problem": code}, text)
     if not report.ok:
         sys.exit(1)
 

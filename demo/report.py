@@ -84,5 +84,5 @@ def demo_report(uow: UnitOfWork, campaign_id: int, log: DemoLog) -> dict[str, An
         "composition": {"list_size": size, "rules": [asdict(r) for r in results]},
         "emails_queued": dict(sorted(emails.items())),
         "deadlines_fired": dict(sorted(log.deadlines_fired.items())),
-        "audit": {"ok": chain.ok, "events": chain.events, "problem": chain.problem},
+        "audit": {"ok": chain.ok, "events": chain.events, "problem": chain.said() or None},
     }

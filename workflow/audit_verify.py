@@ -20,6 +20,8 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from config.audit_key import AuditKey
+from config.catalogue import DEFAULT, Message, msg, render
+from config.display import moment
 from models import AuditEvent, AuditHead
 from models.audit import GENESIS_HASH as GENESIS
 from models.uow import UnitOfWork
@@ -31,12 +33,16 @@ from workflow.audit import AuditEntry, event_digest, head_seal
 class ChainReport:
     ok: bool
     events: int
-    problem: str | None = None
+    problem: Message | None = None  # what is wrong, named by the first bad event
     first_bad_seq: int | None = None
     # The first event sealed with the audit key (None: no event is, e.g. all written before).
     keyed_from: int | None = None
     # The anchor the chain was checked against (its seq), if one was given.
     anchored_at: int | None = None
+
+    def said(self, locale: str = DEFAULT) -> str:
+        """What is wrong, as text in a locale ("" when the chain is intact)."""
+        return render(self.problem, locale) if self.problem is not None else ""
 
 
 @dataclass(frozen=True)
@@ -102,48 +108,48 @@ def _advance(walk: _Walk, event: Row[Any], anchor: Anchor | None) -> None:
     walk.prev_hash, walk.count, walk.last_id = event.hash, walk.count + 1, event.id
 
 
-def _check_rows(session: Session, walk: _Walk) -> str | None:
+def _check_rows(session: Session, walk: _Walk) -> Message | None:
     """Every stored row was walked: none without a place in the chain, none passed over."""
     stored = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if stored != walk.count:
-        return f"the table holds {stored} events but the chain links {walk.count}"
+        return msg("chain.rows_unlinked", stored=stored, count=walk.count)
     return None
 
 
-def _check_head(session: Session, walk: _Walk, key: AuditKey | None) -> str | None:
+def _check_head(session: Session, walk: _Walk, key: AuditKey | None) -> Message | None:
     head = session.execute(
         select(AuditHead.seq, AuditHead.hash, AuditHead.key_id, AuditHead.seal).where(
             AuditHead.id == 1
         )
     ).first()
     if head is None:
-        return None if walk.count == 0 else "the chain has events but no head"
+        return None if walk.count == 0 else msg("chain.no_head")
     if head.seq != walk.count or head.hash != walk.prev_hash:
-        return f"the chain ends at event {walk.count} but its head records {head.seq}"
+        return msg("chain.head_mismatch", count=walk.count, head=head.seq)
     if walk.keyed_from is None:
         if head.seal is not None:
-            return "the head is sealed with the audit key but no event is: the chain was rewritten"
+            return msg("chain.head_sealed_alone")
         if key is not None and head.seq > 0:
             # A chain stripped of its seals looks like one written before the key: with a key,
             # an unsealed chain is refused (`honorflow audit seal` seals one after an upgrade).
-            return "no event is sealed with the audit key: run `honorflow audit seal` once"
+            return msg("chain.unsealed", command="honorflow audit seal")
         return None
     head_key = key.for_id(head.key_id) if key is not None else None
     if head_key is None:
-        return f"the head is sealed with key {head.key_id}, which is not available: it was moved"
+        return msg("chain.head_key_missing", key=head.key_id)
     if head.seal != head_seal(head_key, head.seq, head.hash):
-        return "the head's seal does not match it: the head was moved without the audit key"
+        return msg("chain.head_seal_mismatch")
     return None
 
 
-def _check_anchor(walk: _Walk, anchor: Anchor) -> str | None:
+def _check_anchor(walk: _Walk, anchor: Anchor) -> Message | None:
     """The chain still holds the anchored head with its hash, and has not shrunk below it."""
-    when = anchor.at.isoformat(timespec="seconds")
+    when = moment(anchor.at)
     if walk.count < anchor.seq:
-        return f"the chain has {walk.count} events but held {anchor.seq} when anchored at {when}"
+        return msg("chain.anchor_shrunk", count=walk.count, seq=anchor.seq, when=when)
     anchored_hash = GENESIS if anchor.seq == 0 else walk.anchor_hash
     if anchored_hash != anchor.hash:
-        return f"event {anchor.seq} differs from its anchor of {when}: the chain was rewritten"
+        return msg("chain.anchor_differs", seq=anchor.seq, when=when)
     return None
 
 
@@ -167,27 +173,22 @@ EVENT_COLUMNS = (
 )
 
 
-def _check_event(event: Row[Any], walk: _Walk, key: AuditKey | None) -> str | None:
+def _check_event(event: Row[Any], walk: _Walk, key: AuditKey | None) -> Message | None:
     expected_seq = walk.count + 1
     if event.seq != expected_seq:
-        return (
-            f"event {event.seq} follows event {expected_seq - 1}: an event was removed or inserted"
-        )
+        return msg("chain.gap", seq=event.seq, prev=expected_seq - 1)
     if walk.last_id is not None and event.id <= walk.last_id:
         # Appends are serialised on the head row, so rows are stored in chain order.
-        return f"event {event.seq} is stored before the event it follows: the chain was reordered"
+        return msg("chain.reordered", seq=event.seq)
     if event.prev_hash != walk.prev_hash:
-        return f"event {event.seq} does not link to event {expected_seq - 1}: removed or inserted"
+        return msg("chain.unlinked", seq=event.seq, prev=expected_seq - 1)
     if event.key_id is None and walk.keyed_from is not None:
-        return (
-            f"event {event.seq} is not sealed with the audit key but follows sealed events: "
-            "it was rewritten or inserted"
-        )
+        return msg("chain.unsealed_after", seq=event.seq)
     used = key.for_id(event.key_id) if key is not None and event.key_id is not None else None
     if event.key_id is not None and used is None:
-        return f"event {event.seq} is sealed with key {event.key_id}, which is not available"
+        return msg("chain.key_missing", seq=event.seq, key=event.key_id)
     if event_digest(walk.prev_hash, event.seq, event.at, _entry(event), used) != event.hash:
-        return f"event {event.seq} was altered: its content does not match its hash"
+        return msg("chain.altered", seq=event.seq)
     return None
 
 

@@ -223,4 +223,4 @@ def test_an_event_under_an_unknown_key_id_is_refused_naming_it(
     with UnitOfWork(chain) as uow:
         report = audit.verify(uow.session, key=AuditKey(b"n" * 32))  # the old key dropped
     assert not report.ok and report.first_bad_seq == 3
-    assert f"event 3 is sealed with key {OLD.id}, which is not available" in (report.problem or "")
+    assert f"event 3 is sealed with key {OLD.id}, which is not available" in report.said("en")

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.latin import latin_words
+
 ROOT = Path(__file__).resolve().parents[2]
 JIANGXI = ROOT / "config" / "workflows" / "jiangxi-labour-model.yaml"
 SAMPLE = ROOT / "tests" / "data" / "nominations_sample.csv"
@@ -186,7 +188,10 @@ def test_audit_verify_exits_nonzero_on_tampering(hf: Honorflow, tmp_path: Path) 
         conn.execute("UPDATE audit_events SET reason = 'forged' WHERE seq = 3")
     result = hf.run("audit", "verify", ok=False)
     assert result.returncode == 1
-    assert "审计链在第3条记录处断裂" in result.stdout and "altered" in result.stdout
+    assert "审计链在第3条记录处断裂" in result.stdout and "第3条记录被改动过" in result.stdout
+    assert latin_words(result.stdout) == []  # the reason is words from the catalogue
+    as_json = json.loads(hf.run("--json", "audit", "verify", ok=False).stdout)
+    assert as_json["problem"] == "chain.altered"  # --json carries the code
 
 
 def test_demo_runs_every_stage_and_refuses_a_used_database(hf: Honorflow) -> None:

@@ -115,7 +115,7 @@ def test_events_with_and_without_an_account_verify_and_the_account_is_hashed(
         uow.commit()
     with UnitOfWork(sqlite_sf) as uow:
         report = audit.verify(uow.session)
-    assert not report.ok and report.first_bad_seq == 2 and "altered" in (report.problem or "")
+    assert not report.ok and report.first_bad_seq == 2 and "altered" in report.said("en")
 
 
 def _digest_without_account(entry: audit.AuditEntry) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from web.api.schemas import AuditEventOut, audit_event_out
 from web.deps import CurrentActor, Now, Uow
+from web.errors import request_locale
 from workflow import audit
 from workflow.access import MAX_ID
 from workflow.queries import audit as read
@@ -25,7 +26,8 @@ class AuditPage(BaseModel):
 class ChainOut(BaseModel):
     ok: bool
     events: int
-    problem: str | None
+    problem: str | None  # in the request's language
+    code: str | None = None  # the problem's code, e.g. chain.altered
     first_bad_seq: int | None
     keyed_from: int | None = None  # the first event sealed with the audit key
 
@@ -56,13 +58,14 @@ def events(
 
 
 @router.get("/audit/verify", response_model=ChainOut)
-def verify(uow: Uow, actor: CurrentActor) -> ChainOut:
+def verify(request: Request, uow: Uow, actor: CurrentActor) -> ChainOut:
     """Walk the hash chain and name the first event altered, removed or inserted."""
     report = audit.verify_as(uow, actor)
     return ChainOut(
         ok=report.ok,
         events=report.events,
-        problem=report.problem,
+        problem=report.said(request_locale(request)) or None,
+        code=report.problem.code if report.problem is not None else None,
         first_bad_seq=report.first_bad_seq,
         keyed_from=report.keyed_from,
     )
