@@ -268,3 +268,24 @@ def test_a_generated_password_must_be_changed_before_anything_else(world_both: W
         world.client.get("/api/tasks", headers={"Authorization": f"Bearer {fresh}"}).status_code
         == 200
     )
+
+
+def test_guessing_the_old_password_counts_as_failed_logins(world: World) -> None:
+    """The change form is not a way round the login limits: five wrong old passwords lock the
+    account, and then even the right one (and a login) is refused until the lockout ends."""
+    guesses = [
+        world.client.post(
+            "/api/me/password",
+            json={"old_password": f"guess-{i}", "new_password": NEW_PASSWORD},
+            headers=world.h("team"),
+        ).status_code
+        for i in range(6)
+    ]
+    assert guesses == [422] * 5 + [429]
+    right = world.client.post(
+        "/api/me/password",
+        json={"old_password": PASSWORD, "new_password": NEW_PASSWORD},
+        headers=world.h("team"),
+    )
+    assert right.status_code == 429 and "北京时间" in error(right)["message"]
+    assert _events(world, "password_changed") == []

@@ -70,11 +70,10 @@ def change_password(
     body: PasswordChange, request: Request, actor: CurrentActor, uow: Uow, now: Now
 ) -> PasswordChanged:
     """Change my password (the old one checked); my other page sessions end."""
-    assert actor.user_id is not None
     keep = request.cookies.get(SESSION_COOKIE)
-    ended = accounts.change_password(
-        uow, actor.user_id, body.old_password, body.new_password, actor, now, keep
-    )
+    passwords = (body.old_password, body.new_password)
+    limiter, address = request.app.state.limiter, client_ip(request)
+    ended = rate_limits.change_password(uow, limiter, actor, passwords, address, now, keep)
     return PasswordChanged(sessions_ended=ended.sessions)
 
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from models.uow import UnitOfWork
+from web.client_address import client_address
 from web.deps import SESSION_COOKIE, Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError
-from workflow.services import accounts
+from workflow.services import accounts, rate_limits
 
 router = APIRouter()
 
@@ -59,11 +60,11 @@ def change_password(
     if new_password != new_password_again:
         error = say(request, "passwords_differ")
         return _account_page(request, uow, viewer, error=error, status=422)
-    assert viewer.actor.user_id is not None
     keep = request.cookies.get(SESSION_COOKIE)
+    limiter, address = request.app.state.limiter, client_address(request)
     try:
-        accounts.change_password(
-            uow, viewer.actor.user_id, old_password, new_password, viewer.actor, now, keep
+        rate_limits.change_password(
+            uow, limiter, viewer.actor, (old_password, new_password), address, now, keep
         )
     except HonorflowError as refused:
         error = refusal(request, refused)

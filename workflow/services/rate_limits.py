@@ -27,9 +27,10 @@ from limits.strategies import MovingWindowRateLimiter
 from config.catalogue import msg
 from models import User
 from models.uow import UnitOfWork
+from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
-from workflow.errors import AuthenticationFailed, TooManyAttempts
-from workflow.services import users
+from workflow.errors import AuthenticationFailed, InvalidInput, TooManyAttempts
+from workflow.services import accounts, users
 
 # More lockouts than this in the back-off window all get the longest period anyway.
 LOCKOUTS_KEPT = 64
@@ -166,3 +167,30 @@ def admit_for_nominee(limiter: Limiter, nomination_id: int) -> None:
     """Count one public objection to a nominee; TooManyAttempts when the nominee has had many."""
     if not limiter.windows.hit(limiter.objection_nominee, str(nomination_id)):
         raise too_many(limiter.until(limiter.objection_nominee, str(nomination_id)))
+
+
+def change_password(
+    uow: UnitOfWork,
+    limiter: Limiter,
+    actor: Actor,
+    passwords: tuple[str, str],
+    address: str,
+    now: datetime,
+    keep_session: str | None = None,
+) -> accounts.Ended:
+    """A person's password change within the login limits: a wrong old password counts as a
+    failed login of the account (and of the address), so the form cannot be used to guess it."""
+    assert actor.user_id is not None and actor.username is not None
+    account, where = _account(actor.username), _digest(address)
+    if not limiter.windows.test(limiter.per_address, where):
+        raise too_many(limiter.until(limiter.per_address, where))
+    ends = locked_until(limiter, actor.username)
+    if ends is not None:
+        raise too_many(ends)
+    old, new = passwords
+    try:
+        return accounts.change_password(uow, actor.user_id, old, new, actor, now, keep_session)
+    except InvalidInput as wrong:
+        if wrong.field == "old_password":
+            _failed(limiter, account, where)
+        raise
