@@ -78,9 +78,12 @@ class Wiring:
         assert isinstance(bind, Engine)
         return bind
 
-    def new_uow(self) -> UnitOfWork:
-        """A unit of work whose committed outbox messages go to the publisher."""
-        return UnitOfWork(self.session_factory, after_commit=self.publish, audit_key=self.audit_key)
+    def new_uow(self, write: bool = True) -> UnitOfWork:
+        """A unit of work whose committed outbox messages go to the publisher; `write=False`
+        for a read, which takes no write lock on SQLite (models/uow.py)."""
+        return UnitOfWork(
+            self.session_factory, after_commit=self.publish, audit_key=self.audit_key, write=write
+        )
 
     def transport(self) -> Transport:
         """Where mail goes: the SMTP server when one is configured, else `.eml` files."""

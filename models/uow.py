@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from models.db import WRITE_OPTION
 
 if TYPE_CHECKING:
     from config.audit_key import AuditKey
@@ -17,17 +21,27 @@ AUDIT_KEY_INFO = "honorflow.audit_key"
 
 
 class UnitOfWork:
-    """Wraps a session; `commit` ends the use case, leaving the block uncommitted rolls back."""
+    """Wraps a session; `commit` ends the use case, leaving the block uncommitted rolls back.
+
+    `write` says whether its transactions will write: on SQLite a writer begins with
+    `BEGIN IMMEDIATE` (the write lock, taken before anything is read), a reader with a plain
+    deferred `BEGIN` that takes no lock. A reader that must write after all (an audit row of a
+    read) does so inside `writing()`; a writer reads without the lock inside `reading()`.
+    """
 
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         after_commit: Callable[[list[int]], None] | None = None,
         audit_key: AuditKey | None = None,
+        *,
+        write: bool = True,
     ) -> None:
         self._factory = session_factory
         self._audit_key = audit_key
         self._session: Session | None = None
+        self.write = write
+        self._mode = write
         # Outbox messages written in this transaction; handed to `after_commit` (which
         # publishes them to the workers) once they are committed, never before.
         self.queued_messages: list[int] = []
@@ -57,7 +71,52 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._factory()
+        self._mode = self.write
+        self._bind_for(self.write)
         return self
+
+    def _bind_for(self, write: bool) -> None:
+        # The session's next transaction begins on a view of the engine carrying the mode (same
+        # pool); models.db's begin hook reads it. An open transaction keeps its connection.
+        engine = self._factory.kw.get("bind")
+        if isinstance(engine, Engine):
+            self.session.bind = engine.execution_options(**{WRITE_OPTION: write})
+        self._mode = write
+
+    def _end_transaction(self) -> None:
+        # Commit, not roll back: nothing was written, and loaded objects stay loaded.
+        if self.session.in_transaction():
+            self.session.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Self]:
+        """Read without the write lock (authentication before a write): the block's transaction
+        is a reader's and ends with the block, so no lock or snapshot outlives it."""
+        previous = self._mode
+        if previous:
+            self._end_transaction()
+            self._bind_for(False)
+        try:
+            yield self
+            self._end_transaction()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._bind_for(previous)
+
+    @contextmanager
+    def writing(self) -> Iterator[Self]:
+        """Write from a reader (an audit row of a read, a token's last use): the read transaction
+        ends first, so the write begins with the lock instead of upgrading a stale snapshot."""
+        previous = self._mode
+        if not previous:
+            self._end_transaction()
+            self._bind_for(True)
+        try:
+            yield self
+        finally:
+            self._bind_for(previous)  # the open transaction, if any, keeps its connection
 
     def __exit__(
         self,

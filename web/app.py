@@ -13,6 +13,7 @@ from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
 from web.body_limit import BodyLimit
+from web.busy import register_busy_handlers
 from web.deps import LoginRequired
 from web.errors import register_error_handlers
 from web.pages import register_pages
@@ -47,6 +48,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     register_pages(app)
     # After the pages: under /api our JSON handlers answer, elsewhere the pages' own ones.
     register_error_handlers(app)
+    register_busy_handlers(app)  # a locked database is 503, never 500
     return app
 
 
