@@ -49,7 +49,8 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
         pool = {"poolclass": QueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
         kwargs = {**pool, **kwargs}
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
+    connect_args = {"timeout": BUSY_TIMEOUT_S, **kwargs.pop("connect_args", {})}
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

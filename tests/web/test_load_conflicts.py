@@ -1,5 +1,6 @@
 """The embedded default holds under load: 50 concurrent conflicting actions on one nomination,
-through a real server, give exactly one 200 and 49 × 409 on SQLite as on PostgreSQL."""
+through a real server, give exactly one 200 and 49 × 409 on SQLite as on PostgreSQL; a read
+does not wait for SQLite's write lock; a writer that never gets it answers 503, never 500."""
 
 from __future__ import annotations
 
@@ -8,18 +9,22 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent
+from models import AuditEvent, Base, db
+from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
 from tests.conftest import make_campaign
 from tests.integration import flow
-from tests.web.conftest import make_app
+from tests.web.conftest import error, make_app
 from tests.web.hardening import add_accounts
 
 CLIENTS = 50
@@ -101,3 +106,57 @@ def test_fifty_concurrent_actions_one_applies_the_rest_conflict(
         )
     assert applied == 1
     assert flow.status(sf, nomination).status == "qualification"
+
+
+def test_a_read_does_not_wait_for_the_write_lock(
+    sqlite_sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign_id = make_campaign(sqlite_sf)
+    nomination = flow.add(sqlite_sf, campaign_id)
+    token = add_accounts(sqlite_sf, {"admin": {"role": "admin"}})["admin"]
+    client = TestClient(make_app(sqlite_sf), raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/me", headers=headers).status_code == 200  # the token's last use
+    monkeypatch.setattr(db, "BEGIN_ATTEMPTS", 1)
+    with holding_the_write_lock(sqlite_sf):
+        started = time.monotonic()
+        read = client.get(f"/api/nominations/{nomination}", headers=headers)
+        assert read.status_code == 200 and time.monotonic() - started < 2
+
+
+def test_a_writer_that_never_gets_the_lock_answers_503(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite3'}", connect_args={"timeout": 0.05})
+    Base.metadata.create_all(engine)
+    sf = make_session_factory(engine)
+    campaign_id = make_campaign(sf)
+    nomination = flow.add(sf, campaign_id)
+    token = add_accounts(sf, {"admin": {"role": "admin"}})["admin"]
+    client = TestClient(make_app(sf), raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    assert client.get("/api/me", headers=headers).status_code == 200
+    with holding_the_write_lock(sf):
+        answer = client.post(
+            f"/api/nominations/{nomination}/actions", json={"trigger": "submit"}, headers=headers
+        )
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert error(answer) == {
+        "code": "busy",
+        "message": "The database is busy: nothing was done; please try again in a moment",
+        "field": None,
+        "allowed": None,
+    }
+    assert flow.status(sf, nomination).status == "draft"  # nothing half-done
+    again = client.post(
+        f"/api/nominations/{nomination}/actions", json={"trigger": "submit"}, headers=headers
+    )
+    assert again.status_code == 200
+
+
+@contextmanager
+def holding_the_write_lock(sf: sessionmaker[Session]) -> Iterator[None]:
+    """Another connection holds SQLite's write lock for the block."""
+    engine = sf.kw["bind"]
+    with engine.connect() as conn:
+        conn.exec_driver_sql("UPDATE users SET display_name = display_name")
+        yield
+        conn.rollback()
