@@ -177,7 +177,8 @@ def report(name: str, tally: Tally, seconds: float) -> int:
     everything = [x for xs in tally.latency.values() for x in xs]
     actions = sum(len(tally.latency[k]) for k in ("claim", "complete", "release"))
     print(f"\n{name}: {len(everything)} requests in {seconds:.0f} s")
-    print(f"  throughput  {len(everything) / seconds:8.1f} requests/s, {actions / seconds:.1f} actions/s")
+    rate, acts = len(everything) / seconds, actions / seconds
+    print(f"  throughput  {rate:8.1f} requests/s, {acts:.1f} actions/s")
     print(f"  latency     p50 {pct(everything, 0.5):7.1f} ms   p99 {pct(everything, 0.99):7.1f} ms")
     for kind, values in sorted(tally.latency.items()):
         mean = statistics.fmean(values) * 1000

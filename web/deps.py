@@ -149,7 +149,9 @@ def ensure_csrf_cookie(request: Request, response: Response) -> str:
 
 
 def csrf_check(
-    request: Request, csrf_token: Annotated[str, Form()], uow: Uow = None  # type: ignore[assignment]
+    request: Request,
+    csrf_token: Annotated[str, Form()],
+    uow: Uow = None,  # type: ignore[assignment]
 ) -> None:
     """A form post must carry the session's CSRF token (or, anonymous, the cookie's); else 403.
     As a dependency it reads in the request's unit of work; called directly, in one of its own."""

@@ -30,6 +30,7 @@ from tests.web.hardening import add_accounts
 CLIENTS = 50
 
 
+@contextmanager
 def serve(sf: sessionmaker[Session]) -> Iterator[str]:
     """The app on a real uvicorn server on loopback; yields its base URL."""
     sock = socket.socket()
@@ -87,13 +88,12 @@ def test_fifty_concurrent_actions_one_applies_the_rest_conflict(
     sf: sessionmaker[Session], submitted: tuple[int, str]
 ) -> None:
     nomination, token = submitted
-    for base in serve(sf):
+    with serve(sf) as base:
+        url = f"{base}/api/nominations/{nomination}/actions"
         answers = together(
             CLIENTS,
             lambda client: client.post(
-                f"{base}/api/nominations/{nomination}/actions",
-                json={"trigger": "begin_review"},
-                headers={"Authorization": f"Bearer {token}"},
+                url, json={"trigger": "begin_review"}, headers={"Authorization": f"Bearer {token}"}
             ),
         )
     statuses = Counter(a.status_code if isinstance(a, httpx.Response) else repr(a) for a in answers)

@@ -61,9 +61,7 @@ class BulkOut(BaseModel):
 
 
 @router.post("/nominations/bulk", response_model=BulkOut)
-def act_in_bulk(
-    body: BulkIn, request: Request, actor: CurrentActor, now: Now
-) -> BulkOut:
+def act_in_bulk(body: BulkIn, request: Request, actor: CurrentActor, now: Now) -> BulkOut:
     """Fire one trigger on each nomination, each in its own transaction: one item's refusal
     does not undo the others. 200 with a result per item; 422 for an empty selection, a
     trigger not allowed in bulk or a missing reason; 403 for a role that may not. The caller is
