@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -92,8 +93,15 @@ def begin_writing(connection: Any) -> None:
 
 
 def is_busy(exc: BaseException) -> bool:
-    """Whether a driver error is SQLite's "database is locked" (SQLITE_BUSY)."""
+    """Whether an error means the database was too busy: every attempt at the write lock timed
+    out, SQLite's "database is locked" (SQLITE_BUSY) met elsewhere, or a pool stayed empty."""
+    if isinstance(exc, DatabaseBusy | PoolTimeout):
+        return True
     return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+# The errors an entry point asks `is_busy` about (web/busy.py answers 503 for those it is).
+BUSY_ERRORS: tuple[type[Exception], ...] = (DatabaseBusy, PoolTimeout, OperationalError)
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -36,12 +36,17 @@ class UnitOfWork:
         audit_key: AuditKey | None = None,
         *,
         write: bool = True,
+        reads_after_commit: bool = False,
     ) -> None:
         self._factory = session_factory
         self._audit_key = audit_key
         self._session: Session | None = None
         self.write = write
         self._mode = write
+        # A request's use case ends at its commit: what its handler reads afterwards to answer
+        # is read without the lock, so no lock is held while the answer is serialised and sent
+        # (FastAPI does both after the handler returned, the first in another worker thread).
+        self._reads_after_commit = reads_after_commit
         # Outbox messages written in this transaction; handed to `after_commit` (which
         # publishes them to the workers) once they are committed, never before.
         self.queued_messages: list[int] = []
@@ -132,6 +137,8 @@ class UnitOfWork:
     def commit(self) -> None:
         """Commit everything the use case wrote, then publish the messages it queued."""
         self.session.commit()
+        if self._reads_after_commit and self._mode:
+            self._bind_for(False)
         queued, self.queued_messages = self.queued_messages, []
         if queued and self._after_commit is not None:
             self._after_commit(queued)

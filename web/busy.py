@@ -1,8 +1,8 @@
 """A database too busy to answer in time is 503 with a clear message, never 500.
 
 SQLite writers wait for the write lock (busy timeout) and ask again a bounded number of times
-(`models.db.begin_writing`); when every attempt timed out the request is refused with 503,
-`Retry-After: 1` and the usual error shape (`busy`), having changed nothing. So is a driver's
+(`begin_writing`, beside the engine); when every attempt timed out the request is refused
+with 503, `Retry-After: 1` and the usual error shape (`busy`), having changed nothing. So is a driver's
 "database is locked" met anywhere else, and a connection pool that stayed exhausted (a
 PostgreSQL deployment with more requests in flight than connections).
 """
@@ -13,11 +13,9 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from config.catalogue import msg
-from models.db import DatabaseBusy, is_busy
+from config.wiring import BUSY_ERRORS, is_busy
 from web.errors import _answer, error_body, request_locale
 
 log = logging.getLogger("honorflow.web")
@@ -31,18 +29,13 @@ def busy_answer(request: Request) -> Response:
 
 
 async def _busy(request: Request, exc: Exception) -> Response:
+    if not is_busy(exc):
+        raise exc  # any other driver failure stays a server error, logged as one
     log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
     return busy_answer(request)
 
 
-async def _operational(request: Request, exc: Exception) -> Response:
-    if not is_busy(exc):
-        raise exc  # any other driver failure stays a server error, logged as one
-    return await _busy(request, exc)
-
-
 def register_busy_handlers(app: FastAPI) -> None:
     """Answer 503 for a database that stayed locked or a pool that stayed exhausted."""
-    app.add_exception_handler(DatabaseBusy, _busy)
-    app.add_exception_handler(PoolTimeout, _busy)
-    app.add_exception_handler(OperationalError, _operational)
+    for kind in BUSY_ERRORS:
+        app.add_exception_handler(kind, _busy)

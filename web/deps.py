@@ -29,7 +29,7 @@ def get_uow(request: Request) -> Iterator[UnitOfWork]:
     handler; the messages it commits are handed to the workers. GET and HEAD read: on SQLite
     they take no write lock (an audit row of a read is written in `uow.writing()`)."""
     write = request.method not in SAFE_METHODS
-    with request.app.state.wiring.new_uow(write=write) as uow:
+    with request.app.state.wiring.new_uow(write=write, request=True) as uow:
         yield uow
 
 
