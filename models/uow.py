@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
 
 from models.db import WRITE_OPTION
 
@@ -43,6 +43,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self.write = write
         self._mode = write
+        self._wrote = False  # whether the open transaction wrote anything (flush or DML)
         # A request's use case ends at its commit: what its handler reads afterwards to answer
         # is read without the lock, so no lock is held while the answer is serialised and sent
         # (FastAPI does both after the handler returned, the first in another worker thread).
@@ -77,8 +78,31 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._factory()
         self._mode = self.write
+        self._wrote = False
+        event.listen(self._session, "after_flush", self._flushed)
+        event.listen(self._session, "do_orm_execute", self._executed)
+        event.listen(self._session, "after_transaction_end", self._ended)
         self._bind_for(self.write)
         return self
+
+    def _flushed(self, *_: Any) -> None:
+        self._wrote = True
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self._wrote = True
+
+    def _ended(self, _session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            self._wrote = False
+
+    def end_read(self) -> None:
+        """End an open transaction that only read (the answer's reads after the use case),
+        keeping what it loaded: no connection or lock is then held while the answer is
+        serialised in another worker thread. A transaction that wrote is left to the block."""
+        session = self._session
+        if session is not None and session.in_transaction() and not (self._wrote or self._mode):
+            session.commit()
 
     def _bind_for(self, write: bool) -> None:
         # The session's next transaction begins on a view of the engine carrying the mode (same

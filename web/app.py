@@ -14,7 +14,7 @@ from web import ratelimit
 from web.api import ROUTERS
 from web.body_limit import BodyLimit
 from web.busy import register_busy_handlers
-from web.deps import LoginRequired
+from web.deps import LoginRequired, end_reads_after_handlers
 from web.errors import register_error_handlers
 from web.pages import register_pages
 from web.security import SecurityHeaders
@@ -49,6 +49,7 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     # After the pages: under /api our JSON handlers answer, elsewhere the pages' own ones.
     register_error_handlers(app)
     register_busy_handlers(app)  # a locked database is 503, never 500
+    end_reads_after_handlers(app)  # no connection held while the answer waits for a thread
     return app
 
 

@@ -2,9 +2,9 @@
 
 SQLite writers wait for the write lock (busy timeout) and ask again a bounded number of times
 (`begin_writing`, beside the engine); when every attempt timed out the request is refused
-with 503, `Retry-After: 1` and the usual error shape (`busy`), having changed nothing. So is a driver's
-"database is locked" met anywhere else, and a connection pool that stayed exhausted (a
-PostgreSQL deployment with more requests in flight than connections).
+with 503, `Retry-After: 1` and the usual error shape (`busy`), having changed nothing. So is
+a driver's "database is locked" met anywhere else, and a connection pool that stayed
+exhausted (a PostgreSQL deployment with more requests in flight than connections).
 """
 
 from __future__ import annotations

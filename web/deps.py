@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request, Response
+from fastapi import Depends, FastAPI, Form, Request, Response
+from fastapi.routing import APIRoute
 
 from config.catalogue import Message, msg
 from models import User
@@ -159,3 +162,35 @@ def csrf_check(
     expected = found[1] if found else request.cookies.get(CSRF_COOKIE)
     if not expected or not _same(csrf_token, expected):
         raise ApiError(403, "csrf", msg("error.web.csrf_form"))
+
+
+def end_reads_after_handlers(app: FastAPI) -> None:
+    """After each handler returns, in its own worker thread, end its unit of work's transaction
+    if it only read: FastAPI then validates the answer in another worker thread, and a
+    connection (or SQLite's lock) held while waiting for one can stall every thread."""
+    for route in _api_routes(app.routes):
+        call = route.endpoint
+        if not inspect.iscoroutinefunction(call) and not hasattr(call, "_ends_reads"):
+            route.endpoint = _ending_reads(call)
+
+
+def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # a router included in the app
+        if included is not None:
+            yield from _api_routes(included.routes)
+
+
+def _ending_reads(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def run(*args: Any, **values: Any) -> Any:
+        answer = call(*args, **values)
+        for value in values.values():
+            if isinstance(value, UnitOfWork):
+                value.end_read()
+        return answer
+
+    run._ends_reads = True  # type: ignore[attr-defined]
+    return run
