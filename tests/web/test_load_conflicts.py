@@ -16,13 +16,13 @@ import httpx
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import AuditEvent, Base, db
 from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
-from tests.conftest import make_campaign
+from tests.conftest import PG_URL, make_campaign
 from tests.integration import flow
 from tests.web.conftest import error, make_app
 from tests.web.hardening import add_accounts
@@ -160,3 +160,25 @@ def holding_the_write_lock(sf: sessionmaker[Session]) -> Iterator[None]:
         conn.exec_driver_sql("UPDATE users SET display_name = display_name")
         yield
         conn.rollback()
+
+
+@pytest.mark.postgres
+def test_a_small_pool_does_not_stall_many_readers(pg_engine: Engine) -> None:
+    # A handler's read used to hold its connection while FastAPI waited for a worker thread to
+    # validate the answer, and every thread waited for a connection: a stall, then errors.
+    with pg_engine.connect() as conn:
+        search_path = conn.exec_driver_sql("SHOW search_path").scalar_one()
+    options = {"options": f"-csearch_path={search_path}"}
+    small = make_engine(PG_URL, connect_args=options, pool_size=2, max_overflow=0, pool_timeout=5)
+    sf = make_session_factory(small)
+    campaign_id = make_campaign(sf)
+    nomination = flow.add(sf, campaign_id)
+    token = add_accounts(sf, {"admin": {"role": "admin"}})["admin"]
+    with serve(sf) as base:
+        url = f"{base}/api/nominations/{nomination}"
+        answers = together(
+            CLIENTS, lambda client: client.get(url, headers={"Authorization": f"Bearer {token}"})
+        )
+    small.dispose()
+    statuses = Counter(a.status_code if isinstance(a, httpx.Response) else repr(a) for a in answers)
+    assert statuses == {200: CLIENTS}, statuses
