@@ -175,7 +175,7 @@ def pct(values: list[float], q: float) -> float:
 def report(name: str, tally: Tally, seconds: float) -> int:
     """Print the figures; the number of 5xx answers and transport errors."""
     everything = [x for xs in tally.latency.values() for x in xs]
-    actions = sum(len(tally.latency[k]) for k in ("claim", "complete", "release"))
+    actions = sum(len(tally.latency.get(k, [])) for k in ("claim", "complete", "release"))
     print(f"\n{name}: {len(everything)} requests in {seconds:.0f} s")
     rate, acts = len(everything) / seconds, actions / seconds
     print(f"  throughput  {rate:8.1f} requests/s, {acts:.1f} actions/s")
