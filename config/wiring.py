@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 # What the entry points hold to open units of work; they never name SQLAlchemy themselves.
 SessionFactory = db.SessionFactory
+# A database too busy to answer (a write lock never granted, a pool that stayed empty): the
+# errors to ask `is_busy` about, for entry points that answer it as "try again" (web/busy.py).
+BUSY_ERRORS = db.BUSY_ERRORS
+is_busy = db.is_busy
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +82,17 @@ class Wiring:
         assert isinstance(bind, Engine)
         return bind
 
-    def new_uow(self) -> UnitOfWork:
-        """A unit of work whose committed outbox messages go to the publisher."""
-        return UnitOfWork(self.session_factory, after_commit=self.publish, audit_key=self.audit_key)
+    def new_uow(self, write: bool = True, *, request: bool = False) -> UnitOfWork:
+        """A unit of work whose committed outbox messages go to the publisher; `write=False`
+        for a read, which takes no write lock on SQLite; `request=True` for a web request,
+        whose use case ends at its commit (models/uow.py)."""
+        return UnitOfWork(
+            self.session_factory,
+            after_commit=self.publish,
+            audit_key=self.audit_key,
+            write=write,
+            reads_after_commit=request,
+        )
 
     def transport(self) -> Transport:
         """Where mail goes: the SMTP server when one is configured, else `.eml` files."""

@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 # What entry points hold to open units of work, without naming SQLAlchemy themselves.
 SessionFactory = sessionmaker[Session]
 
+# The execution option a unit of work sets on its engine view: False begins a read (deferred
+# on SQLite, no write lock), True or absent a write transaction (`BEGIN IMMEDIATE`).
+WRITE_OPTION = "honorflow_write"
+# A writer waits this long for SQLite's write lock (the driver's busy timeout), and asks again
+# up to BEGIN_ATTEMPTS times with a short random back-off before giving up with DatabaseBusy.
+BUSY_TIMEOUT_S = 5.0
+BEGIN_ATTEMPTS = 4
+BACKOFF_S = 0.05
+# Connections kept for the embedded default; more are opened when asked (max_overflow=-1), so a
+# burst waits for SQLite's lock, never for the pool ("QueuePool limit reached").
+SQLITE_POOL_SIZE = 16
+
+
+class DatabaseBusy(Exception):
+    """The database stayed locked by other writers through every attempt; nothing was done."""
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for the URL; SQLite gets WAL, foreign keys and immediate write transactions."""
+    """An engine for the URL; SQLite gets WAL, foreign keys, a busy timeout, deferred reads and
+    immediate write transactions, and a pool that never makes a request wait for a connection."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, **kwargs)
@@ -26,11 +48,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        pool = {"poolclass": QueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": -1}
+        kwargs = {**pool, **kwargs}
+    connect_args = {"timeout": BUSY_TIMEOUT_S, **kwargs.pop("connect_args", {})}
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy issue BEGIN itself, so every transaction can take the write lock first.
+        # Let SQLAlchemy issue BEGIN itself, so a writer can take the write lock first.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -39,11 +64,44 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: Any) -> None:
-        # A read-then-write transaction must not be upgraded later: that is how SQLite deadlocks.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection: Any) -> None:
+        # A writer takes the lock first: a read-then-write transaction that is upgraded later
+        # fails at once when another writer committed since it read (SQLITE_BUSY_SNAPSHOT).
+        # A reader (a unit of work opened with write=False) takes no lock at all under WAL.
+        if connection.get_execution_options().get(WRITE_OPTION, True):
+            begin_writing(connection)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def begin_writing(connection: Any) -> None:
+    """`BEGIN IMMEDIATE`, asked again a bounded number of times while other writers hold the lock.
+
+    Nothing has been read or written in the transaction yet, so asking again is retrying the
+    whole transaction; DatabaseBusy (an answer of 503) when every attempt timed out."""
+    for attempt in range(BEGIN_ATTEMPTS):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            time.sleep(BACKOFF_S * (2**attempt) * (0.5 + random.random()))
+    raise DatabaseBusy(f"the database stayed locked through {BEGIN_ATTEMPTS} attempts")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an error means the database was too busy: every attempt at the write lock timed
+    out, SQLite's "database is locked" (SQLITE_BUSY) met elsewhere, or a pool stayed empty."""
+    if isinstance(exc, DatabaseBusy | PoolTimeout):
+        return True
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
+
+
+# The errors an entry point asks `is_busy` about (web/busy.py answers 503 for those it is).
+BUSY_ERRORS: tuple[type[Exception], ...] = (DatabaseBusy, PoolTimeout, OperationalError)
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Engine, event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, sessionmaker
+
+from models.db import WRITE_OPTION
 
 if TYPE_CHECKING:
     from config.audit_key import AuditKey
@@ -17,17 +21,33 @@ AUDIT_KEY_INFO = "honorflow.audit_key"
 
 
 class UnitOfWork:
-    """Wraps a session; `commit` ends the use case, leaving the block uncommitted rolls back."""
+    """Wraps a session; `commit` ends the use case, leaving the block uncommitted rolls back.
+
+    `write` says whether its transactions will write: on SQLite a writer begins with
+    `BEGIN IMMEDIATE` (the write lock, taken before anything is read), a reader with a plain
+    deferred `BEGIN` that takes no lock. A reader that must write after all (an audit row of a
+    read) does so inside `writing()`; a writer reads without the lock inside `reading()`.
+    """
 
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         after_commit: Callable[[list[int]], None] | None = None,
         audit_key: AuditKey | None = None,
+        *,
+        write: bool = True,
+        reads_after_commit: bool = False,
     ) -> None:
         self._factory = session_factory
         self._audit_key = audit_key
         self._session: Session | None = None
+        self.write = write
+        self._mode = write
+        self._wrote = False  # whether the open transaction wrote anything (flush or DML)
+        # A request's use case ends at its commit: what its handler reads afterwards to answer
+        # is read without the lock, so no lock is held while the answer is serialised and sent
+        # (FastAPI does both after the handler returned, the first in another worker thread).
+        self._reads_after_commit = reads_after_commit
         # Outbox messages written in this transaction; handed to `after_commit` (which
         # publishes them to the workers) once they are committed, never before.
         self.queued_messages: list[int] = []
@@ -57,7 +77,75 @@ class UnitOfWork:
 
     def __enter__(self) -> Self:
         self._session = self._factory()
+        self._mode = self.write
+        self._wrote = False
+        event.listen(self._session, "after_flush", self._flushed)
+        event.listen(self._session, "do_orm_execute", self._executed)
+        event.listen(self._session, "after_transaction_end", self._ended)
+        self._bind_for(self.write)
         return self
+
+    def _flushed(self, *_: Any) -> None:
+        self._wrote = True
+
+    def _executed(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self._wrote = True
+
+    def _ended(self, _session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:
+            self._wrote = False
+
+    def end_read(self) -> None:
+        """End an open transaction that only read (the answer's reads after the use case),
+        keeping what it loaded: no connection or lock is then held while the answer is
+        serialised in another worker thread. A transaction that wrote is left to the block."""
+        session = self._session
+        if session is not None and session.in_transaction() and not (self._wrote or self._mode):
+            session.commit()
+
+    def _bind_for(self, write: bool) -> None:
+        # The session's next transaction begins on a view of the engine carrying the mode (same
+        # pool); models.db's begin hook reads it. An open transaction keeps its connection.
+        engine = self._factory.kw.get("bind")
+        if isinstance(engine, Engine):
+            self.session.bind = engine.execution_options(**{WRITE_OPTION: write})
+        self._mode = write
+
+    def _end_transaction(self) -> None:
+        # Commit, not roll back: nothing was written, and loaded objects stay loaded.
+        if self.session.in_transaction():
+            self.session.commit()
+
+    @contextmanager
+    def reading(self) -> Iterator[Self]:
+        """Read without the write lock (authentication before a write): the block's transaction
+        is a reader's and ends with the block, so no lock or snapshot outlives it."""
+        previous = self._mode
+        if previous:
+            self._end_transaction()
+            self._bind_for(False)
+        try:
+            yield self
+            self._end_transaction()
+        except BaseException:
+            self.session.rollback()
+            raise
+        finally:
+            self._bind_for(previous)
+
+    @contextmanager
+    def writing(self) -> Iterator[Self]:
+        """Write from a reader (an audit row of a read, a token's last use): the read transaction
+        ends first, so the write begins with the lock instead of upgrading a stale snapshot."""
+        previous = self._mode
+        if not previous:
+            self._end_transaction()
+            self._bind_for(True)
+        try:
+            yield self
+        finally:
+            self._bind_for(previous)  # the open transaction, if any, keeps its connection
 
     def __exit__(
         self,
@@ -73,6 +161,8 @@ class UnitOfWork:
     def commit(self) -> None:
         """Commit everything the use case wrote, then publish the messages it queued."""
         self.session.commit()
+        if self._reads_after_commit and self._mode:
+            self._bind_for(False)
         queued, self.queued_messages = self.queued_messages, []
         if queued and self._after_commit is not None:
             self._after_commit(queued)

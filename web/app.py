@@ -13,7 +13,8 @@ from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
 from web.body_limit import BodyLimit
-from web.deps import LoginRequired
+from web.busy import register_busy_handlers
+from web.deps import LoginRequired, end_reads_after_handlers
 from web.errors import register_error_handlers
 from web.input_guard import InputGuard
 from web.pages import register_pages
@@ -51,6 +52,8 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     register_pages(app)
     # After the pages: under /api our JSON handlers answer, elsewhere the pages' own ones.
     register_error_handlers(app)
+    register_busy_handlers(app)  # a locked database is 503, never 500
+    end_reads_after_handlers(app)  # no connection held while the answer waits for a thread
     return app
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Form, Request, Response
+from fastapi import Depends, FastAPI, Form, Request, Response
+from fastapi.routing import APIRoute
 
 from config.catalogue import Message, msg
 from models import User
@@ -25,8 +28,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
-    """One unit of work per request; the messages it commits are handed to the workers."""
-    with request.app.state.wiring.new_uow() as uow:
+    """One unit of work per request, shared by its dependencies (authentication, CSRF) and its
+    handler; the messages it commits are handed to the workers. GET and HEAD read: on SQLite
+    they take no write lock (an audit row of a read is written in `uow.writing()`)."""
+    write = request.method not in SAFE_METHODS
+    with request.app.state.wiring.new_uow(write=write, request=True) as uow:
         yield uow
 
 
@@ -60,7 +66,16 @@ def _bearer(request: Request) -> str | None:
 
 
 def api_user(request: Request, uow: Uow, now: Now) -> User:
-    """The user behind a bearer token, or behind the page session cookie; else 401."""
+    """The user behind a bearer token, or behind the page session cookie; else 401.
+
+    Read without the write lock, in a transaction that ends here: the request's own
+    transaction begins in its handler, so no lock is held between the two (each runs in a
+    worker thread of its own, and a lock held while waiting for a thread can stall them all)."""
+    with uow.reading():
+        return _api_user(request, uow, now)
+
+
+def _api_user(request: Request, uow: UnitOfWork, now: datetime) -> User:
     token = _bearer(request)
     if token is not None:
         user = users.user_for_token(uow, token, now)
@@ -98,17 +113,22 @@ CurrentUser = Annotated[User, Depends(api_user)]
 CurrentActor = Annotated[Actor, Depends(api_actor)]
 
 
-def _page_session(request: Request) -> tuple[User, str] | None:
+def page_session(request: Request, uow: UnitOfWork | None = None) -> tuple[User, str] | None:
+    """The user and CSRF token of the page session, read without the write lock in the
+    request's unit of work (or, called outside a request's dependencies, a reader of its own)."""
     session_id = request.cookies.get(SESSION_COOKIE)
     if not session_id:
         return None
-    with request.app.state.wiring.new_uow() as uow:
+    if uow is None:
+        with request.app.state.wiring.new_uow(write=False) as own:
+            return users.session_user(own, session_id, clock(request))
+    with uow.reading():
         return users.session_user(uow, session_id, clock(request))
 
 
-def page_user(request: Request) -> User | None:
-    """The user logged in through the session cookie, or None (detached, attributes loaded)."""
-    found = _page_session(request)
+def page_user(request: Request, uow: Uow) -> User | None:
+    """The user logged in through the session cookie, or None (attributes loaded)."""
+    found = page_session(request, uow)
     return found[0] if found else None
 
 
@@ -122,9 +142,9 @@ class LoginRequired(Exception):
         self.location = location
 
 
-def require_page_user(request: Request) -> User:
+def require_page_user(request: Request, uow: Uow) -> User:
     """The logged-in user of a page, or a redirect to /login?next=<this page>."""
-    user = page_user(request)
+    user = page_user(request, uow)
     if user is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)
@@ -143,9 +163,46 @@ def ensure_csrf_cookie(request: Request, response: Response) -> str:
     return token
 
 
-def csrf_check(request: Request, csrf_token: Annotated[str, Form()]) -> None:
-    """A form post must carry the session's CSRF token (or, anonymous, the cookie's); else 403."""
-    found = _page_session(request)
+def csrf_check(
+    request: Request,
+    csrf_token: Annotated[str, Form()],
+    uow: Uow = None,  # type: ignore[assignment]
+) -> None:
+    """A form post must carry the session's CSRF token (or, anonymous, the cookie's); else 403.
+    As a dependency it reads in the request's unit of work; called directly, in one of its own."""
+    found = page_session(request, uow)
     expected = found[1] if found else request.cookies.get(CSRF_COOKIE)
     if not expected or not _same(csrf_token, expected):
         raise ApiError(403, "csrf", msg("error.web.csrf_form"))
+
+
+def end_reads_after_handlers(app: FastAPI) -> None:
+    """After each handler returns, in its own worker thread, end its unit of work's transaction
+    if it only read: FastAPI then validates the answer in another worker thread, and a
+    connection (or SQLite's lock) held while waiting for one can stall every thread."""
+    for route in _api_routes(app.routes):
+        call = route.endpoint
+        if not inspect.iscoroutinefunction(call) and not hasattr(call, "_ends_reads"):
+            route.endpoint = _ending_reads(call)
+
+
+def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        included = getattr(route, "original_router", None)  # a router included in the app
+        if included is not None:
+            yield from _api_routes(included.routes)
+
+
+def _ending_reads(call: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(call)
+    def run(*args: Any, **values: Any) -> Any:
+        answer = call(*args, **values)
+        for value in values.values():
+            if isinstance(value, UnitOfWork):
+                value.end_read()
+        return answer
+
+    run._ends_reads = True  # type: ignore[attr-defined]
+    return run

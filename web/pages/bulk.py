@@ -1,8 +1,9 @@
 """Bulk actions from the pages: the office list's action bar and the unit's 报送所选.
 
 Both post the ticked nominations to the one bulk path (`workflow.services.bulk.act_on_each`),
-which acts on each in its own transaction, and show a result per nomination. The request
-holds no unit of work of its own while the items are acted on: each item opens one.
+which acts on each in its own transaction, and show a result per nomination. The request's
+unit of work (which read the viewer) holds no transaction while the items are acted on: each
+item opens a unit of work of its own, and the page is read afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from web.deps import Now, csrf_check
+from models.uow import UnitOfWork
+from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal
 from web.pages.render import render
@@ -26,6 +28,7 @@ MAX_IDS = bulk.MAX_ITEMS
 
 def _results(
     request: Request,
+    uow: UnitOfWork,
     viewer: Viewer,
     trigger: str,
     ids: list[int],
@@ -42,7 +45,7 @@ def _results(
     except BadInput as bad:
         error, status = refusal(request, bad), 422
     done, refused = bulk.summary(results)
-    with wiring.new_uow() as uow:
+    with uow.reading():  # the request's unit of work: the page is read without the write lock
         context = {
             "trigger": trigger,
             "results": results,
@@ -64,6 +67,7 @@ def _back(query: str) -> str:
 def office_bulk(
     request: Request,
     viewer: LoggedIn,
+    uow: Uow,
     now: Now,
     trigger: Annotated[str, Form(min_length=1, max_length=40)],
     ids: Annotated[list[int], Form(max_length=MAX_IDS)] = [],  # noqa: B006 (FastAPI reads it)
@@ -71,15 +75,16 @@ def office_bulk(
     back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """The working team's bulk action on the ticked nominations: a result per nomination."""
-    return _results(request, viewer, trigger, ids, reason, now, _back(back))
+    return _results(request, uow, viewer, trigger, ids, reason, now, _back(back))
 
 
 @router.post("/unit/nominations/submit-selected", dependencies=[Depends(csrf_check)])
 def unit_submit_selected(
     request: Request,
     viewer: LoggedIn,
+    uow: Uow,
     now: Now,
     ids: Annotated[list[int], Form(max_length=MAX_IDS)] = [],  # noqa: B006 (FastAPI reads it)
 ) -> Response:
     """A unit submits the ticked drafts at once: a result per nomination."""
-    return _results(request, viewer, "submit", ids, None, now, "/unit")
+    return _results(request, uow, viewer, "submit", ids, None, now, "/unit")

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from models import User
-from web.deps import SESSION_COOKIE, LoginRequired, clock, ensure_csrf_cookie
+from web.deps import LoginRequired, Uow, ensure_csrf_cookie, page_session
 from workflow.access import has_role
 from workflow.actors import Actor
 from workflow.services import users
@@ -32,22 +32,19 @@ class Viewer:
         return has_role(self.actor, *roles)
 
 
-def optional_viewer(request: Request) -> Viewer | None:
-    """The viewer behind the session cookie, or None (read in a unit of work of its own)."""
-    session_id = request.cookies.get(SESSION_COOKIE)
-    if not session_id:
-        return None
-    with request.app.state.wiring.new_uow() as uow:
-        found = users.session_user(uow, session_id, clock(request))
+def optional_viewer(request: Request, uow: Uow) -> Viewer | None:
+    """The viewer behind the session cookie, or None (read in the request's unit of work,
+    without the write lock: `web.deps.page_session`)."""
+    found = page_session(request, uow)
     if found is None:
         return None
     user, csrf = found
     return Viewer(user, users.actor_of(user), csrf)
 
 
-def required_viewer(request: Request) -> Viewer:
+def required_viewer(request: Request, uow: Uow) -> Viewer:
     """The logged-in viewer, or a redirect to the login page and back."""
-    viewer = optional_viewer(request)
+    viewer = optional_viewer(request, uow)
     if viewer is None:
         path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(path)

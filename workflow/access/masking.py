@@ -78,6 +78,13 @@ def audit_id_number_view(
     uow: UnitOfWork, actor: Actor, nomination: Nomination, now: datetime
 ) -> None:
     """Record that a department reviewer was shown the full identity number, and keep it."""
+    with uow.writing():  # a read writes this row: in a write transaction of its own
+        _append_id_number_view(uow, actor, nomination, now)
+
+
+def _append_id_number_view(
+    uow: UnitOfWork, actor: Actor, nomination: Nomination, now: datetime
+) -> None:
     audit.append(
         uow,
         now,

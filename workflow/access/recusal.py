@@ -74,7 +74,20 @@ def keep_refused_read(
     reason: str | None = None,
 ) -> None:
     """Audit a refused read of a nomination and commit it: the refusal is kept, nothing else
-    was changed (a recusal, or a row the reader may not see)."""
+    was changed (a recusal, or a row the reader may not see). A read request writes it in a
+    write transaction of its own (`uow.writing()`), never by upgrading its read."""
+    with uow.writing():
+        _append_refused_read(uow, actor, nomination, trigger, now, reason)
+
+
+def _append_refused_read(
+    uow: UnitOfWork,
+    actor: Actor,
+    nomination: Nomination,
+    trigger: str,
+    now: datetime,
+    reason: str | None,
+) -> None:
     audit.append(
         uow,
         now,

@@ -176,8 +176,9 @@ def user_for_token(uow: UnitOfWork, token: str, now: datetime) -> User | None:
         return None
     # Written at most once a minute, so a busy client does not turn every read into a write.
     if api_token.last_used_at is None or now - api_token.last_used_at > timedelta(minutes=1):
-        api_token.last_used_at = now
-        commit(uow)
+        with uow.writing():  # a read request writes here: take the write lock, don't upgrade
+            api_token.last_used_at = now
+            commit(uow)
     return user
 
 
