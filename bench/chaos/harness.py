@@ -194,7 +194,9 @@ class Beat:
 
     def sent(self, task: str) -> int:
         """How many times the beat has sent `task` (its log says so at each tick)."""
-        return self.text().count(f"Sending due task {task}")
+        return sum(
+            1 for line in self.text().splitlines() if "Sending due task" in line and f"({task})" in line
+        )
 
     def stop(self) -> None:
         """SIGTERM: the beat writes its schedule (last run times) and exits."""
