@@ -187,6 +187,10 @@ class Beat:
                 start_new_session=True,
             )  # fmt: skip
         wait_until(lambda: "beat: Starting" in self.text(), 30, "the beat to start")
+        # Its schedule is opened (and written at its stop) once the scheduler is set up.
+        folder = self.schedule.parent
+        wait_until(lambda: any(folder.glob(f"{self.schedule.name}*")), 30, "the schedule file")
+        time.sleep(1.0)
         return self
 
     def text(self) -> str:
@@ -195,7 +199,9 @@ class Beat:
     def sent(self, task: str) -> int:
         """How many times the beat has sent `task` (its log says so at each tick)."""
         return sum(
-            1 for line in self.text().splitlines() if "Sending due task" in line and f"({task})" in line
+            1
+            for line in self.text().splitlines()
+            if "Sending due task" in line and f"({task})" in line
         )
 
     def stop(self) -> None:

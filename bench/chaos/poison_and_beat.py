@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bench.chaos.harness import Beat, queue_messages, tally, wait_for_statuses
 from bench.chaos.scenarios import SENT, Outcome, _nothing_left
-from models import Deadline, OutboxMessage
+from models import Deadline
 from models.uow import UnitOfWork
 from tests.conftest import make_campaign
 from tests.integration.flow import add, fire
@@ -145,4 +145,3 @@ def beat_restart(stack: Stack, cycles: int, per_cycle: int, downtime_min: int = 
     if fired != len(due_all) or len(reminders) != len(due_all):
         outcome.problems.append(f"{len(due_all)} due, {fired} fired, {len(reminders)} reminders")
     return outcome
-

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 import redis
 
 from bench.chaos.harness import (
-    Beat,
     Tally,
     after_lease,
     queue_messages,
@@ -197,4 +196,3 @@ def smtp_451(stack: Stack, messages: int, failures: int) -> Outcome:
         outcome.problems.append(f"sent before its backoff: {early}")
     _nothing_left(stack, outcome)
     return outcome
-
