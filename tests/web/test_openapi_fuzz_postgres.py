@@ -84,6 +84,10 @@ CHANGES = {
 }
 
 
+def _operation(case: schemathesis.Case) -> str:
+    return f"{case.operation.method.upper()} {case.operation.path}"
+
+
 def _mutate(case: schemathesis.Case, mode: str) -> None:
     change = CHANGES[mode]
     for part in ("query", "path_parameters"):
@@ -123,6 +127,9 @@ NUL_500 = [
     "GET /api/campaigns/{campaign_ref}/form-template.xlsx",
     "GET /api/campaigns/{campaign_ref}/my-unit",
 ]
+# An id past PostgreSQL's integer (campaign_id=9223372036854775806) reaches the query:
+# NumericValueOutOfRange, 500. Ids out of range should answer 404 (or 422 for a filter).
+OUT_OF_RANGE_500 = ["GET /api/outbox"]
 FUZZ: dict[str, Any] = dict(
     deadline=None,
     suppress_health_check=list(HealthCheck),
@@ -134,7 +141,13 @@ FUZZ: dict[str, Any] = dict(
 
 @schema.parametrize()
 @settings(max_examples=2, **FUZZ)
-def test_no_operation_fails_on_postgresql(case: schemathesis.Case, pg_fuzz_world: World) -> None:
+def test_no_operation_fails_on_postgresql(
+    case: schemathesis.Case, pg_fuzz_world: World, request: pytest.FixtureRequest
+) -> None:
+    if _operation(case) in OUT_OF_RANGE_500:
+        request.applymarker(
+            pytest.mark.xfail(strict=True, reason="an id past PostgreSQL's integer: 500")
+        )
     case.call_and_validate(headers=pg_fuzz_world.h("admin"), checks=[not_a_server_error])
 
 
@@ -144,8 +157,7 @@ def test_no_operation_fails_on_postgresql(case: schemathesis.Case, pg_fuzz_world
 def test_nul_and_huge_strings_fail_no_operation_on_postgresql(
     case: schemathesis.Case, mode: str, pg_fuzz_world: World, request: pytest.FixtureRequest
 ) -> None:
-    operation = f"{case.operation.method.upper()} {case.operation.path}"
-    if mode == "nul" and operation in NUL_500:
+    if mode == "nul" and _operation(case) in NUL_500:
         request.applymarker(
             pytest.mark.xfail(strict=True, reason="NUL reaches a PostgreSQL query: 500")
         )
