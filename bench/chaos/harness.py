@@ -86,6 +86,12 @@ def chaos_stack(db: str, tmp: Path, broker_url: str) -> Iterator[Stack]:
         drop()
 
 
+def smtp_of(stack: Stack) -> ChaosSMTPServer:
+    """The stack's SMTP server, which chaos_stack made a ChaosSMTPServer."""
+    assert isinstance(stack.smtp, ChaosSMTPServer)
+    return stack.smtp
+
+
 def queue_messages(
     stack: Stack,
     count: int,
@@ -174,7 +180,8 @@ class Beat:
     """`celery -A tasks.app beat` in a process group of its own; its schedule file persists."""
 
     def __init__(self, stack: Stack) -> None:
-        self.stack, self.proc = stack, None
+        self.stack = stack
+        self.proc: subprocess.Popen[bytes] | None = None
         self.log = stack.tmp / "beat.log"
         self.schedule = Path(stack.env["HONORFLOW_DATA_DIR"]) / "celerybeat-schedule"
 

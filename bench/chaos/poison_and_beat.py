@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from bench.chaos.harness import Beat, queue_messages, tally, wait_for_statuses
+from bench.chaos.harness import Beat, queue_messages, smtp_of, tally, wait_for_statuses
 from bench.chaos.scenarios import SENT, Outcome, _nothing_left
 from models import Deadline
 from models.uow import UnitOfWork
@@ -55,11 +55,11 @@ def poison(stack: Stack, messages: int, bad: int) -> Outcome:
         if recipient is not None:
             recipients[index] = recipient
             if recipient.startswith("refused"):
-                stack.smtp.refused.add(recipient)
+                smtp_of(stack).refused.add(recipient)
     ids = queue_messages(stack, messages, names, recipients)
     poisoned = {ids[i] for i in spots}
     stack.worker()
-    passes = []
+    passes: list[dict[str, int]] = []
     while any(r.status == "pending" for r in rows(stack.sf)) and len(passes) < 20:
         passes.append(stack.run("relay_outbox", timeout=300))
     wait_for_statuses(stack, {"sent", "failed"}, 60)

@@ -13,6 +13,7 @@ from bench.chaos.harness import (
     Tally,
     after_lease,
     queue_messages,
+    smtp_of,
     tally,
     wait_for_statuses,
 )
@@ -71,12 +72,12 @@ def kill_worker(stack: Stack, messages: int, kills: int, stall: float = 0.2) -> 
     for _ in range(kills):
         mark = len(stack.smtp.received)
         wait_until(
-            lambda m=mark: len(stack.smtp.received) > m and stack.smtp.in_mail > 0,  # type: ignore[misc]
+            lambda m=mark: len(stack.smtp.received) > m and smtp_of(stack).in_mail > 0,  # type: ignore[misc]
             120,
             "a send in flight",
             0.01,
         )
-        in_flight.append(stack.smtp.in_mail)
+        in_flight.append(smtp_of(stack).in_mail)
         worker.kill()
         worker = stack.worker()
     queue = redis.Redis.from_url(stack.broker_url)
