@@ -1,0 +1,1 @@
+"""Chaos runs: workers killed, Redis restarted, a refusing or poisoned relay, a beat restarted."""
