@@ -10,7 +10,7 @@ from sqlalchemy import distinct, func, select
 from demo.cast import DemoLog
 from models import AuditEvent, Nomination, Objection, OutboxMessage
 from models.uow import UnitOfWork
-from workflow.audit import verify
+from workflow.audit_verify import verify
 from workflow.services.campaigns import get_campaign
 from workflow.services.definitions import definition_of
 from workflow.services.reports import composition, funnel

@@ -17,7 +17,7 @@ from models import AuditEvent, AuditHead, OutboxMessage
 from models.uow import UnitOfWork
 from tests.conftest import T0
 from tests.integration.test_audit_keyed import write
-from workflow import audit
+from workflow import audit, audit_verify
 from workflow.errors import InvalidInput, InvalidState
 from workflow.services.audit_anchor import anchor_chain, last_anchor, verify_chain
 from workflow.services.audit_seal import rotate_key
@@ -47,8 +47,9 @@ def test_rotation_keeps_the_old_key_for_what_it_sealed_and_is_recorded(
     write(sf, 2, keys, start=3)  # new events under the new key
     write(sf, 1, first, start=5)  # a process not yet restarted still seals with the old key
     with UnitOfWork(sf) as uow:
-        assert audit.verify(uow.session, key=keys) == audit.ChainReport(True, 7, keyed_from=1)
-        alone = audit.verify(uow.session, key=AuditKey(keys.secret))  # the old key lost
+        intact = audit_verify.ChainReport(True, 7, keyed_from=1)
+        assert audit_verify.verify(uow.session, key=keys) == intact
+        alone = audit_verify.verify(uow.session, key=AuditKey(keys.secret))  # the old key lost
     assert not alone.ok and alone.first_bad_seq == 1 and "not available" in alone.said("en")
 
 
@@ -63,7 +64,7 @@ def test_a_key_given_by_a_setting_is_rotated_in_the_settings(
     after = load_audit_key(Settings(data_dir=tmp_path, audit_key=new, audit_keys_old=[old]))
     write(sf, 2, after, start=2)
     with UnitOfWork(sf) as uow:
-        assert audit.verify(uow.session, key=after).ok
+        assert audit_verify.verify(uow.session, key=after).ok
     assert not (tmp_path / "audit.key").exists()
 
 
@@ -99,13 +100,14 @@ def test_verify_against_an_anchor_catches_what_the_key_alone_cannot(
         anchor_chain(uow, settings, T0)
     write(sf, 2, key, start=5)
     with UnitOfWork(sf, audit_key=key) as uow:
-        assert verify_chain(uow, anchors) == audit.ChainReport(True, 7, keyed_from=1, anchored_at=5)
+        intact = audit_verify.ChainReport(True, 7, keyed_from=1, anchored_at=5)
+        assert verify_chain(uow, anchors) == intact
     with UnitOfWork(sf, audit_key=key) as uow:  # back to 3 events, the head resealed
         third = uow.session.scalars(select(AuditEvent.hash).where(AuditEvent.seq == 3)).one()
         uow.session.execute(delete(AuditEvent).where(AuditEvent.seq > 3))
         seal = audit.head_seal(key, 3, third)
         uow.session.execute(update(AuditHead).values(seq=3, hash=third, seal=seal))
-        assert audit.verify(uow.session, key=key).ok  # with the key alone it looks fine
+        assert audit_verify.verify(uow.session, key=key).ok  # with the key alone it looks fine
         shrunk = verify_chain(uow, anchors)
     assert not shrunk.ok and "held 5" in shrunk.said("en")
 
@@ -123,7 +125,7 @@ def test_a_chain_rewritten_with_the_key_differs_from_its_anchor(
         uow.commit()
     write(sf, 4, key, start=10)
     with UnitOfWork(sf, audit_key=key) as uow:
-        assert audit.verify(uow.session, key=key).ok
+        assert audit_verify.verify(uow.session, key=key).ok
         report = verify_chain(uow, settings.resolved_audit_anchor_file())
     assert not report.ok and "differs from its anchor" in report.said("en")
 

@@ -21,7 +21,7 @@ from config.audit_key import AuditKey
 from models import AuditEvent, AuditHead
 from models.uow import UnitOfWork
 from tests.conftest import T0
-from workflow import audit
+from workflow import audit, audit_verify
 from workflow.audit_verify import EVENT_COLUMNS, _entry
 
 OLD = AuditKey(b"o" * 32)
@@ -43,16 +43,16 @@ def chain(sf: sessionmaker[Session]) -> sessionmaker[Session]:
             )
             audit.append(uow, T0 + timedelta(minutes=i), entry)
             uow.commit()
-    assert _report(sf, lambda s: None) == audit.ChainReport(True, N, keyed_from=3)
+    assert _report(sf, lambda s: None) == audit_verify.ChainReport(True, N, keyed_from=3)
     return sf
 
 
-def _report(sf: sessionmaker[Session], mutate: Mutation) -> audit.ChainReport:
+def _report(sf: sessionmaker[Session], mutate: Mutation) -> audit_verify.ChainReport:
     """Verification of the chain as the mutation leaves it; the mutation is rolled back."""
     with UnitOfWork(sf) as uow:
         mutate(uow.session)
         uow.session.flush()
-        return audit.verify(uow.session, batch=3, key=KEYS)
+        return audit_verify.verify(uow.session, batch=3, key=KEYS)
 
 
 def _row(s: Session, seq: int) -> Any:
@@ -221,6 +221,6 @@ def test_an_event_under_an_unknown_key_id_is_refused_naming_it(
     chain: sessionmaker[Session],
 ) -> None:
     with UnitOfWork(chain) as uow:
-        report = audit.verify(uow.session, key=AuditKey(b"n" * 32))  # the old key dropped
+        report = audit_verify.verify(uow.session, key=AuditKey(b"n" * 32))  # the old key dropped
     assert not report.ok and report.first_bad_seq == 3
     assert f"event 3 is sealed with key {OLD.id}, which is not available" in report.said("en")

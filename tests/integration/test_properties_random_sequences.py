@@ -40,7 +40,7 @@ from tests.integration.procedure_model import (
     add_entries,
     ignore_refusal,
 )
-from workflow import audit
+from workflow import audit_verify
 from workflow.definition import StageKind
 from workflow.services import committee, objections, reviews, transitions
 from workflow.services.definitions import definition_of, machine_of
@@ -313,7 +313,7 @@ class Procedure(RuleBasedStateMachine):
     @invariant()
     def the_audit_chain_holds(self) -> None:
         with UnitOfWork(self.sf) as uow:
-            report = audit.verify(uow.session)
+            report = audit_verify.verify(uow.session)
         assert report.ok, report.problem
 
 

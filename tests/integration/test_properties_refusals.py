@@ -22,7 +22,7 @@ from tests.integration.procedure_model import (
     eligible_facts,
     walk,
 )
-from workflow import audit
+from workflow import audit_verify
 from workflow.actors import Actor
 from workflow.errors import GuardFailed, PermissionDenied, TransitionNotAllowed
 from workflow.services import objections, reviews, transitions
@@ -114,7 +114,7 @@ def test_a_refused_transition_changes_nothing(sf: sessionmaker[Session], case: s
     (added,) = after.events[len(before.events) :]
     assert added == (f"refused:{trigger}", before.status, before.status)
     with UnitOfWork(sf) as uow:
-        assert audit.verify(uow.session).ok
+        assert audit_verify.verify(uow.session).ok
 
 
 def test_a_trigger_the_state_does_not_allow_changes_nothing(sf: sessionmaker[Session]) -> None:

@@ -13,7 +13,7 @@ from models.uow import UnitOfWork
 from tests.conftest import T0, make_campaign
 from tests.integration.audit_chain import _verify
 from tests.integration.flow import AFTER_NOTICE, TEAM, add, count, fire, to_notice
-from workflow import audit
+from workflow import audit, audit_verify
 
 # --- the audit chain --------------------------------------------------------------------------
 
@@ -36,10 +36,10 @@ def _execute(sf: sessionmaker[Session], sql: str, **params: Any) -> None:
 def test_the_chain_verifies_after_a_run(sf: sessionmaker[Session]) -> None:
     events = _run(sf)
     report = _verify(sf)
-    assert report == audit.ChainReport(True, events)
+    assert report == audit_verify.ChainReport(True, events)
     assert events > 10
     with UnitOfWork(sf) as uow:  # small batches walk the same chain
-        assert audit.verify(uow.session, batch=3) == audit.ChainReport(True, events)
+        assert audit_verify.verify(uow.session, batch=3) == audit_verify.ChainReport(True, events)
 
 
 def test_an_altered_reason_is_reported_at_its_seq(sf: sessionmaker[Session]) -> None:

@@ -16,7 +16,8 @@ from models.db import make_session_factory
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0, make_campaign
 from tests.integration import flow
-from workflow.audit import AuditEntry, append, verify
+from workflow.audit import AuditEntry, append
+from workflow.audit_verify import verify
 from workflow.calendar import SHANGHAI
 from workflow.errors import GuardFailed, ImportFailed, InvalidState, PermissionDenied
 from workflow.services import calendar as calendar_service

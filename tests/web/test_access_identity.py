@@ -10,7 +10,7 @@ from models import AuditEvent, ReviewTask
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0
 from tests.web.conftest import PASSWORD, World
-from workflow import audit
+from workflow import audit, audit_verify
 from workflow.actors import Actor
 from workflow.errors import InvalidState, PermissionDenied
 from workflow.services import reviews, users
@@ -106,7 +106,7 @@ def test_events_with_and_without_an_account_verify_and_the_account_is_hashed(
     with UnitOfWork(sqlite_sf) as uow:
         rows = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
         assert [(r.actor_user_id, r.actor_username) for r in rows] == [(None, None), (7, "wang")]
-        assert audit.verify(uow.session).ok
+        assert audit_verify.verify(uow.session).ok
         unsigned = audit.AuditEntry(actor=person.label, trigger="after")
         assert new.hash != audit.event_digest(old.hash, 2, T0, unsigned)  # the account counts
     with UnitOfWork(sqlite_sf) as uow:
@@ -114,7 +114,7 @@ def test_events_with_and_without_an_account_verify_and_the_account_is_hashed(
         row.actor_username = "someone-else"
         uow.commit()
     with UnitOfWork(sqlite_sf) as uow:
-        report = audit.verify(uow.session)
+        report = audit_verify.verify(uow.session)
     assert not report.ok and report.first_bad_seq == 2 and "altered" in report.said("en")
 
 

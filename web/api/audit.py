@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from web.api.schemas import AuditEventOut, audit_event_out
 from web.deps import CurrentActor, Now, Uow
 from web.errors import request_locale
-from workflow import audit
+from workflow import audit_verify
 from workflow.access import MAX_ID
 from workflow.queries import audit as read
 from workflow.services.campaigns import find_campaign
@@ -60,7 +60,7 @@ def events(
 @router.get("/audit/verify", response_model=ChainOut)
 def verify(request: Request, uow: Uow, actor: CurrentActor) -> ChainOut:
     """Walk the hash chain and name the first event altered, removed or inserted."""
-    report = audit.verify_as(uow, actor)
+    report = audit_verify.verify_as(uow, actor)
     return ChainOut(
         ok=report.ok,
         events=report.events,
