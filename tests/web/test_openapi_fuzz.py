@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -31,12 +32,9 @@ APP = create_app(make_session_factory(make_engine("sqlite://")))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
-@pytest.fixture(scope="module")
-def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One seeded database for every operation: seeding per operation would double the time."""
-    engine = sqlite_engine(tmp_path_factory.mktemp("fuzz"))
-    # Rate limits would answer 429 long before the fuzzer is done; they are tested elsewhere.
-    APP.state.limiter = ratelimit.limiter(
+def lift_rate_limits(app: FastAPI) -> None:
+    """Rate limits would answer 429 long before the fuzzer is done; they are tested elsewhere."""
+    app.state.limiter = ratelimit.limiter(
         Settings(
             login_failures_per_account=10**9,
             login_failures_per_address=10**9,
@@ -44,6 +42,13 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             objections_per_nominee_hour=10**9,
         )
     )
+
+
+@pytest.fixture(scope="module")
+def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One seeded database for every operation: seeding per operation would double the time."""
+    engine = sqlite_engine(tmp_path_factory.mktemp("fuzz"))
+    lift_rate_limits(APP)
     yield from build_world(make_session_factory(engine), APP)
     engine.dispose()
 
