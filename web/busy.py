@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 
@@ -35,7 +36,20 @@ async def _busy(request: Request, exc: Exception) -> Response:
     return busy_answer(request)
 
 
+async def _limits_unreachable(request: Request, exc: Exception) -> Response:
+    """The rate limits' Redis cannot be reached: refuse (nothing was checked or changed)
+    rather than let logins and objections through uncounted, and say so as 503, not 500."""
+    log.warning(
+        "rate-limit storage unreachable on %s %s: %s", request.method, request.url.path, exc
+    )
+    text = msg("error.rate_limits_unreachable").render(request_locale(request))
+    return _answer(request, 503, error_body("busy", text), RETRY_AFTER)
+
+
 def register_busy_handlers(app: FastAPI) -> None:
-    """Answer 503 for a database that stayed locked or a pool that stayed exhausted."""
+    """Answer 503 for a database that stayed locked or a pool that stayed exhausted, and for
+    rate limits whose storage cannot be reached."""
     for kind in BUSY_ERRORS:
         app.add_exception_handler(kind, _busy)
+    app.add_exception_handler(redis.exceptions.ConnectionError, _limits_unreachable)
+    app.add_exception_handler(redis.exceptions.TimeoutError, _limits_unreachable)

@@ -213,3 +213,13 @@ def test_uvicorn_reads_forwarded_headers_only_from_trusted_proxies() -> None:
     }
     with pytest.raises(ValueError, match="not-an-address"):
         Settings(trusted_proxies=["not-an-address"])
+
+
+def test_an_unreachable_redis_refuses_with_503_not_500(small: Small) -> None:
+    """Limits kept in a Redis that is down: a login is refused — never let through uncounted —
+    with 503 and words saying so, not a server error."""
+    nobody = Settings(rate_limit_storage="redis://127.0.0.1:1/0", challenge_key="k" * 32)
+    small.app.state.limiter = ratelimit.limiter(nobody, prefix=f"t{uuid.uuid4().hex}")
+    answer = small.client.post("/api/auth/token", json={"username": "admin", "password": PASSWORD})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "1"
+    assert "限流服务暂时无法连接" in error(answer)["message"]
