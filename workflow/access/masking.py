@@ -17,9 +17,8 @@ from typing import Any
 
 from models import Nomination
 from models.uow import UnitOfWork
-from workflow import audit
+from workflow.access.recusal import keep_read_event
 from workflow.actors import Actor
-from workflow.repository import commit
 from workflow.services.definitions import definition_of
 
 ID_NUMBER_VIEWED = "id_number_viewed"
@@ -78,27 +77,8 @@ def audit_id_number_view(
     uow: UnitOfWork, actor: Actor, nomination: Nomination, now: datetime
 ) -> None:
     """Record that a department reviewer was shown the full identity number, and keep it."""
-    with uow.writing():  # a read writes this row: in a write transaction of its own
-        _append_id_number_view(uow, actor, nomination, now)
-
-
-def _append_id_number_view(
-    uow: UnitOfWork, actor: Actor, nomination: Nomination, now: datetime
-) -> None:
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry.by(
-            actor,
-            trigger=ID_NUMBER_VIEWED,
-            campaign_id=nomination.campaign_id,
-            nomination_id=nomination.id,
-            from_state=nomination.status,
-            to_state=nomination.status,
-            payload={"department": actor.department},
-        ),
-    )
-    commit(uow)
+    department = {"department": actor.department}
+    keep_read_event(uow, actor, nomination, ID_NUMBER_VIEWED, now, payload=department)
 
 
 def sees_reporter(actor: Actor) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
@@ -74,34 +75,39 @@ def keep_refused_read(
     reason: str | None = None,
 ) -> None:
     """Audit a refused read of a nomination and commit it: the refusal is kept, nothing else
-    was changed (a recusal, or a row the reader may not see). A read request writes it in a
-    write transaction of its own (`uow.writing()`), never by upgrading its read."""
-    with uow.writing():
-        _append_refused_read(uow, actor, nomination, trigger, now, reason)
+    was changed (a recusal, or a row the reader may not see)."""
+    keep_read_event(uow, actor, nomination, trigger, now, reason=reason)
 
 
-def _append_refused_read(
+def keep_read_event(
     uow: UnitOfWork,
     actor: Actor,
     nomination: Nomination,
     trigger: str,
     now: datetime,
-    reason: str | None,
+    *,
+    reason: str | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> None:
-    audit.append(
-        uow,
-        now,
-        audit.AuditEntry.by(
-            actor,
-            trigger=trigger,
-            campaign_id=nomination.campaign_id,
-            nomination_id=nomination.id,
-            from_state=nomination.status,
-            to_state=nomination.status,
-            reason=reason,
-        ),
-    )
-    commit(uow)
+    """Audit a read of a nomination that must be kept (refused, or a full identity number
+    shown) and commit it. A read request writes it in a write transaction of its own
+    (`uow.writing()`), never by upgrading its read."""
+    with uow.writing():
+        audit.append(
+            uow,
+            now,
+            audit.AuditEntry.by(
+                actor,
+                trigger=trigger,
+                campaign_id=nomination.campaign_id,
+                nomination_id=nomination.id,
+                from_state=nomination.status,
+                to_state=nomination.status,
+                reason=reason,
+                payload=payload,
+            ),
+        )
+        commit(uow)
 
 
 def declared_conflicts(
