@@ -15,7 +15,8 @@ Conventions (tests/unit/test_catalogue.py holds every file to them):
 - A code and its figures travel as a `Message`; the text is made only where a person reads it,
   in their locale (`render`). A figure may be a number, a text, a date (written 2026年12月1日
   in Chinese, ISO in English), a `Label` (a code shown by its label: a state, trigger, rule,
-  role or vocabulary code), another Message, or a `Listing` of these (joined with 、, 或, ；…).
+  role or vocabulary code), another Message, a `config.dates.Period` (2026年12月1日至12月7日),
+  or a `Listing` of these (joined with 、, 或, ；…).
 
 Locales: `zh-CN` (default) and `en`. The CLI reads `HONORFLOW_LOCALE`; the web takes `?lang=`,
 then `Accept-Language` (`locale_for_request`).
@@ -32,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.pofile import read_po
+
+from config.dates import Period, period_text
 
 DEFAULT = "zh-CN"
 LOCALES: tuple[str, ...] = ("zh-CN", "en")
@@ -184,6 +187,8 @@ def _figure(value: Any, locale: str) -> Any:
         return joiner.join(str(_figure(v, locale)) for v in value.items)
     if isinstance(value, Sequence) and not isinstance(value, str | bytes):
         return _figure(Listing(tuple(value)), locale)
+    if isinstance(value, Period):
+        return period_text(value, chinese=locale == DEFAULT)
     if isinstance(value, date) and not isinstance(value, datetime):
         return (
             f"{value.year}年{value.month}月{value.day}日"
