@@ -129,6 +129,13 @@ class AlternatesSpec(Strict):
     step_up_on: list[LeavingState] = Field(default_factory=_usual_leaving_states)
 
 
+class DocumentsSpec(Strict):
+    """How the documents a round publishes are laid out (the notice, the final list)."""
+
+    # 公示 and 表彰名单 are grouped by recommending unit (设区市, 省直单位) or by category.
+    group_by: Literal["unit", "category"] = "unit"
+
+
 class Definition(Strict):
     """A whole workflow definition."""
 
@@ -142,6 +149,7 @@ class Definition(Strict):
     eligibility: dict[str, dict[str, Any] | None] = Field(default_factory=dict)
     composition: list[dict[str, Any]] = Field(default_factory=list)
     alternates: AlternatesSpec = AlternatesSpec()
+    documents: DocumentsSpec = DocumentsSpec()
 
     @model_validator(mode="after")
     def _consistent(self) -> Definition:
