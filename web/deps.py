@@ -7,10 +7,11 @@ import inspect
 import secrets
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar, cast
 
 from fastapi import Depends, FastAPI, Form, Request, Response
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from config.catalogue import Message, msg
 from models import User
@@ -25,6 +26,7 @@ CSRF_COOKIE = "honorflow_csrf"
 # Cookie-authenticated API calls that change something carry the session's CSRF token here.
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 
 def get_uow(request: Request) -> Iterator[UnitOfWork]:
@@ -195,11 +197,18 @@ def _api_routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
             yield from _api_routes(included.routes)
 
 
+async def off_the_loop(work: Callable[..., T], /, *args: Any) -> T:
+    """Run an async handler's synchronous part (parsing, database work, rendering) in a worker
+    thread, ending its unit of work's read as the sync handlers' is: the handler awaits its
+    bounded read on the event loop, then hands over, so one upload never stalls the others."""
+    return cast(T, await run_in_threadpool(_ending_reads(work), *args))
+
+
 def _ending_reads(call: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(call)
     def run(*args: Any, **values: Any) -> Any:
         answer = call(*args, **values)
-        for value in values.values():
+        for value in (*args, *values.values()):
             if isinstance(value, UnitOfWork):
                 value.end_read()
         return answer

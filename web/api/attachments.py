@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
-from web.deps import CurrentActor, Now, Uow
+from web.deps import CurrentActor, Now, Uow, off_the_loop
 from web.uploads import read_form
 from workflow.queries.attachments import AttachmentView, view
 from workflow.services import attachments
@@ -47,7 +47,9 @@ async def upload_to_nomination(
 ) -> list[AttachmentOut]:
     """Add PDF, JPEG or PNG files (multipart field `file`) to a nomination's material."""
     _, files = await read_form(request)
-    rows = attachments.attach_to_nomination(uow, actor, nomination_id, files, now)
+    rows = await off_the_loop(
+        attachments.attach_to_nomination, uow, actor, nomination_id, files, now
+    )
     return [attachment_out(view(r)) for r in rows]
 
 
@@ -61,7 +63,7 @@ async def upload_to_objection(
 ) -> list[AttachmentOut]:
     """The working team adds to the objection as received; the unit to its answer."""
     _, files = await read_form(request)
-    rows = attachments.attach_to_objection(uow, actor, objection_id, files, now)
+    rows = await off_the_loop(attachments.attach_to_objection, uow, actor, objection_id, files, now)
     return [attachment_out(view(r)) for r in rows]
 
 

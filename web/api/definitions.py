@@ -11,14 +11,13 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from config import catalogue
 from config.catalogue import msg
 from models import DefinitionVersion
 from models.uow import UnitOfWork
-from web.deps import CurrentActor, Now, Uow
+from web.deps import CurrentActor, Now, Uow, off_the_loop
 from web.errors import ApiError, request_locale
 from web.graphviz import run_dot
 from workflow.actors import Actor
@@ -136,7 +135,7 @@ async def validate(request: Request, actor: CurrentActor) -> ValidationOut:
     """Check a definition without storing it: every error with its key path."""
     text, name = await _yaml_text(request)
     # Parsing and validating is CPU work: off the event loop, so other requests go on.
-    return await run_in_threadpool(_validated, text, name, request_locale(request))
+    return await off_the_loop(_validated, text, name, request_locale(request))
 
 
 def _validated(text: str, name: str, locale: str) -> ValidationOut:
@@ -155,7 +154,7 @@ def _validated(text: str, name: str, locale: str) -> ValidationOut:
 async def publish(request: Request, actor: CurrentActor, uow: Uow, now: Now) -> PublishedOut:
     """Store a definition (administrators): changed content becomes a new version."""
     text, name = await _yaml_text(request)
-    return await run_in_threadpool(_published, uow, actor, text, name, now)
+    return await off_the_loop(_published, uow, actor, text, name, now)
 
 
 def _published(uow: UnitOfWork, actor: Actor, text: str, name: str, now: datetime) -> PublishedOut:

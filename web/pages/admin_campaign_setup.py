@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
-from web.deps import Now, Uow, csrf_check
+from models.uow import UnitOfWork
+from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.campaign_page import campaign_page
-from web.pages.context import LoggedIn
+from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import refusal, say, status_for
 from workflow.errors import HonorflowError, ImportFailed, ImportTooLarge, InvalidInput
 from workflow.quota_table import MAX_BYTES, MAX_ROWS, rows_from_cells
@@ -58,6 +61,14 @@ async def import_quota(
     """Replace the quota table from a CSV or XLSX file; every bad row is listed at its row."""
     name = (file.filename or "quota.csv").rsplit("/", 1)[-1][-100:]
     data = await file.read(MAX_BYTES + 1)
+    return await off_the_loop(_quota_imported, request, code, viewer, uow, now, name, data)
+
+
+def _quota_imported(
+    request: Request, code: str, viewer: Viewer, uow: UnitOfWork, now: datetime, name: str,
+    data: bytes,
+) -> Response:  # fmt: skip
+    """Parse and store the quota table in a worker thread (reading a workbook is CPU work)."""
     try:
         target = campaigns.find_campaign(uow, code)
         campaigns.import_quota_file(uow, target.id, name, data, viewer.actor, now)
@@ -76,6 +87,13 @@ async def import_quota(
 async def save_quota(request: Request, code: str, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Save the quota table as edited in place (or add a blank row); errors at their rows."""
     form = await request.form()
+    return await off_the_loop(_quota_saved, request, code, viewer, uow, now, form)
+
+
+def _quota_saved(
+    request: Request, code: str, viewer: Viewer, uow: UnitOfWork, now: datetime, form: FormData
+) -> Response:
+    """Check and store the edited table in a worker thread."""
     rows = indexed_rows(form, "q", QUOTA_FIELDS, MAX_ROWS)
     if form.get("add"):
         return campaign_page(request, uow, viewer, code, now, quota_rows=[*rows, {}])
@@ -102,6 +120,13 @@ async def amend_rules(
 ) -> Response:
     """Amend the composition rules as edited, with a reason; the report follows at once."""
     form = await request.form()
+    return await off_the_loop(_rules_amended, request, code, viewer, uow, now, form)
+
+
+def _rules_amended(
+    request: Request, code: str, viewer: Viewer, uow: UnitOfWork, now: datetime, form: FormData
+) -> Response:
+    """Check and store the amended rules in a worker thread."""
     rows = indexed_rows(form, "r", RULE_FIELDS, MAX_RULES + 1)
     reason = str(form.get("reason", ""))[:2000]
     if form.get("add"):

@@ -8,10 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, csrf_check
+from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.context import LoggedIn, Viewer
 from web.pages.definition_errors import annotate
 from web.pages.helpers import page_globals, say
@@ -76,20 +75,20 @@ async def validate(
     """Validate an uploaded YAML file; errors are shown in place, a valid file can be published."""
     data = await file.read(MAX_BYTES + 1)
     filename = Path(file.filename or SAFE_NAME).name
+    # Parsing, validating and drawing are CPU work: off the event loop.
+    return await off_the_loop(_validated_page, request, uow, viewer, data, filename)
+
+
+def _validated_page(
+    request: Request, uow: UnitOfWork, viewer: Viewer, data: bytes, filename: str
+) -> Response:
+    """The page after validating: the errors in place, or the diagram and the publish form."""
     if len(data) > MAX_BYTES:
         return _page(request, uow, viewer, 413, error=say(request, "file_too_large"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _page(request, uow, viewer, 422, error=say(request, "file_not_utf8"))
-    # Parsing, validating and drawing are CPU work: off the event loop.
-    return await run_in_threadpool(_validated_page, request, uow, viewer, text, filename)
-
-
-def _validated_page(
-    request: Request, uow: UnitOfWork, viewer: Viewer, text: str, filename: str
-) -> Response:
-    """The page after validating: the errors in place, or the diagram and the publish form."""
     checked = _check(request, uow, viewer, text, filename)
     if isinstance(checked, Response):
         return checked

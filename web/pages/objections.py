@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, csrf_check
+from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
@@ -22,6 +22,7 @@ from workflow.errors import HonorflowError, PermissionDenied
 from workflow.queries import objections as read
 from workflow.queries.attachments import AttachmentPanel
 from workflow.services import attachments, objections
+from workflow.services.attachments import Files
 
 router = APIRouter()
 
@@ -75,6 +76,13 @@ async def record(request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Resp
     """Record an objection received by phone, letter, visit or web, with its files."""
     form, files = await read_form(request)  # bounded: the body is read up to the limit
     csrf_check(request, field(form, "csrf_token"))  # after the bounded read, not before it
+    return await off_the_loop(_recorded, request, viewer, uow, now, form, files)
+
+
+def _recorded(
+    request: Request, viewer: Viewer, uow: UnitOfWork, now: datetime, form: FormData, files: Files
+) -> Response:
+    """Check and store the objection and its files in a worker thread."""
     try:
         data = _input(form, now)
         nomination_id = int(field(form, "nomination_id") or 0)
@@ -123,6 +131,14 @@ async def answer(
     """The unit's findings and its report file; the working team decides afterwards."""
     form, files = await read_form(request)
     csrf_check(request, field(form, "csrf_token"))
+    return await off_the_loop(_answered, request, objection_id, viewer, uow, now, form, files)
+
+
+def _answered(
+    request: Request, objection_id: int, viewer: Viewer, uow: UnitOfWork, now: datetime,
+    form: FormData, files: Files,
+) -> Response:  # fmt: skip
+    """Store the unit's findings and report in a worker thread."""
     try:
         findings = field(form, "findings")
         objections.answer_objection(uow, objection_id, findings, viewer.actor, now, files)
@@ -163,7 +179,7 @@ async def attach_to_objection(
     """Add files: the team to the objection as received, the unit to its answer."""
     form, files = await read_form(request)
     csrf_check(request, field(form, "csrf_token"))
-    attachments.attach_to_objection(uow, viewer.actor, objection_id, files, now)
+    await off_the_loop(attachments.attach_to_objection, uow, viewer.actor, objection_id, files, now)
     return RedirectResponse(f"/objections/{objection_id}?done=attached", status_code=303)
 
 
@@ -174,7 +190,9 @@ async def attach_to_nomination(
     """Add files to a nomination's material, then back to the page the form was on."""
     form, files = await read_form(request)
     csrf_check(request, field(form, "csrf_token"))
-    attachments.attach_to_nomination(uow, viewer.actor, nomination_id, files, now)
+    await off_the_loop(
+        attachments.attach_to_nomination, uow, viewer.actor, nomination_id, files, now
+    )
     back = field(form, "back")
     target = back if back.startswith("/") and not back.startswith("//") else "/"
     return RedirectResponse(target, status_code=303)

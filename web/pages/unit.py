@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from config.catalogue import msg
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, clock, csrf_check
+from web.deps import Now, Uow, clock, csrf_check, off_the_loop
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
@@ -82,6 +82,13 @@ async def import_form(
     """Import the unit's form (CSV or XLSX); any bad row refuses the whole file, all are listed."""
     name = Path(file.filename or "form.csv").name
     data = await file.read(importing.MAX_BYTES + 1)
+    return await off_the_loop(_imported_page, request, viewer, uow, now, name, data)
+
+
+def _imported_page(
+    request: Request, viewer: Viewer, uow: UnitOfWork, now: datetime, name: str, data: bytes
+) -> Response:
+    """Parse and store the form in a worker thread (reading a workbook is CPU work)."""
     if len(data) > importing.MAX_BYTES:
         return _page(request, uow, viewer, 413, error=say(request, "file_too_large"))
     if not name.lower().endswith(SUFFIXES):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from config.catalogue import Message
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, csrf_check
+from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages import nomination_form as form
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
@@ -68,6 +70,13 @@ def new_nominee(request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Respo
 async def add_nominee(request: Request, viewer: LoggedIn, uow: Uow, now: Now) -> Response:
     """Add one draft nominee; each problem is shown at its field."""
     posted = await request.form()
+    return await off_the_loop(_added, request, viewer, uow, now, posted)
+
+
+def _added(
+    request: Request, viewer: Viewer, uow: UnitOfWork, now: datetime, posted: FormData
+) -> Response:
+    """Check and store the new nominee in a worker thread."""
     values = form.posted_values(posted)
     unit_code = str(posted.get("unit_code") or viewer.actor.unit_code or "")
     campaign = current_campaign(uow)
@@ -111,6 +120,14 @@ async def correct_nominee(
 ) -> Response:
     """Save a correction; refused at once outside a draft or a return, or after the deadline."""
     posted = await request.form()
+    return await off_the_loop(_corrected, request, nomination_id, viewer, uow, now, posted)
+
+
+def _corrected(
+    request: Request, nomination_id: int, viewer: Viewer, uow: UnitOfWork, now: datetime,
+    posted: FormData,
+) -> Response:  # fmt: skip
+    """Check and store the correction in a worker thread."""
     values = form.posted_values(posted)
     view = correction_view(uow, viewer.actor, nomination_id, now)
     version = str(posted.get("version") or "")
