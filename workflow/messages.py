@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
-from config.display import deadline as beijing
+from config.catalogue import Message
+from config.display import deadline
 from models import Nomination, Objection, ReviewTask, User
 from models.uow import UnitOfWork
 from notifications.contexts import (
@@ -33,7 +34,11 @@ from notifications.outbox import queue_message
 from workflow.definition import Definition, StageKind
 from workflow.step import Step
 
-__all__ = ["beijing", "stored"]  # `beijing`: a deadline as a figure (config/display.py)
+
+def beijing(moment: datetime) -> Message:
+    """A stored instant as a deadline figure in Beijing time (12月15日24时（北京时间））; the
+    engine's name for `config.display.deadline`, which pages, mails and the CLI share."""
+    return deadline(moment)
 
 
 def stored(moment: datetime | None) -> str:
