@@ -6,7 +6,7 @@ import click
 
 from cli import words
 from cli.commands_user import read_password, token, user
-from cli.runtime import Runtime, local, now_utc, pass_runtime
+from cli.runtime import Runtime, now_utc, pass_runtime
 from workflow.actors import SYSTEM
 from workflow.services import accounts, users
 
@@ -29,8 +29,8 @@ def list_tokens(rt: Runtime, holder: str) -> None:
             for t in accounts.own_tokens(uow, SYSTEM, account.id)
         ]
     text = "\n".join(
-        f"{d['id']:>4}  {d['name']:<20} {local(str(d['created_at']))}  "
-        f"{local(str(d['expires_at'] or '')) if d['expires_at'] else '-'}"
+        f"{d['id']:>4}  {d['name']:<20} {words.when(str(d['created_at']))}  "
+        f"{words.when(str(d['expires_at'] or ''))}"
         for d in data
     )
     rt.emit(data, text or words.say("no_tokens"))

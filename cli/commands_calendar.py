@@ -8,7 +8,8 @@ import click
 
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
-from workflow.calendar import SHANGHAI
+from cli.times import INSTANT
+from config.dates import BEIJING
 from workflow.services import calendar as calendar_service
 from workflow.step import load_calendar
 
@@ -82,20 +83,15 @@ def list_overrides(rt: Runtime) -> None:
 
 
 @calendar.command("add")
-@click.argument("start", type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]))
+@click.argument("start", type=INSTANT)
 @click.argument("days", type=int)
 @pass_runtime
 def add(rt: Runtime, start: datetime, days: int) -> None:
-    """When N working days from START (local time) end."""
+    """When N working days from START (without a zone: Beijing time) end."""
     with rt.uow() as uow:
-        due = load_calendar(uow).add_working_days(start.replace(tzinfo=SHANGHAI), days)
-    local = due.astimezone(SHANGHAI)
+        due = load_calendar(uow).add_working_days(start, days)
+    local = due.astimezone(BEIJING)
     rt.emit(
         {"start": start, "days": days, "due_utc": due, "due_local": local},
-        words.say(
-            "days_end",
-            n=days,
-            start=words.when(start.replace(tzinfo=SHANGHAI)),
-            end=words.when(due),
-        ),
+        words.say("days_end", n=days, start=words.instant(start), end=words.deadline(due)),
     )

@@ -10,7 +10,7 @@ import click
 
 from cli import commands_campaign_rules, words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
-from workflow.calendar import SHANGHAI
+from cli.times import DEADLINE
 from workflow.queries import campaigns as read
 from workflow.quota_table import MAX_BYTES
 from workflow.services import campaigns, reports
@@ -39,8 +39,8 @@ def campaign() -> None:
 )
 @click.option(
     "--submission-deadline",
-    type=click.DateTime(["%Y-%m-%d %H:%M", "%Y-%m-%d"]),
-    help="local (Asia/Shanghai) time",
+    type=DEADLINE,
+    help="Beijing time unless a zone is given; a day alone (2026-12-15) means its end (24时)",
 )
 @click.option("--definition-version", type=int, help="pin this version (default: the newest)")
 @click.option("--admin-email", default="office@example.org", show_default=True)
@@ -61,7 +61,6 @@ def create(
     actor_name: str | None,
 ) -> None:
     """Create a campaign pinned to a version of a definition (the newest unless named)."""
-    deadline = submission_deadline.replace(tzinfo=SHANGHAI) if submission_deadline else None
     with rt.uow() as uow:
         row = campaigns.create_campaign(
             uow,
@@ -69,7 +68,7 @@ def create(
             title=title,
             definition_name=definition_name,
             reference_date=reference_date.date(),
-            submission_deadline=deadline,
+            submission_deadline=submission_deadline,
             actor=resolve_actor(uow, actor_spec, actor_name),
             now=now_utc(),
             definition_version=definition_version,

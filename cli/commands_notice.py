@@ -25,7 +25,11 @@ def notice(rt: Runtime, campaign_ref: str) -> None:
         entries = public_notice(uow, find_campaign(uow, campaign_ref))
     lines = [words.say("under_notice", n=len(entries))]
     for e in entries:
-        ends = words.say("notice_ends", at=words.when(e.notice_ends_at)) if e.notice_ends_at else ""
+        ends = (
+            words.say("notice_ends", at=words.deadline(e.notice_ends_at))
+            if e.notice_ends_at
+            else ""
+        )
         lines.append(
             f"  [{e.nomination_id}] {e.name}，{e.gender}，{e.ethnicity}，{e.birth_year}年生，"
             f"{e.employer}（{words.label('vocab.category', e.category)}，{e.rank}，"

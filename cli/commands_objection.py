@@ -10,6 +10,7 @@ import click
 
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
+from config.dates import local_day
 from workflow.attachments.content import Upload, read_limited
 from workflow.queries import objections as read_objections
 from workflow.services import objections
@@ -71,14 +72,20 @@ def record(
     """The working team records an objection and opens the unit's investigation."""
     now = now_utc()
     data = objections.ObjectionInput(
-        source, content, (received or now).date(), reporter, contact, unit_stamp
+        source,
+        content,
+        received.date() if received else local_day(now),
+        reporter,
+        contact,
+        unit_stamp,
     )
     files = _files(rt, paths)
     with rt.uow() as uow:
         actor = resolve_actor(uow, actor_spec, actor_name)
         row = objections.record_for_team(uow, actor, nomination_id, data, now, files)
-        out = {"id": row.id, "answer_due_at": row.answer_due_at}
-        due = words.when(row.answer_due_at)
+        due_at = row.answer_due_at
+        out = {"id": row.id, "answer_due_at": due_at.isoformat() if due_at else None}
+        due = words.deadline(row.answer_due_at)
     rt.emit(out, words.say("objection_recorded", id=row.id, due=due))
 
 

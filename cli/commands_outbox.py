@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 import click
 
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, parse_actor, pass_runtime
-from config.wiring import clock_at
+from cli.times import INSTANT
 from workflow.services import deadlines, mail
 
 
@@ -107,12 +108,14 @@ def deadlines_group() -> None:
 
 
 @deadlines_group.command("sweep")
-@click.option("--now", "at", help="simulate this instant (ISO 8601 with zone)")
+@click.option(
+    "--now", "at", type=INSTANT, help="simulate this instant (without a zone: Beijing time)"
+)
 @pass_runtime
-def sweep(rt: Runtime, at: str | None) -> None:
+def sweep(rt: Runtime, at: datetime | None) -> None:
     """Fire every due deadline now, in this process (the beat does this every minute)."""
     with rt.uow() as uow:
-        result = deadlines.sweep(uow, clock_at(at)())
+        result = deadlines.sweep(uow, at or now_utc())
     rt.emit(
         {"fired": result.fired, "errors": result.errors, "kinds": dict(result.kinds)},
         words.say("swept", n=result.fired, errors=result.errors),

@@ -45,7 +45,7 @@ def _queue_line(d: dict[str, Any]) -> str:
     """One task of a queue: nominee, stage, status, due time; overdue marked."""
     stage = words.pad(words.label("state", d["stage"]), 12)
     status = words.pad(words.label("page", "task_" + d["status"]), 8)
-    due = words.say("due", at=words.when(d["due_at"]))
+    due = words.say("due", at=words.deadline(d["due_at"]))
     late = "  " + words.say("overdue") if d["overdue"] else ""
     nominee = words.say("nomination_no", id=d["nomination_id"])
     return f"{d['id']:>6}  {words.pad(nominee, 12)} {stage} {status} {due}{late}"

@@ -21,7 +21,6 @@ from config.catalogue import cli_locale
 from config.wiring import SessionFactory, Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
-from workflow.calendar import SHANGHAI
 from workflow.problems import Problem
 
 
@@ -64,13 +63,6 @@ class Runtime:
 
 
 pass_runtime = click.make_pass_decorator(Runtime)
-
-
-def local(moment: str | None) -> str:
-    """An ISO UTC time as people here read it: Asia/Shanghai, to the minute."""
-    if not moment:
-        return "-"
-    return datetime.fromisoformat(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def now_utc() -> datetime:

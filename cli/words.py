@@ -55,8 +55,18 @@ def actor(recorded: str | None) -> str:
 
 
 def when(moment: datetime | str | None) -> str:
-    """An instant in Beijing time, as the locale writes it."""
+    """An instant in Beijing time, as the locale writes it (the zone left to the context)."""
     return display.moment(moment, locale())
+
+
+def instant(moment: datetime | str | None) -> str:
+    """An instant in Beijing time with the zone named: 2026年12月1日10时（北京时间）."""
+    return "-" if moment is None else catalogue.render(display.instant(moment), locale())
+
+
+def deadline(moment: datetime | str | None) -> str:
+    """A deadline as the end of a named day: 2026年12月15日24时（北京时间）."""
+    return "-" if moment is None else catalogue.render(display.deadline(moment), locale())
 
 
 def joined(items: list[Any], style: str = "and") -> str:

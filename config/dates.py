@@ -51,13 +51,28 @@ def beijing_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=BEIJING)
 
 
+def assume_beijing(value: datetime) -> datetime:
+    """A time as typed: one without a zone is Beijing time; one with a zone is kept."""
+    return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value
+
+
 def parse_instant(text: str) -> datetime:
     """An instant typed by a person: ISO 8601; without a zone it is Beijing time.
 
     Raises ValueError (with the standard library's words) for text that is not a time.
     """
-    value = datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=BEIJING) if value.tzinfo is None else value
+    return assume_beijing(datetime.fromisoformat(text.strip()))
+
+
+def parse_deadline(text: str) -> datetime:
+    """A deadline typed by a person: a day alone (2026-12-15) is the end of that day
+    (12月15日24时, stored as the next Beijing midnight); a time is read as `parse_instant`."""
+    bare = text.strip()
+    try:
+        day = date.fromisoformat(bare)
+    except ValueError:
+        return parse_instant(bare)
+    return beijing_midnight(day + timedelta(days=1))
 
 
 def period_text(period: Period, chinese: bool) -> str:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from config.audit_key import AuditKey, load_audit_key
+from config.dates import parse_instant
 from config.settings import Settings, get_settings
 from models import db
 from models.db import make_engine, make_session_factory
@@ -55,12 +56,11 @@ def utc_now() -> datetime:
 
 
 def clock_at(now: str | None) -> Clock:
-    """The real clock, or a fixed instant (ISO 8601 with a zone) when a caller simulates time."""
+    """The real clock, or a fixed instant when a caller simulates time (ISO 8601; without a
+    zone it is Beijing time, as everywhere a time is typed)."""
     if now is None:
         return utc_now
-    fixed = datetime.fromisoformat(now)
-    if fixed.tzinfo is None:
-        raise ValueError(f"now must carry a time zone, got {now!r}")
+    fixed = parse_instant(now)
     return lambda: fixed
 
 

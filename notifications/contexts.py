@@ -9,8 +9,10 @@ A template may use its kind's fields and the envelope every message gets when it
 walks every template to hold that. The samples that validate administrators' overrides
 (`notifications/samples.py`) are instances of these classes.
 
-Values are ready to print (times already in Asia/Shanghai), so templates need no logic and
-a message renders the same however late it is sent.
+Values are ready to print, except times: those are ISO 8601 instants (`workflow.messages.
+stored`; rows written before that hold Beijing time without a zone, read the same way),
+written by the templates' date filters (`deadline`, `instant`, `day`) in the message's
+locale, so a message renders the same however late it is sent.
 """
 
 from __future__ import annotations

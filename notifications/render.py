@@ -26,6 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from config import catalogue
 from config.catalogue import Label, Listing, Message, msg
+from config.date_filters import FILTERS as DATE_FILTERS
 from notifications.contexts import KINDS, MessageContext, template_values
 from notifications.errors import TemplateProblem
 from notifications.samples import SAMPLE_CAMPAIGN, SAMPLE_CONTEXTS, SAMPLE_SITE_URL, SAMPLES
@@ -92,7 +93,13 @@ def _label(ctx: Context, code: Any, area: str, locale: str | None = None) -> str
     return catalogue.label(area, str(code), _locale_of(ctx, locale))
 
 
-FILTERS = {"state_label": _state_label, "outcome_label": _outcome_label, "label": _label}
+# Times are written by the shared date filters: `due_at|deadline`, `anchored_at|instant`, …
+FILTERS = {
+    "state_label": _state_label,
+    "outcome_label": _outcome_label,
+    "label": _label,
+    **DATE_FILTERS,
+}
 
 
 def _environment(cls: type[Environment], autoescape: Any) -> Environment:

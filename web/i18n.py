@@ -7,11 +7,9 @@ a dotted key is any msgid (`t('role.' + role)`). Every word lives in the catalog
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 
 from config import catalogue, display
 from config.catalogue import Message
-from workflow.calendar import SHANGHAI
 from workflow.definition import Definition
 
 DEFAULT = catalogue.DEFAULT
@@ -95,22 +93,6 @@ def actor_labeller(lang: str) -> Callable[..., str]:
         return display.actor_label(recorded, lang, place)
 
     return label
-
-
-def local_time(moment: datetime | None) -> str:
-    """An instant as people here read it: Asia/Shanghai, to the minute."""
-    if moment is None:
-        return "-"
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def local_date(moment: datetime | date | None) -> str:
-    """A date, or an instant's Shanghai date."""
-    if moment is None:
-        return "-"
-    if isinstance(moment, datetime):
-        return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d")
-    return moment.isoformat()
 
 
 def percent(value: float | None, digits: int = 1) -> str:

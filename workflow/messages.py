@@ -3,17 +3,19 @@
 The domain hands a message over by calling `notifications.outbox.queue_message` with the
 unit of work of the change and one of the typed contexts of `notifications.contexts`
 (built here from rows), so the outbox row commits with the change or not at all. Contexts
-hold ready-to-print values (times already in Asia/Shanghai) so that templates stay free
-of logic and a message renders the same however late it is sent.
+hold what a template prints; a time is kept as its ISO 8601 UTC instant (`stored`) and
+written by the templates' `deadline`/`instant` filters in the message's locale, so a
+message renders the same however late it is sent.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
 
-from config.catalogue import Message, msg
+from config.catalogue import Message
+from config.display import deadline
 from models import Nomination, Objection, ReviewTask, User
 from models.uow import UnitOfWork
 from notifications.contexts import (
@@ -29,28 +31,19 @@ from notifications.contexts import (
     context_from,
 )
 from notifications.outbox import queue_message
-from workflow.calendar import SHANGHAI
 from workflow.definition import Definition, StageKind
 from workflow.step import Step
 
 
-def shanghai(moment: datetime | None) -> str:
-    """A stored UTC time as people here read it, to the minute ("" for none)."""
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
 def beijing(moment: datetime) -> Message:
-    """A stored UTC instant as a figure in Beijing time (北京时间).
+    """A stored instant as a deadline figure in Beijing time (12月15日24时（北京时间））; the
+    engine's name for `config.display.deadline`, which pages, mails and the CLI share."""
+    return deadline(moment)
 
-    A local midnight is the end of the day before (12月15日24时), as offices write
-    deadlines; a full hour is written without minutes (17时), else 9时30分.
-    """
-    local = moment.astimezone(SHANGHAI)
-    if (local.hour, local.minute) == (0, 0):
-        return msg("time.day_end", date=(local - timedelta(days=1)).date())
-    if local.minute == 0:
-        return msg("time.beijing_hour", date=local.date(), hour=local.hour)
-    return msg("time.beijing", date=local.date(), hour=local.hour, minute=local.minute)
+
+def stored(moment: datetime | None) -> str:
+    """An instant as a message context keeps it: ISO 8601 in UTC ("" for none)."""
+    return moment.astimezone(UTC).isoformat() if moment else ""
 
 
 def department_name(definition: Definition, department: str) -> str:
@@ -62,7 +55,7 @@ def task_assigned(
     task_id: int, stage_title: str, nominee: str, department: str, due: datetime | None
 ) -> TaskAssigned:
     """A new review task for a department (`department` is its display name)."""
-    return TaskAssigned(task_id, stage_title, nominee, department, shanghai(due))
+    return TaskAssigned(task_id, stage_title, nominee, department, stored(due))
 
 
 def _task_fields(
@@ -74,7 +67,7 @@ def _task_fields(
         definition.stage(task.stage).title,
         nomination.name,
         department_name(definition, task.department),
-        shanghai(task.due_at),
+        stored(task.due_at),
     )
 
 
@@ -113,7 +106,7 @@ def digest_line(
         task_id=task.id,
         nominee=nomination.name,
         stage=definition.stage(task.stage).title,
-        due_at=shanghai(task.due_at),
+        due_at=stored(task.due_at),
         overdue=task.due_at is not None and task.due_at < now,
     )
 
@@ -135,7 +128,7 @@ def objection_received(
         objection_id=objection.id,
         received_on=objection.received_on.isoformat(),
         content=objection.content,
-        answer_by=shanghai(answer_by),
+        answer_by=stored(answer_by),
     )
 
 
@@ -172,7 +165,7 @@ def team_recipient(nomination: Nomination, definition: Definition) -> str:
 
 def submission_closed(closed_at: datetime, submitted: int) -> SubmissionClosed:
     """The campaign's submission deadline passed with `submitted` nominations in."""
-    return SubmissionClosed(closed_at=shanghai(closed_at), submitted=submitted)
+    return SubmissionClosed(closed_at=stored(closed_at), submitted=submitted)
 
 
 def reviewer_recipients(

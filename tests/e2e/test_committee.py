@@ -88,7 +88,7 @@ def _decide(page: Any, server: LiveServer, name: str) -> None:
         "赣州市总工会（2）",
     ]
     assert page.locator("#override").inner_text() == OVERRIDE
-    assert page.locator("#decided-at").inner_text() == "2026年3月17日9时"  # Beijing time
+    assert page.locator("#decided-at").inner_text() == "2026年3月17日9时（北京时间）"
     _fits(page)
     shot(page, f"{name}-committee-final")
 

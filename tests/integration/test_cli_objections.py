@@ -3,8 +3,12 @@ file, the unit answers with its report, the team decides; each refusal has its e
 
 from __future__ import annotations
 
+import re
+import sqlite3
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from config.dates import last_day
 from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
 from tests.attachment_files import FAKE_PDF, PDF, png
@@ -36,6 +40,13 @@ def _under_notice(hf: Honorflow, tmp_path: Path) -> int:
         engine.dispose()
 
 
+def read_objection_due(hf: Honorflow, objection: int) -> datetime:
+    """The stored answer deadline (UTC) of an objection."""
+    with sqlite3.connect(hf.db) as db:
+        [(due,)] = db.execute("SELECT answer_due_at FROM objections WHERE id = ?", (objection,))
+    return datetime.fromisoformat(due).replace(tzinfo=UTC)
+
+
 def test_record_answer_decide_and_the_refusals(hf: Honorflow, tmp_path: Path) -> None:
     nomination = _under_notice(hf, tmp_path)
     letter, report, fake = tmp_path / "来信.pdf", tmp_path / "核查报告.png", tmp_path / "假.pdf"
@@ -46,8 +57,15 @@ def test_record_answer_decide_and_the_refusals(hf: Honorflow, tmp_path: Path) ->
               "来访反映其事迹夸大", "--reporter", "李四", "--contact", "13800000000"]  # fmt: skip
     refused = hf.run(*record, "--file", str(fake), ok=False)
     assert refused.returncode == 15 and "假.pdf" in refused.stderr
-    recorded = hf.json(*record, "--file", str(letter))
-    objection = str(recorded["id"])
+    said = hf.run(*record, "--file", str(letter)).stdout
+    # The unit's answer deadline as offices write it: the end of a named day, Beijing time.
+    found = re.search(
+        r"异议(\d+)已登记，推荐单位须在(\d{4})年(\d+)月(\d+)日24时（北京时间）前答复", said
+    )
+    assert found, said
+    objection = found[1]
+    due = read_objection_due(hf, int(objection))
+    assert last_day(due) == date(*(int(x) for x in found.groups()[1:]))
 
     team_answer = hf.run(
         "objection", "answer", objection, "--findings", "不实", "--as", TEAM, ok=False

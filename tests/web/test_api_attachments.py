@@ -143,7 +143,7 @@ def test_the_investigations_list(office: World) -> None:
         (second, "answered"),
     ]
     assert rows[0]["nominee"] == "公示戊" and rows[0]["unit"] == "南昌市总工会"
-    assert rows[0]["answer_due_beijing"].endswith("+08:00")
+    assert rows[0]["answer_due_beijing"].endswith("24时（北京时间）")  # a deadline, in words
     assert rows[0]["overdue"] is False  # the app's clock is a day after the notice: not yet due
     answered = office.client.get("/api/objections?status=answered", headers=office.h("team")).json()
     assert [r["objection"]["id"] for r in answered] == [second]

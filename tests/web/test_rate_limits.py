@@ -28,7 +28,7 @@ from workflow.services.rate_limits import Figures, Limiter
 
 OBJECTION = {"nomination_id": 1, "reporter_name": "李四", "contact": "138", "content": "反映"}
 REDIS = "redis://127.0.0.1:6379/2"
-UNTIL = re.compile(r"北京时间\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}之后")
+UNTIL = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日\d{1,2}时(\d{1,2}分)?（北京时间）之后")
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from fastapi import APIRouter, File, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from config.catalogue import msg, render
+from config.dates import assume_beijing
 from web.api.campaigns import CampaignOut, QuotaTableOut, campaign_out, get_quota
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
-from workflow.calendar import SHANGHAI
 from workflow.clean_text import CleanLongText, CleanText
 from workflow.queries import campaign_admin as read
 from workflow.quota_table import MAX_BYTES
@@ -40,9 +40,7 @@ class CampaignIn(BaseModel):
 @router.post("/campaigns", response_model=CampaignOut, status_code=201)
 def create_campaign(body: CampaignIn, uow: Uow, actor: CurrentActor, now: Now) -> CampaignOut:
     """Create a campaign at launch, pinned to a definition version (the newest unless named)."""
-    deadline = body.submission_deadline
-    if deadline is not None and deadline.tzinfo is None:
-        deadline = deadline.replace(tzinfo=SHANGHAI)
+    deadline = assume_beijing(body.submission_deadline) if body.submission_deadline else None
     row = campaigns.create_campaign(
         uow, code=body.code, title=body.title, definition_name=body.definition,
         definition_version=body.definition_version, reference_date=body.reference_date,

@@ -9,7 +9,8 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import AliasChoices, BaseModel, Field
 
-from config.catalogue import msg
+from config.catalogue import msg, render
+from config.display import deadline
 from web.api.auth import client_ip
 from web.deps import CurrentActor, Now, Uow
 from web.errors import request_locale
@@ -121,7 +122,7 @@ class InvestigationOut(BaseModel):
     campaign: str
     received_on: date
     answer_due_at: datetime | None
-    answer_due_beijing: str | None
+    answer_due_beijing: str | None  # in words, the request's language: 12月15日24时（北京时间）
     status: str
     overdue: bool
 
@@ -212,6 +213,7 @@ def record(
 
 @router.get("/objections", response_model=list[InvestigationOut])
 def investigations(
+    request: Request,
     uow: Uow,
     actor: CurrentActor,
     now: Now,
@@ -220,6 +222,7 @@ def investigations(
 ) -> list[InvestigationOut]:
     """The working team's investigations: undecided ones (or one status), soonest due first."""
     rows = read.investigations(uow, actor, now, status=status, campaign=campaign)
+    locale = request_locale(request)
     return [
         InvestigationOut(
             objection=objection_out(i.objection),
@@ -229,7 +232,7 @@ def investigations(
             campaign=i.campaign,
             received_on=i.objection.received_on,
             answer_due_at=i.objection.answer_due_at,
-            answer_due_beijing=beijing_text(i.objection.answer_due_at),
+            answer_due_beijing=deadline_text(i.objection.answer_due_at, locale),
             status=i.objection.status,
             overdue=i.overdue,
         )
@@ -255,6 +258,6 @@ def decide(
     return objection_out(read.objection_view(row, actor))
 
 
-def beijing_text(moment: datetime | None) -> str | None:
-    """A time as Beijing wall-clock time, ISO 8601 with its +08:00 offset."""
-    return moment.astimezone(SHANGHAI).isoformat() if moment else None
+def deadline_text(due: datetime | None, locale: str) -> str | None:
+    """A deadline as people read it, in the request's language (None for none)."""
+    return render(deadline(due), locale) if due else None

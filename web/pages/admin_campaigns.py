@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from config.catalogue import msg
+from config.dates import parse_instant
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages import admin_campaign_setup
@@ -17,7 +18,6 @@ from web.pages.campaign_page import campaign_page
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
-from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError, InvalidInput
 from workflow.queries import campaign_admin as read
 from workflow.services import campaigns
@@ -48,11 +48,11 @@ def campaigns_page(request: Request, viewer: LoggedIn, uow: Uow) -> Response:
 
 
 def _deadline(text: str) -> datetime | None:
-    """A datetime-local value, read as Beijing time."""
+    """A datetime-local value, read as Beijing time (a zone, when given, is kept)."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+        return parse_instant(text)
     except ValueError:
         bad = msg("campaign_setup.bad_time", value=text)
         raise InvalidInput("submission_deadline", bad) from None

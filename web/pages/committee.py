@@ -10,13 +10,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
-from config.display import moment
 from models import Campaign
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, status_for
-from web.pages.render import language, render
+from web.pages.render import render
 from workflow.errors import HonorflowError, PermissionDenied
 from workflow.queries import decision as read
 from workflow.queries.campaigns import campaigns_newest_first, current_campaign
@@ -98,8 +97,9 @@ def committee_page(request: Request, viewer: LoggedIn, uow: Uow, campaign: str =
     chosen = current_campaign(uow, campaign or None)
     if read.is_decided(chosen):
         final = read.final_list(uow, viewer.actor, chosen)
-        decided_at = moment(final.decided_at, language(request))
-        return _page(request, uow, viewer, chosen, mode="final", final=final, decided_at=decided_at)
+        return _page(
+            request, uow, viewer, chosen, mode="final", final=final, decided_at=final.decided_at
+        )
     return _list(request, uow, viewer, chosen, {})
 
 

@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from config.dates import local_day
 from models.uow import UnitOfWork
 from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from web.uploads import field, read_form
-from workflow.calendar import SHANGHAI
 from workflow.errors import HonorflowError, PermissionDenied
 from workflow.queries import objections as read
 from workflow.queries.attachments import AttachmentPanel
@@ -29,7 +29,7 @@ router = APIRouter()
 
 def _today(now: datetime) -> date:
     """Today in Beijing: what an office writes as the date a call or letter came in."""
-    return now.astimezone(SHANGHAI).date()
+    return local_day(now)
 
 
 def _office(

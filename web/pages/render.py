@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from config.date_filters import FILTERS as DATE_FILTERS
 from web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -21,8 +22,7 @@ ENV = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-ENV.filters["local"] = i18n.local_time
-ENV.filters["local_date"] = i18n.local_date
+ENV.filters.update(DATE_FILTERS)  # instant, day, period, deadline: config/date_filters.py
 ENV.filters["pct"] = i18n.percent
 
 

@@ -8,19 +8,19 @@ whether the unit may still hand in is the one window check
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from config.catalogue import Message
+from config.dates import last_day, local_day
 from models import Campaign, Nomination, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.access.gates import require_role
 from workflow.access.masking import sees_personal_data, shown_facts
 from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
-from workflow.calendar import SHANGHAI
 from workflow.errors import RuleFailure
 from workflow.form_template import TemplateSpec, write_template
 from workflow.messages import beijing
@@ -67,8 +67,7 @@ def unit_desk(
 def days_until(deadline: datetime, now: datetime) -> int:
     """Days from today to the deadline's last day, both in Beijing (0: it closes today)."""
     # A deadline at local midnight ends the day before (12月15日24时).
-    last_day = (deadline.astimezone(SHANGHAI) - timedelta(microseconds=1)).date()
-    return (last_day - now.astimezone(SHANGHAI).date()).days
+    return (last_day(deadline) - local_day(now)).days
 
 
 def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> bytes:

@@ -24,7 +24,7 @@ from notifications.contexts import AuditAnchored
 from notifications.outbox import queue_message
 from workflow.audit_verify import Anchor, ChainReport, verify
 from workflow.errors import InvalidInput, InvalidState
-from workflow.messages import shanghai
+from workflow.messages import stored
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def anchor_chain(uow: UnitOfWork, settings: Settings, now: datetime) -> Anchor:
         kind=AuditAnchored.kind,
         recipient=settings.admin_email,
         now=now,
-        context=AuditAnchored(anchor.seq, anchor.hash, shanghai(now), anchor.key_id or ""),
+        context=AuditAnchored(anchor.seq, anchor.hash, stored(now), anchor.key_id or ""),
     )
     uow.commit()
     return anchor

@@ -8,9 +8,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from config.catalogue import msg
+from config.dates import local_day
 from models import Campaign, DefinitionVersion, Nomination, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
-from workflow.calendar import SHANGHAI
 from workflow.errors import InvalidInput
 from workflow.lifecycles.phase_checks import PhaseFacts
 from workflow.messages import beijing
@@ -40,7 +40,7 @@ def check_new_campaign(
     if submission_deadline <= now:
         passed = msg("campaign_setup.deadline_past", deadline=beijing(submission_deadline))
         raise InvalidInput("submission_deadline", passed)
-    if submission_deadline.astimezone(SHANGHAI).date() < reference_date:
+    if local_day(submission_deadline) < reference_date:
         early = msg(
             "campaign_setup.deadline_before_reference",
             deadline=beijing(submission_deadline),

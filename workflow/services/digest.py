@@ -7,12 +7,12 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from config.dates import local_day
 from models import Campaign, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
 from notifications.contexts import DailyDigest, DigestTask
 from notifications.outbox import is_queued, queue_message
-from workflow.calendar import SHANGHAI
 from workflow.messages import department_name, digest_line, reviewer_recipients
 from workflow.repository import commit
 from workflow.services.definitions import definition_of
@@ -20,7 +20,7 @@ from workflow.services.definitions import definition_of
 
 def queue_daily_digests(uow: UnitOfWork, now: datetime) -> int:
     """Queue today's digest for every reviewer of every campaign that asked for one."""
-    day = now.astimezone(SHANGHAI).date().isoformat()
+    day = local_day(now).isoformat()
     campaigns = uow.session.scalars(select(Campaign).where(Campaign.daily_digest.is_(True)))
     queued = 0
     for campaign in campaigns:

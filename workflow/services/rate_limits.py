@@ -25,10 +25,10 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from config.catalogue import msg
+from config.display import instant
 from models import User
 from models.uow import UnitOfWork
 from workflow.actors import Actor
-from workflow.calendar import SHANGHAI
 from workflow.errors import AuthenticationFailed, InvalidInput, TooManyAttempts
 from workflow.services import accounts, users
 
@@ -98,8 +98,8 @@ class Limiter:
 
 def too_many(until: datetime) -> TooManyAttempts:
     """The refusal of a used-up limit, saying until when (Beijing time, to the minute)."""
-    local = (until + timedelta(seconds=59)).astimezone(SHANGHAI)  # rounded up: never too early
-    return TooManyAttempts(msg("error.web.try_again_at", day=local.date(), time=f"{local:%H:%M}"))
+    rounded = (until + timedelta(seconds=59)).replace(second=0, microsecond=0)  # never too early
+    return TooManyAttempts(msg("error.web.try_again_at", at=instant(rounded)))
 
 
 def _lock_key(limiter: Limiter, account: str) -> str:

@@ -8,18 +8,19 @@ deadline and a `reminder:N` per configured offset, and an overdue task escalates
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from config.catalogue import Listing, Message, msg
+from config.dates import local_day
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
 from notifications.outbox import queue_message
 from workflow.actors import SYSTEM
-from workflow.calendar import SHANGHAI, WorkingCalendar
+from workflow.calendar import WorkingCalendar
 from workflow.definition import StageSpec
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import review_task
@@ -227,12 +228,7 @@ def overdue_working_days(calendar: WorkingCalendar, due: datetime | None, now: d
     """Working days from the due instant (local midnight ending the last day) up to today."""
     if due is None or now <= due:
         return 0
-    return calendar.working_days_between(due.astimezone(SHANGHAI).date(), local_date(now))
-
-
-def local_date(moment: datetime) -> date:
-    """The Shanghai calendar date of an instant."""
-    return moment.astimezone(SHANGHAI).date()
+    return calendar.working_days_between(local_day(due), local_day(now))
 
 
 def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadline) -> None:

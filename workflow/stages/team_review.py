@@ -17,7 +17,7 @@ from workflow.actors import SYSTEM
 from workflow.definition import StageKind, StageSpec
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import NewDeadline
-from workflow.messages import notify_unit, shanghai
+from workflow.messages import notify_unit, stored
 from workflow.repository import lock_nomination
 from workflow.stages.base import Action, Apply, StageBehaviour, eligibility_guards
 from workflow.stages.tasks import TASK_ACTIONS, because, create_task
@@ -70,7 +70,7 @@ class TeamReview(StageBehaviour):
             due = step.calendar.add_working_days(step.now, stage.return_days)
             row = NewDeadline(n.campaign_id, "material_due", due, n.id, returned)
             deadline_lifecycle.schedule(step.uow, [row], step.now)
-        notify_unit(step, "returned_for_material", returned, answer_by=shanghai(due))
+        notify_unit(step, "returned_for_material", returned, answer_by=stored(due))
 
 
 BEHAVIOUR = TeamReview()
