@@ -16,6 +16,7 @@ from web.body_limit import BodyLimit
 from web.busy import register_busy_handlers
 from web.deps import LoginRequired, end_reads_after_handlers
 from web.errors import register_error_handlers
+from web.health import register_health
 from web.input_guard import InputGuard
 from web.pages import register_pages
 from web.security import SecurityHeaders
@@ -45,9 +46,9 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     app.add_middleware(BodyLimit, settings=wired.settings)
     app.add_middleware(InputGuard)  # ids out of range: 404; control characters: 422
     app.add_middleware(SecurityHeaders)  # frame-ancestors, nosniff, referrer policy
+    register_health(app)  # /healthz, /readyz, /metrics; the request timer outermost
     for router in ROUTERS:
         app.include_router(router, prefix="/api")
-    app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
     app.add_exception_handler(LoginRequired, _login_redirect)
     register_pages(app)
     # After the pages: under /api our JSON handlers answer, elsewhere the pages' own ones.
@@ -55,8 +56,3 @@ def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     register_busy_handlers(app)  # a locked database is 503, never 500
     end_reads_after_handlers(app)  # no connection held while the answer waits for a thread
     return app
-
-
-def _healthz() -> dict[str, str]:
-    """Liveness: the process answers."""
-    return {"status": "ok"}
