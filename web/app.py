@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 
-from config import wiring
+from config import redact, wiring
 from config.wiring import SessionFactory
 from web import ratelimit
 from web.api import ROUTERS
@@ -39,6 +39,7 @@ async def _login_redirect(request: Request, exc: Exception) -> Response:
 def create_app(session_factory: SessionFactory | None = None) -> FastAPI:
     """The app over a session factory (default: the configured database and its workers)."""
     wired = wiring.wire() if session_factory is None else wiring.over(session_factory)
+    redact.install(wired.settings)  # server processes log too: never a password
     app = FastAPI(title="honorflow", version=_version())
     app.state.wiring = wired  # the composition root's: database, unit of work, publisher
     app.state.clock = None  # tests set a callable returning an aware UTC datetime
