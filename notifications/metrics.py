@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from prometheus_client import Histogram
 
+import config.prometheus  # noqa: F401  (first: how processes share the figures)
+
 # From loopback (a few ms) to a slow remote server near the SMTP timeout.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 

@@ -12,7 +12,6 @@ Two kinds of figure (README "Metrics"):
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from datetime import datetime
@@ -28,6 +27,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import notifications.metrics  # noqa: F401  (its histogram is shown even before a send)
+from config.prometheus import multiprocess_folder
 from config.wiring import Wiring
 from models.scheduling import FAILED, FIRED
 from workflow.queries.operations import OperationsFigures, operations_figures
@@ -90,7 +90,7 @@ def route_template(scope: Scope) -> str:
 
 def exposition(wiring: Wiring, now: datetime) -> bytes:
     """The text Prometheus scrapes: every process's histograms, then the database's figures."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if multiprocess_folder():
         measured = CollectorRegistry()
         multiprocess.MultiProcessCollector(measured)  # type: ignore[no-untyped-call]
     else:

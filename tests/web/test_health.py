@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +28,7 @@ from tests.smtp_server import RecordingSMTPServer
 from tests.web.conftest import NOW, World
 from web.app import create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 LOOPBACK = ("127.0.0.1", 50000)
 TOKEN = "metrics-token-0123456789"
 
@@ -195,3 +198,20 @@ def test_metrics_with_a_token_ask_for_it_even_on_the_loopback(world: World) -> N
     right = far.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     assert right.status_code == 200
     assert "honorflow_state_changes_total" in right.text
+
+
+def test_metrics_add_up_the_processes_of_the_shared_folder(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two worker processes each send one message; /metrics in a third shows both sends."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    send = "from notifications.metrics import observe_send; observe_send('sent', 0.02)"
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", send], env=env, cwd=ROOT, check=True)
+    assert len(list(folder.glob("histogram_*-*.db"))) == 2, "one file per host and pid"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    shown = TestClient(world.app, client=LOOPBACK).get("/metrics").text
+    assert metric(shown, "honorflow_relay_send_seconds_count", outcome="sent") == 2
+    assert "honorflow_state_changes_total" in shown
