@@ -18,6 +18,7 @@ from web.deps import clock
 from web.errors import error_body
 from web.metrics import CONTENT_TYPE, RequestTimer, exposition
 from workflow.access.operations import may_read_metrics
+from workflow.queries.operations import StateChangeTally
 
 router = APIRouter(tags=["health"])
 FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
@@ -58,7 +59,8 @@ async def metrics(request: Request) -> Response:
         status = 401 if expected else 403
         headers = {"WWW-Authenticate": "Bearer"} if expected else None
         return JSONResponse(error_body("metrics_refused", words), status, headers=headers)
-    body = await asyncio.to_thread(exposition, wiring, clock(request))
+    tally = request.app.state.state_changes  # counted incrementally, once per process
+    body = await asyncio.to_thread(exposition, wiring, clock(request), tally)
     return Response(body, media_type=CONTENT_TYPE)
 
 
@@ -77,4 +79,5 @@ def _bearer(request: Request) -> str | None:
 def register_health(app: FastAPI) -> None:
     """The three routes, and the request timer around the whole app."""
     app.include_router(router)
+    app.state.state_changes = StateChangeTally()
     app.add_middleware(RequestTimer)

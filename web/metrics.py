@@ -30,7 +30,11 @@ import notifications.metrics  # noqa: F401  (its histogram is shown even before 
 from config.prometheus import multiprocess_folder
 from config.wiring import Wiring
 from models.scheduling import FAILED, FIRED
-from workflow.queries.operations import OperationsFigures, operations_figures
+from workflow.queries.operations import (
+    OperationsFigures,
+    StateChangeTally,
+    operations_figures,
+)
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 UNMATCHED = "<unmatched>"  # a path no route took: never the raw path (unbounded labels)
@@ -88,7 +92,7 @@ def route_template(scope: Scope) -> str:
     return str(template)
 
 
-def exposition(wiring: Wiring, now: datetime) -> bytes:
+def exposition(wiring: Wiring, now: datetime, tally: StateChangeTally) -> bytes:
     """The text Prometheus scrapes: every process's histograms, then the database's figures."""
     if multiprocess_folder():
         measured = CollectorRegistry()
@@ -96,7 +100,7 @@ def exposition(wiring: Wiring, now: datetime) -> bytes:
     else:
         measured = REGISTRY
     with wiring.new_uow(write=False) as uow:
-        figures = operations_figures(uow, now)
+        figures = operations_figures(uow, now, tally)
     counted = CollectorRegistry(auto_describe=False)
     counted.register(FiguresCollector(figures, now))
     return generate_latest(measured) + generate_latest(counted)

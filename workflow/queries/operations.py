@@ -2,12 +2,16 @@
 
 Counted from the rows, not by counters in the processes: web and workers are many
 processes, the database already knows every state change (the audit), every deadline and
-every message, and a restarted process loses nothing. Each query is a grouped count over
-an index (`ix_deadlines_due`, `ix_outbox_due`) or over the audit's state changes.
+every message, and a restarted process loses nothing. The deadline and outbox queries are
+grouped counts over their indexes (`ix_deadlines_due`, `ix_outbox_due`). The audit grows
+without end (300,000 events took 0.2 s to count on PostgreSQL), so state changes are
+tallied incrementally: the audit is append-only and numbered (`seq`, unique), so each
+scrape counts only the events after the last one it saw.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -32,15 +36,40 @@ class OperationsFigures:
     oldest_pending: datetime | None = None
 
 
-def operations_figures(uow: UnitOfWork, now: datetime) -> OperationsFigures:
+class StateChangeTally:
+    """State changes by trigger, counted once: each update reads only the events after the
+    last one seen (one per process that serves /metrics)."""
+
+    def __init__(self) -> None:
+        self.last_seq = 0
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def update(self, uow: UnitOfWork) -> dict[str, int]:
+        """Count the events appended since the last update; the tally so far."""
+        with self._lock:  # two scrapes at once must not count the same events twice
+            session = uow.session
+            top = session.scalar(select(func.max(AuditEvent.seq))) or 0
+            if top < self.last_seq:  # a database made afresh (demo --reset): start again
+                self.last_seq, self.counts = 0, {}
+            changes = (
+                select(AuditEvent.trigger, func.count())
+                .where(AuditEvent.seq > self.last_seq, AuditEvent.seq <= top)
+                .where(AuditEvent.from_state.is_not(None), AuditEvent.to_state.is_not(None))
+                .where(AuditEvent.from_state != AuditEvent.to_state)
+                .group_by(AuditEvent.trigger)
+            )
+            for trigger, count in session.execute(changes):
+                self.counts[str(trigger)] = self.counts.get(str(trigger), 0) + int(count)
+            self.last_seq = max(self.last_seq, int(top))
+            return dict(self.counts)
+
+
+def operations_figures(
+    uow: UnitOfWork, now: datetime, tally: StateChangeTally | None = None
+) -> OperationsFigures:
     """The figures the metrics endpoint shows, read in one transaction."""
     session = uow.session
-    changes = (
-        select(AuditEvent.trigger, func.count())
-        .where(AuditEvent.from_state.is_not(None), AuditEvent.to_state.is_not(None))
-        .where(AuditEvent.from_state != AuditEvent.to_state)
-        .group_by(AuditEvent.trigger)
-    )
     deadlines = select(Deadline.kind, Deadline.status, func.count()).group_by(
         Deadline.kind, Deadline.status
     )
@@ -56,7 +85,7 @@ def operations_figures(uow: UnitOfWork, now: datetime) -> OperationsFigures:
     )
     oldest = select(func.min(OutboxMessage.created_at)).where(OutboxMessage.status == PENDING)
     return OperationsFigures(
-        state_changes={str(t): int(n) for t, n in session.execute(changes)},
+        state_changes=(tally or StateChangeTally()).update(uow),
         deadlines={(str(k), str(s)): int(n) for k, s, n in session.execute(deadlines)},
         deadlines_due={str(k): int(n) for k, n in session.execute(due)},
         outbox={status: 0 for status in WATCHED_OUTBOX}
