@@ -14,6 +14,8 @@ from config.settings import WORKFLOWS_DIR, Settings, get_settings
 from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
 
+WORKER_STARTUP_S = 60
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(web)
@@ -48,6 +50,11 @@ def web(rt: Runtime, host: str, port: int, demo: bool, workers: int, root_path: 
     click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
     options = proxy_options(rt.wiring.settings)
     options |= {"workers": workers, "root_path": root_path}
+    if workers > 1:
+        # A new server process imports the whole app before it answers the supervisor's
+        # ping; on a loaded host that takes longer than uvicorn's 5 s, which then kills and
+        # restarts it for ever.
+        options["timeout_worker_healthcheck"] = WORKER_STARTUP_S
     uvicorn.run(
         "web.app:create_app", factory=True, host=host, port=port, log_level="info", **options
     )
