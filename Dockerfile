@@ -22,8 +22,10 @@ FROM python:3.11-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends graphviz \
     && rm -rf /var/lib/apt/lists/*
-RUN groupadd --system honorflow \
-    && useradd --system --gid honorflow --home-dir /var/lib/honorflow --create-home honorflow \
+# A fixed uid, so that volumes (compose.yaml's tmpfs for the metrics) can be given to it.
+RUN groupadd --system --gid 10001 honorflow \
+    && useradd --system --uid 10001 --gid honorflow --home-dir /var/lib/honorflow \
+        --create-home honorflow \
     && mkdir -p /run/honorflow-metrics \
     && chown honorflow:honorflow /run/honorflow-metrics
 COPY --from=build /opt/honorflow /opt/honorflow

@@ -137,7 +137,11 @@ def test_compose_has_the_servers_and_several_web_processes_behind_the_proxy() ->
     # Web and the workers share the metrics folder, and it is emptied with the whole set.
     for name in ("web", "worker-1", "worker-2"):
         assert "metrics:/run/honorflow-metrics" in services[name]["volumes"]
-    assert compose()["volumes"]["metrics"]["driver_opts"]["type"] == "tmpfs"
+    metrics = compose()["volumes"]["metrics"]["driver_opts"]
+    assert metrics["type"] == "tmpfs"
+    # The tmpfs belongs to the image's user, whose uid the Dockerfile fixes.
+    uid = re.search(r"uid=(\d+)", metrics["o"])
+    assert uid and f"--uid {uid.group(1)}" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
 
 
 def test_the_dockerfile_is_slim_non_root_and_installs_from_the_lock() -> None:
