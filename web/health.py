@@ -21,6 +21,7 @@ from workflow.access.operations import may_read_metrics
 from workflow.queries.operations import StateChangeTally
 
 router = APIRouter(tags=["health"])
+READY_TIMEOUT_S = 5.0
 FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 
 
@@ -34,8 +35,14 @@ def healthz() -> dict[str, str]:
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: the database with the current schema, and the broker when one is set."""
     wiring = request.app.state.wiring
-    # The checks block on sockets: off the event loop, so other requests keep going.
-    found = await asyncio.to_thread(readiness, wiring.engine, wiring.settings)
+    # The checks block on sockets: off the event loop, so other requests keep going; a
+    # database that never answers (a dropped route, not a refusal) is unready, not a hang.
+    try:
+        found = await asyncio.wait_for(
+            asyncio.to_thread(readiness, wiring.engine, wiring.settings), READY_TIMEOUT_S
+        )
+    except TimeoutError:
+        return JSONResponse({"status": "unready", "checks": {"all": "timeout"}}, 503)
     locale = _locale(request)
     body = {
         "status": "ready" if found.ready else "unready",
