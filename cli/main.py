@@ -86,8 +86,8 @@ def _scrub_logs() -> None:
     """No log line or traceback of any command shows a password (config/redact.py)."""
     try:
         settings = get_settings()
-    except Exception:  # bad settings are reported by the command that reads them
-        return
+    except Exception:  # bad settings: the command reports them, their values scrubbed
+        settings = None
     redact.install(settings)
 
 

@@ -9,9 +9,10 @@ error message by some other road is still replaced by `***`.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -84,9 +85,29 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     return text
 
 
-def install(settings: Settings) -> None:
+def secrets_of_environment(environ: Mapping[str, str]) -> list[str]:
+    """Secrets in HONORFLOW_* variables as they are, valid or not (a bad setting's error
+    message quotes its value): passwords, keys, tokens, and URL passwords."""
+    found: list[str] = []
+    for name, value in environ.items():
+        if not name.startswith("HONORFLOW_") or not value:
+            continue
+        if any(word in name for word in _SECRET_WORDS):
+            found.append(value)
+        password = _password(value) if "://" in value else None
+        if password:
+            found += [password, unquote(password)]
+    return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
+
+
+_SECRET_WORDS = ("PASSWORD", "TOKEN", "KEY", "SECRET")
+
+
+def install(settings: Settings | None, environ: Mapping[str, str] | None = None) -> None:
     """Scrub every log record this process makes, and any traceback it dies with."""
-    secrets = secrets_of(settings)
+    found = secrets_of(settings) if settings is not None else []
+    found += secrets_of_environment(os.environ if environ is None else environ)
+    secrets = sorted(set(found), key=len, reverse=True)
     previous = logging.getLogRecordFactory()
     if getattr(previous, "_honorflow_scrubs", False):
         return  # once per process: the factory would otherwise wrap itself

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from config import redact
 from config.redact import mask_url, scrub, secrets_of
 from config.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -77,3 +83,25 @@ def test_every_log_record_is_scrubbed(scrubbing: list[logging.LogRecord]) -> Non
         assert secret not in shown
     assert shown.count("redis://:***@h:1/0") >= 2 and "hf:***@db" in shown
     assert scrubbing[2].args == ("127.0.0.1", "GET", "/x")
+
+
+def test_a_bad_setting_is_reported_without_its_value(tmp_path: Path) -> None:
+    """A secret too short to be valid is quoted by the settings' error: scrubbed all the same."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HONORFLOW_")}
+    env.update(
+        HONORFLOW_METRICS_TOKEN="tooShort1",
+        HONORFLOW_DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        PYTHONPATH=str(ROOT),
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "cli.main", "db", "current"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert shown.returncode != 0
+    assert "metrics_token" in shown.stderr
+    assert "tooShort1" not in shown.stdout + shown.stderr
