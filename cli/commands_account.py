@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from cli import words
-from cli.commands_user import read_password, token, user
+from cli.commands_user import password_file_option, read_password, token, user
 from cli.runtime import Runtime, now_utc, pass_runtime
 from workflow.actors import SYSTEM
 from workflow.services import accounts, users
@@ -93,10 +95,17 @@ def change_password(rt: Runtime, username: str) -> None:
 @click.argument("username")
 @click.option("--generate", is_flag=True, help="make a one-time password and print it once")
 @click.option("--password-stdin", "password_stdin", is_flag=True, help="read the new password")
+@password_file_option
 @pass_runtime
-def reset_password(rt: Runtime, username: str, generate: bool, password_stdin: bool) -> None:
+def reset_password(
+    rt: Runtime, username: str, generate: bool, password_stdin: bool, password_file: Path | None
+) -> None:
     """Set an account's password as the administrator (asked twice, or generated); sessions end."""
-    new = None if generate else read_password(password_stdin, "new_password_prompt")
+    new = (
+        None
+        if generate
+        else read_password(password_stdin, "new_password_prompt", from_file=password_file)
+    )
     with rt.uow() as uow:
         account = users.find_user(uow, username)
         _row, made, ended = accounts.reset_password(uow, account.id, new, SYSTEM, now_utc())

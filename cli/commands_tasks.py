@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import click
@@ -24,12 +25,27 @@ def _app() -> Celery:
     return app
 
 
+def default_node_name() -> str:
+    """`worker-<pid>@<host>`: two workers on one host never share a name (%h: the host)."""
+    return f"worker-{os.getpid()}@%h"
+
+
 @click.command()
 @click.option("--concurrency", "-c", type=int, default=2, show_default=True)
 @click.option("--loglevel", default="info", show_default=True)
-def worker(concurrency: int, loglevel: str) -> None:
+@click.option(
+    "--name",
+    "-n",
+    "node_name",
+    help="the node name Flower and `celery inspect` show, e.g. mail1@%h (%h: the host); "
+    "default worker-<pid>@<host>",
+)
+def worker(concurrency: int, loglevel: str, node_name: str | None) -> None:
     """Run a worker: sends messages and runs the sweeps the beat schedules."""
-    _app().worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"])
+    name = node_name or default_node_name()
+    # -E: task events on, so Flower (README "Running in production") sees every task.
+    args = [f"--concurrency={concurrency}", f"--loglevel={loglevel}", f"--hostname={name}", "-E"]
+    _app().worker_main(["worker", *args])
 
 
 @click.command()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -10,6 +13,8 @@ from cli import words
 from cli.runtime import Runtime, now_utc, pass_runtime
 from workflow.actors import SYSTEM
 from workflow.services import users
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def register(cli: click.Group) -> None:
@@ -23,8 +28,20 @@ def user() -> None:
     """Accounts: create, list, tokens, deactivate, passwords."""
 
 
-def read_password(from_stdin: bool, prompt_key: str = "password_prompt") -> str:
-    """A password from standard input's first line, or asked twice; never an argument."""
+def read_password(
+    from_stdin: bool, prompt_key: str = "password_prompt", from_file: Path | None = None
+) -> str:
+    """A password from a file's first line, standard input's, or asked twice; never an argument
+    (the process list would show it)."""
+    if from_stdin and from_file is not None:
+        raise click.UsageError(
+            words.say("password_sources", stdin="--password-stdin", file="--password-file")
+        )
+    if from_file is not None:
+        lines = from_file.read_text(encoding="utf-8").splitlines()
+        if not lines or not lines[0]:
+            raise click.UsageError(words.say("password_file_empty", path=str(from_file)))
+        return lines[0]
     if from_stdin:
         line: str = sys.stdin.readline().rstrip("\r\n")
         if not line:
@@ -40,6 +57,13 @@ def read_password(from_stdin: bool, prompt_key: str = "password_prompt") -> str:
 
 
 _STDIN_HELP = "read the password from the first line of standard input (else it is asked twice)"
+_FILE_HELP = "read the password from the first line of this file (e.g. a container secret)"
+
+
+def password_file_option(func: F) -> F:
+    """`--password-file PATH`: the other way, beside standard input, that needs no prompt."""
+    kind = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+    return click.option("--password-file", "password_file", type=kind, help=_FILE_HELP)(func)
 
 
 @user.command("create")
@@ -50,6 +74,7 @@ _STDIN_HELP = "read the password from the first line of standard input (else it 
 @click.option("--unit", "unit_code", help="the recommending unit's code (needed for unit_clerk)")
 @click.option("--email")
 @click.option("--password-stdin", "password_stdin", is_flag=True, help=_STDIN_HELP)
+@password_file_option
 @pass_runtime
 def create(
     rt: Runtime,
@@ -60,9 +85,10 @@ def create(
     unit_code: str | None,
     email: str | None,
     password_stdin: bool,
+    password_file: Path | None,
 ) -> None:
     """Create an account (run on the server: the command line acts as the system)."""
-    password = read_password(password_stdin)
+    password = read_password(password_stdin, from_file=password_file)
     with rt.uow() as uow:
         row = users.create_user(
             uow,

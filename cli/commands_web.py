@@ -14,6 +14,8 @@ from config.settings import WORKFLOWS_DIR, Settings, get_settings
 from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
 
+WORKER_STARTUP_S = 60
+
 
 def register(cli: click.Group) -> None:
     cli.add_command(web)
@@ -27,8 +29,16 @@ def register(cli: click.Group) -> None:
     is_flag=True,
     help="serve a fresh demo campaign (its own SQLite file, data/web-demo.sqlite3)",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="server processes (set PROMETHEUS_MULTIPROC_DIR when more than one)",
+)
+@click.option("--root-path", default="", help="the path prefix a proxy serves the app under")
 @pass_runtime
-def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
+def web(rt: Runtime, host: str, port: int, demo: bool, workers: int, root_path: str) -> None:
     """Serve the pages and the API (uvicorn) on the configured database."""
     if demo:
         rt = demo_runtime(rt)
@@ -39,6 +49,12 @@ def web(rt: Runtime, host: str, port: int, demo: bool) -> None:
     database = rt.wiring.settings.shown_database_url()
     click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
     options = proxy_options(rt.wiring.settings)
+    options |= {"workers": workers, "root_path": root_path}
+    if workers > 1:
+        # A new server process imports the whole app before it answers the supervisor's
+        # ping; on a loaded host that takes longer than uvicorn's 5 s, which then kills and
+        # restarts it for ever.
+        options["timeout_worker_healthcheck"] = WORKER_STARTUP_S
     uvicorn.run(
         "web.app:create_app", factory=True, host=host, port=port, log_level="info", **options
     )

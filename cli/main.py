@@ -27,7 +27,8 @@ from cli import (
     words,
 )
 from cli.runtime import Runtime
-from config import catalogue
+from config import catalogue, redact
+from config.settings import get_settings
 from workflow.errors import HonorflowError
 
 
@@ -63,6 +64,7 @@ for module in (
 
 def main() -> None:
     """Entry point: domain errors become one clear line and their exit code."""
+    _scrub_logs()
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -78,6 +80,15 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+def _scrub_logs() -> None:
+    """No log line or traceback of any command shows a password (config/redact.py)."""
+    try:
+        settings = get_settings()
+    except Exception:  # bad settings: the command reports them, their values scrubbed
+        settings = None
+    redact.install(settings)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
+
+from config.redact import mask_url
 
 WORKFLOWS_DIR = Path(__file__).parent / "workflows"
 MIB = 1024 * 1024
@@ -129,6 +130,13 @@ class Settings(BaseSettings):
             ipaddress.ip_network(entry, strict=False)  # a ValueError names the bad entry
         return value
 
+    # Operations (README "Running in production").
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        min_length=16,
+        description="bearer token /metrics asks for; without one only loopback may read it",
+    )
+
     attachments_dir: Path | None = Field(
         default=None, description="where attachments are stored; data_dir/attachments if unset"
     )
@@ -144,7 +152,7 @@ class Settings(BaseSettings):
 
     def shown_database_url(self) -> str:
         """The database URL as logs and start-up lines may show it: without its password."""
-        return make_url(self.resolved_database_url()).render_as_string(hide_password=True)
+        return mask_url(self.resolved_database_url())
 
     def resolved_audit_key_file(self) -> Path:
         """The configured audit key file, or `audit.key` in the data folder."""

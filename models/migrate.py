@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -38,3 +39,11 @@ def current_revision(engine: Engine) -> str | None:
 def is_empty(engine: Engine) -> bool:
     """True when the database holds no honorflow table yet."""
     return not inspect(engine).has_table("campaigns")
+
+
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The newest revision the packaged migrations know (read once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from notifications.compose import compose, message_id_for
 from notifications.contexts import context_from
 from notifications.delivery import Claimed
 from notifications.errors import BadAddress, TemplateProblem
+from notifications.metrics import observe_send
 from notifications.render import TemplateSource, render_message
 from notifications.transport import PermanentSendError, TransientSendError, Transport
 
@@ -166,16 +168,21 @@ def _send(
 ) -> str:
     # The database session is closed while the mail server is talked to: no transaction
     # stays open across the network.
+    started = time.perf_counter()
     try:
         transport.send(message)
     except PermanentSendError as exc:
+        observe_send("failed", time.perf_counter() - started)
         return _park(new_uow, claimed.id, str(exc))
     except (TransientSendError, OSError) as exc:
+        observe_send("retry", time.perf_counter() - started)
         with new_uow() as uow:
             delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, str(exc))
         return "retry"
     except Exception as exc:  # e.g. a message the email package cannot serialise
+        observe_send("failed", time.perf_counter() - started)
         return _park(new_uow, claimed.id, str(msg("mail.send.unexpected", error=_brief(exc))))
+    observe_send("sent", time.perf_counter() - started)
     with new_uow() as uow:
         delivery.mark_sent(uow, claimed.id, clock(), subject)
     return "sent"

@@ -13,6 +13,7 @@ from typing import Any
 from celery import Celery
 from celery.schedules import crontab
 
+from config import redact
 from config.settings import Settings, get_settings
 
 # Time limits stay well below the broker's visibility timeout, so a task still running is
@@ -71,6 +72,9 @@ def make_app(settings: Settings) -> Celery:
         # server never take each other's tasks.
         task_default_queue=settings.task_queue,
         worker_prefetch_multiplier=1,
+        # Events for Flower and `celery events`: what each worker runs, and what was sent.
+        worker_send_task_events=True,
+        task_send_sent_event=True,
         timezone="Asia/Shanghai",
         beat_schedule=beat_schedule(settings),
         beat_schedule_filename=str(Path(settings.data_dir).resolve() / "celerybeat-schedule"),
@@ -78,4 +82,6 @@ def make_app(settings: Settings) -> Celery:
     return app
 
 
+# Every log line of a worker or the beat passes the scrubber: no URL password is printed.
+redact.install(get_settings())
 app = make_app(get_settings())

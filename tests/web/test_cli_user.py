@@ -150,3 +150,23 @@ def test_create_refuses_weak_passwords_and_unknown_places(cli_world: World) -> N
     empty = create("--role", "admin", password="")
     assert empty.exception is not None and "标准输入中没有密码" in str(empty.exception)
     assert create("--role", "department_reviewer", "--department", "police").exception is None
+
+
+def test_the_password_from_a_file_and_only_one_source(cli_world: World, tmp_path: Path) -> None:
+    secret = tmp_path / "password"
+    secret.write_text(GOOD + "\n", encoding="utf-8")
+    made = run("--json", "user", "create", "--username", "fi", "--name", "费", "--role",
+               "admin", "--password-file", str(secret))  # fmt: skip
+    assert made.exception is None, made.output
+    both = run("user", "create", "--username", "fo", "--name", "冯", "--role", "admin",
+               "--password-file", str(secret), "--password-stdin", stdin=GOOD + "\n")  # fmt: skip
+    assert isinstance(both.exception, click.UsageError)
+    assert "--password-file" in str(both.exception.format_message())
+    empty = tmp_path / "empty"
+    empty.write_text("\n", encoding="utf-8")
+    none = run("user", "create", "--username", "fu", "--name", "傅", "--role", "admin",
+               "--password-file", str(empty))  # fmt: skip
+    assert isinstance(none.exception, click.UsageError)
+    assert str(empty) in none.exception.format_message()
+    listed = {u["username"] for u in json.loads(run("--json", "user", "list").output)}
+    assert "fi" in listed and not {"fo", "fu"} & listed
