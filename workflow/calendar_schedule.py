@@ -207,7 +207,7 @@ def _holidays(raw: object, year: int | None, problems: list[Message]) -> list[Ho
             problems.append(msg("calendar.holiday_no_name", where=where))
         first = _day(entry.get("from"), year, _at("from", n, name), problems)
         # A one-day holiday may leave out its last day.
-        last = _day(entry.get("to", entry.get("from")), year, _at("to", n, name), problems)
+        last = _day(entry["to"], year, _at("to", n, name), problems) if "to" in entry else first
         if first and last and last < first:
             problems.append(msg("calendar.backwards", where=where, first=first, last=last))
         elif first and last and isinstance(name, str) and name.strip():
