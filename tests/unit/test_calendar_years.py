@@ -7,6 +7,7 @@ written); every expected date below is worked out by hand from it and a 2027 wal
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -249,3 +250,12 @@ def test_file_bytes_are_checked_before_reading() -> None:
 def test_an_alias_bomb_is_refused_by_the_bounded_loader() -> None:
     found = problems_of("a: &a [1, 2]\nb: *a\n")
     assert any("锚点或别名" in p for p in found)
+
+
+@pytest.mark.parametrize("readme", [SHIPPED / "README.md", SHIPPED.parents[1] / "README.md"])
+def test_the_documented_example_is_a_valid_schedule(readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(year: 2027\n.*?)```", text, re.S)
+    assert example is not None
+    schedule = parse_schedule(example.group(1), readme.name)
+    assert schedule.year == 2027 and schedule.workdays == {date(2027, 2, 20)}
