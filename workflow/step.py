@@ -7,13 +7,11 @@ from datetime import date, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import select
-
-from models import CalendarOverride, Nomination
+from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import WorkingCalendar
-from workflow.calendar_store import LoadedYears, loaded_years
+from workflow.calendar_store import LoadedYears, loaded_years, overrides_and_stamps
 from workflow.definition import Definition
 from workflow.facts import NomineeFacts, facts_from_json
 
@@ -42,8 +40,8 @@ class Step:
 
 def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
     """The working-day calendar: overrides, then loaded years, then the holiday package."""
-    rows = uow.session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day))
-    return _calendar(frozenset((day, working) for day, working in rows), loaded_years(uow))
+    overrides, seen = overrides_and_stamps(uow)
+    return _calendar(overrides, loaded_years(uow, seen))
 
 
 @lru_cache(maxsize=8)
