@@ -6,7 +6,7 @@ from models.base import Base
 from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
 from models.definitions import DefinitionVersion
 from models.nominations import Nomination
-from models.registry import CalendarOverride, HonourRecord
+from models.registry import CalendarOverride, CalendarYear, HonourRecord
 from models.reviews import Objection, ReviewTask
 from models.scheduling import Deadline, OutboxMessage, TemplateOverride
 from models.users import ApiToken, ConflictDeclaration, User, WebSession
@@ -19,6 +19,7 @@ __all__ = [
     "AuditHead",
     "Base",
     "CalendarOverride",
+    "CalendarYear",
     "Campaign",
     "ConflictDeclaration",
     "Deadline",

@@ -54,15 +54,32 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _DatesAsTextLoader(_BoundedLoader):
+    """The bounded loader that leaves dates as the text written (`2027-02-30` is not raised
+    from deep in the constructor, so the caller can name the bad date and where it is)."""
+
+    # PyYAML's own way to change resolvers: a class attribute replacing the inherited table.
+    yaml_implicit_resolvers = {  # noqa: RUF012
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _BoundedLoader.yaml_implicit_resolvers.items()
+    }
+
+
 def _check_size(text: str) -> None:
     if len(text) > MAX_CHARS:
         raise YamlRefused(msg("definition.too_large", limit=MAX_CHARS))
 
 
-def load_bounded(text: str) -> Any:
-    """The YAML document as Python data; YamlRefused beyond a bound, YAMLError if malformed."""
+def load_bounded(text: str, *, dates_as_text: bool = False) -> Any:
+    """The YAML document as Python data; YamlRefused beyond a bound, YAMLError if malformed.
+
+    With `dates_as_text`, a date stays the string written (the caller checks it).
+    """
     _check_size(text)
-    loader = _BoundedLoader(text)
+    loader = (_DatesAsTextLoader if dates_as_text else _BoundedLoader)(text)
     try:
         return loader.get_single_data()
     finally:

@@ -2,6 +2,10 @@
 
 Working days are counted in Asia/Shanghai; instants go in and come out timezone-aware, and the
 instants this module returns are in UTC (store UTC, count in Shanghai).
+
+A day is looked up in this order: an administrator's override of that day; the schedule
+loaded for its year (`workflow.calendar_schedule`, stored in `calendar_years`); the installed
+`chinesecalendar` package's years; otherwise it is refused (CalendarRangeError), never guessed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
-from config.catalogue import msg
+from config.catalogue import Listing, Message, msg
+from workflow.calendar_schedule import YearSchedule
 from workflow.errors import CalendarRangeError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -45,6 +50,29 @@ def _local_day(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
+def package_years() -> range:
+    """The years the installed holiday package knows."""
+    first, last = _known_years()
+    return range(first, last + 1)
+
+
+def year_spans(years: set[int]) -> list[tuple[int, int]]:
+    """Years as runs of consecutive years: {2004, …, 2027, 2029} -> [(2004, 2027), (2029, 2029)]."""
+    spans: list[tuple[int, int]] = []
+    for year in sorted(years):
+        if spans and spans[-1][1] == year - 1:
+            spans[-1] = (spans[-1][0], year)
+        else:
+            spans.append((year, year))
+    return spans
+
+
+def _years_shown(first: int, last: int) -> Message:
+    if first == last:
+        return msg("calendar.year_one", year=first)
+    return msg("calendar.year_span", first=first, last=last)
+
+
 @lru_cache(maxsize=4096)
 def _package_says_working(day: date) -> bool:
     # The package's answer never changes within a process; deadline sweeps ask it often.
@@ -52,17 +80,43 @@ def _package_says_working(day: date) -> bool:
 
 
 class WorkingCalendar:
-    """Chinese working days from `chinese_calendar`, with admin overrides that always win."""
+    """Chinese working days: admin overrides, then loaded schedules, then `chinese_calendar`."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] | None = None,
+        schedules: Mapping[int, YearSchedule] | None = None,
+    ) -> None:
         # Copy so a caller mutating its dict later cannot change deadlines already computed.
         self.overrides: Mapping[date, bool] = MappingProxyType(dict(overrides or {}))
+        self.schedules: Mapping[int, YearSchedule] = MappingProxyType(dict(schedules or {}))
         self.first_year, self.last_year = _known_years()
 
     def __repr__(self) -> str:
         return (
             f"WorkingCalendar(years={self.first_year}..{self.last_year}, "
-            f"overrides={len(self.overrides)})"
+            f"loaded={sorted(self.schedules)}, overrides={len(self.overrides)})"
+        )
+
+    def knows_year(self, year: int) -> bool:
+        """Whether the year has a schedule (loaded, or in the package); overrides do not count."""
+        return year in self.schedules or self.first_year <= year <= self.last_year
+
+    def known_years(self) -> set[int]:
+        """Every year with a schedule."""
+        return set(self.schedules) | set(range(self.first_year, self.last_year + 1))
+
+    def _refusal(self, day: date) -> CalendarRangeError:
+        spans = year_spans(self.known_years())
+        if len(spans) == 1:
+            first, last = spans[0]
+            return CalendarRangeError(
+                msg("error.outside_calendar", day=day, first=date(first, 1, 1),
+                    last=date(last, 12, 31))
+            )  # fmt: skip
+        shown = [_years_shown(first, last) for first, last in spans]
+        return CalendarRangeError(
+            msg("error.calendar_year_unknown", day=day, year=day.year, years=Listing(tuple(shown)))
         )
 
     def is_working_day(self, day: date) -> bool:
@@ -73,16 +127,12 @@ class WorkingCalendar:
         override = self.overrides.get(day)
         if override is not None:
             return override
+        schedule = self.schedules.get(day.year)
+        if schedule is not None:
+            return schedule.is_working_day(day)
         if not self.first_year <= day.year <= self.last_year:
             # Refuse rather than guess: an unknown year may have make-up working weekends.
-            raise CalendarRangeError(
-                msg(
-                    "error.outside_calendar",
-                    day=day,
-                    first=date(self.first_year, 1, 1),
-                    last=date(self.last_year, 12, 31),
-                )
-            )
+            raise self._refusal(day)
         return _package_says_working(day)
 
     def working_days_between(self, start: date, end: date) -> int:

@@ -141,6 +141,20 @@ class CalendarRangeError(HonorflowError):
     exit_code = 8
 
 
+class CalendarScheduleInvalid(HonorflowError):
+    """A year's holiday schedule file is refused as a whole; each problem names the day."""
+
+    exit_code = 2
+
+    def __init__(self, file: str, problems: list[Message]) -> None:
+        self.file = file
+        self.problems = problems
+        lines = Listing(tuple(problems), "lines")
+        super().__init__(
+            message=msg("error.calendar_schedule", file=file, count=len(problems), problems=lines)
+        )
+
+
 class QuotaExceeded(HonorflowError):
     """A unit tried to put forward more main nominations than its places."""
 

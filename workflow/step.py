@@ -7,12 +7,11 @@ from datetime import date, datetime
 from functools import cached_property, lru_cache
 from typing import Any
 
-from sqlalchemy import select
-
-from models import CalendarOverride, Nomination
+from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 from workflow.calendar import WorkingCalendar
+from workflow.calendar_store import LoadedYears, loaded_years, overrides_and_stamps
 from workflow.definition import Definition
 from workflow.facts import NomineeFacts, facts_from_json
 
@@ -40,12 +39,13 @@ class Step:
 
 
 def load_calendar(uow: UnitOfWork) -> WorkingCalendar:
-    """The working-day calendar with the administrators' overrides applied."""
-    rows = uow.session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day))
-    return _calendar(frozenset((day, working) for day, working in rows))
+    """The working-day calendar: overrides, then loaded years, then the holiday package."""
+    overrides, seen = overrides_and_stamps(uow)
+    return _calendar(overrides, loaded_years(uow, seen))
 
 
 @lru_cache(maxsize=8)
-def _calendar(overrides: frozenset[tuple[date, bool]]) -> WorkingCalendar:
-    # One calendar per distinct set of overrides: they change a few times a year.
-    return WorkingCalendar(dict(overrides))
+def _calendar(overrides: frozenset[tuple[date, bool]], years: LoadedYears) -> WorkingCalendar:
+    # One calendar per distinct set of overrides and loaded years: they change a few times a
+    # year, and the calendar's package lookups are cached per day.
+    return WorkingCalendar(dict(overrides), years.schedules)

@@ -15,6 +15,7 @@ from web.errors import http_detail, problem_message
 from web.pages import (
     account,
     admin,
+    admin_calendar,
     admin_definitions,
     auth,
     bulk,
@@ -42,6 +43,7 @@ def register_pages(app: FastAPI) -> None:
         nominations,
         admin,
         admin_definitions,
+        admin_calendar,
         unit,
         unit_forms,
         notice,

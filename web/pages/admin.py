@@ -16,6 +16,7 @@ from web.pages.pictures import page_composition, page_funnel
 from web.pages.render import render
 from workflow.errors import HonorflowError
 from workflow.queries.accounts import known_departments, known_units
+from workflow.queries.calendar import calendar_gaps
 from workflow.queries.campaigns import (
     campaigns_newest_first,
     current_campaign,
@@ -61,6 +62,7 @@ def dashboard(
         "results": results,
         "chart": chart,
         "failed": mail.list_messages(uow, viewer.actor, status=FAILED, limit=50),
+        "calendar_gaps": calendar_gaps(uow, viewer.actor, now),
         **page_globals(uow, viewer),
     }
     return render(request, "admin_dashboard.html", context)
