@@ -19,6 +19,7 @@ from web.pages import (
     auth,
     bulk,
     committee,
+    documents,
     nominations,
     notice,
     objections,
@@ -44,6 +45,7 @@ def register_pages(app: FastAPI) -> None:
         admin_definitions,
         unit,
         unit_forms,
+        documents,  # before notice: /notice/<code>.pdf is not a code
         notice,
         committee,
         objections,
