@@ -120,3 +120,11 @@ def office_of(campaign: Campaign, locale: str = "zh-CN") -> CampaignOffice:
         opening=opening, title_is_default=campaign.notice_title is None,
         opening_is_default=campaign.notice_opening is None,
     )  # fmt: skip
+
+
+def follow_up(office: CampaignOffice, reference: str) -> Message:
+    """What an objector is told with their reference: how to follow the case, quoting it."""
+    if office.phone:
+        return msg("notice_doc.objection_received", reference=reference, phone=office.phone,
+                   email=office.email)  # fmt: skip
+    return msg("notice_doc.objection_received_email", reference=reference, email=office.email)

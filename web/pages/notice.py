@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from config.catalogue import render as render_message
 from models.uow import UnitOfWork
 from web.client_address import client_address
 from web.deps import Now, Uow, csrf_check
@@ -16,7 +17,7 @@ from web.pages.helpers import refusal, say, status_for
 from web.pages.render import language, render
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
-from workflow.campaign_office import office_of
+from workflow.campaign_office import follow_up, office_of
 from workflow.errors import HonorflowError
 from workflow.objection_reference import PATTERN as REFERENCE
 from workflow.queries.campaigns import current_campaign
@@ -63,11 +64,7 @@ def _received(request: Request, uow: UnitOfWork, code: str, reference: str) -> s
     if not REFERENCE.fullmatch(reference):
         return None
     office = office_of(notice_campaign(uow, code), language(request))
-    if office.phone:
-        return say(request, "notice_doc.objection_received", reference=reference,
-                   phone=office.phone, email=office.email)  # fmt: skip
-    return say(request, "notice_doc.objection_received_email", reference=reference,
-               email=office.email)  # fmt: skip
+    return render_message(follow_up(office, reference), language(request))
 
 
 @router.post("/notice/{code}/objections", dependencies=[Depends(csrf_check)])
