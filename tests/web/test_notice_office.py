@@ -98,12 +98,18 @@ def test_the_final_list_pdf_is_refused_before_the_decision_and_to_others(world: 
     secretary, _ = browser(world, "secretary")
     early = secretary.get("/final-list/jx2026.pdf")
     assert early.status_code == 409  # not decided yet
+    api = "/api/campaigns/jx2026/final-list.pdf"
+    refused = world.client.get(api, headers=world.h("secretary"))
+    assert refused.status_code == 409 and error(refused)["code"] == "invalid_state"
     with UnitOfWork(world.sf) as uow:
         committee.decide(
             uow, world.campaign_id, flow.SECRETARY, NOW, override_reason="经研究同意本届名单"
         )
     done = secretary.get("/final-list/jx2026.pdf")
     assert done.status_code == 200 and done.content.startswith(b"%PDF")
+    by_api = world.client.get(api, headers=world.h("team"))
+    assert by_api.status_code == 200 and by_api.headers["content-type"] == "application/pdf"
+    assert world.client.get(api, headers=world.h("clerk_gz")).status_code == 403
     clerk, _ = browser(world, "clerk_gz")
     assert clerk.get("/final-list/jx2026.pdf").status_code == 403
     assert world.client.get("/final-list/jx2026.pdf", follow_redirects=False).status_code in (
