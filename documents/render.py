@@ -8,6 +8,7 @@ stylesheet (`document.css`, A4 portrait, the table header repeated on every page
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,12 @@ def final_list_html(doc: FinalListDocument, locale: str = catalogue.DEFAULT) -> 
     return _html("final_list_body.html", title, locale, {"doc": doc})
 
 
+@lru_cache(maxsize=8)
 def pdf(html: str) -> bytes:
-    """An HTML document as PDF (WeasyPrint: pango lays out the text in the installed fonts)."""
+    """An HTML document as PDF (WeasyPrint: pango lays out the text in the installed fonts).
+
+    Kept for the same HTML: the public notice's PDF takes seconds of CPU per thousand names
+    and anyone may ask for it, so asking again for an unchanged notice costs nothing."""
     from weasyprint import HTML  # imported when asked for: it loads pango and the fonts
 
     return bytes(HTML(string=html, base_url=str(TEMPLATES)).write_pdf())
