@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from cli import commands_campaign_rules, words
+from cli import commands_campaign_office, commands_campaign_rules, words
+from cli.commands_campaign_office import office_input, office_options
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from cli.times import DEADLINE
 from workflow.queries import campaigns as read
@@ -18,6 +19,7 @@ from workflow.services import campaigns, reports
 
 def register(cli: click.Group) -> None:
     campaign.add_command(commands_campaign_rules.rules)
+    campaign.add_command(commands_campaign_office.office)
     cli.add_command(campaign)
     cli.add_command(report)
 
@@ -45,10 +47,12 @@ def campaign() -> None:
 @click.option("--definition-version", type=int, help="pin this version (default: the newest)")
 @click.option("--admin-email", default="office@example.org", show_default=True)
 @click.option("--daily-digest", is_flag=True, help="reviewers get one morning message")
+@office_options
 @actor_option()
 @pass_runtime
 def create(
     rt: Runtime,
+    /,
     code: str,
     title: str,
     definition_name: str,
@@ -59,8 +63,10 @@ def create(
     daily_digest: bool,
     actor_spec: str,
     actor_name: str | None,
+    **office: str | None,
 ) -> None:
-    """Create a campaign pinned to a version of a definition (the newest unless named)."""
+    """Create a campaign pinned to a version of a definition (the newest unless named), with
+    its office (`campaign office` changes it later)."""
     with rt.uow() as uow:
         row = campaigns.create_campaign(
             uow,
@@ -74,6 +80,7 @@ def create(
             definition_version=definition_version,
             admin_email=admin_email,
             daily_digest=daily_digest,
+            office=office_input(office),
         )
         data = {"id": row.id, "code": row.code, "definition": row.definition.key}
     rt.emit(data, words.say("campaign_created", code=data["code"], id=data["id"]))

@@ -84,9 +84,14 @@ def record(
         actor = resolve_actor(uow, actor_spec, actor_name)
         row = objections.record_for_team(uow, actor, nomination_id, data, now, files)
         due_at = row.answer_due_at
-        out = {"id": row.id, "answer_due_at": due_at.isoformat() if due_at else None}
+        out = {
+            "id": row.id,
+            "reference": row.reference,
+            "answer_due_at": due_at.isoformat() if due_at else None,
+        }
         due = words.deadline(row.answer_due_at)
-    rt.emit(out, words.say("objection_recorded", id=row.id, due=due))
+    reference = words.say("objection_reference", reference=row.reference)
+    rt.emit(out, words.say("objection_recorded", id=row.id, due=due) + "\n" + reference)
 
 
 @objection.command("list")
@@ -104,7 +109,8 @@ def list_objections(
     rt.emit(
         data,
         "\n".join(
-            f"{d['id']:>6} {words.pad(words.label('objection', d['status']), 8)} "
+            f"{d['id']:>6} {d['reference'] or '':<13} "
+            f"{words.pad(words.label('objection', d['status']), 8)} "
             f"{d['reporter_name'] or d['unit_stamp'] or '':<12} "
             f"{d['contact'] or '':<14} {d['content']}"
             for d in data

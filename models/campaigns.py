@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -32,7 +32,16 @@ class Campaign(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     decision_override: Mapped[str | None] = mapped_column(String(2000))
+    # The campaign office (the notice's 落款 and how to reach it): its mailbox is `admin_email`,
+    # the rest is set by `workflow.services.campaign_office` (None until an admin sets it).
     admin_email: Mapped[str] = mapped_column(String(200), default="office@example.org")
+    office_name: Mapped[str | None] = mapped_column(String(100))
+    office_phone: Mapped[str | None] = mapped_column(String(40))
+    office_address: Mapped[str | None] = mapped_column(String(200))
+    office_postcode: Mapped[str | None] = mapped_column(String(6))
+    # The notice's wording when the campaign overrides the catalogue's defaults.
+    notice_title: Mapped[str | None] = mapped_column(String(200))
+    notice_opening: Mapped[str | None] = mapped_column(Text)
     # Reviewers get one daily digest of their open tasks instead of a message per task.
     daily_digest: Mapped[bool] = mapped_column(default=False)
     locale: Mapped[str] = mapped_column(String(10), default="zh-CN")

@@ -70,6 +70,8 @@ class Objection(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nominations.id"), index=True)
     source: Mapped[str] = mapped_column(String(10))  # phone, letter, visit, web
+    # What the objector quotes to follow the case: year and a random code (never the id).
+    reference: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
     reporter_name: Mapped[str | None] = mapped_column(String(100))
     contact: Mapped[str | None] = mapped_column(String(200))
     unit_stamp: Mapped[str | None] = mapped_column(String(200))

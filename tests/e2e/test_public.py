@@ -32,8 +32,12 @@ def test_public_objection_reaches_the_timeline(page: Any, live_server: LiveServe
     page.fill("textarea[name=content]", "事迹材料中的获奖年份与实际不符")
     answer_the_question(page)
     page.get_by_role("button", name="提交异议").click()
-    page.wait_for_url("**/notice/jx2026?sent=1")
-    assert "异议已收到" in page.locator(".flash.ok").inner_text()
+    page.wait_for_url("**/notice/jx2026?sent=*")
+    answer = page.locator(".flash.ok").inner_text()
+    assert "异议已收到" in answer
+    reference = re.search(r"受理编号：(\d{4}-[0-9A-Z]{8})", answer)
+    assert reference, answer  # the objector is told the number to quote
+    assert "office@example.org" in answer  # and where to follow the case
     assert "13812345678" not in page.content()  # the reporter's contact is not echoed back
     shot(page, "notice-sent")
 
@@ -45,6 +49,7 @@ def test_public_objection_reaches_the_timeline(page: Any, live_server: LiveServe
     objections = page.content()
     assert "事迹材料中的获奖年份与实际不符" in objections
     assert "13812345678" in objections  # the administrator sees the contact unmasked
+    assert reference.group(1) in objections  # and the reference the objector was given
     shot(page, "admin-nomination-objection")
 
 
@@ -70,6 +75,6 @@ def test_an_objection_is_sent_with_script_off(browser: Any, live_server: LiveSer
         page.fill("textarea[name=content]", "反映问题")
         answer_the_question(page)
         page.get_by_role("button", name="提交异议").click()
-        page.wait_for_url("**/notice/jx2026?sent=1")
+        page.wait_for_url("**/notice/jx2026?sent=*")
     finally:
         context.close()

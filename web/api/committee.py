@@ -7,13 +7,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from config.catalogue import msg
+from documents import render as documents
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
 from workflow.clean_text import CleanLongText
 from workflow.queries import decision as read
+from workflow.queries.notice import final_list_document
 from workflow.rules.composition import CompositionResult
 from workflow.services import committee
 from workflow.services.campaigns import find_campaign
@@ -179,3 +182,21 @@ def final_list(campaign_ref: str, uow: Uow, actor: CurrentActor) -> FinalListOut
         campaign=campaign.code, decided_at=found.decided_at, override=found.override,
         count=found.count, groups=groups,
     )  # fmt: skip
+
+
+@router.get(
+    "/campaigns/{campaign_ref}/final-list.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def final_list_pdf(campaign_ref: str, request: Request, uow: Uow, actor: CurrentActor) -> Response:
+    """The final list (表彰名单) as PDF: who may read the final list, once decided."""
+    campaign = find_campaign(uow, campaign_ref)
+    locale = request_locale(request)
+    html = documents.final_list_html(final_list_document(uow, actor, campaign, locale), locale)
+    disposition = f'inline; filename="final-list-{campaign.code}.pdf"'
+    return Response(
+        documents.pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": disposition},
+    )

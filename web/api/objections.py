@@ -16,6 +16,7 @@ from web.deps import CurrentActor, Now, Uow
 from web.errors import request_locale
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
+from workflow.campaign_office import follow_up, office_of
 from workflow.clean_text import CleanLongText, CleanText
 from workflow.errors import NotFound
 from workflow.queries import objections as read
@@ -68,6 +69,10 @@ class ChallengeOut(BaseModel):
 class ReceivedOut(BaseModel):
     id: int
     received_on: date
+    reference: str = Field(description="quote it to the campaign office to follow the case")
+    follow: str = Field(description="how to follow the case, in words")
+    office_phone: str | None
+    office_email: str
 
 
 class ObjectionOut(BaseModel):
@@ -88,6 +93,7 @@ class ObjectionOut(BaseModel):
     answered_by: str | None
     decision_reason: str | None
     decided_by: str | None
+    reference: str | None = None  # the working team and admins only, like the objector
 
 
 class AnswerIn(BaseModel):
@@ -147,6 +153,7 @@ def objection_out(o: ObjectionView) -> ObjectionOut:
         answered_by=o.answered_by,
         decision_reason=o.decision_reason,
         decided_by=o.decided_by,
+        reference=o.reference,
     )
 
 
@@ -188,7 +195,13 @@ def raise_objection(
         contact=body.contact,
     )
     row = objections.record_objection(uow, body.nomination_id, data, PUBLIC, now)
-    return ReceivedOut(id=row.id, received_on=row.received_on)
+    office = office_of(campaign, request_locale(request))
+    reference = str(row.reference)
+    follow = render(follow_up(office, reference), request_locale(request))
+    return ReceivedOut(
+        id=row.id, received_on=row.received_on, reference=reference, follow=follow,
+        office_phone=office.phone, office_email=office.email,
+    )  # fmt: skip
 
 
 @router.get("/nominations/{nomination_id}/objections", response_model=list[ObjectionOut])

@@ -20,6 +20,7 @@ from web.pages import (
     auth,
     bulk,
     committee,
+    documents,
     nominations,
     notice,
     objections,
@@ -46,6 +47,7 @@ def register_pages(app: FastAPI) -> None:
         admin_calendar,
         unit,
         unit_forms,
+        documents,  # before notice: /notice/<code>.pdf is not a code
         notice,
         committee,
         objections,

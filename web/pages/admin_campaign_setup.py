@@ -17,10 +17,12 @@ from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.campaign_page import campaign_page
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import refusal, say, status_for
+from workflow.campaign_office import LIMITS as OFFICE_FIELDS
+from workflow.campaign_office import OfficeInput
 from workflow.errors import HonorflowError, ImportFailed, ImportTooLarge, InvalidInput
 from workflow.quota_table import MAX_BYTES, MAX_ROWS, rows_from_cells
 from workflow.rules.composition_edit import MAX_RULES, from_form
-from workflow.services import campaigns, composition_rules
+from workflow.services import campaign_office, campaigns, composition_rules
 
 router = APIRouter()
 QUOTA_FIELDS = ("unit_code", "unit_name", "places", "category", "reserved", "kind", "email")
@@ -142,3 +144,21 @@ def _rules_amended(
                              error=refusal(request, refused), rule_rows=rows, reason=reason,
                              rule_field=field)  # fmt: skip
     return RedirectResponse(f"/admin/campaigns/{code}?done=rules#rules", status_code=303)
+
+
+@router.post("/admin/campaigns/{code}/office", dependencies=[Depends(csrf_check)])
+async def save_office(
+    request: Request, code: str, viewer: LoggedIn, uow: Uow, now: Now
+) -> Response:
+    """Save the campaign office and the notice's wording; a bad value is marked at its field."""
+    form = await request.form()
+    cells = {f: str(form.get(f, ""))[: CELL_MAX * 4] for f in OFFICE_FIELDS}
+    try:
+        target = campaigns.find_campaign(uow, code)
+        campaign_office.set_office(uow, target.id, OfficeInput(**cells), viewer.actor, now)
+    except HonorflowError as refused:
+        field = refused.field if isinstance(refused, InvalidInput) else None
+        return campaign_page(request, uow, viewer, code, now, status_for(refused),
+                             error=refusal(request, refused), office_form=cells,
+                             office_field=field)  # fmt: skip
+    return RedirectResponse(f"/admin/campaigns/{code}?done=office#office", status_code=303)

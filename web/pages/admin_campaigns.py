@@ -92,7 +92,7 @@ def create(
     return RedirectResponse(f"/admin/campaigns/{row.code}?done=created", status_code=303)
 
 
-DONE = ("created", "phase", "quota", "rules")
+DONE = ("created", "phase", "quota", "rules", "office")
 
 
 @router.get("/admin/campaigns/{code}")

@@ -13,6 +13,7 @@ from web.charts import composition_svg
 from web.pages.context import Viewer
 from web.pages.helpers import page_globals, say
 from web.pages.render import render
+from workflow.campaign_office import LIMITS as OFFICE_FIELDS
 from workflow.queries import campaign_admin as read
 from workflow.quota_table import UNIT_KINDS
 from workflow.rules.composition_edit import KINDS
@@ -34,6 +35,8 @@ def campaign_page(
     if extra.get("quota_rows") is None:
         extra["quota_rows"] = [_quota_cells(r, view.units.get(r.unit_code)) for r in view.quota]
         extra["quota_rows"].append({})  # a blank row to add a unit
+    if extra.get("office_form") is None:
+        extra["office_form"] = office_cells(view.campaign)
     if extra.get("rule_rows") is None:
         extra["rule_rows"] = [*(v.cells for v in view.rules), {}]
     context = {
@@ -47,10 +50,16 @@ def campaign_page(
         "rule_kinds": KINDS,
         "reason": "",
         "rule_field": None,
+        "office_field": None,
         **page_globals(uow, viewer),
         **extra,
     }
     return render(request, "admin_campaign.html", context, status)
+
+
+def office_cells(campaign: Any) -> dict[str, str]:
+    """The campaign office as its form's cells (the wording only where the campaign set it)."""
+    return {field: getattr(campaign, field) or "" for field in OFFICE_FIELDS}
 
 
 def _quota_cells(row: Any, unit: Any) -> dict[str, str]:

@@ -8,18 +8,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from config.catalogue import render as render_message
 from models.uow import UnitOfWork
 from web.client_address import client_address
 from web.deps import Now, Uow, csrf_check
 from web.pages.context import anonymous_form
 from web.pages.helpers import refusal, say, status_for
-from web.pages.render import render
+from web.pages.render import language, render
 from workflow.actors import Actor
 from workflow.calendar import SHANGHAI
+from workflow.campaign_office import follow_up, office_of
 from workflow.errors import HonorflowError
+from workflow.objection_reference import PATTERN as REFERENCE
 from workflow.queries.campaigns import current_campaign
+from workflow.queries.notice import notice_document
 from workflow.services import challenges
-from workflow.services.notice import notice_campaign, public_notice
+from workflow.services.notice import notice_campaign
 from workflow.services.objections import ObjectionInput, record_objection
 
 router = APIRouter()
@@ -36,15 +40,9 @@ def _page(
     request: Request, uow: UnitOfWork, code: str, now: datetime, status: int = 200, **extra: Any
 ) -> Response:
     campaign = notice_campaign(uow, code)
-    entries = public_notice(uow, campaign)
-    ends = [e.notice_ends_at for e in entries if e.notice_ends_at is not None]
-    context = {
-        "campaign": campaign,
-        "entries": entries,
-        "deadline": max(ends) if ends else None,
-        "form": {},
-        **extra,
-    }
+    doc = notice_document(uow, campaign, language(request))
+    entries = [line for group in doc.groups for line in group.lines]
+    context = {"campaign": campaign, "doc": doc, "entries": entries, "form": {}, **extra}
     if entries:  # a fresh question with every form shown (each is good once)
         context["challenge"] = challenges.issue(request.app.state.limiter, code, now)
     # The page is the same for everyone: no viewer, so nothing personal can leak into it.
@@ -56,9 +54,17 @@ def _page(
 
 @router.get("/notice/{code}")
 def notice_page(request: Request, code: str, uow: Uow, now: Now) -> Response:
-    """Nominees under notice with their public fields only."""
-    sent = request.query_params.get("sent") == "1"
-    return _page(request, uow, code, now, message=say(request, "objection_sent") if sent else None)
+    """The official notice: nominees with their public fields only, how to object."""
+    sent = request.query_params.get("sent", "")
+    return _page(request, uow, code, now, message=_received(request, uow, code, sent))
+
+
+def _received(request: Request, uow: UnitOfWork, code: str, reference: str) -> str | None:
+    """What a sent objection answers: its reference and how to follow the case."""
+    if not REFERENCE.fullmatch(reference):
+        return None
+    office = office_of(notice_campaign(uow, code), language(request))
+    return render_message(follow_up(office, reference), language(request))
 
 
 @router.post("/notice/{code}/objections", dependencies=[Depends(csrf_check)])
@@ -87,8 +93,8 @@ def object_to(
         challenges.admit(limiter, code, address, nomination_id, (challenge, answer), now)
     except HonorflowError as refused:
         return again(status_for(refused), refusal(request, refused))
-    campaign = notice_campaign(uow, code)
-    if nomination_id not in {e.nomination_id for e in public_notice(uow, campaign)}:
+    doc = notice_document(uow, notice_campaign(uow, code))
+    if nomination_id not in {line.nomination_id for g in doc.groups for line in g.lines}:
         return again(422, say(request, "not_under_notice"))
     if not (reporter_name.strip() and contact.strip() and content.strip()):
         return again(422, say(request, "objection_fields"))
@@ -100,7 +106,8 @@ def object_to(
         contact=contact.strip(),
     )
     try:
-        record_objection(uow, nomination_id, data, PUBLIC, now)
+        objection = record_objection(uow, nomination_id, data, PUBLIC, now)
     except HonorflowError as refused:
         return again(status_for(refused), refusal(request, refused))
-    return RedirectResponse(f"/notice/{code}?sent=1", status_code=303)
+    # The reference alone says nothing about the objector: it may travel in the address.
+    return RedirectResponse(f"/notice/{code}?sent={objection.reference}", status_code=303)

@@ -7,16 +7,18 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from config.date_filters import FILTERS as DATE_FILTERS
+from documents.render import TEMPLATES as DOCUMENT_TEMPLATES
 from web import i18n
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LANG_COOKIE = "lang"
 
 ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES),
+    # The documents' templates too: a page includes the same body its PDF prints.
+    loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(DOCUMENT_TEMPLATES)]),
     autoescape=select_autoescape(["html", "xml"]),
     undefined=StrictUndefined,
     trim_blocks=True,

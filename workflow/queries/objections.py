@@ -15,6 +15,7 @@ from workflow.access import (
     not_recused_filter,
     require_role,
     require_unit_clerk,
+    sees_reporter,
     shown_reporter,
     visible_objection,
 )
@@ -49,6 +50,8 @@ class ObjectionView:
     answered_by: str | None = None
     decision_reason: str | None = None
     decided_by: str | None = None
+    # The number the objector was given: shown where the objector is (it leads to them).
+    reference: str | None = None
 
     @property
     def reporter(self) -> str:
@@ -77,6 +80,7 @@ def objection_view(o: Objection, actor: Actor) -> ObjectionView:
         answered_by=o.answered_by,
         decision_reason=o.decision_reason,
         decided_by=o.decided_by,
+        reference=o.reference if sees_reporter(actor) else None,
     )
 
 

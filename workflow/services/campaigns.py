@@ -12,6 +12,7 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access.gates import require_admin
 from workflow.actors import Actor
+from workflow.campaign_office import OfficeInput, apply_office
 from workflow.errors import ImportFailed, InvalidState, NotFound, PhaseMoveRefused
 from workflow.lifecycles import campaign_phase, phase_checks
 from workflow.lifecycles import deadline as deadline_lifecycle
@@ -47,10 +48,15 @@ def create_campaign(
     admin_email: str = "office@example.org",
     daily_digest: bool = False,
     definition_version: int | None = None,
+    office: OfficeInput | None = None,
 ) -> Campaign:
-    """A campaign pinned to a definition version (the newest unless one is named), at launch."""
+    """A campaign pinned to a definition version (the newest unless one is named), at launch,
+    with its office (`workflow.campaign_office`) when given."""
     require_admin(actor)
     setup.check_new_campaign(code, title, reference_date, submission_deadline, admin_email, now)
+    office = office.cleaned() if office else None
+    if office is not None:
+        office.check()
     if submission_deadline is not None:
         submission_deadline = submission_deadline.astimezone(UTC)  # stored, and shown, as UTC
     if uow.session.scalars(select(Campaign).where(Campaign.code == code)).first():
@@ -70,6 +76,8 @@ def create_campaign(
         admin_email=admin_email,
         daily_digest=daily_digest,
     )
+    if office is not None:
+        apply_office(campaign, office)
     uow.session.add(campaign)
     uow.session.flush()
     if submission_deadline is not None:

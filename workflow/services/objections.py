@@ -32,6 +32,7 @@ from workflow.errors import InvalidState
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import objection as objection_lifecycle
 from workflow.messages import unit_recipient
+from workflow.objection_reference import new_reference
 from workflow.repository import commit, lock_nomination
 from workflow.services.attachments import Files, keep
 from workflow.services.definitions import definition_of
@@ -93,6 +94,7 @@ def record_objection(
         )
     objection = Objection(
         nomination_id=nomination.id,
+        reference=new_reference(uow, now),
         source=data.source,
         reporter_name=data.reporter_name,
         contact=data.contact,
