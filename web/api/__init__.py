@@ -12,6 +12,7 @@ from web.api import (
     campaigns,
     committee,
     definitions,
+    exports,
     nominations,
     nominations_bulk,
     objections,
@@ -36,4 +37,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     outbox.router,
     unit_desk.router,
+    exports.router,
 )
