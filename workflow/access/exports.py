@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from config.catalogue import Label, Listing, msg
-from workflow.access.gates import FINAL_LIST_ROLES, REPORT_ROLES, require_role
+from workflow.access.gates import FINAL_LIST_ROLES, REPORT_ROLES, has_role, require_role
 from workflow.actors import Actor
 from workflow.errors import InvalidInput, NotFound, PermissionDenied
 
@@ -47,3 +47,8 @@ def export_unit(actor: Actor, kind: str, unit_code: str | None) -> str | None:
     if not actor.unit_code or unit_code not in (None, actor.unit_code):
         raise PermissionDenied(msg("error.export_own_unit"))
     return actor.unit_code
+
+
+def may_export(actor: Actor, kind: str) -> bool:
+    """Whether the actor may have this kind at all (the pages offer only these buttons)."""
+    return kind in EXPORT_ROLES and has_role(actor, *EXPORT_ROLES[kind])
