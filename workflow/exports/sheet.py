@@ -12,12 +12,12 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -87,11 +87,33 @@ def local_instant(value: datetime) -> datetime:
 def write_book(sheets: Sequence[Sheet]) -> bytes:
     """The workbook with these sheets, as XLSX bytes."""
     book = Workbook(write_only=True)
+    for style in _named_styles():
+        book.add_named_style(style)
     for spec in sheets:
         _write_sheet(book.create_sheet(spec.tab[:31]), spec)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _named_styles() -> list[NamedStyle]:
+    """The styles cells take by name: a cell's style set by name is a copy of a prepared
+    array, where setting its font, border and format one by one hashes each (10x slower)."""
+    styles = [
+        NamedStyle("hf-title", font=_TITLE, alignment=_CENTRE),
+        NamedStyle("hf-header", font=_BOLD, fill=_HEADER_FILL, border=_BOX, alignment=_CENTRE),
+        NamedStyle("hf-heading", font=_BOLD),
+        NamedStyle("hf-plain"),
+        NamedStyle("hf-foot-instant", number_format=FORMATS["instant"]),
+        NamedStyle("hf-foot-share", number_format=FORMATS["share"]),
+    ]
+    for kind in ("text", *FORMATS):
+        fmt = FORMATS.get(kind, "General")
+        styles.append(NamedStyle(f"hf-{kind}", border=_BOX, number_format=fmt))
+        styles.append(
+            NamedStyle(f"hf-{kind}-wrap", border=_BOX, number_format=fmt, alignment=_WRAP)
+        )
+    return styles
 
 
 def _write_sheet(ws: WriteOnlyWorksheet, spec: Sheet) -> None:
@@ -104,50 +126,38 @@ def _write_sheet(ws: WriteOnlyWorksheet, spec: Sheet) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     ws.merged_cells.add(f"A1:{last}1")
     ws.merged_cells.add(f"A2:{last}2")
-    ws.append([_cell(ws, spec.title, font=_TITLE, alignment=_CENTRE)])
-    ws.append([_cell(ws, spec.subtitle)])
-    ws.append([_head(ws, header(c.key, spec.locale)) for c in spec.columns])
+    ws.append([_cell(ws, spec.title, "hf-title")])
+    ws.append([_cell(ws, spec.subtitle, "hf-plain")])
+    ws.append([_cell(ws, header(c.key, spec.locale), "hf-header") for c in spec.columns])
+    styles = [f"hf-{c.kind}" + ("-wrap" if c.wrap else "") for c in spec.columns]
     row_number = HEADER_ROW
     for index, row in enumerate(spec.rows):
         row_number += 1
         if index in spec.headings:
             ws.merged_cells.add(f"A{row_number}:{last}{row_number}")
-            ws.append([_cell(ws, row[0], font=_BOLD)])
+            ws.append([_cell(ws, row[0], "hf-heading")])
             continue
-        ws.append([_value(ws, v, c) for v, c in zip(row, spec.columns, strict=False)])
+        ws.append([_cell(ws, _excel(v), style) for v, style in zip(row, styles, strict=False)])
     if spec.foot:
         ws.append([])
     for row in spec.foot:
         ws.append([_foot(ws, v) for v in row])
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
+def _excel(value: Any) -> Any:
+    """A value as Excel keeps it: an instant as Beijing wall-clock time, the rest as it is."""
+    return local_instant(value) if isinstance(value, datetime) else value
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
-
-
-def _head(ws: WriteOnlyWorksheet, words: str) -> WriteOnlyCell:
-    return _cell(ws, words, font=_BOLD, fill=_HEADER_FILL, border=_BOX, alignment=_CENTRE)
-
-
-def _value(ws: WriteOnlyWorksheet, value: Any, column: Column) -> WriteOnlyCell:
-    """A data cell: dates and instants as Excel dates in their format, text as it is."""
-    if isinstance(value, datetime):
-        value = local_instant(value)
-    cell = _cell(ws, value, border=_BOX)
-    if column.wrap:
-        cell.alignment = _WRAP
-    fmt = FORMATS.get(column.kind)
-    if fmt and isinstance(value, date | int | float) and not isinstance(value, bool):
-        cell.number_format = fmt
+    cell.style = style
     return cell
 
 
 def _foot(ws: WriteOnlyWorksheet, value: Any) -> WriteOnlyCell:
     if isinstance(value, datetime):
-        return _cell(ws, local_instant(value), number_format=FORMATS["instant"])
+        return _cell(ws, local_instant(value), "hf-foot-instant")
     if isinstance(value, float):
-        return _cell(ws, value, number_format=FORMATS["share"])
-    return _cell(ws, value)
+        return _cell(ws, value, "hf-foot-share")
+    return _cell(ws, value, "hf-plain")
