@@ -210,3 +210,8 @@ def test_the_final_list_after_the_decision(world: World) -> None:
     assert (
         world.client.get(f"{BASE}/final_list.xlsx", headers=world.h("clerk_gz")).status_code == 403
     )
+    listed = world.client.get("/api/campaigns/jx2026/final-list", headers=world.h("team")).json()
+    assert listed["group_by"] == "unit"
+    assert [(g["by"], g["code"], g["name"], g["unit_name"]) for g in listed["groups"]] == [
+        ("unit", "gz", "赣州市总工会", "赣州市总工会")
+    ]

@@ -47,8 +47,6 @@ class ExportFile:
     rows: int
     unit_code: str | None
 
-    media_type = XLSX
-
 
 @dataclass(frozen=True)
 class _Request:
