@@ -67,7 +67,9 @@ def recommended(
     )
     if unit_code is not None:
         query = query.where(RecommendingUnit.code == unit_code)
-    return [_row(actor, n) for n in uow.session.scalars(query).unique()]
+    # Streamed in batches: a row is kept as its small line, not as a loaded nomination.
+    batches = uow.session.scalars(query.execution_options(yield_per=1000))
+    return [_row(actor, n) for n in batches]
 
 
 def _row(actor: Actor, n: Nomination) -> Recommended:
