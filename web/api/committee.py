@@ -170,9 +170,7 @@ def decide(
 
 
 @router.get("/campaigns/{campaign_ref}/final-list", response_model=FinalListOut)
-def final_list(
-    campaign_ref: str, request: Request, uow: Uow, actor: CurrentActor
-) -> FinalListOut:
+def final_list(campaign_ref: str, request: Request, uow: Uow, actor: CurrentActor) -> FinalListOut:
     """The awarded names grouped as the definition says (by recommending unit or by
     category), once the committee has decided."""
     campaign = find_campaign(uow, campaign_ref)

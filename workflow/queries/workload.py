@@ -63,4 +63,3 @@ def workload(uow: UnitOfWork, actor: Actor, campaign_id: int, now: datetime) -> 
         Workload(str(d), int(o or 0), int(c or 0), int(n or 0), int(late or 0), due)
         for d, o, c, n, late, due in rows
     ]
-
