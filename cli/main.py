@@ -13,6 +13,7 @@ from cli import (
     commands_campaign,
     commands_db,
     commands_demo,
+    commands_export,
     commands_nominations,
     commands_notice,
     commands_objection,
@@ -57,6 +58,7 @@ for module in (
     commands_tasks,
     commands_templates,
     commands_unit_desk,
+    commands_export,
     commands_web,
 ):
     module.register(cli)

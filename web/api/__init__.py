@@ -13,6 +13,7 @@ from web.api import (
     campaigns,
     committee,
     definitions,
+    exports,
     nominations,
     nominations_bulk,
     objections,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     outbox.router,
     unit_desk.router,
+    exports.router,
 )

@@ -89,14 +89,20 @@ class DecisionOut(BaseModel):
 class HonoureeOut(BaseModel):
     id: int
     name: str
+    gender: str
     ethnicity: str
     employer: str
     category: str
-
-
-class UnitGroupOut(BaseModel):
     unit_code: str
     unit_name: str
+
+
+class GroupOut(BaseModel):
+    by: Literal["unit", "category"] = Field(description="the definition's documents.group_by")
+    code: str = Field(description="the unit's code, or the category's")
+    name: str = Field(description="the unit's name, or the category's label")
+    unit_code: str | None = Field(description="grouped by unit: the unit's code, else null")
+    unit_name: str | None = Field(description="grouped by unit: the unit's name, else null")
     honourees: list[HonoureeOut]
 
 
@@ -105,7 +111,8 @@ class FinalListOut(BaseModel):
     decided_at: datetime | None
     override: str | None
     count: int
-    groups: list[UnitGroupOut]
+    group_by: Literal["unit", "category"]
+    groups: list[GroupOut]
 
 
 def _rule_out(r: CompositionResult, locale: str) -> RuleOut:
@@ -166,21 +173,24 @@ def decide(
 
 
 @router.get("/campaigns/{campaign_ref}/final-list", response_model=FinalListOut)
-def final_list(campaign_ref: str, uow: Uow, actor: CurrentActor) -> FinalListOut:
-    """The awarded names grouped by recommending unit, once the committee has decided."""
+def final_list(campaign_ref: str, request: Request, uow: Uow, actor: CurrentActor) -> FinalListOut:
+    """The awarded names grouped as the definition says (by recommending unit or by
+    category), once the committee has decided."""
     campaign = find_campaign(uow, campaign_ref)
     found = read.final_list(uow, actor, campaign)
+    locale = request_locale(request)
     groups = [
-        UnitGroupOut(
-            unit_code=g.unit_code,
-            unit_name=g.unit_name,
+        GroupOut(
+            by=g.by, code=g.code, name=g.title(locale),
+            unit_code=g.code if g.by == "unit" else None,
+            unit_name=g.unit_name if g.by == "unit" else None,
             honourees=[HonoureeOut(**vars(h)) for h in g.honourees],
         )
         for g in found.groups
-    ]
+    ]  # fmt: skip
     return FinalListOut(
         campaign=campaign.code, decided_at=found.decided_at, override=found.override,
-        count=found.count, groups=groups,
+        count=found.count, group_by=found.group_by, groups=groups,
     )  # fmt: skip
 
 

@@ -10,7 +10,9 @@ from models.uow import UnitOfWork
 from web import i18n
 from web.errors import status_of
 from web.pages.context import Viewer
+from web.pages.exports import export_links
 from web.pages.render import language
+from workflow.access.exports import KINDS
 from workflow.errors import HonorflowError
 from workflow.queries.campaigns import department_names
 
@@ -24,6 +26,10 @@ def page_globals(uow: UnitOfWork, viewer: Viewer | None) -> dict[str, Any]:
         "department_name": lambda code: names.get(code, code),
         # A department's name, or None: an actor's place is left out rather than shown as code.
         "place_name": names.get,
+        # The export buttons a page offers this viewer (`web/templates/_exports.html`).
+        "export_links": lambda campaign, kinds=KINDS: (
+            export_links(viewer.actor, campaign, kinds) if viewer else []
+        ),
     }
 
 

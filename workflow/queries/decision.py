@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select
 
-from config.catalogue import msg
+from config.catalogue import DEFAULT, label, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.access.gates import require_committee, require_final_list
@@ -22,7 +23,9 @@ from workflow.errors import InvalidState
 from workflow.lifecycles import campaign_phase
 from workflow.rules.composition import CompositionResult
 from workflow.services import committee
+from workflow.services.definitions import definition_of
 from workflow.states import AWARDED
+from workflow.vocabulary import CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -117,32 +120,45 @@ def decision_to_confirm(
 
 @dataclass(frozen=True)
 class Honouree:
-    """One line of the final list: 姓名（民族 if not 汉族）and 工作单位."""
+    """One line of the final list: 姓名（民族 if not 汉族）and 工作单位, with unit and category."""
 
     id: int
     name: str
+    gender: str
     ethnicity: str
     employer: str
     category: str
+    unit_code: str
+    unit_name: str
+
+
+GroupBy = Literal["unit", "category"]
 
 
 @dataclass(frozen=True)
-class UnitGroup:
-    """The honourees of one recommending unit."""
+class HonoureeGroup:
+    """The honourees of one group of the list: a recommending unit, or a category."""
 
-    unit_code: str
-    unit_name: str
+    by: GroupBy  # `Definition.documents.group_by`
+    code: str  # the unit's code, or the category's
+    unit_name: str  # the unit's name when grouped by unit ("" by category)
     honourees: list[Honouree]
+
+    def title(self, locale: str = DEFAULT) -> str:
+        """The group's heading: the unit's name, or the category's label in a locale."""
+        return self.unit_name if self.by == "unit" else label("vocab.category", self.code, locale)
 
 
 @dataclass(frozen=True)
 class FinalList:
-    """The awarded names grouped by unit, when the decision was taken and why it overrode."""
+    """The awarded names grouped as the definition says (by unit or by category), when the
+    decision was taken and why it overrode."""
 
     campaign: Campaign
     decided_at: datetime | None
     override: str | None
-    groups: list[UnitGroup]
+    group_by: GroupBy
+    groups: list[HonoureeGroup]
 
     @property
     def count(self) -> int:
@@ -156,8 +172,8 @@ def is_decided(campaign: Campaign) -> bool:
 
 
 def final_list(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> FinalList:
-    """The final list (the committee secretary, the working team and admins); refused before
-    the decision."""
+    """The final list (the committee secretary, the working team and admins), grouped as the
+    campaign's definition says (`documents.group_by`); refused before the decision."""
     require_final_list(actor)
     if not is_decided(campaign):
         raise InvalidState(msg("error.not_decided_yet", campaign=campaign.title))
@@ -167,11 +183,34 @@ def final_list(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> FinalList:
         .where(Nomination.campaign_id == campaign.id, Nomination.status == AWARDED)
         .order_by(RecommendingUnit.id, Nomination.id)
     ).unique()
-    groups: dict[str, UnitGroup] = {}
-    for n in rows:
-        group = groups.setdefault(n.unit.code, UnitGroup(n.unit.code, n.unit.name, []))
-        ethnicity = str(n.facts.get("ethnicity") or "")
-        group.honourees.append(Honouree(n.id, n.name, ethnicity, n.employer, n.category))
-    return FinalList(
-        campaign, campaign.decided_at, campaign.decision_override, list(groups.values())
+    honourees = [_honouree(n) for n in rows]
+    by = definition_of(campaign.definition).documents.group_by
+    groups = _by_unit(honourees) if by == "unit" else _by_category(honourees)
+    return FinalList(campaign, campaign.decided_at, campaign.decision_override, by, groups)
+
+
+def _honouree(n: Nomination) -> Honouree:
+    ethnicity = str(n.facts.get("ethnicity") or "")
+    return Honouree(
+        n.id, n.name, n.gender, ethnicity, n.employer, n.category, n.unit.code, n.unit.name
     )
+
+
+def _by_unit(honourees: list[Honouree]) -> list[HonoureeGroup]:
+    """Groups in the units' order (the quota table's), honourees by id within each."""
+    groups: dict[str, HonoureeGroup] = {}
+    for h in honourees:
+        groups.setdefault(h.unit_code, HonoureeGroup("unit", h.unit_code, h.unit_name, []))
+        groups[h.unit_code].honourees.append(h)
+    return list(groups.values())
+
+
+def _by_category(honourees: list[Honouree]) -> list[HonoureeGroup]:
+    """Groups in the vocabulary's order of categories (any other after, by code), honourees
+    by unit then id within each."""
+    known = list(CATEGORIES)
+    order = sorted({h.category for h in honourees},
+                   key=lambda c: (known.index(c) if c in known else len(known), c))  # fmt: skip
+    return [
+        HonoureeGroup("category", c, "", [h for h in honourees if h.category == c]) for c in order
+    ]

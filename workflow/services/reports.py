@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from config.catalogue import Label, Listing, msg
 from models import Campaign, Nomination, RecommendingUnit
@@ -87,6 +88,8 @@ def composition(
     else:
         scopes = Listing(tuple(Label("scope", s) for s in SCOPES), "or")
         raise InvalidState(msg("error.unknown_scope", scope=scope, scopes=scopes))
+    # Only the facts are read: the campaign and definition (large JSON) are not loaded per row.
+    query = query.options(lazyload(Nomination.campaign), lazyload(Nomination.definition))
     members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
     rules = parse_composition_rules(campaign.composition)
     return len(members), evaluate_composition(rules, members)
