@@ -108,12 +108,22 @@ def deadlines_group() -> None:
 
 @deadlines_group.command("sweep")
 @click.option("--now", "at", help="simulate this instant (ISO 8601 with zone)")
+@click.option("--dry-run", is_flag=True, help="show what would fire now; change nothing")
 @pass_runtime
-def sweep(rt: Runtime, at: str | None) -> None:
+def sweep(rt: Runtime, at: str | None, dry_run: bool) -> None:
     """Fire every due deadline now, in this process (the beat does this every minute)."""
+    if dry_run:
+        from cli.commands_deadlines import show_due
+
+        return show_due(rt, clock_at(at)())
     with rt.uow() as uow:
         result = deadlines.sweep(uow, clock_at(at)())
     rt.emit(
-        {"fired": result.fired, "errors": result.errors, "kinds": dict(result.kinds)},
-        words.say("swept", n=result.fired, errors=result.errors),
+        {
+            "fired": result.fired,
+            "errors": result.errors,
+            "failed": result.failed,
+            "kinds": dict(result.kinds),
+        },
+        words.say("swept_counts", n=result.fired, errors=result.errors, failed=result.failed),
     )

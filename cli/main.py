@@ -12,6 +12,7 @@ from cli import (
     commands_calendar,
     commands_campaign,
     commands_db,
+    commands_deadlines,
     commands_demo,
     commands_nominations,
     commands_notice,
@@ -53,6 +54,7 @@ for module in (
     commands_demo,
     commands_user,
     commands_outbox,
+    commands_deadlines,
     commands_tasks,
     commands_templates,
     commands_unit_desk,
@@ -78,6 +80,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a folder or file the process needs: one line, not a traceback
+        click.echo(catalogue.text("cli.error", catalogue.cli_locale(), message=str(exc)), err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

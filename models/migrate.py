@@ -38,3 +38,12 @@ def current_revision(engine: Engine) -> str | None:
 def is_empty(engine: Engine) -> bool:
     """True when the database holds no honorflow table yet."""
     return not inspect(engine).has_table("campaigns")
+
+
+def head_revision() -> str:
+    """The newest revision the packaged migrations know."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head

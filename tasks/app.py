@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
+from config import logs
 from config.settings import Settings, get_settings
 
 # Time limits stay well below the broker's visibility timeout, so a task still running is
@@ -73,9 +74,23 @@ def make_app(settings: Settings) -> Celery:
         worker_prefetch_multiplier=1,
         timezone="Asia/Shanghai",
         beat_schedule=beat_schedule(settings),
-        beat_schedule_filename=str(Path(settings.data_dir).resolve() / "celerybeat-schedule"),
+        beat_schedule_filename=str(schedule_file(settings)),
+        # Writes to stdout/stderr stay writes: redirected, each write became a WARNING record,
+        # a traceback one character per line.
+        worker_redirect_stdouts=False,
     )
     return app
+
+
+def schedule_file(settings: Settings) -> Path:
+    """Where the beat keeps its schedule (the folder must exist: `honorflow beat` makes it)."""
+    return Path(settings.data_dir).resolve() / "celerybeat-schedule"
+
+
+@signals.setup_logging.connect  # type: ignore[untyped-decorator]
+def _logging(loglevel: str | int | None = None, **_: Any) -> None:
+    """The worker and the beat log as every process does (config/logs.py), not Celery's way."""
+    logs.configure(get_settings().log_format, loglevel or "INFO")
 
 
 app = make_app(get_settings())

@@ -15,6 +15,7 @@ from web.errors import http_detail, problem_message
 from web.pages import (
     account,
     admin,
+    admin_deadlines,
     admin_definitions,
     auth,
     bulk,
@@ -41,6 +42,7 @@ def register_pages(app: FastAPI) -> None:
         review,
         nominations,
         admin,
+        admin_deadlines,
         admin_definitions,
         unit,
         unit_forms,
