@@ -28,7 +28,8 @@ from cli import (
     words,
 )
 from cli.runtime import Runtime
-from config import catalogue
+from config import catalogue, logs
+from config.settings import get_settings
 from workflow.errors import HonorflowError
 
 
@@ -38,6 +39,9 @@ from workflow.errors import HonorflowError
 def cli(ctx: click.Context, json_output: bool) -> None:
     """honorflow: run honour selections from nomination to award."""
     ctx.obj = Runtime(json_output=json_output)
+    # Warnings (a broker that cannot be reached, a failed send) as one line each on stderr;
+    # the serving commands set their own level.
+    logs.configure(get_settings().log_format, "WARNING")
 
 
 for module in (

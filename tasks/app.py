@@ -14,7 +14,9 @@ from celery import Celery, signals
 from celery.schedules import crontab
 
 from config import logs
+from config.catalogue import msg
 from config.settings import Settings, get_settings
+from workflow.errors import NotReady
 
 # Time limits stay well below the broker's visibility timeout, so a task still running is
 # never handed to a second worker as if it had been lost.
@@ -29,7 +31,7 @@ def broker_options(settings: Settings) -> tuple[str, dict[str, Any]]:
         return settings.broker_url, {"visibility_timeout": VISIBILITY_TIMEOUT}
     folder = Path(settings.data_dir).resolve() / "broker"
     for sub in ("queue", "processed"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        make_folder(folder / sub)
     options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
@@ -80,6 +82,16 @@ def make_app(settings: Settings) -> Celery:
         worker_redirect_stdouts=False,
     )
     return app
+
+
+def make_folder(folder: Path) -> Path:
+    """Make a folder a process needs, or say in one line why it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = msg("error.folder_unusable", folder=str(folder), error=exc.strerror or str(exc))
+        raise NotReady(problem) from None
+    return folder
 
 
 def schedule_file(settings: Settings) -> Path:
