@@ -9,8 +9,8 @@ import click
 
 from cli import words
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
-from workflow.queries import deadlines as deadline_list
-from workflow.queries.deadlines import KINDS, STATUSES, DeadlineRow
+from workflow.queries import deadline_list
+from workflow.queries.deadline_list import KINDS, STATUSES, DeadlineRow
 from workflow.services import deadlines
 
 

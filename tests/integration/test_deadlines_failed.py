@@ -13,7 +13,7 @@ from models.uow import UnitOfWork
 from tests.integration.sweep_steps import in_qualification, local, messages, sweep
 from workflow.actors import Actor
 from workflow.errors import BadInput, InvalidState, NotFound, PermissionDenied
-from workflow.queries import deadlines as deadline_list
+from workflow.queries import deadline_list
 from workflow.services import deadlines
 
 ADMIN = Actor("运维", "admin")

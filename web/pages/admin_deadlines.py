@@ -12,7 +12,7 @@ from web.pages.context import LoggedIn
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
 from workflow.errors import HonorflowError
-from workflow.queries import deadlines as deadline_list
+from workflow.queries import deadline_list
 from workflow.queries.campaigns import campaigns_newest_first
 from workflow.services import deadlines
 
