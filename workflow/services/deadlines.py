@@ -98,7 +98,6 @@ def _fire(
         result.failed += 1
         return deadline_id, None
     except Exception as exc:  # a bug in an action must not stop the other deadlines
-        log.exception("deadline %s (%s) failed", deadline_id, kind)
         _failed(uow, deadline_id, kind, f"{type(exc).__name__}: {exc}", park=False)
         result.errors += 1
         return deadline_id, None
@@ -108,10 +107,13 @@ def _fire(
 
 
 def _failed(uow: UnitOfWork, deadline_id: int, kind: str, error: str, *, park: bool) -> None:
-    """Give a broken deadline back (or park it as failed), logged at WARNING with its error."""
+    """Give a broken deadline back (or park it as failed), logged with its error: at WARNING
+    when it cannot be computed, at ERROR with the traceback when its action broke (a bug)."""
     status = deadline_lifecycle.give_back(uow, deadline_id, error, park=park)
     fields = {"deadline_id": deadline_id, "kind": kind, "outcome": status, "error": error}
-    log.warning("deadline %s (%s) is %s: %s", deadline_id, kind, status, error, extra=fields)
+    level = logging.WARNING if park else logging.ERROR
+    log.log(level, "deadline %s (%s) is %s: %s", deadline_id, kind, status, error,
+            extra=fields, exc_info=not park)  # fmt: skip
 
 
 def due_count(uow: UnitOfWork, now: datetime) -> int:
