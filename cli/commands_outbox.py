@@ -111,12 +111,22 @@ def deadlines_group() -> None:
 @click.option(
     "--now", "at", type=INSTANT, help="simulate this instant (without a zone: Beijing time)"
 )
+@click.option("--dry-run", is_flag=True, help="show what would fire now; change nothing")
 @pass_runtime
-def sweep(rt: Runtime, at: datetime | None) -> None:
+def sweep(rt: Runtime, at: datetime | None, dry_run: bool) -> None:
     """Fire every due deadline now, in this process (the beat does this every minute)."""
+    if dry_run:
+        from cli.commands_deadlines import show_due
+
+        return show_due(rt, at or now_utc())
     with rt.uow() as uow:
         result = deadlines.sweep(uow, at or now_utc())
     rt.emit(
-        {"fired": result.fired, "errors": result.errors, "kinds": dict(result.kinds)},
-        words.say("swept", n=result.fired, errors=result.errors),
+        {
+            "fired": result.fired,
+            "errors": result.errors,
+            "failed": result.failed,
+            "kinds": dict(result.kinds),
+        },
+        words.say("swept_counts", n=result.fired, errors=result.errors, failed=result.failed),
     )

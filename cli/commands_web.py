@@ -8,8 +8,9 @@ from typing import Any
 import click
 import uvicorn
 
-from cli.runtime import Runtime, now_utc, pass_runtime
+from cli.runtime import Runtime, now_utc, pass_runtime, refuse_old_schema
 from cli.words import role, say
+from config import logs
 from config.settings import WORKFLOWS_DIR, Settings, get_settings
 from demo.web_demo import PASSWORD, NoticeScenario, create_demo_users
 from models.migrate import upgrade
@@ -39,12 +40,13 @@ def register(cli: click.Group) -> None:
 @click.option("--root-path", default="", help="the path prefix a proxy serves the app under")
 @pass_runtime
 def web(rt: Runtime, host: str, port: int, demo: bool, workers: int, root_path: str) -> None:
-    """Serve the pages and the API (uvicorn) on the configured database."""
+    """Serve the pages and the API (uvicorn) on the configured database (at the current
+    schema: `honorflow db upgrade` first)."""
     if demo:
         rt = demo_runtime(rt)
         load_demo(rt)
     else:
-        upgrade(rt.engine)
+        refuse_old_schema(rt)
     # The address is printed without its password: start-up lines end up in logs.
     database = rt.wiring.settings.shown_database_url()
     click.echo(say("web_serving", address=f"http://{host}:{port}/", database=database))
@@ -55,8 +57,15 @@ def web(rt: Runtime, host: str, port: int, demo: bool, workers: int, root_path: 
         # ping; on a loaded host that takes longer than uvicorn's 5 s, which then kills and
         # restarts it for ever.
         options["timeout_worker_healthcheck"] = WORKER_STARTUP_S
+    logs.configure(rt.wiring.settings.log_format)
     uvicorn.run(
-        "web.app:create_app", factory=True, host=host, port=port, log_level="info", **options
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        log_config=None,  # uvicorn's lines go through config/logs.py like every other
+        **options,
     )
 
 
@@ -83,7 +92,7 @@ def demo_runtime(rt: Runtime) -> Runtime:
     os.environ["HONORFLOW_DATABASE_URL"] = f"sqlite:///{path.as_posix()}"
     get_settings.cache_clear()
     demo = Runtime(json_output=rt.json_output)
-    upgrade(demo.engine)
+    upgrade(demo.engine)  # the demo's own fresh file: migrated here, explicitly
     return demo
 
 

@@ -12,6 +12,7 @@ from cli import (
     commands_calendar,
     commands_campaign,
     commands_db,
+    commands_deadlines,
     commands_demo,
     commands_export,
     commands_nominations,
@@ -28,7 +29,7 @@ from cli import (
     words,
 )
 from cli.runtime import Runtime
-from config import catalogue, redact
+from config import catalogue, logs, redact
 from config.settings import get_settings
 from workflow.errors import HonorflowError
 
@@ -39,6 +40,9 @@ from workflow.errors import HonorflowError
 def cli(ctx: click.Context, json_output: bool) -> None:
     """honorflow: run honour selections from nomination to award."""
     ctx.obj = Runtime(json_output=json_output)
+    # Warnings (a broker that cannot be reached, a failed send) as one line each on stderr;
+    # the serving commands set their own level.
+    logs.configure(get_settings().log_format, "WARNING")
 
 
 for module in (
@@ -55,6 +59,7 @@ for module in (
     commands_demo,
     commands_user,
     commands_outbox,
+    commands_deadlines,
     commands_tasks,
     commands_templates,
     commands_unit_desk,
@@ -82,6 +87,9 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a folder or file the process needs: one line, not a traceback
+        click.echo(catalogue.text("cli.error", catalogue.cli_locale(), message=str(exc)), err=True)
+        sys.exit(1)
 
 
 def _scrub_logs() -> None:

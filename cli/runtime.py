@@ -15,12 +15,14 @@ from typing import Any, TypeVar
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from config import wiring
-from config.catalogue import cli_locale
+from config.catalogue import cli_locale, msg
 from config.wiring import SessionFactory, Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
+from workflow.errors import NotReady
 from workflow.problems import Problem
 
 
@@ -63,6 +65,35 @@ class Runtime:
 
 
 pass_runtime = click.make_pass_decorator(Runtime)
+
+UPGRADE = "honorflow db upgrade"
+
+
+def refuse_old_schema(rt: Runtime) -> None:
+    """A serving process (web, worker) refuses, in one line, a database it cannot reach or
+    whose schema is not the current one: migrations are an explicit step, `db upgrade`."""
+    from models.migrate import current_revision, head_revision
+
+    shown = rt.wiring.settings.shown_database_url()
+    try:
+        current = current_revision(rt.engine)
+    except (SQLAlchemyError, OSError) as exc:
+        error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        raise NotReady(msg("error.database_unreachable", database=shown, error=error)) from None
+    head = head_revision()
+    if current is None:
+        raise NotReady(msg("error.schema_empty", database=shown, command=UPGRADE))
+    if current != head:
+        found = current
+        raise NotReady(
+            msg(
+                "error.schema_not_current",
+                database=shown,
+                current=found,
+                head=head,
+                command=UPGRADE,
+            )
+        )
 
 
 def now_utc() -> datetime:

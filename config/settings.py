@@ -54,6 +54,9 @@ class Settings(BaseSettings):
         default=None, description="where .eml files go without SMTP; data_dir/mail if unset"
     )
     site_url: str = "http://127.0.0.1:8000"
+    log_format: Literal["plain", "json"] = Field(
+        default="plain", description="log lines: plain text, or one JSON object a line"
+    )
     digest_hour: int = Field(default=8, ge=0, le=23, description="Shanghai hour of the digest")
     dot_path: str = Field(
         default="dot", description="Graphviz's dot program (a name on PATH or a path)"

@@ -136,14 +136,27 @@ def for_process() -> Wiring:
 
 
 def publish_messages(message_ids: list[int]) -> None:
-    """Ask the workers to send these committed messages; the relay catches what is lost."""
+    """Ask the workers to send these committed messages; the relay catches what is lost.
+
+    The broker being unreachable does not fail the change (it is committed): a WARNING names
+    the outbox ids left for the beat's relay, which sends them within a minute or so.
+    """
     from tasks.jobs import send_message  # Celery is imported only when something is sent
 
-    try:
-        for message_id in message_ids:
+    for done, message_id in enumerate(message_ids):
+        try:
             send_message.delay(message_id)
-    except Exception:  # the broker is down: the periodic relay will send them
-        log.warning("could not publish %d message(s); the relay will send them", len(message_ids))
+        except Exception as exc:  # the broker is down: the periodic relay will send them
+            left = message_ids[done:]
+            error = f"{type(exc).__name__}: {exc}"[:300]
+            log.warning(
+                "could not publish outbox message(s) %s to the broker (%s); the relay will send "
+                "them",
+                ", ".join(map(str, left)),
+                error,
+                extra={"outbox_ids": left, "error": error},
+            )
+            return
 
 
 def publisher(settings: Settings) -> Publisher | None:

@@ -42,8 +42,10 @@ def is_empty(engine: Engine) -> bool:
 
 
 @lru_cache(maxsize=1)
-def head_revision() -> str | None:
+def head_revision() -> str:
     """The newest revision the packaged migrations know (read once per process)."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head

@@ -111,18 +111,33 @@ def deliver(
     try:
         message = _build(claimed, letterhead, override, settings, clock)
     except (TemplateProblem, BadAddress) as problem:  # no retry can mend these
-        return _park(new_uow, message_id, str(problem))
+        return _park(new_uow, claimed, str(problem))
     except Exception as exc:  # nor anything else composing raises: park it, go on
-        return _park(new_uow, message_id, str(msg("mail.compose.failed", error=_brief(exc))))
+        return _park(new_uow, claimed, str(msg("mail.compose.failed", error=_brief(exc))))
     return _send(new_uow, claimed, message, str(message["Subject"]), transport, clock)
 
 
-def _park(new_uow: UowFactory, message_id: int, error: str) -> str:
+def _park(new_uow: UowFactory, claimed: Claimed, error: str) -> str:
     """Mark a message failed with its error, for an administrator to see; the relay goes on."""
-    log.warning("outbox message %s failed: %s", message_id, error)
+    _log_attempt(claimed, "failed", error)
     with new_uow() as uow:
-        delivery.mark_failed(uow, message_id, error)
+        delivery.mark_failed(uow, claimed.id, error)
     return "failed"
+
+
+def _log_attempt(claimed: Claimed, outcome: str, error: str | None = None) -> None:
+    """One line per send attempt: the outbox id, kind and the recipient's domain (never the
+    whole address); a retry or failure at WARNING with its error."""
+    domain = claimed.recipient.rpartition("@")[2] or "-"
+    fields = {"outbox_id": claimed.id, "kind": claimed.kind, "domain": domain, "outcome": outcome}
+    if error is None:
+        log.info("outbox message %s (%s to @%s) %s", claimed.id, claimed.kind, domain, outcome,
+                 extra=fields)  # fmt: skip
+        return
+    log.warning(
+        "outbox message %s (%s to @%s) %s: %s", claimed.id, claimed.kind, domain, outcome, error,
+        extra={**fields, "error": error},
+    )  # fmt: skip
 
 
 def _brief(exc: BaseException) -> str:
@@ -173,18 +188,22 @@ def _send(
         transport.send(message)
     except PermanentSendError as exc:
         observe_send("failed", time.perf_counter() - started)
-        return _park(new_uow, claimed.id, str(exc))
+        return _park(new_uow, claimed, str(exc))
     except (TransientSendError, OSError) as exc:
         observe_send("retry", time.perf_counter() - started)
+        error = str(exc) or type(exc).__name__
         with new_uow() as uow:
-            delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, str(exc))
+            delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, error)
+        gave_up = claimed.attempts >= delivery.MAX_ATTEMPTS
+        _log_attempt(claimed, "failed" if gave_up else "retry", error)
         return "retry"
     except Exception as exc:  # e.g. a message the email package cannot serialise
         observe_send("failed", time.perf_counter() - started)
-        return _park(new_uow, claimed.id, str(msg("mail.send.unexpected", error=_brief(exc))))
+        return _park(new_uow, claimed, str(msg("mail.send.unexpected", error=_brief(exc))))
     observe_send("sent", time.perf_counter() - started)
     with new_uow() as uow:
         delivery.mark_sent(uow, claimed.id, clock(), subject)
+    _log_attempt(claimed, "sent")
     return "sent"
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
-from config import redact
+from config import logs, redact
+from config.catalogue import msg
 from config.settings import Settings, get_settings
+from workflow.errors import NotReady
 
 # Time limits stay well below the broker's visibility timeout, so a task still running is
 # never handed to a second worker as if it had been lost.
@@ -29,7 +31,7 @@ def broker_options(settings: Settings) -> tuple[str, dict[str, Any]]:
         return settings.broker_url, {"visibility_timeout": VISIBILITY_TIMEOUT}
     folder = Path(settings.data_dir).resolve() / "broker"
     for sub in ("queue", "processed"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        make_folder(folder / sub)
     options = {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
@@ -77,9 +79,33 @@ def make_app(settings: Settings) -> Celery:
         task_send_sent_event=True,
         timezone="Asia/Shanghai",
         beat_schedule=beat_schedule(settings),
-        beat_schedule_filename=str(Path(settings.data_dir).resolve() / "celerybeat-schedule"),
+        beat_schedule_filename=str(schedule_file(settings)),
+        # Writes to stdout/stderr stay writes: redirected, each write became a WARNING record,
+        # a traceback one character per line.
+        worker_redirect_stdouts=False,
     )
     return app
+
+
+def make_folder(folder: Path) -> Path:
+    """Make a folder a process needs, or say in one line why it cannot be made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = msg("error.folder_unusable", folder=str(folder), error=exc.strerror or str(exc))
+        raise NotReady(problem) from None
+    return folder
+
+
+def schedule_file(settings: Settings) -> Path:
+    """Where the beat keeps its schedule (the folder must exist: `honorflow beat` makes it)."""
+    return Path(settings.data_dir).resolve() / "celerybeat-schedule"
+
+
+@signals.setup_logging.connect  # type: ignore[untyped-decorator]
+def _logging(loglevel: str | int | None = None, **_: Any) -> None:
+    """The worker and the beat log as every process does (config/logs.py), not Celery's way."""
+    logs.configure(get_settings().log_format, loglevel or "INFO")
 
 
 # Every log line of a worker or the beat passes the scrubber: no URL password is printed.

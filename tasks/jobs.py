@@ -7,6 +7,7 @@ work with its publisher, transport) comes from the composition root, one per pro
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery.utils.log import get_task_logger
@@ -24,8 +25,17 @@ def sweep_deadlines(now: str | None = None) -> dict[str, Any]:
     """Fire every due deadline; safe to run twice or in parallel."""
     with for_process().new_uow() as uow:
         result = deadlines.sweep(uow, clock_at(now)())
-    log.info("sweep fired %d, %d taken by another sweep", result.fired, result.already_taken)
-    return {"fired": result.fired, "already_taken": result.already_taken, "errors": result.errors}
+    counts = {
+        "fired": result.fired,
+        "already_taken": result.already_taken,
+        "errors": result.errors,
+        "failed": result.failed,
+    }
+    # A deadline that failed (or broke and waits for the next sweep) is an operator's business.
+    level = logging.WARNING if result.failed or result.errors else logging.INFO
+    log.log(level, "sweep fired %(fired)d, %(already_taken)d taken by another sweep, "
+            "%(errors)d broke, %(failed)d failed", counts)  # fmt: skip
+    return counts
 
 
 @app.task(name="honorflow.send_message")

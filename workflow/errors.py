@@ -295,3 +295,10 @@ class PhaseMoveRefused(InvalidState):
     def __init__(self, message: Message, allowed: list[str]) -> None:
         super().__init__(message=message)
         self.allowed = allowed
+
+
+class NotReady(HonorflowError):
+    """A process cannot start: its database is unreachable or not at the current schema, or a
+    folder it needs cannot be made. The message says in one line what to do."""
+
+    exit_code = 16

@@ -42,7 +42,7 @@ __all__ = ["stack"]  # the fixture, imported for pytest
 def sweep_fires_nothing(stack: Stack, at: datetime) -> None:
     before_rows, before_mail = len(rows(stack.sf)), len(stack.smtp.received)
     result = stack.run("sweep_deadlines", now=iso(at))
-    assert result == {"fired": 0, "already_taken": 0, "errors": 0}
+    assert result == {"fired": 0, "already_taken": 0, "errors": 0, "failed": 0}
     assert len(rows(stack.sf)) == before_rows
     assert len(stack.smtp.received) == before_mail
 
@@ -129,7 +129,7 @@ def test_notice_closes_itself_and_unanswered_return_withdraws(stack: Stack) -> N
 
     at = max(notice_end.due_at, material_due.due_at) + timedelta(minutes=1)
     result = stack.run("sweep_deadlines", now=iso(at))
-    assert result == {"fired": 2, "already_taken": 0, "errors": 0}
+    assert result == {"fired": 2, "already_taken": 0, "errors": 0, "failed": 0}
 
     assert status(sf, noticed).status == "committee"
     [closed] = audit_events(sf, "close_notice")

@@ -119,10 +119,12 @@ def record_outcomes(uow: UnitOfWork, outcomes: dict[int, str]) -> None:
         uow.session.execute(_RECORD_OUTCOMES, rows)
 
 
-def give_back(uow: UnitOfWork, deadline_id: int, error: str) -> str:
-    """A fired deadline whose action broke: pending again, or failed after MAX_ATTEMPTS."""
+def give_back(uow: UnitOfWork, deadline_id: int, error: str, *, park: bool = False) -> str:
+    """A fired deadline whose action broke: pending again, or failed after MAX_ATTEMPTS (or at
+    once with `park`: a deadline that cannot be computed, e.g. past the calendar's last year,
+    fails the same way every time until an administrator mends the cause and retries it)."""
     attempts = uow.session.scalar(select(Deadline.attempts).where(Deadline.id == deadline_id))
-    target = FAILED if (attempts or 0) >= MAX_ATTEMPTS else PENDING
+    target = FAILED if park or (attempts or 0) >= MAX_ATTEMPTS else PENDING
     uow.session.execute(
         update(_DEADLINES)
         .where(_DEADLINES.c.id == deadline_id, _DEADLINES.c.status.in_(LIFECYCLE.sources(target)))

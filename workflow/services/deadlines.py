@@ -19,16 +19,18 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from config.catalogue import DEFAULT, msg, render
+from config.catalogue import DEFAULT, Label, msg, render
 from models import Deadline
 from models.scheduling import PENDING
 from models.uow import UnitOfWork
+from workflow.access import require_admin
+from workflow.actors import Actor
 from workflow.deadline_actions import action_for
-from workflow.errors import HonorflowError
+from workflow.errors import CalendarRangeError, HonorflowError, InvalidState
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import FAILED as FAILED
 from workflow.lifecycles.deadline import MAX_ATTEMPTS as MAX_ATTEMPTS
-from workflow.repository import commit
+from workflow.repository import commit, get
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,9 @@ class SweepResult:
     fired: int = 0
     already_taken: int = 0
     errors: int = 0
+    # Deadlines that could not be computed (e.g. past the calendar's last year): parked as
+    # failed with their error, for an administrator to mend and retry; never counted fired.
+    failed: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
 
 
@@ -82,18 +87,33 @@ def _fire(
         with uow.session.begin_nested():
             try:
                 done = action_for(kind)(uow, row, now)
+            except CalendarRangeError:
+                raise  # not a refusal: the deadline cannot be computed, nothing of it is kept
             except HonorflowError as refusal:  # the state no longer allows it: nothing to do
                 done = msg("sweep.skipped_refused", reason=refusal.message or str(refusal))
             # Shown to administrators as it is: the Chinese text of what the action did.
             outcome = render(done, DEFAULT)
+    except CalendarRangeError as exc:
+        _failed(uow, deadline_id, kind, str(exc), park=True)
+        result.failed += 1
+        return deadline_id, None
     except Exception as exc:  # a bug in an action must not stop the other deadlines
-        log.exception("deadline %s (%s) failed", deadline_id, kind)
-        deadline_lifecycle.give_back(uow, deadline_id, f"{type(exc).__name__}: {exc}")
+        _failed(uow, deadline_id, kind, f"{type(exc).__name__}: {exc}", park=False)
         result.errors += 1
         return deadline_id, None
     result.fired += 1
     result.kinds[kind.split(":", 1)[0]] += 1
     return deadline_id, outcome
+
+
+def _failed(uow: UnitOfWork, deadline_id: int, kind: str, error: str, *, park: bool) -> None:
+    """Give a broken deadline back (or park it as failed), logged with its error: at WARNING
+    when it cannot be computed, at ERROR with the traceback when its action broke (a bug)."""
+    status = deadline_lifecycle.give_back(uow, deadline_id, error, park=park)
+    fields = {"deadline_id": deadline_id, "kind": kind, "outcome": status, "error": error}
+    level = logging.WARNING if park else logging.ERROR
+    log.log(level, "deadline %s (%s) is %s: %s", deadline_id, kind, status, error,
+            extra=fields, exc_info=not park)  # fmt: skip
 
 
 def due_count(uow: UnitOfWork, now: datetime) -> int:
@@ -102,3 +122,20 @@ def due_count(uow: UnitOfWork, now: datetime) -> int:
         Deadline.status == PENDING, Deadline.due_at <= now
     )
     return uow.session.scalar(query) or 0
+
+
+def retry(uow: UnitOfWork, ids: list[int], actor: Actor, now: datetime) -> list[Deadline]:
+    """Give failed deadlines another try (failed -> pending; administrators only; audited).
+
+    Every id is checked before any moves: one that is missing or not failed refuses them all.
+    """
+    require_admin(actor)
+    rows = [get(uow, Deadline, i, "deadline") for i in dict.fromkeys(ids)]
+    for row in rows:
+        if row.status != FAILED:  # a fired one goes back to pending only by its sweep
+            status = Label("deadline_status", row.status)
+            raise InvalidState(msg("error.deadline_not_failed", id=row.id, status=status))
+    for row in rows:
+        deadline_lifecycle.retry(uow, row.id, actor, now)
+    commit(uow)
+    return rows
