@@ -29,6 +29,7 @@ def test_sweep_now_without_a_zone_is_beijing_time(hf: Honorflow) -> None:
     assert hf.json("deadlines", "sweep", "--now", _beijing(due - timedelta(seconds=1))) == {
         "fired": 0,
         "errors": 0,
+        "failed": 0,
         "kinds": {},
     }
     assert hf.json("deadlines", "sweep", "--now", _beijing(due))["fired"] == 1

@@ -61,6 +61,10 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
         HONORFLOW_DATA_DIR=str(tmp_path / "data"),
         PYTHONPATH=str(ROOT),
     )
+    # A worker refuses a database without the current schema; migrating is its own step.
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "db", "upgrade"], env=env, cwd=ROOT, check=True
+    )
     return env
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import Response
 
 from models.uow import UnitOfWork
-from web.deps import Now, Uow, csrf_check
+from web.deps import Now, Uow, csrf_check, off_the_loop
 from web.pages.context import LoggedIn, Viewer
 from web.pages.helpers import page_globals, refusal, say, status_for
 from web.pages.render import render
@@ -48,6 +49,13 @@ async def load(
     """Check an uploaded schedule and store it; every problem is listed, nothing half-loaded."""
     data = await file.read(MAX_BYTES + 1)
     name = Path(file.filename or SAFE_NAME).name[:200] or SAFE_NAME
+    return await off_the_loop(_loaded, request, viewer, uow, now, data, name)
+
+
+def _loaded(
+    request: Request, viewer: Viewer, uow: UnitOfWork, now: datetime, data: bytes, name: str
+) -> Response:
+    """Check and store the schedule in a worker thread."""
     try:
         text = schedule_text(data, name)
         done = calendar_service.load_year(uow, text, name, viewer.actor, now)

@@ -152,6 +152,13 @@ async def save_office(
 ) -> Response:
     """Save the campaign office and the notice's wording; a bad value is marked at its field."""
     form = await request.form()
+    return await off_the_loop(_office_saved, request, code, viewer, uow, now, form)
+
+
+def _office_saved(
+    request: Request, code: str, viewer: Viewer, uow: UnitOfWork, now: datetime, form: FormData
+) -> Response:
+    """Check and store the office in a worker thread."""
     cells = {f: str(form.get(f, ""))[: CELL_MAX * 4] for f in OFFICE_FIELDS}
     try:
         target = campaigns.find_campaign(uow, code)
