@@ -45,7 +45,10 @@ def campaign() -> None:
     help="Beijing time unless a zone is given; a day alone (2026-12-15) means its end (24时)",
 )
 @click.option("--definition-version", type=int, help="pin this version (default: the newest)")
-@click.option("--admin-email", default="office@example.org", show_default=True)
+@click.option(
+    "--admin-email",
+    help="the office's mailbox, where mail to the office goes (default: HONORFLOW_ADMIN_EMAIL)",
+)
 @click.option("--daily-digest", is_flag=True, help="reviewers get one morning message")
 @office_options
 @actor_option()
@@ -59,7 +62,7 @@ def create(
     reference_date: datetime,
     submission_deadline: datetime | None,
     definition_version: int | None,
-    admin_email: str,
+    admin_email: str | None,
     daily_digest: bool,
     actor_spec: str,
     actor_name: str | None,

@@ -127,6 +127,13 @@ def sweep(rt: Runtime, at: datetime | None, dry_run: bool) -> None:
             "errors": result.errors,
             "failed": result.failed,
             "kinds": dict(result.kinds),
+            "summaries": result.summaries,
         },
-        words.say("swept_counts", n=result.fired, errors=result.errors, failed=result.failed),
+        words.say(
+            "swept_counts",
+            n=result.fired,
+            errors=result.errors,
+            failed=result.failed,
+            summaries=result.summaries,
+        ),
     )

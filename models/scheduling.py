@@ -12,8 +12,9 @@ from models.base import Base
 
 PENDING, FIRED, CANCELLED = "pending", "fired", "cancelled"
 # Outbox message states: pending -> sending (claimed, with a lease) -> sent | failed;
-# `digested` when a reviewer's daily digest carried it instead.
-SENDING, SENT, FAILED, DIGESTED = "sending", "sent", "failed", "digested"
+# `digested` when a digest or summary carried it instead; `held` while it waits to be folded
+# into a summary (an escalation to the campaign office, until its sweep ends).
+SENDING, SENT, FAILED, DIGESTED, HELD = "sending", "sent", "failed", "digested", "held"
 
 
 class Deadline(Base):

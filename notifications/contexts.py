@@ -153,6 +153,14 @@ class DailyDigest(MessageContext):
 
 
 @dataclass(frozen=True)
+class EscalationSummary(MessageContext):
+    """To the campaign office: every task one sweep escalated in the campaign, in one message."""
+
+    kind: ClassVar[str] = "escalation_summary"
+    escalations: tuple[Escalation, ...]
+
+
+@dataclass(frozen=True)
 class AuditAnchored(MessageContext):
     """To the office: the audit chain's head, to be kept where the database cannot reach."""
 
@@ -178,6 +186,7 @@ CONTEXTS: dict[str, type[MessageContext]] = {
         HonourRevoked,
         SubmissionClosed,
         DailyDigest,
+        EscalationSummary,
         AuditAnchored,
     )
 }

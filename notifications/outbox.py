@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import Table, insert, select, update
 
 from models import OutboxMessage
-from models.scheduling import FAILED, PENDING
+from models.scheduling import FAILED, HELD, PENDING
 from models.uow import UnitOfWork
 from notifications.contexts import MessageContext, to_json
 
@@ -33,8 +33,9 @@ def queue_message(
     context: MessageContext,
     campaign_id: int | None = None,
     nomination_id: int | None = None,
+    held: bool = False,
 ) -> None:
-    """Queue one message under an idempotency key.
+    """Queue one message under an idempotency key (`held`: kept for a summary, not sent).
 
     Keys name what caused the message (a new task's id, a nomination's version), so a key
     repeats only when the same change is replayed; the unique constraint then refuses it
@@ -51,14 +52,15 @@ def queue_message(
             "campaign_id": campaign_id,
             "nomination_id": nomination_id,
             "context": to_json(context),
-            "status": PENDING,
+            "status": HELD if held else PENDING,
             "attempts": 0,
             "last_error": None,
             "created_at": now,
             "sent_at": None,
         },
     ).scalar_one()
-    uow.queued_messages.append(message_id)
+    if not held:
+        uow.queued_messages.append(message_id)
 
 
 def is_queued(uow: UnitOfWork, key: str) -> bool:

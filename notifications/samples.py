@@ -14,6 +14,7 @@ from notifications.contexts import (
     DailyDigest,
     DigestTask,
     Escalation,
+    EscalationSummary,
     HonourRevoked,
     MessageContext,
     NominationEnded,
@@ -45,6 +46,21 @@ SAMPLES: dict[str, MessageContext] = {
         TaskAssigned(**_TASK),
         Reminder(**_TASK, days_left=2),
         Escalation(**_TASK, overdue_days=3, assignee="李娜", count=2, reassigned=True),
+        EscalationSummary(
+            escalations=(
+                Escalation(**_TASK, overdue_days=3, assignee="李娜", count=2, reassigned=True),
+                Escalation(
+                    **(
+                        _TASK
+                        | {"task_id": 131, "nominee": "陈静", "department": "省人力资源社会保障厅"}
+                    ),
+                    overdue_days=1,
+                    assignee="",
+                    count=1,
+                    reassigned=False,
+                ),
+            )
+        ),
         ReturnedForMaterial(
             nominee="王芳",
             state="qualification_returned",

@@ -30,11 +30,13 @@ def sweep_deadlines(now: str | None = None) -> dict[str, Any]:
         "already_taken": result.already_taken,
         "errors": result.errors,
         "failed": result.failed,
+        "summaries": result.summaries,
     }
     # A deadline that failed (or broke and waits for the next sweep) is an operator's business.
     level = logging.WARNING if result.failed or result.errors else logging.INFO
     log.log(level, "sweep fired %(fired)d, %(already_taken)d taken by another sweep, "
-            "%(errors)d broke, %(failed)d failed", counts)  # fmt: skip
+            "%(errors)d broke, %(failed)d failed, %(summaries)d escalation summaries",
+            counts)  # fmt: skip
     return counts
 
 

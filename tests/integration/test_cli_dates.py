@@ -31,6 +31,7 @@ def test_sweep_now_without_a_zone_is_beijing_time(hf: Honorflow) -> None:
         "errors": 0,
         "failed": 0,
         "kinds": {},
+        "summaries": 0,
     }
     assert hf.json("deadlines", "sweep", "--now", _beijing(due))["fired"] == 1
 

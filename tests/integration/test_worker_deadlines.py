@@ -42,7 +42,7 @@ __all__ = ["stack"]  # the fixture, imported for pytest
 def sweep_fires_nothing(stack: Stack, at: datetime) -> None:
     before_rows, before_mail = len(rows(stack.sf)), len(stack.smtp.received)
     result = stack.run("sweep_deadlines", now=iso(at))
-    assert result == {"fired": 0, "already_taken": 0, "errors": 0, "failed": 0}
+    assert result == {"fired": 0, "already_taken": 0, "errors": 0, "failed": 0, "summaries": 0}
     assert len(rows(stack.sf)) == before_rows
     assert len(stack.smtp.received) == before_mail
 
@@ -60,6 +60,26 @@ def sweep_sends(stack: Stack, at: datetime, kind: str, recipients: list[str]) ->
     )
     got = delivered(stack)
     return [got[f"<{message_id_for(r.idempotency_key, 'example.org')}>"] for r in fresh]
+
+
+def sweep_escalates_to_the_office(stack: Stack, at: datetime) -> EmailMessage:
+    """One overdue task's deadline fires at `at`: the office's escalation is held and goes
+    out folded into the sweep's one summary to the office."""
+    mark = last_id(stack.sf)
+    before = len(stack.smtp.received)
+    result = stack.run("sweep_deadlines", now=iso(at))
+    assert (result["fired"], result["summaries"]) == (1, 1)
+    fresh = new_rows(stack.sf, mark)
+    assert sorted((r.kind, r.recipient) for r in fresh) == [
+        ("escalation", "office@example.org"),
+        ("escalation_summary", "office@example.org"),
+    ]
+    stack.smtp.wait_for(before + 1)
+    statuses = lambda: {r.kind: r.status for r in new_rows(stack.sf, mark)}  # noqa: E731
+    wait_until(lambda: statuses()["escalation_summary"] == "sent", 10, "sent recorded")
+    assert statuses()["escalation"] == "digested"
+    [summary] = [r for r in fresh if r.kind == "escalation_summary"]
+    return delivered(stack)[f"<{message_id_for(summary.idempotency_key, 'example.org')}>"]
 
 
 def test_reminders_then_escalations_arrive_once_each(stack: Stack) -> None:
@@ -89,8 +109,10 @@ def test_reminders_then_escalations_arrive_once_each(stack: Stack) -> None:
 
     sweep_fires_nothing(stack, task.due_at - SECOND)
     overdue = task.due_at + timedelta(minutes=1)
-    [escalation] = sweep_sends(stack, overdue, "escalation", ["office@example.org"])
-    assert "已逾期" in escalation["Subject"] and "第2次" not in escalation["Subject"]
+    summary = sweep_escalates_to_the_office(stack, overdue)
+    assert "1项审核任务逾期未办结" in summary["Subject"]
+    text = summary.get_body(("plain",)).get_content()
+    assert "张三" in text and "逾期 1 个工作日" in text and "第 2 次督办" not in text
     # The next escalation comes escalation_repeat_days (2) working days later.
     again = deadline(sf, nomination, "escalation:2")
     assert again.status == "pending"
@@ -98,8 +120,8 @@ def test_reminders_then_escalations_arrive_once_each(stack: Stack) -> None:
     assert again.due_at == datetime(2026, 3, 19, 16, tzinfo=UTC)
 
     sweep_fires_nothing(stack, again.due_at - SECOND)
-    [escalation] = sweep_sends(stack, again.due_at, "escalation", ["office@example.org"])
-    assert "第2次督办" in escalation["Subject"]
+    summary = sweep_escalates_to_the_office(stack, again.due_at)
+    assert "第 2 次督办" in summary.get_body(("plain",)).get_content()
     assert deadline(sf, nomination, "escalation:3").due_at == calendar.add_working_days(
         again.due_at, 2
     )
@@ -108,7 +130,11 @@ def test_reminders_then_escalations_arrive_once_each(stack: Stack) -> None:
     # Sweeping the same instant again fires nothing and sends nothing.
     sweep_fires_nothing(stack, again.due_at)
     outbox = all_sent_once(stack)
-    assert Counter(r.kind for r in outbox) == {"task_assigned": 1, "reminder": 2, "escalation": 2}
+    assert Counter(r.kind for r in outbox) == {
+        "task_assigned": 1,
+        "reminder": 2,
+        "escalation_summary": 2,
+    }
 
 
 # --- deadlines that change the state ------------------------------------------------------------
@@ -129,7 +155,7 @@ def test_notice_closes_itself_and_unanswered_return_withdraws(stack: Stack) -> N
 
     at = max(notice_end.due_at, material_due.due_at) + timedelta(minutes=1)
     result = stack.run("sweep_deadlines", now=iso(at))
-    assert result == {"fired": 2, "already_taken": 0, "errors": 0, "failed": 0}
+    assert result == {"fired": 2, "already_taken": 0, "errors": 0, "failed": 0, "summaries": 0}
 
     assert status(sf, noticed).status == "committee"
     [closed] = audit_events(sf, "close_notice")

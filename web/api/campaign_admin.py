@@ -33,7 +33,12 @@ class CampaignIn(BaseModel):
     submission_deadline: datetime | None = Field(
         default=None, description="ISO time; without a zone it is read as Beijing time"
     )
-    admin_email: CleanText = Field(default="office@example.org", min_length=3, max_length=200)
+    admin_email: CleanText | None = Field(
+        default=None,
+        min_length=3,
+        max_length=200,
+        description="the office's mailbox; default: the installation's HONORFLOW_ADMIN_EMAIL",
+    )
     daily_digest: bool = False
 
 

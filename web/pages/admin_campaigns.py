@@ -82,7 +82,7 @@ def create(
             uow, code=code.strip(), title=title, definition_name=name or definition,
             definition_version=int(version) if version.isdigit() else None,
             reference_date=reference_date, submission_deadline=_deadline(submission_deadline),
-            admin_email=admin_email.strip() or "office@example.org",
+            admin_email=admin_email,
             daily_digest=bool(daily_digest), actor=viewer.actor, now=now,
         )  # fmt: skip
     except HonorflowError as refused:

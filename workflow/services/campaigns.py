@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from config.catalogue import Label, Listing, msg
+from config.settings import get_settings
 from models import Campaign, QuotaAllocation, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow import audit
@@ -45,7 +46,7 @@ def create_campaign(
     submission_deadline: datetime | None,
     actor: Actor,
     now: datetime,
-    admin_email: str = "office@example.org",
+    admin_email: str | None = None,
     daily_digest: bool = False,
     definition_version: int | None = None,
     office: OfficeInput | None = None,
@@ -53,6 +54,9 @@ def create_campaign(
     """A campaign pinned to a definition version (the newest unless one is named), at launch,
     with its office (`workflow.campaign_office`) when given."""
     require_admin(actor)
+    # The office's mailbox: as given, else the installation's (HONORFLOW_ADMIN_EMAIL).
+    admin_email = admin_email.strip() if admin_email and admin_email.strip() else None
+    admin_email = admin_email or get_settings().admin_email
     setup.check_new_campaign(code, title, reference_date, submission_deadline, admin_email, now)
     office = office.cleaned() if office else None
     if office is not None:

@@ -31,6 +31,7 @@ from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import FAILED as FAILED
 from workflow.lifecycles.deadline import MAX_ATTEMPTS as MAX_ATTEMPTS
 from workflow.repository import commit, get
+from workflow.services.escalation_summary import fold_office_escalations
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ class SweepResult:
     # failed with their error, for an administrator to mend and retry; never counted fired.
     failed: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
+    # Messages to campaign offices that each carry every escalation of this sweep.
+    summaries: int = 0
 
 
 def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
@@ -63,6 +66,7 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
         deadline_lifecycle.record_outcomes(uow, {i: o for i, o in fired if o is not None})
         commit(uow)
         if len(rows) < batch:
+            result.summaries = fold_office_escalations(uow, now)
             return result
 
 

@@ -201,6 +201,8 @@ def escalate(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -
             context=context,
             campaign_id=nomination.campaign_id,
             nomination_id=nomination.id,
+            # The office hears of every overdue task of a sweep in one summary, not one each.
+            held=recipient == nomination.campaign.admin_email,
         )
     if stage.escalation_repeat_days:
         again = calendar.add_working_days(now, stage.escalation_repeat_days)
