@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models.db import make_engine, make_session_factory
-from tests.conftest import make_campaign
+from tests.conftest import JIANGXI, make_campaign
 from tests.integration.flow import add, to_notice
 from tests.integration.test_cli import Honorflow, hf
 
@@ -57,3 +57,14 @@ def test_an_unknown_campaign_is_refused(hf: Honorflow, tmp_path: Path, campaign:
     hf.run("db", "upgrade")
     refused = hf.run("notice", campaign, "--pdf", str(tmp_path / "x.pdf"), ok=False)
     assert refused.returncode != 0 and not (tmp_path / "x.pdf").exists()
+
+
+def test_a_campaign_without_a_mailbox_takes_the_installation_s(hf: Honorflow) -> None:
+    hf.env["HONORFLOW_ADMIN_EMAIL"] = "laomoban@example.gov.cn"
+    hf.run("db", "upgrade")
+    hf.run("workflow", "load", str(JIANGXI))
+    for code, extra in (("jx", ()), ("jx2", ("--admin-email", "jx2@example.gov.cn"))):
+        hf.run("campaign", "create", "--code", code, "--title", "测试", "--definition",
+               "jiangxi-labour-model", "--reference-date", "2026-03-01", *extra)  # fmt: skip
+    assert hf.json("campaign", "office", "jx")["email"] == "laomoban@example.gov.cn"
+    assert hf.json("campaign", "office", "jx2")["email"] == "jx2@example.gov.cn"
