@@ -4,13 +4,19 @@
 PostgreSQL, Redis and a loopback SMTP server, sharing one PROMETHEUS_MULTIPROC_DIR. A
 relay run by a worker sends the queued messages; `/metrics` (served by either web process)
 shows the worker's send latency, the outbox drained and the state changes; both workers
-answer a ping by name; `/readyz` is ready.
+answer a ping by name; `/readyz` is ready. Then the working team passes a nomination's
+qualification through the API and each joint-review department's mail arrives once within
+5 s; a worker killed with SIGKILL no longer answers the ping (one node fewer) while the other
+does; `deadlines sweep --dry-run` changes no row. (`/readyz` with the broker's port closed,
+and a killed sender's message going out after its lease, are in test_health and test_chaos.)
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 from celery import Celery
+from sqlalchemy import text
 
 from models import Base
 from models.db import make_engine, make_session_factory
@@ -33,7 +40,7 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def production(tmp_path: Path) -> Iterator[dict[str, str]]:
+def production(tmp_path: Path) -> Iterator[tuple[dict[str, str], RecordingSMTPServer]]:
     url, engine, drop = _postgresql()
     engine.dispose()
     with RecordingSMTPServer() as smtp:
@@ -49,13 +56,15 @@ def production(tmp_path: Path) -> Iterator[dict[str, str]]:
             PYTHONPATH=str(ROOT),
         )
         (tmp_path / "metrics").mkdir()
-        yield env
+        yield env, smtp
         assert smtp.messages, "the worker sent the queued messages"
     drop()
 
 
-def test_the_process_set_shows_its_work(production: dict[str, str], tmp_path: Path) -> None:
-    env = production
+def test_the_process_set_shows_its_work(
+    production: tuple[dict[str, str], RecordingSMTPServer], tmp_path: Path
+) -> None:
+    env, smtp = production
     # The schema is empty until the explicit migration step (the tables made by the fixture
     # are dropped first, as on a fresh server).
     engine = make_engine(env["HONORFLOW_DATABASE_URL"])
@@ -101,10 +110,73 @@ def test_the_process_set_shows_its_work(production: dict[str, str], tmp_path: Pa
         # Measured in a worker process, shown by a web process: the shared folder at work.
         assert metric(after, "honorflow_relay_send_seconds_count", outcome="sent") > 0
         assert 'route="/readyz"' in after
+
+        _qualification_passed_through_the_api(env, base, smtp)
+        _a_killed_worker_is_one_node_fewer(processes[2], client, names)
+        _dry_run_changes_nothing(env)
     finally:
         client.close()
         logs = {p.log.name: p.stop() for p in processes}
     assert all("Traceback" not in text for text in logs.values()), logs
+
+
+TEAM_PASSWORD = "Zhuanban-honour-2026!"
+
+
+def _qualification_passed_through_the_api(
+    env: dict[str, str], base: str, smtp: RecordingSMTPServer
+) -> None:
+    """The working team passes one nomination; each department's task mail arrives once, fast."""
+    made = run(env, "user", "create", "--username", "zb", "--name", "专班", "--role",
+               "team_reviewer", "--department", "working_team", "--password-stdin",
+               stdin=TEAM_PASSWORD + "\n")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    login = {"username": "zb", "password": TEAM_PASSWORD}
+    token = httpx.post(f"{base}/api/auth/token", json=login, timeout=10).json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    tasks = httpx.get(f"{base}/api/tasks", params={"stage": "qualification"}, headers=headers)
+    task_id = tasks.json()["items"][0]["id"]
+    before = len(smtp.received)
+    passed = httpx.post(f"{base}/api/tasks/{task_id}/complete", headers=headers, timeout=10,
+                        json={"outcome": "pass", "opinion": "符合推荐条件"})  # fmt: skip
+    assert passed.status_code == 200, passed.text
+    started = time.monotonic()
+    # The routing sends every nominee of this kind to discipline and police.
+    smtp.wait_for(before + 2, timeout=5.0)
+    took = time.monotonic() - started
+    time.sleep(1.0)  # a duplicate would arrive about as fast as the first
+    fresh = smtp.messages[before:]
+    assert sorted(m["To"] for m in fresh) == ["gongan@example.org", "jjjc@example.org"], took
+    assert {m["X-Honorflow-Kind"] for m in fresh} == {"task_assigned"}
+
+
+def _a_killed_worker_is_one_node_fewer(worker: Running, client: Celery, names: set[str]) -> None:
+    os.killpg(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait(timeout=10)
+    [killed] = [n for n in names if n.startswith("mail2@")]
+    wait_until(
+        lambda: {n for r in client.control.ping(timeout=1.0) for n in r} == names - {killed},
+        20,
+        "the killed worker to be missing from the ping",
+    )
+
+
+def _dry_run_changes_nothing(env: dict[str, str]) -> None:
+    def rows() -> list[tuple[object, ...]]:
+        engine = make_engine(env["HONORFLOW_DATABASE_URL"])
+        try:
+            with engine.connect() as conn:
+                deadlines = conn.execute(text("SELECT id, status FROM deadlines ORDER BY id"))
+                outbox = conn.execute(text("SELECT id, status FROM outbox_messages ORDER BY id"))
+                return [*map(tuple, deadlines), ("outbox",), *map(tuple, outbox)]
+        finally:
+            engine.dispose()
+
+    before = rows()
+    # A year on, every reminder and escalation is due: the dry run lists them, fires none.
+    shown = run(env, "--json", "deadlines", "sweep", "--dry-run", "--now", "2027-06-01 09:00")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() and rows() == before
 
 
 def _get(url: str) -> int:
