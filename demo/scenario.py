@@ -112,7 +112,7 @@ class DemoScenario:
         """Each unit fills in its form; a few nominees are ineligible, one unit asks too much."""
         for index, unit in enumerate(self.units):
             # The first unit puts forward one main nominee more than its places.
-            entries = self.people.nominations_for(unit, "江西省劳动模范", over_quota=index == 0)
+            entries = self.people.nominations_for(unit, "", over_quota=index == 0)
             for i, entry in enumerate(entries if index else []):  # the first unit's are all sound
                 roll = self.rng.random()
                 if roll < 0.07:

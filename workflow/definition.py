@@ -11,6 +11,7 @@ from config.catalogue import Label, Listing, Message, msg, render
 from workflow.definition_problems import describe_error
 from workflow.facts import HONOUR_LEVELS
 from workflow.problems import Problem
+from workflow.rules.composition_groups import GroupSelector, everyone
 from workflow.rules.unit_rules import UnitRules
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
@@ -129,11 +130,21 @@ class AlternatesSpec(Strict):
     step_up_on: list[LeavingState] = Field(default_factory=_usual_leaving_states)
 
 
+class TitleRule(Strict):
+    """拟授称号: the title the nominees of a group are put forward for."""
+
+    title: str = Field(min_length=1, max_length=100)
+    group: GroupSelector = Field(default_factory=everyone)
+
+
 class DocumentsSpec(Strict):
     """How the documents a round publishes are laid out (the notice, the final list)."""
 
     # 公示 and 表彰名单 are grouped by recommending unit (设区市, 省直单位) or by category.
     group_by: Literal["unit", "category"] = "unit"
+    # The titles awarded, the first whose group a nominee matches (`workflow.honour_titles`);
+    # the final list lists each title's honourees apart, in this order. None: the honour.
+    titles: list[TitleRule] = Field(default_factory=list, max_length=20)
 
 
 class Definition(Strict):

@@ -124,8 +124,8 @@ def test_revoke_marks_the_registry_and_a_later_campaign_consults_it(
         to_joint_review(sf, again)  # the qualification pass runs prior_honour
     [failure] = refused.value.failures
     assert failure.rule == "prior_honour"
-    assert "已获2026年“江西省劳动模范（先进工作者）”（省级）" in failure.reason
-    assert "'江西省劳动模范（先进工作者）' (provincial, 2026)" in failure.message.render("en")
+    assert "已获2026年“江西省劳动模范”（省级）" in failure.reason
+    assert "'江西省劳动模范' (provincial, 2026)" in failure.message.render("en")
     assert status(sf, again).status == "qualification"
 
     with pytest.raises(PermissionDenied), UnitOfWork(sf) as uow:

@@ -202,8 +202,8 @@ def test_the_final_list_after_the_decision(world: World) -> None:
     assert got.status_code == 200, got.text
     ws = sheet_of(got)
     assert ws["A1"].value == "测试评选表彰名单" and "按推荐单位分组" in ws["A2"].value
-    assert ws["A4"].value == "赣州市总工会（1人）"
-    assert [c.value for c in ws[5]][:5] == [1, "审定己", "男", "汉族", "江铃汽车"]
+    assert (ws["A4"].value, ws["A5"].value) == ("江西省劳动模范", "赣州市总工会（1人）")
+    assert [c.value for c in ws[6]][:5] == [1, "审定己", "男", "汉族", "江铃汽车"]
     decided = [r for r in ws.iter_rows(values_only=True) if r[0] == "审定时间（北京时间）"]
     assert isinstance(decided[0][1], datetime)
     assert decided[0][1].date() == date(2026, 3, 16)  # NOW (02:00 UTC) is Beijing's day
@@ -212,6 +212,6 @@ def test_the_final_list_after_the_decision(world: World) -> None:
     )
     listed = world.client.get("/api/campaigns/jx2026/final-list", headers=world.h("team")).json()
     assert listed["group_by"] == "unit"
-    assert [(g["by"], g["code"], g["name"], g["unit_name"]) for g in listed["groups"]] == [
-        ("unit", "gz", "赣州市总工会", "赣州市总工会")
-    ]
+    assert [
+        (g["by"], g["code"], g["name"], g["unit_name"], g["honour"]) for g in listed["groups"]
+    ] == [("unit", "gz", "赣州市总工会", "赣州市总工会", "江西省劳动模范")]

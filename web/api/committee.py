@@ -95,6 +95,7 @@ class HonoureeOut(BaseModel):
     category: str
     unit_code: str
     unit_name: str
+    honour: str
 
 
 class GroupOut(BaseModel):
@@ -104,6 +105,7 @@ class GroupOut(BaseModel):
     unit_code: str | None = Field(description="grouped by unit: the unit's code, else null")
     unit_name: str | None = Field(description="grouped by unit: the unit's name, else null")
     honourees: list[HonoureeOut]
+    honour: str = Field(description="the title (拟授称号) whose section the group stands in")
 
 
 class FinalListOut(BaseModel):
@@ -184,7 +186,7 @@ def final_list(campaign_ref: str, request: Request, uow: Uow, actor: CurrentActo
             by=g.by, code=g.code, name=g.title(locale),
             unit_code=g.code if g.by == "unit" else None,
             unit_name=g.unit_name if g.by == "unit" else None,
-            honourees=[HonoureeOut(**vars(h)) for h in g.honourees],
+            honourees=[HonoureeOut(**vars(h)) for h in g.honourees], honour=g.honour,
         )
         for g in found.groups
     ]  # fmt: skip

@@ -36,7 +36,12 @@ def final_list_sheet(final: FinalList, now: datetime, locale: str) -> Sheet:
     """The list with a heading row per group; when it was decided (and any override) below."""
     rows: list[list[object]] = []
     headings: set[int] = set()
+    section = None
     for group in final.groups:
+        if group.honour != section:  # 劳动模范 and 先进工作者 apart, each under its title
+            section = group.honour
+            headings.add(len(rows))
+            rows.append([section])
         headings.add(len(rows))
         rows += _group_rows(group, locale)
     campaign = final.campaign

@@ -20,6 +20,7 @@ from models.uow import UnitOfWork
 from workflow.access.gates import require_committee, require_final_list
 from workflow.actors import Actor
 from workflow.errors import InvalidState
+from workflow.honour_titles import section_key
 from workflow.lifecycles import campaign_phase
 from workflow.rules.composition import CompositionResult
 from workflow.services import committee
@@ -130,6 +131,7 @@ class Honouree:
     category: str
     unit_code: str
     unit_name: str
+    honour: str  # 拟授称号: the final list lists each title's honourees apart
 
 
 GroupBy = Literal["unit", "category"]
@@ -143,6 +145,7 @@ class HonoureeGroup:
     code: str  # the unit's code, or the category's
     unit_name: str  # the unit's name when grouped by unit ("" by category)
     honourees: list[Honouree]
+    honour: str  # the title whose section the group stands in
 
     def title(self, locale: str = DEFAULT) -> str:
         """The group's heading: the unit's name, or the category's label in a locale."""
@@ -184,33 +187,48 @@ def final_list(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> FinalList:
         .order_by(RecommendingUnit.id, Nomination.id)
     ).unique()
     honourees = [_honouree(n) for n in rows]
-    by = definition_of(campaign.definition).documents.group_by
-    groups = _by_unit(honourees) if by == "unit" else _by_category(honourees)
+    definition = definition_of(campaign.definition)
+    by = definition.documents.group_by
+    groups: list[HonoureeGroup] = []
+    # 劳动模范 and 先进工作者 listed apart, in the definition's order of titles.
+    for title in sorted({h.honour for h in honourees}, key=lambda t: section_key(definition, t)):
+        part = [h for h in honourees if h.honour == title]
+        groups += _by_unit(part, title) if by == "unit" else _by_category(part, title)
     return FinalList(campaign, campaign.decided_at, campaign.decision_override, by, groups)
 
 
 def _honouree(n: Nomination) -> Honouree:
     ethnicity = str(n.facts.get("ethnicity") or "")
     return Honouree(
-        n.id, n.name, n.gender, ethnicity, n.employer, n.category, n.unit.code, n.unit.name
+        n.id,
+        n.name,
+        n.gender,
+        ethnicity,
+        n.employer,
+        n.category,
+        n.unit.code,
+        n.unit.name,
+        n.honour,
     )
 
 
-def _by_unit(honourees: list[Honouree]) -> list[HonoureeGroup]:
+def _by_unit(honourees: list[Honouree], title: str) -> list[HonoureeGroup]:
     """Groups in the units' order (the quota table's), honourees by id within each."""
     groups: dict[str, HonoureeGroup] = {}
     for h in honourees:
-        groups.setdefault(h.unit_code, HonoureeGroup("unit", h.unit_code, h.unit_name, []))
+        group = HonoureeGroup("unit", h.unit_code, h.unit_name, [], title)
+        groups.setdefault(h.unit_code, group)
         groups[h.unit_code].honourees.append(h)
     return list(groups.values())
 
 
-def _by_category(honourees: list[Honouree]) -> list[HonoureeGroup]:
+def _by_category(honourees: list[Honouree], title: str) -> list[HonoureeGroup]:
     """Groups in the vocabulary's order of categories (any other after, by code), honourees
     by unit then id within each."""
     known = list(CATEGORIES)
     order = sorted({h.category for h in honourees},
                    key=lambda c: (known.index(c) if c in known else len(known), c))  # fmt: skip
     return [
-        HonoureeGroup("category", c, "", [h for h in honourees if h.category == c]) for c in order
+        HonoureeGroup("category", c, "", [h for h in honourees if h.category == c], title)
+        for c in order
     ]

@@ -47,6 +47,7 @@ class DocumentGroup:
 
     title: str
     lines: list[NoticeLine]
+    section: str = ""  # the final list's title (劳动模范, 先进工作者) the group stands under
 
 
 @dataclass(frozen=True)
@@ -97,23 +98,31 @@ def _employer(n: Nomination) -> str:
     return f"{n.employer}{post}" if post and post not in n.employer else n.employer
 
 
+def _line(n: Nomination, locale: str) -> NoticeLine:
+    """A nominee's public fields (序号 set when the document is numbered)."""
+    return NoticeLine(
+        0, n.id, n.name, label("vocab.gender", n.gender, locale),
+        str(n.facts.get("ethnicity") or ""), _employer(n), n.rank != "main",
+    )  # fmt: skip
+
+
 def grouped(rows: Iterable[Nomination], by: str, locale: str) -> list[DocumentGroup]:
     """Nominations as document groups in the order given, 序号 running across the groups."""
     groups: dict[tuple[int, str], DocumentGroup] = {}
     for n in rows:
         key, title = _group_key(n, by, locale)
-        line = NoticeLine(
-            0, n.id, n.name, label("vocab.gender", n.gender, locale),
-            str(n.facts.get("ethnicity") or ""), _employer(n), n.rank != "main",
-        )  # fmt: skip
-        groups.setdefault(key, DocumentGroup(title, [])).lines.append(line)
-    ordered = [groups[k] for k in sorted(groups)]
+        groups.setdefault(key, DocumentGroup(title, [])).lines.append(_line(n, locale))
+    return _numbered([groups[k] for k in sorted(groups)])
+
+
+def _numbered(groups: list[DocumentGroup]) -> list[DocumentGroup]:
+    """序号 running across the groups, in their order."""
     number = 0
-    for group in ordered:
+    for group in groups:
         for i, line in enumerate(group.lines):
             number += 1
             group.lines[i] = replace(line, number=number)
-    return ordered
+    return groups
 
 
 def notice_document(uow: UnitOfWork, campaign: Campaign, locale: str = "zh-CN") -> NoticeDocument:
@@ -164,18 +173,18 @@ def _period(uow: UnitOfWork, rows: list[Nomination]) -> tuple[Period | None, dat
 def final_list_document(
     uow: UnitOfWork, actor: Actor, campaign: Campaign, locale: str = "zh-CN"
 ) -> FinalListDocument:
-    """The final list for printing: `decision.final_list` (its access and its refusal before
-    the decision) with each honouree's public fields, grouped as the notice is."""
+    """The final list for printing: `decision.final_list` — its access, its refusal before the
+    decision, its groups under their titles — with each honouree's public fields."""
     found = final_list(uow, actor, campaign)
     ids = [h.id for g in found.groups for h in g.honourees]
     by_id = {
         n.id: n
         for n in uow.session.scalars(select(Nomination).where(Nomination.id.in_(ids))).unique()
     }
-    by = definition_of(campaign.definition).documents.group_by
-    rows = [by_id[i] for i in ids]
-    if by == "category":
-        rows.sort(key=lambda n: n.rank != "main")
+    groups = [
+        DocumentGroup(g.title(locale), [_line(by_id[h.id], locale) for h in g.honourees], g.honour)
+        for g in found.groups
+    ]
     decided = local_day(found.decided_at) if found.decided_at else None
     office = office_of(campaign, locale)
-    return FinalListDocument(campaign, office, grouped(rows, by, locale), decided)
+    return FinalListDocument(campaign, office, _numbered(groups), decided)

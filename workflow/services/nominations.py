@@ -24,11 +24,13 @@ from workflow.errors import (
     RowError,
 )
 from workflow.facts import facts_to_json
+from workflow.honour_titles import title_for
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.lifecycles import campaign_phase
 from workflow.repository import commit, lock_nomination
 from workflow.rules.submission_window import require_window, window_refusal
 from workflow.services.campaigns import get_campaign
+from workflow.services.definitions import definition_of
 
 
 def add_nomination(
@@ -55,7 +57,7 @@ def add_nomination(
         category=facts.category,
         employer=facts.employer,
         employer_type=facts.employer_type,
-        honour=entry.honor or campaign.honour,
+        honour=title_for(definition_of(campaign.definition), facts, entry.honor, campaign.honour),
         facts=facts_to_json(facts),
         summary=entry.summary,
         deeds=entry.deeds,
@@ -241,10 +243,11 @@ def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
     if not facts.get("extra"):  # facts no form has a field for are kept
         facts["extra"] = old.get("extra") or {}
     changed = sorted(k for k in facts.keys() | old.keys() if facts.get(k) != old.get(k))
+    definition = definition_of(nomination.definition)
     wanted = {
         "rank": entry.rank,
         "alternate_order": entry.alternate_order,
-        "honour": entry.honor or nomination.campaign.honour,
+        "honour": title_for(definition, entry.facts, entry.honor, nomination.campaign.honour),
         "summary": entry.summary,
         "deeds": entry.deeds,
     }
