@@ -14,7 +14,7 @@ from workflow.access import MAX_ID
 from workflow.services import mail
 
 router = APIRouter(tags=["outbox"])
-Status = Literal["pending", "sending", "sent", "failed", "digested"]
+Status = Literal["pending", "sending", "sent", "failed", "digested", "held"]
 
 
 class MessageOut(BaseModel):
