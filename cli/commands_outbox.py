@@ -24,7 +24,9 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("list")
-@click.option("--status", type=click.Choice(["pending", "sending", "sent", "failed", "digested", "held"]))
+@click.option(
+    "--status", type=click.Choice(["pending", "sending", "sent", "failed", "digested", "held"])
+)
 @click.option("--limit", type=int, default=50, show_default=True)
 @actor_option()
 @pass_runtime
