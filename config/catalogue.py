@@ -154,12 +154,23 @@ def render(message: Message | str, locale: str = DEFAULT) -> str:
     return message
 
 
+# Labels a workflow definition gives the codes it adds to a vocabulary (workflow.vocabulary),
+# in its own words; the catalogue's entries come first, so a definition cannot reword them.
+_DEFINED_LABELS: dict[str, str] = {}
+
+
+def define_label(area: str, code: str, words: str) -> None:
+    """Register the label a definition gives one of its own codes (e.g. `vocab.post`)."""
+    _DEFINED_LABELS[f"{area}.{code}"] = words
+
+
 def label(area: str, code: str | None, locale: str = DEFAULT) -> str:
-    """The label of a code in an area (`state`, `role`, …); an unknown code is shown as it is."""
+    """The label of a code in an area (`state`, `role`, …): the catalogue's, else the one a
+    definition gave it; an unknown code is shown as it is."""
     if code is None:
         return "-"
     key = f"{area}.{code}"
-    return text(key, locale) if has(key) else code
+    return text(key, locale) if has(key) else _DEFINED_LABELS.get(key, code)
 
 
 def state_label(state: str, locale: str = DEFAULT) -> str:

@@ -61,6 +61,26 @@ PROFILES = (
 
 
 FRONT_LINE = ("front_line_worker", "technician", "migrant_worker", "gig_worker")
+# 行业领域 by employer type (the Jiangxi definition's own codes); 科教文卫 for hospitals,
+# schools and institutes, 急难险重岗位 for police, disease control and some front-line posts.
+SECTORS = {
+    "enterprise": "manufacturing",
+    "government": "public_administration",
+    "public_institution": "science_education_culture_health",
+    "village": "agriculture",
+}
+EMERGENCY_EMPLOYERS = ("公安局", "疾病预防控制中心", "人民医院")
+
+
+def sector_and_post(
+    employer_type: str, category: str, employer: str, votes: int
+) -> tuple[str, str]:
+    """The nominee's 行业领域 and 岗位类型, from what is drawn already (the seed's draws stay
+    as they were, so a seed gives the same campaign as before)."""
+    sector = "commerce_services" if category == "gig_worker" else SECTORS[employer_type]
+    urgent = any(e in employer for e in EMERGENCY_EMPLOYERS)
+    urgent = urgent or (category in FRONT_LINE and votes % 7 == 0)
+    return sector, "emergency" if urgent else "ordinary"
 
 
 @dataclass(frozen=True)
@@ -114,6 +134,7 @@ class PopulationGenerator:
                 facts,
                 category="front_line_worker",
                 employer_type="enterprise",
+                sector="manufacturing",
                 official_level="none",
                 is_unit_leader=False,
                 employer=facts.employer[:2] + EMPLOYERS["enterprise"][0],
@@ -135,7 +156,7 @@ class PopulationGenerator:
         total = rng.randint(40, 300)
         share = rng.uniform(0.86, 1.0) if leader else rng.uniform(0.6, 1.0)
         notice_start = date(2026, 2, rng.choice((2, 3, 4, 5)))
-        return NomineeFacts(
+        facts = NomineeFacts(
             name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, rng.choice((1, 2)))),
             birth_date=date(rng.randint(1966, 1996), rng.randint(1, 12), rng.randint(1, 28)),
             gender="F" if rng.random() < 0.27 else "M",
@@ -158,6 +179,8 @@ class PopulationGenerator:
             evaluation_grade="A" if rng.random() < 0.6 else "B",
             evaluation_date=date(2025, 6, 30),
         )
+        sector, post = sector_and_post(employer_type, category, facts.employer, total)
+        return replace(facts, sector=sector, post=post)
 
     def _ownership(self, employer_type: str) -> str:
         if employer_type == "enterprise":

@@ -5,14 +5,24 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 
-from config.catalogue import Label, Listing, Message, msg, render
+from config.catalogue import Label, Listing, Message, msg
 from workflow.definition_problems import describe_error
 from workflow.facts import HONOUR_LEVELS
-from workflow.problems import Problem
+from workflow.problems import KeyProblem, Problem
 from workflow.rules.composition_groups import GroupSelector, everyone
 from workflow.rules.unit_rules import UnitRules
+from workflow.vocabulary import SHIPPED, Vocabularies, using
+from workflow.vocabulary_spec import Implication, own_vocabularies
 
 IDENTIFIER = r"^[a-z][a-z0-9_]*$"
 
@@ -161,11 +171,28 @@ class Definition(Strict):
     composition: list[dict[str, Any]] = Field(default_factory=list)
     alternates: AlternatesSpec = AlternatesSpec()
     documents: DocumentsSpec = DocumentsSpec()
+    # The province's own codes and its forms' terms (workflow.vocabulary_spec), and the values
+    # a code implies; every selector and rule of the definition reads codes through them.
+    vocabulary: dict[str, Any] = Field(default_factory=dict)
+    implies: list[Implication] = Field(default_factory=list, max_length=50)
+    _vocabularies: Vocabularies = PrivateAttr(default=SHIPPED)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Definition:
-        _check_consistency(self)
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_own_vocabulary(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        # The vocabularies come first: the selectors and rules below are checked against them.
+        section = data.get("vocabulary") if isinstance(data, dict) else None
+        vocabularies = own_vocabularies(section)
+        with using(vocabularies):
+            definition = handler(data)
+            _check_consistency(definition)
+        definition._vocabularies = vocabularies
+        return definition
+
+    @property
+    def vocabularies(self) -> Vocabularies:
+        """The shipped vocabularies with this definition's own codes and terms."""
+        return self._vocabularies
 
     def stage(self, stage_id: str) -> StageSpec:
         """The stage with this id."""
@@ -180,14 +207,6 @@ class Definition(Strict):
             if state in (stage.id, f"{stage.id}_returned"):
                 return stage
         return None
-
-
-class KeyProblem(ValueError):
-    """A cross-field problem found at one or more key paths of the definition."""
-
-    def __init__(self, problems: list[tuple[str, Message]]) -> None:
-        super().__init__("; ".join(f"{path}: {render(m, 'en')}" for path, m in problems))
-        self.problems = problems
 
 
 def _plain(exc: Exception) -> Message:

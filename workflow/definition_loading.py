@@ -13,9 +13,10 @@ from pydantic import ValidationError
 
 from config.catalogue import Listing, Message, msg
 from workflow.bounded_yaml import MAX_CHARS, YamlRefused, excerpt, load_bounded
-from workflow.definition import Definition, KeyProblem
+from workflow.definition import Definition
 from workflow.definition_problems import describe_error
 from workflow.errors import DefinitionError, DefinitionRefused
+from workflow.problems import KeyProblem
 
 
 def checksum(raw: Mapping[str, Any]) -> str:

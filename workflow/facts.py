@@ -40,6 +40,9 @@ class NomineeFacts:
     ownership: str = "state"  # state, non_public, public
     category: str = "front_line_worker"  # see config/workflows/*.yaml for the vocabulary
     official_level: str = "none"  # none, section, county, bureau
+    # 行业领域 and 岗位类型, codes of the definition's own vocabularies; "" when not given.
+    sector: str = ""
+    post: str = ""
     recommending_unit: str = ""
     retired: bool = False
     retirement_exception: bool = False

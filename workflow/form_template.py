@@ -1,6 +1,6 @@
 """The nomination form as an XLSX template: the importer's own headers, drop-downs, help.
 
-Everything comes from the importer's column table (`workflow.importing.COLUMNS`): headers,
+Everything comes from the importer's column table (`workflow.importing.columns_for` the campaign's vocabularies): headers,
 which columns are dates, and the labels each enumerated column accepts, so a filled-in
 template imports as it is.
 """
@@ -19,7 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from config.catalogue import DEFAULT, Listing, has, join, label, render, text
 from models import Campaign
 from workflow import form_cells
-from workflow.importing import COLUMNS, DEEDS_MAX, SUMMARY_MAX, Column
+from workflow.importing import DEEDS_MAX, SUMMARY_MAX, Column, columns_for
+from workflow.versions import definition_of
 from workflow.messages import beijing
 from workflow.rules.quota import PlacesLeft
 
@@ -37,6 +38,11 @@ class TemplateSpec:
     unit_names: tuple[str, ...]
     places: tuple[PlacesLeft, ...]
     alternates: int  # how many alternate ranks the drop-down offers
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The import's columns with the campaign's own codes (行业领域, 岗位类型, …)."""
+        return columns_for(definition_of(self.campaign.definition).vocabularies)
 
 
 def choices(column: Column, spec: TemplateSpec) -> tuple[str, ...]:
@@ -66,7 +72,7 @@ def write_template(spec: TemplateSpec, locale: str = DEFAULT) -> bytes:
 
 def _write_form(form: Worksheet, lists: Worksheet, spec: TemplateSpec, locale: str) -> None:
     listed = 0
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(index)
         head = form.cell(row=1, column=index, value=column.zh)
         head.font = Font(bold=column.required)
@@ -125,7 +131,7 @@ def _write_help(sheet: Worksheet, spec: TemplateSpec, locale: str) -> None:
     for col, key in enumerate(heads, start=1):
         cell = sheet.cell(row=top, column=col, value=text(f"template.{key}", locale))
         cell.font, cell.fill = Font(bold=True), _HEADER_FILL
-    for row, column in enumerate(COLUMNS, start=top + 1):
+    for row, column in enumerate(spec.columns, start=top + 1):
         values = choices(column, spec)
         cells = (
             column.zh,

@@ -15,19 +15,10 @@ from pydantic_core import PydanticCustomError
 
 from config.catalogue import Message
 from workflow import nominee_checks as checks
-from workflow import vocabulary as v
 from workflow.clean_text import CleanLongText, CleanText
 from workflow.facts import NomineeFacts, PriorHonour
 from workflow.importing import DEEDS_MAX, SUMMARY_MAX, ImportedNomination
 from workflow.problems import Problem
-
-_VOCABULARIES = {
-    "gender": v.GENDERS,
-    "employer_type": v.EMPLOYER_TYPES,
-    "ownership": v.OWNERSHIPS,
-    "category": v.CATEGORIES,
-    "official_level": v.OFFICIAL_LEVELS,
-}
 
 
 class PriorHonourIn(BaseModel):
@@ -55,6 +46,8 @@ class NomineeIn(BaseModel):
     ownership: str | None = None
     category: str = "front_line_worker"
     official_level: str = "none"
+    sector: str = ""
+    post: str = ""
     retired: bool = False
     disability: bool = False
     migrant_worker: bool = False
@@ -83,17 +76,15 @@ class NomineeIn(BaseModel):
     id_number: CleanText = Field(default="", max_length=30)
     phone: CleanText = Field(default="", max_length=30)
 
-    @field_validator("gender", "employer_type", "ownership", "category", "official_level")
+    # Codes are checked against the campaign's own vocabularies where the nomination is made
+    # (`services.nominations`); here only their length, and the ownership against the type.
+    @field_validator(
+        "gender", "employer_type", "ownership", "category", "official_level", "sector", "post"
+    )
     @classmethod
-    def _known_code(cls, value: str | None, info: ValidationInfo) -> str | None:
-        vocab = _VOCABULARIES[str(info.field_name)]
-        if value is not None and value not in vocab:
-            # The type and figures name a catalogue entry (web.errors.problem_message).
-            raise PydanticCustomError(
-                "not_in_vocabulary",
-                "must be one of {allowed}",
-                {"allowed": ", ".join(vocab), "vocabulary": info.field_name},
-            )
+    def _short_code(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and len(value) > 40:
+            raise PydanticCustomError("string_too_long", "too long", {"max_length": 40})
         if info.field_name == "ownership" and "employer_type" in info.data:
             _refuse(checks.ownership_problem(info.data["employer_type"], value))
         return value

@@ -17,3 +17,11 @@ class Problem(ValueError):
     def __init__(self, message: Message) -> None:
         super().__init__(render(message, "en"))
         self.message = message
+
+
+class KeyProblem(ValueError):
+    """A cross-field problem found at one or more key paths of the definition."""
+
+    def __init__(self, problems: list[tuple[str, Message]]) -> None:
+        super().__init__("; ".join(f"{path}: {render(m, 'en')}" for path, m in problems))
+        self.problems = problems

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from models import DefinitionVersion
+from models import Campaign, DefinitionVersion
 from workflow.definition import Definition
 from workflow.definition_loading import load_definition_text
+from workflow.rules.composition import CompositionRule, parse_composition_rules
 
 _PARSED: dict[str, Definition] = {}
+
+
+def composition_rules_of(campaign: Campaign) -> list[CompositionRule]:
+    """The campaign's composition rules in force, read with its definition's vocabularies."""
+    return parse_composition_rules(
+        campaign.composition, definition_of(campaign.definition).vocabularies
+    )
 
 
 def definition_of(row: DefinitionVersion) -> Definition:

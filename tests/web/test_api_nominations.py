@@ -259,3 +259,21 @@ def test_declared_conflict_recuses_with_an_audited_refusal(world: World) -> None
     assert (
         world.client.post(url, json={"reason": "x"}, headers=world.h("clerk_nc")).status_code == 404
     )
+
+
+def test_the_campaigns_own_codes_and_implications(world: World) -> None:
+    own = body(nominee={**NOMINEE, "category": "gig_worker", "sector": "manufacturing",
+                        "post": "emergency"})  # fmt: skip
+    answer = world.client.post("/api/nominations", json=own, headers=world.h("clerk_nc"))
+    assert answer.status_code == 201, answer.text
+    with UnitOfWork(world.sf) as uow:
+        facts = uow.session.get_one(Nomination, answer.json()["id"]).facts
+    assert (facts["sector"], facts["post"]) == ("manufacturing", "emergency")
+    assert facts["gig_worker"] is True  # the definition: a gig-worker category is a gig worker
+    before = count_nominations(world)
+    unknown = body(nominee={**NOMINEE, "post": "hazardous"})
+    refused = world.client.post("/api/nominations", json=unknown, headers=world.h("clerk_nc"))
+    assert refused.status_code == 422, refused.text
+    assert error(refused)["field"] == "body.nominee.post"
+    assert "急难险重岗位" in error(refused)["message"] and "hazardous" not in error(refused)["code"]
+    assert count_nominations(world) == before

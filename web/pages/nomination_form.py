@@ -13,11 +13,13 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from config.catalogue import label, render
+from models import Campaign
 from web.errors import problem_message
 from workflow import form_cells, vocabulary
 from workflow.errors import HonorflowError, InvalidInput
-from workflow.importing import COLUMNS, Column
+from workflow.importing import COLUMNS, Column, columns_for
 from workflow.nomination_input import NominationFields
+from workflow.versions import definition_of
 
 # Fields the form lays out itself: the unit (fixed for a clerk) and the rank (two inputs).
 _OWN_LAYOUT = ("recommending_unit", "rank")
@@ -37,11 +39,15 @@ class FormField:
     error: str | None
 
 
-def fields(values: dict[str, Any], errors: dict[str, str], lang: str) -> list[FormField]:
-    """The inputs in the import's column order, filled with values and their errors."""
+def fields(
+    values: dict[str, Any], errors: dict[str, str], lang: str, campaign: Campaign
+) -> list[FormField]:
+    """The inputs in the import's column order, filled with values and their errors; coded
+    inputs offer the campaign's own codes (行业领域, 岗位类型, …)."""
+    columns = columns_for(definition_of(campaign.definition).vocabularies)
     return [
         FormField(c, _options(c, lang), values.get(c.field, ""), errors.get(c.field))
-        for c in COLUMNS
+        for c in columns
         if c.field not in _OWN_LAYOUT
     ]
 

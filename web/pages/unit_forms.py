@@ -36,6 +36,7 @@ def _render(
     **extra: Any,
 ) -> Response:
     nomination = extra.get("nomination")
+    campaign = nomination.campaign if nomination is not None else current_campaign(uow)
     heading = (
         say(request, "nominee_edit", name=nomination.name)
         if nomination is not None
@@ -43,7 +44,7 @@ def _render(
     )
     context = {
         "heading": heading,
-        "fields": form.fields(values, errors or {}, language(request)),
+        "fields": form.fields(values, errors or {}, language(request), campaign),
         "values": values,
         "errors": errors or {},
         "closed": closed,

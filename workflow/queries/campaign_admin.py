@@ -17,12 +17,13 @@ from workflow.actors import Actor
 from workflow.lifecycles import campaign_phase, phase_checks
 from workflow.lifecycles.phase_checks import Check
 from workflow.queries.campaigns import QuotaRow, campaigns_newest_first, quota_table
-from workflow.rules.composition import CompositionResult, CompositionRule, parse_composition_rules
+from workflow.rules.composition import CompositionResult, CompositionRule
 from workflow.rules.composition_edit import form_cells, rule_in_words
 from workflow.services import reports
 from workflow.services.campaign_setup import phase_facts
 from workflow.services.campaigns import find_campaign
 from workflow.services.definitions import definition_of
+from workflow.versions import composition_rules_of
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def campaign_setup(uow: UnitOfWork, actor: Actor, ref: str, now: datetime) -> Ca
     """One campaign's set-up page, for administrators."""
     require_admin(actor)
     campaign = find_campaign(uow, ref)
-    rules = parse_composition_rules(campaign.composition)
+    rules = composition_rules_of(campaign)
     scope, size, results = live_report(uow, campaign)
     set_quota = campaign_phase.refusal(campaign, "set_quota")
     quota = quota_table(uow, actor, campaign.id)
@@ -169,5 +170,5 @@ def composition_rules(uow: UnitOfWork, actor: Actor, ref: str) -> tuple[Campaign
     """A campaign's composition rules with their words, for administrators."""
     require_admin(actor)
     campaign = find_campaign(uow, ref)
-    rules = parse_composition_rules(campaign.composition)
+    rules = composition_rules_of(campaign)
     return campaign, [RuleView(r, rule_in_words(r), form_cells(r)) for r in rules]

@@ -26,6 +26,7 @@ from config.catalogue import DEFAULT, Listing, Message, msg, render
 from workflow.facts import NomineeFacts
 from workflow.problems import Problem
 from workflow.rules.composition_groups import GroupSelector, everyone
+from workflow.vocabulary import Vocabularies, active, using
 
 __all__ = [
     "CompositionResult",
@@ -93,9 +94,16 @@ CompositionRule = Annotated[
 _RULES_ADAPTER: TypeAdapter[list[CompositionRule]] = TypeAdapter(list[CompositionRule])
 
 
-def parse_composition_rules(raw: Sequence[Mapping[str, Any]]) -> list[CompositionRule]:
-    """Validate rule data (e.g. loaded from YAML); ValueError on bad data or repeated ids."""
-    rules = _RULES_ADAPTER.validate_python(raw)
+def parse_composition_rules(
+    raw: Sequence[Mapping[str, Any]], vocabularies: Vocabularies | None = None
+) -> list[CompositionRule]:
+    """Validate rule data (e.g. loaded from YAML); ValueError on bad data or repeated ids.
+
+    Codes are read with `vocabularies` (a definition's own codes and terms) when given, else
+    with the ones in use (`workflow.vocabulary.active`).
+    """
+    with using(vocabularies or active()):
+        rules = _RULES_ADAPTER.validate_python(raw)
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:

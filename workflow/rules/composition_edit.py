@@ -20,6 +20,7 @@ from workflow.rules.composition import (
     ShareRule,
     parse_composition_rules,
 )
+from workflow.vocabulary import Vocabularies
 
 MAX_RULES = 50
 MAX_GROUP_TEXT = 500
@@ -57,14 +58,14 @@ def stored(rules: Sequence[CompositionRule]) -> list[dict[str, Any]]:
     return [r.model_dump(mode="json", exclude_none=True) for r in rules]
 
 
-def validate(raw: Any) -> list[CompositionRule]:
+def validate(raw: Any, vocabularies: Vocabularies) -> list[CompositionRule]:
     """Rules in the definition's syntax, validated; InvalidInput names the rule and the field."""
     if not isinstance(raw, list):
         raise InvalidInput("rules", msg("composition_edit.not_a_list"))
     if len(raw) > MAX_RULES:
         raise InvalidInput("rules", msg("composition_edit.too_many", limit=MAX_RULES))
     try:
-        return parse_composition_rules(raw)
+        return parse_composition_rules(raw, vocabularies)
     except ValidationError as exc:
         raise _named(raw, exc) from None
     except ValueError as exc:  # a repeated id

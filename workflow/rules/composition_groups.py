@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
 from typing import Any
 
 from pydantic import RootModel, field_validator
@@ -30,14 +29,11 @@ def _selectable_fields() -> dict[str, tuple[type, ...]]:
 
 _FIELDS = _selectable_fields()
 
-# Fields with a controlled vocabulary: selector values may be codes or Chinese labels.
-_VOCABS: dict[str, Mapping[str, str]] = {
-    "gender": vocabulary.GENDERS,
-    "employer_type": vocabulary.EMPLOYER_TYPES,
-    "ownership": vocabulary.OWNERSHIPS,
-    "category": vocabulary.CATEGORIES,
-    "official_level": vocabulary.OFFICIAL_LEVELS,
-}
+
+def _vocab_for(field: str) -> vocabulary.Vocabulary | None:
+    """The vocabulary of a field, if it has one: selector values may be codes, labels or terms
+    of it — the definition's own while one is read (`vocabulary.using`)."""
+    return vocabulary.active().get(field)
 
 
 def _check_value(field: str, value: Any) -> Any:
@@ -55,8 +51,9 @@ def _check_value(field: str, value: Any) -> Any:
                 value=repr(value),
             )
         )
-    if field in _VOCABS and isinstance(value, str):
-        return vocabulary.parse_code(_VOCABS[field], value)
+    vocab = _vocab_for(field)
+    if vocab is not None and isinstance(value, str):
+        return vocabulary.parse_code(vocab, value)
     return value
 
 
@@ -99,7 +96,7 @@ def _value_label(field: str, value: Any) -> Any:
     """A selector value as people read it: a vocabulary label, yes/no, or the value itself."""
     if isinstance(value, bool):
         return msg("page.yes" if value else "page.no")
-    if field in _VOCABS and isinstance(value, str):
+    if _vocab_for(field) is not None and isinstance(value, str):
         return Label(f"vocab.{field}", value)
     return value
 

@@ -29,11 +29,11 @@ from workflow.repository import commit
 from workflow.rules.composition import (
     CompositionResult,
     evaluate_composition,
-    parse_composition_rules,
 )
 from workflow.services.campaigns import get_campaign
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, fire
+from workflow.versions import composition_rules_of
 
 
 class CompositionFailure(RuleFailure):
@@ -90,7 +90,7 @@ def plan_decision(
     approved = [n for n in before if n.rank == "main" and n.id not in excepted]
     chosen = {n.id for n in approved}
     not_approved = [n for n in before if n.id not in chosen]
-    rules = parse_composition_rules(campaign.composition)
+    rules = composition_rules_of(campaign)
     results = evaluate_composition(rules, [facts_from_json(n.facts) for n in approved])
     return DecisionPlan(before, approved, not_approved, results)
 

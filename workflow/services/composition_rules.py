@@ -17,6 +17,7 @@ from workflow.lifecycles.phase_checks import composition_refusal
 from workflow.repository import commit
 from workflow.rules import composition_edit
 from workflow.services.campaigns import get_campaign
+from workflow.versions import definition_of
 
 REASON_MAX = 2000
 
@@ -45,10 +46,11 @@ def amend_composition(
         raise InvalidState(closed)
     if not reason.strip() or len(reason) > REASON_MAX:
         raise InvalidInput("reason", msg("composition_edit.reason_needed", limit=REASON_MAX))
-    after = composition_edit.stored(composition_edit.validate(rules))
+    vocabularies = definition_of(campaign.definition).vocabularies
+    after = composition_edit.stored(composition_edit.validate(rules, vocabularies))
     before = list(campaign.composition)
     # Compared as stored afresh: the definition's copy may write a group without a list.
-    if after == composition_edit.stored(composition_edit.validate(before)):
+    if after == composition_edit.stored(composition_edit.validate(before, vocabularies)):
         raise InvalidState(msg("composition_edit.unchanged"))
     campaign.composition = after
     entry = audit.AuditEntry.by(

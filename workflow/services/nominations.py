@@ -15,6 +15,7 @@ from workflow import audit
 from workflow import nominee_checks as checks
 from workflow.access.visibility import ensure_visible
 from workflow.actors import Actor, require_role
+from workflow.definition import Definition
 from workflow.errors import (
     ImportFailed,
     InvalidInput,
@@ -23,7 +24,7 @@ from workflow.errors import (
     PermissionDenied,
     RowError,
 )
-from workflow.facts import facts_to_json
+from workflow.facts import NomineeFacts, facts_to_json
 from workflow.honour_titles import title_for
 from workflow.importing import ImportedNomination, read_nominations
 from workflow.lifecycles import campaign_phase
@@ -31,6 +32,8 @@ from workflow.repository import commit, lock_nomination
 from workflow.rules.submission_window import require_window, window_refusal
 from workflow.services.campaigns import get_campaign
 from workflow.services.definitions import definition_of
+from workflow.vocabulary import unknown_code
+from workflow.vocabulary_spec import implied
 
 
 def add_nomination(
@@ -43,7 +46,8 @@ def add_nomination(
 ) -> Nomination:
     """A draft nomination pinned to the campaign's definition version (no commit)."""
     campaign_phase.require(campaign, "nominate")
-    facts = replace(entry.facts, recommending_unit=unit.name)
+    definition = definition_of(campaign.definition)
+    facts = _as_defined(replace(entry.facts, recommending_unit=unit.name), definition)
     nomination = Nomination(
         campaign_id=campaign.id,
         unit_id=unit.id,
@@ -57,7 +61,7 @@ def add_nomination(
         category=facts.category,
         employer=facts.employer,
         employer_type=facts.employer_type,
-        honour=title_for(definition_of(campaign.definition), facts, entry.honor, campaign.honour),
+        honour=title_for(definition, facts, entry.honor, campaign.honour),
         facts=facts_to_json(facts),
         summary=entry.summary,
         deeds=entry.deeds,
@@ -114,7 +118,8 @@ def import_nominations(
     campaign = get_campaign(uow, campaign_id)
     # Before the file is read: after the deadline no row of it could be taken.
     require_window(campaign, "import", now)
-    entries = read_nominations(path, unit_keys(uow), campaign.reference_date)
+    vocabularies = definition_of(campaign.definition).vocabularies
+    entries = read_nominations(path, unit_keys(uow), campaign.reference_date, vocabularies)
     units = resolve_units(uow, path.name, entries)
     errors = [
         RowError(path.name, e.row, "recommending_unit", msg("import.own_unit_only"))
@@ -236,14 +241,25 @@ def correction_refusal(nomination: Nomination, now: datetime) -> Message | None:
     return None if refused is None else refused.message
 
 
+def _as_defined(facts: NomineeFacts, definition: Definition) -> NomineeFacts:
+    """The facts held to the definition: codes its vocabularies know (InvalidInput naming the
+    field otherwise), with the values its codes imply (`implies:`) filled in."""
+    unknown = unknown_code(definition.vocabularies, asdict(facts))
+    if unknown is not None:
+        field, problem = unknown
+        raise InvalidInput(f"nominee.{field}", problem)
+    return implied(definition.implies, facts)
+
+
 def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
     """Write the entry over the nomination; the names of the fields that changed."""
-    facts = facts_to_json(replace(entry.facts, recommending_unit=nomination.unit.name))
+    definition = definition_of(nomination.definition)
+    new = _as_defined(replace(entry.facts, recommending_unit=nomination.unit.name), definition)
+    facts = facts_to_json(new)
     old = dict(nomination.facts)
     if not facts.get("extra"):  # facts no form has a field for are kept
         facts["extra"] = old.get("extra") or {}
     changed = sorted(k for k in facts.keys() | old.keys() if facts.get(k) != old.get(k))
-    definition = definition_of(nomination.definition)
     wanted = {
         "rank": entry.rank,
         "alternate_order": entry.alternate_order,

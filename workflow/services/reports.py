@@ -18,9 +18,9 @@ from workflow.machine import AWARDED, END_STATES, HOLD_NO_PLACE
 from workflow.rules.composition import (
     CompositionResult,
     evaluate_composition,
-    parse_composition_rules,
 )
 from workflow.services.definitions import definition_of
+from workflow.versions import composition_rules_of
 
 # The sets a composition report can be drawn over.
 SCOPES = ("submitted", "stage", "final", "unit")
@@ -91,7 +91,7 @@ def composition(
     # Only the facts are read: the campaign and definition (large JSON) are not loaded per row.
     query = query.options(lazyload(Nomination.campaign), lazyload(Nomination.definition))
     members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
-    rules = parse_composition_rules(campaign.composition)
+    rules = composition_rules_of(campaign)
     return len(members), evaluate_composition(rules, members)
 
 
