@@ -1,8 +1,8 @@
 """The nomination form as an XLSX template: the importer's own headers, drop-downs, help.
 
-Everything comes from the importer's column table (`workflow.importing.columns_for` the campaign's vocabularies): headers,
-which columns are dates, and the labels each enumerated column accepts, so a filled-in
-template imports as it is.
+Everything comes from the importer's column table for the campaign's vocabularies
+(`workflow.importing.columns_for`): headers, which columns are dates, and the labels each
+enumerated column accepts, so a filled-in template imports as it is.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from config.catalogue import DEFAULT, Listing, has, join, label, render, text
 from models import Campaign
 from workflow import form_cells
-from workflow.importing import DEEDS_MAX, SUMMARY_MAX, Column, columns_for
-from workflow.versions import definition_of
+from workflow.importing import COLUMNS, DEEDS_MAX, SUMMARY_MAX, Column
 from workflow.messages import beijing
 from workflow.rules.quota import PlacesLeft
 
@@ -38,11 +37,8 @@ class TemplateSpec:
     unit_names: tuple[str, ...]
     places: tuple[PlacesLeft, ...]
     alternates: int  # how many alternate ranks the drop-down offers
-
-    @property
-    def columns(self) -> tuple[Column, ...]:
-        """The import's columns with the campaign's own codes (行业领域, 岗位类型, …)."""
-        return columns_for(definition_of(self.campaign.definition).vocabularies)
+    # The import's columns with the campaign's own codes and terms (`importing.columns_for`).
+    columns: tuple[Column, ...] = COLUMNS
 
 
 def choices(column: Column, spec: TemplateSpec) -> tuple[str, ...]:
@@ -173,4 +169,6 @@ def _how(column: Column, locale: str) -> str:
     note = f"template.note.{column.field}"
     if has(note):
         words += text(note, locale)
+    if column.vocab is not None and column.vocab.terms:  # the definition's own words
+        words += text("template.terms", locale, terms=Listing(tuple(column.vocab.terms), "and"))
     return words

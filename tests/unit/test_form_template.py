@@ -134,3 +134,25 @@ def test_a_filled_template_imports(tmp_path: Path, rank: str) -> None:
     assert entry.facts.category == "front_line_worker" and entry.facts.evaluation_grade == "A"
     assert entry.rank == ("main" if rank == "主推" else "alternate")
     assert entry.row == 2
+
+
+def test_the_template_offers_the_definitions_own_codes_and_terms() -> None:
+    from workflow.definition_loading import load_definition_file
+    from workflow.importing import columns_for
+
+    definition, _ = load_definition_file(
+        Path(__file__).resolve().parents[2] / "config" / "workflows" / "jiangxi-labour-model.yaml"
+    )
+    spec = _spec()
+    own = TemplateSpec(
+        spec.campaign, spec.unit_names, spec.places, spec.alternates,
+        columns_for(definition.vocabularies),
+    )  # fmt: skip
+    book = _book(own)
+    form = book.worksheets[0]
+    headers = [c.value for c in form[1]]
+    letter = form.cell(row=1, column=headers.index("岗位类型") + 1).column_letter
+    assert _list_values(book, _validations(form)[letter]) == ["急难险重岗位", "一般岗位"]
+    help_rows = {row[0].value: row for row in book["说明"].iter_rows() if row[0].value}
+    assert "国有企业" in str(help_rows["单位性质"][2].value)
+    assert str(help_rows["岗位类型"][3].value).startswith("急难险重岗位")

@@ -23,11 +23,13 @@ from workflow.access.reads import readable_nomination
 from workflow.actors import Actor
 from workflow.errors import RuleFailure
 from workflow.form_template import TemplateSpec, write_template
+from workflow.importing import columns_for
 from workflow.messages import beijing
 from workflow.repository import not_found
 from workflow.rules.quota import PlacesLeft, places_left
 from workflow.rules.submission_window import window_refusal
 from workflow.services.nominations import correction_refusal
+from workflow.versions import definition_of
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def form_template(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> bytes:
         unit_names=tuple(u.name for u in units),
         places=tuple(places),
         alternates=max(sum(p.places for p in places), 3),
+        columns=columns_for(definition_of(campaign.definition).vocabularies),
     )
     return write_template(spec)
 
