@@ -57,7 +57,13 @@ def add_nomination(
         category=facts.category,
         employer=facts.employer,
         employer_type=facts.employer_type,
-        honour=title_for(definition_of(campaign.definition), facts, entry.honor, campaign.honour),
+        honour=title_for(
+            definition_of(campaign.definition),
+            facts,
+            entry.honor,
+            campaign.honour,
+            on=campaign.reference_date,
+        ),
         facts=facts_to_json(facts),
         summary=entry.summary,
         deeds=entry.deeds,
@@ -247,7 +253,13 @@ def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
     wanted = {
         "rank": entry.rank,
         "alternate_order": entry.alternate_order,
-        "honour": title_for(definition, entry.facts, entry.honor, nomination.campaign.honour),
+        "honour": title_for(
+            definition,
+            entry.facts,
+            entry.honor,
+            nomination.campaign.honour,
+            on=nomination.campaign.reference_date,
+        ),
         "summary": entry.summary,
         "deeds": entry.deeds,
     }
