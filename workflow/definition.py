@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -214,14 +215,17 @@ def _plain(exc: Exception) -> Message:
     return exc.message if isinstance(exc, Problem) else msg("text.plain", text=str(exc))
 
 
-def _nested(prefix: str, exc: ValidationError) -> KeyProblem:
-    """Re-root a nested model's validation errors under the definition key they came from."""
-    return KeyProblem(
-        [
-            (".".join([prefix, *(str(part) for part in e["loc"])]), describe_error(e))
-            for e in exc.errors()
-        ]
-    )
+def _nested(prefix: str, exc: ValidationError, tags: Collection[str] = ()) -> KeyProblem:
+    """Re-root a nested model's validation errors under the definition key they came from.
+
+    `tags` are a list of tagged unions' tags (a composition rule's kind), which pydantic puts
+    after the item's index; they are left out so the path is the file's (composition.3.group)."""
+
+    def path(loc: tuple[int | str, ...]) -> str:
+        parts = [str(p) for i, p in enumerate(loc) if not (i == 1 and p in tags)]
+        return ".".join([prefix, *parts])
+
+    return KeyProblem([(path(e["loc"]), describe_error(e)) for e in exc.errors()])
 
 
 def _check_consistency(d: Definition) -> None:
@@ -241,11 +245,12 @@ def _check_consistency(d: Definition) -> None:
     _check_rules(d)
     _check_routing(d)
     from workflow.rules.composition import parse_composition_rules
+    from workflow.rules.composition_edit import KINDS
 
     try:
         parse_composition_rules(d.composition)
     except ValidationError as exc:
-        raise _nested("composition", exc) from None
+        raise _nested("composition", exc, KINDS) from None
     except ValueError as exc:
         raise KeyProblem([("composition", _plain(exc))]) from None
 

@@ -7,17 +7,26 @@ definition's, first match wins. A title the unit wrote on its form stands as wri
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflow.definition import Definition
 from workflow.facts import NomineeFacts
 
 
-def title_for(definition: Definition, facts: NomineeFacts, written: str, fallback: str) -> str:
+def title_for(
+    definition: Definition,
+    facts: NomineeFacts,
+    written: str,
+    fallback: str,
+    on: date | None = None,
+) -> str:
     """The title as the form wrote it, else the first of the definition's titles whose group
-    the nominee matches, else `fallback` (the campaign's honour)."""
+    the nominee matches (age counted on `on`, the campaign's reference date), else `fallback`
+    (the campaign's honour)."""
     if written.strip():
         return written.strip()
     for rule in definition.documents.titles:
-        if rule.group.matches(facts):
+        if rule.group.matches(facts, on):
             return rule.title
     return fallback
 

@@ -142,8 +142,12 @@ class Implication(BaseModel):
     @field_validator("set", mode="before")
     @classmethod
     def _one_value_each(cls, raw: Any) -> Any:
+        # One value per field; a one-value list is the stored (normal) form of the same.
         if isinstance(raw, Mapping) and (
-            not raw or any(isinstance(v, list | dict) for v in raw.values())
+            not raw
+            or any(
+                isinstance(v, dict) or (isinstance(v, list) and len(v) != 1) for v in raw.values()
+            )
         ):
             raise Problem(msg("vocabulary.implies_one_value"))
         return raw

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import InitVar, dataclass
+from datetime import date
 from fractions import Fraction
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -146,17 +147,20 @@ class CompositionResult:
 
 
 def evaluate_composition(
-    rules: Sequence[CompositionRule], members: Sequence[NomineeFacts]
+    rules: Sequence[CompositionRule], members: Sequence[NomineeFacts], on: date | None = None
 ) -> list[CompositionResult]:
-    """Measure the list against every rule, in rule order."""
+    """Measure the list against every rule, in rule order; ages are counted on `on` (the
+    campaign's reference date), and a rule whose groups select on age refuses `on=None`."""
     results: list[CompositionResult] = []
     for rule in rules:
+        rule.group.require_date(on)  # refused even over an empty list: the rule is at fault
         if isinstance(rule, ShareRule):
-            results.append(_evaluate_share(rule, members))
+            rule.base.require_date(on)
+            results.append(_evaluate_share(rule, members, on))
         elif isinstance(rule, ControlNumberRule):
-            results.append(_evaluate_control(rule, members))
+            results.append(_evaluate_control(rule, members, on))
         else:
-            results.append(_evaluate_coverage(rule, members))
+            results.append(_evaluate_coverage(rule, members, on))
     return results
 
 
@@ -214,9 +218,11 @@ def _share_bound(rule: ShareRule) -> str:
     return ", ".join(parts)
 
 
-def _evaluate_share(rule: ShareRule, members: Sequence[NomineeFacts]) -> CompositionResult:
-    in_base = [m for m in members if rule.base.matches(m)]
-    count = sum(1 for m in in_base if rule.group.matches(m))
+def _evaluate_share(
+    rule: ShareRule, members: Sequence[NomineeFacts], on: date | None
+) -> CompositionResult:
+    in_base = [m for m in members if rule.base.matches(m, on)]
+    count = sum(1 for m in in_base if rule.group.matches(m, on))
     base_count = len(in_base)
     bound = _share_bound(rule)
     if base_count == 0:
@@ -245,12 +251,12 @@ def _evaluate_share(rule: ShareRule, members: Sequence[NomineeFacts]) -> Composi
 
 
 def _evaluate_control(
-    rule: ControlNumberRule, members: Sequence[NomineeFacts]
+    rule: ControlNumberRule, members: Sequence[NomineeFacts], on: date | None
 ) -> CompositionResult:
     bound = f"<= {rule.max_count}"
     what = rule.group.describe()
     if not rule.per_unit:
-        count = sum(1 for m in members if rule.group.matches(m))
+        count = sum(1 for m in members if rule.group.matches(m, on))
         over = max(0, count - rule.max_count)
         verdict = (
             msg("composition.control_over", over=over) if over else msg("composition.control_ok")
@@ -262,7 +268,7 @@ def _evaluate_control(
             float(rule.max_count - count), over, over == 0, detail,
         )  # fmt: skip
     unit_sizes = Counter(m.recommending_unit for m in members)
-    per_unit = Counter(m.recommending_unit for m in members if rule.group.matches(m))
+    per_unit = Counter(m.recommending_unit for m in members if rule.group.matches(m, on))
     # Worst unit first; ties broken by unit name so the message is stable.
     worst, count = min(per_unit.items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0))
     over_units = {u: c - rule.max_count for u, c in sorted(per_unit.items()) if c > rule.max_count}
@@ -283,8 +289,10 @@ def _evaluate_control(
     )  # fmt: skip
 
 
-def _evaluate_coverage(rule: CoverageRule, members: Sequence[NomineeFacts]) -> CompositionResult:
-    count = sum(1 for m in members if rule.group.matches(m))
+def _evaluate_coverage(
+    rule: CoverageRule, members: Sequence[NomineeFacts], on: date | None
+) -> CompositionResult:
+    count = sum(1 for m in members if rule.group.matches(m, on))
     bound = f">= {rule.min_count}"
     short = max(0, rule.min_count - count)
     verdict = msg("composition.short", short=short) if short else msg("composition.covered")

@@ -58,7 +58,7 @@ def stored(rules: Sequence[CompositionRule]) -> list[dict[str, Any]]:
     return [r.model_dump(mode="json", exclude_none=True) for r in rules]
 
 
-def validate(raw: Any, vocabularies: Vocabularies) -> list[CompositionRule]:
+def validate(raw: Any, vocabularies: Vocabularies | None = None) -> list[CompositionRule]:
     """Rules in the definition's syntax, validated; InvalidInput names the rule and the field."""
     if not isinstance(raw, list):
         raise InvalidInput("rules", msg("composition_edit.not_a_list"))

@@ -91,7 +91,8 @@ def plan_decision(
     chosen = {n.id for n in approved}
     not_approved = [n for n in before if n.id not in chosen]
     rules = composition_rules_of(campaign)
-    results = evaluate_composition(rules, [facts_from_json(n.facts) for n in approved])
+    members = [facts_from_json(n.facts) for n in approved]
+    results = evaluate_composition(rules, members, on=campaign.reference_date)
     return DecisionPlan(before, approved, not_approved, results)
 
 

@@ -61,7 +61,9 @@ def add_nomination(
         category=facts.category,
         employer=facts.employer,
         employer_type=facts.employer_type,
-        honour=title_for(definition, facts, entry.honor, campaign.honour),
+        honour=title_for(
+            definition, facts, entry.honor, campaign.honour, on=campaign.reference_date
+        ),
         facts=facts_to_json(facts),
         summary=entry.summary,
         deeds=entry.deeds,
@@ -263,7 +265,13 @@ def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
     wanted = {
         "rank": entry.rank,
         "alternate_order": entry.alternate_order,
-        "honour": title_for(definition, entry.facts, entry.honor, nomination.campaign.honour),
+        "honour": title_for(
+            definition,
+            entry.facts,
+            entry.honor,
+            nomination.campaign.honour,
+            on=nomination.campaign.reference_date,
+        ),
         "summary": entry.summary,
         "deeds": entry.deeds,
     }

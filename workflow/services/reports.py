@@ -92,7 +92,7 @@ def composition(
     query = query.options(lazyload(Nomination.campaign), lazyload(Nomination.definition))
     members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
     rules = composition_rules_of(campaign)
-    return len(members), evaluate_composition(rules, members)
+    return len(members), evaluate_composition(rules, members, on=campaign.reference_date)
 
 
 def state_counts(uow: UnitOfWork, campaign: Campaign) -> Counter[str]:
