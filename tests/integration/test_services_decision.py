@@ -13,9 +13,11 @@ from models.uow import UnitOfWork
 from tests.conftest import ADMIN, make_campaign
 from tests.integration.flow import (
     AFTER_NOTICE,
+    BALANCED,
     SECRETARY,
     TEAM,
     add,
+    add_village_worker,
     count,
     fire,
     status,
@@ -28,8 +30,6 @@ from workflow.services import committee
 from workflow.services.reports import composition
 
 DECIDED = AFTER_NOTICE + timedelta(days=1)
-# One nominee who meets every composition rule of the Jiangxi definition on her own.
-BALANCED = {"gender": "F", "category": "gig_worker", "gig_worker": True, "disability": True}
 
 
 def _decide(sf: sessionmaker[Session], campaign_id: int, **kwargs: object) -> committee.Decision:
@@ -47,7 +47,15 @@ def test_composition_failures_refuse_the_decision_unless_overridden(
     with pytest.raises(GuardFailed) as refused:
         _decide(sf, campaign_id)
     rules = {f.rule for f in refused.value.failures}
-    assert rules == {"women_min", "gig_coverage", "disability_coverage"}
+    assert rules == {
+        "women_min",
+        "sector_coverage",
+        "emergency_coverage",
+        "community_coverage",
+        "gig_coverage",
+        "disability_coverage",
+        "minority_coverage",
+    }
     assert str(refused.value).startswith("“审定”未通过：")
     assert "全部人选中性别为女：1人中0人（0.0%），低于下限20.0%（还需1人）" in str(refused.value)
     # The rules are named by their labels (结构比例 and the rule's own), never by their ids.
@@ -78,11 +86,12 @@ def test_approval_awards_and_registers_an_exception_is_not_approved(
     rejected = add(sf, campaign_id, "gz", "乙")
     to_committee(sf, approved)
     to_committee(sf, rejected)
+    village = add_village_worker(sf, campaign_id)
 
     decision = _decide(sf, campaign_id, exceptions={rejected: "考察发现群众反映问题"})
 
-    assert (decision.awarded, decision.not_approved, decision.override) == (
-        [approved],
+    assert (sorted(decision.awarded), decision.not_approved, decision.override) == (
+        [approved, village],
         [rejected],
         None,
     )
@@ -90,8 +99,10 @@ def test_approval_awards_and_registers_an_exception_is_not_approved(
     refused = status(sf, rejected)
     assert (refused.status, refused.end_reason) == ("not_approved", "考察发现群众反映问题")
     with UnitOfWork(sf) as uow:
-        [record] = uow.session.scalars(select(HonourRecord)).all()
-        assert (record.nomination_id, record.person_name) == (approved, "甲")
+        records = uow.session.scalars(select(HonourRecord)).all()
+        assert sorted(r.nomination_id for r in records) == [approved, village]
+        record = next(r for r in records if r.nomination_id == approved)
+        assert record.person_name == "甲"
         assert (record.honour_level, record.awarded_on) == ("provincial", DECIDED.date())
         assert record.revoked_on is None
         results = uow.session.scalars(
@@ -115,6 +126,7 @@ def test_revoke_marks_the_registry_and_a_later_campaign_consults_it(
     first = make_campaign(sf)
     honoured = add(sf, first, "nc", "王五", **BALANCED)
     to_committee(sf, honoured)
+    add_village_worker(sf, first)
     _decide(sf, first)
 
     # Within the five-year window the registry's honour bars the same person.
@@ -136,7 +148,9 @@ def test_revoke_marks_the_registry_and_a_later_campaign_consults_it(
     assert (result.from_state, result.to_state) == ("awarded", "revoked")
     assert status(sf, honoured).status == "revoked"
     with UnitOfWork(sf) as uow:
-        record = uow.session.scalars(select(HonourRecord)).one()
+        record = uow.session.scalars(
+            select(HonourRecord).where(HonourRecord.nomination_id == honoured)
+        ).one()
         assert record.revoked_on == (DECIDED + timedelta(days=30)).date()
         assert record.revoke_reason == "弄虚作假"
     # A revoked honour no longer bars the person.
@@ -147,6 +161,7 @@ def test_a_registry_entry_of_someone_else_does_not_bar(sf: sessionmaker[Session]
     first = make_campaign(sf)
     honoured = add(sf, first, "nc", "王五", **BALANCED)
     to_committee(sf, honoured)
+    add_village_worker(sf, first)
     _decide(sf, first)
     later = make_campaign(sf, code="jx2026-b")
     # The registry matches on name and birth date: a namesake born elsewhen is not barred.
@@ -159,6 +174,7 @@ def test_a_clerk_may_not_revoke(sf: sessionmaker[Session]) -> None:
     campaign_id = make_campaign(sf)
     nomination = add(sf, campaign_id, **BALANCED)
     to_committee(sf, nomination)
+    add_village_worker(sf, campaign_id)
     _decide(sf, campaign_id)
     with UnitOfWork(sf) as uow, pytest.raises(PermissionDenied):
         committee.revoke(uow, nomination, "x", Actor("c", "unit_clerk", unit_code="nc"), DECIDED)

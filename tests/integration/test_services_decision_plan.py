@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Campaign
 from models.uow import UnitOfWork
 from tests.conftest import make_campaign
-from tests.integration.flow import SECRETARY, TEAM, add, status, to_committee
-from tests.integration.test_services_decision import BALANCED, DECIDED
+from tests.integration.flow import BALANCED, SECRETARY, TEAM, add, status, to_committee
+from tests.integration.test_services_decision import DECIDED
 from workflow.errors import ConcurrentChange, InvalidDecision, InvalidState, PermissionDenied
 from workflow.queries import decision as read
 from workflow.services import committee

@@ -10,8 +10,7 @@ from tests.web.conftest import World, error
 
 DECISION = "/api/campaigns/jx2026/decision"
 FINAL = "/api/campaigns/jx2026/final-list"
-# One nominee who meets the women, gig-worker and disability rules of the Jiangxi definition.
-BALANCED = {"gender": "F", "category": "gig_worker", "gig_worker": True, "disability": True}
+BALANCED = flow.BALANCED
 
 
 def _second_at_committee(world: World) -> int:
@@ -28,25 +27,33 @@ def _post(world: World, who: str, body: dict[str, Any], **headers: str) -> Any:
 def test_the_preview_shows_the_list_and_the_composition_live(world: World) -> None:
     man = world.n["committee_gz"]
     woman = _second_at_committee(world)
+    village = flow.add_village_worker(world.sf, world.campaign_id)
     answer = world.client.get(DECISION, headers=world.h("secretary"))
     assert answer.status_code == 200
     body = answer.json()
-    assert [r["id"] for r in body["awaiting"]] == [man, woman]
+    assert [r["id"] for r in body["awaiting"]] == [man, woman, village]
     first = body["awaiting"][0]
     assert (first["name"], first["unit_name"], first["rank"]) == ("审定己", "赣州市总工会", "main")
-    assert body["approved"] == [man, woman] and body["not_approved"] == []
+    assert body["approved"] == [man, woman, village] and body["not_approved"] == []
     assert body["decidable"] is True and body["needs_override"] is False
     women = next(r for r in body["composition"] if r["code"] == "women_min")
-    assert women["ok"] and women["figures"]["count"] == 1 and women["figures"]["base_count"] == 2
+    assert women["ok"] and women["figures"]["count"] == 1 and women["figures"]["base_count"] == 3
     assert "女性占比" in women["message"]
 
-    # Without the woman the list misses three rules: the preview says so, figures and all.
+    # Without the woman the list misses six rules: the preview says so, figures and all.
     excepted = world.client.get(
         f"{DECISION}?except={woman}", headers={**world.h("admin"), "Accept-Language": "en"}
     ).json()
-    assert excepted["approved"] == [man] and excepted["not_approved"] == [woman]
+    assert excepted["approved"] == [man, village] and excepted["not_approved"] == [woman]
     assert excepted["needs_override"] is True
-    assert set(excepted["missed"]) == {"women_min", "gig_coverage", "disability_coverage"}
+    assert set(excepted["missed"]) == {
+        "women_min",
+        "sector_coverage",
+        "emergency_coverage",
+        "gig_coverage",
+        "disability_coverage",
+        "minority_coverage",
+    }
     missed = next(r for r in excepted["composition"] if r["code"] == "women_min")
     assert missed["figures"]["people_short"] == 1 and "below" in missed["message"]
     assert flow.status(world.sf, woman).status == "committee"  # a preview changes nothing
