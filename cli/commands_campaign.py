@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +13,15 @@ from cli import commands_campaign_office, commands_campaign_rules, words
 from cli.commands_campaign_office import office_input, office_options
 from cli.runtime import Runtime, actor_option, now_utc, pass_runtime, resolve_actor
 from cli.times import DEADLINE
+from config import catalogue
 from workflow.queries import campaigns as read
 from workflow.quota_table import MAX_BYTES
+from workflow.rules.composition import list_status, status_words
 from workflow.services import campaigns, reports
+
+# `report composition` exits with the list's status, so scripts can tell a missed rule from a
+# rule that could not be evaluated (a share of an empty list or base) from all rules met.
+COMPOSITION_EXIT = {"met": 0, "missed": 17, "not_evaluated": 18}
 
 
 def register(cli: click.Group) -> None:
@@ -182,23 +189,41 @@ def funnel(rt: Runtime, campaign_ref: str) -> None:
 def composition(
     rt: Runtime, campaign_ref: str, scope: str, stage: str | None, unit_code: str | None
 ) -> None:
-    """Each composition rule's value, bound and slack over a set of nominations."""
+    """Each composition rule's value, bound, slack and status over a set of nominations; exits
+    17 when a rule is missed, 18 when none is but one is not evaluated, 0 when all are met."""
     with rt.uow() as uow:
         size, results = reports.composition(
             uow, campaigns.find_campaign(uow, campaign_ref), scope, stage=stage, unit_code=unit_code
         )
+    status = list_status([r.status for r in results])
+    rules = [asdict(r) for r in results]
     rt.emit(
-        {"scope": scope, "size": size, "rules": [asdict(r) for r in results]},
-        format_composition(size, [asdict(r) for r in results]),
+        {"scope": scope, "size": size, "status": status, "rules": rules},
+        format_composition(size, rules),
     )
+    if status != "met":
+        sys.exit(COMPOSITION_EXIT[status])  # click's Exit would be swallowed (standalone_mode)
 
 
 def format_composition(size: int, rules: list[dict[str, object]]) -> str:
-    """A text table of composition results."""
+    """A text table of composition results: value, bound, slack, status, rule (no value or
+    slack for a rule not evaluated: there is none)."""
     lines = [words.say("composition_head", size=size)]
-    for r in rules:
-        value = f"{float(r['value']):.1%}" if r["kind"] == "share" else str(r["count"])  # type: ignore[arg-type]
-        slack = f"{float(r['slack']):+.1%}" if r["kind"] == "share" else f"{float(r['slack']):+.0f}"  # type: ignore[arg-type]
-        ok = words.say("yes") if r["ok"] else words.say("no")
-        lines.append(f"{value:>8} {r['bound']!s:>14} {slack:>8}  {words.pad(ok, 4)} {r['label']}")
+    said = [_status_said(r) for r in rules]
+    width = max((words.cells(s) for s in said), default=0)
+    for r, status in zip(rules, said, strict=True):
+        value, slack = "-", "-"
+        if r["status"] != "not_evaluated":
+            share = r["kind"] == "share"
+            value = f"{float(r['value']):.1%}" if share else str(r["count"])  # type: ignore[arg-type]
+            slack = f"{float(r['slack']):+.1%}" if share else f"{float(r['slack']):+.0f}"  # type: ignore[arg-type]
+        pad = words.pad(status, width)
+        lines.append(f"{value:>8} {r['bound']!s:>14} {slack:>8}  {pad} {r['label']}")
     return "\n".join(lines)
+
+
+def _status_said(rule: dict[str, object]) -> str:
+    """达标, 未达标, or 未评估 with its reason, in the CLI's locale."""
+    reason = rule.get("reason")
+    said = status_words(str(rule["status"]), str(reason) if reason else None)
+    return catalogue.render(said, words.locale())

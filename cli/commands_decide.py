@@ -67,21 +67,24 @@ def _preview(
         target = campaigns.find_campaign(uow, campaign_ref)
         actor = resolve_actor(uow, actor_spec, actor_name)
         found = read_decision.decision_preview(uow, actor, target, named)
-        verdicts = [(r.rule_id, r.ok, r.text(words.locale())) for r in found.composition]
+        verdicts = [
+            {"code": r.rule_id, "ok": r.ok, "status": r.status, "reason": r.reason,
+             "message": r.text(words.locale())}
+            for r in found.composition
+        ]  # fmt: skip
         approved = [r.id for r in found.approved]
         not_approved = [r.id for r in found.not_approved]
         data = {
             "awaiting": len(found.rows),
             "approved": approved,
             "not_approved": not_approved,
-            "composition": [{"code": c, "ok": ok, "message": m} for c, ok, m in verdicts],
+            "composition": verdicts,
             "needs_override": found.needs_override,
         }
     counts = {"n": len(found.rows), "approved": len(approved), "not_approved": len(not_approved)}
     lines = [words.say("decide_preview", **counts)]
-    lines += [
-        words.say("decide_rule_ok" if ok else "decide_rule_missed", text=m) for _, ok, m in verdicts
-    ]
+    # A rule not evaluated is shown as such and does not block the decision.
+    lines += [words.say(f"decide_rule_{v['status']}", text=v["message"]) for v in verdicts]
     if found.needs_override:
         lines.append(words.say("decide_needs_override"))
     rt.emit(data, "\n".join(lines))

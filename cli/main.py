@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Sequence
+from typing import NoReturn
 
 import click
 
@@ -70,26 +73,53 @@ for module in (
 
 
 def main() -> None:
-    """Entry point: domain errors become one clear line and their exit code."""
+    """Entry point: domain errors become one clear line and their exit code; under `--json`,
+    every error is `{"error": {"code", "message", "exit_code"}}` on stderr instead."""
     _scrub_logs()
+    as_json = json_asked(sys.argv[1:])
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo(words.say("aborted"), err=True)
-        sys.exit(1)
+        fail(as_json, "aborted", words.say("aborted"), 1, framed=False)
     except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+        if not as_json:
+            exc.show()
+            sys.exit(exc.exit_code)
+        code = "usage" if isinstance(exc, click.UsageError) else "invalid"
+        fail(as_json, code, exc.format_message(), exc.exit_code)
     except HonorflowError as exc:
-        # The words in HONORFLOW_LOCALE (default zh-CN); the exit code tells scripts the kind.
-        locale = catalogue.cli_locale()
-        click.echo(catalogue.text("cli.error", locale, message=exc.text(locale)), err=True)
-        sys.exit(exc.exit_code)
+        # The words in HONORFLOW_LOCALE (default zh-CN); the exit code tells scripts the kind,
+        # and under --json the message's code tells them more.
+        code = exc.message.code if exc.message is not None else "error"
+        fail(as_json, code, exc.text(catalogue.cli_locale()), exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except OSError as exc:  # a folder or file the process needs: one line, not a traceback
-        click.echo(catalogue.text("cli.error", catalogue.cli_locale(), message=str(exc)), err=True)
-        sys.exit(1)
+        fail(as_json, "os_error", str(exc), 1)
+
+
+def json_asked(args: Sequence[str]) -> bool:
+    """Whether the global `--json` was given: it stands among the options before the
+    subcommand. Read from the arguments, so an error click raises while parsing them (before
+    the flag reaches the runtime) is answered in JSON too."""
+    for arg in args:
+        if arg == "--json":
+            return True
+        if not arg.startswith("-") or arg == "--":
+            return False
+    return False
+
+
+def fail(as_json: bool, code: str, message: str, exit_code: int, framed: bool = True) -> NoReturn:
+    """Report an error on stderr and exit: as JSON, or as the line a person reads (错误：…
+    when `framed`)."""
+    if as_json:
+        error = {"code": code, "message": message, "exit_code": exit_code}
+        click.echo(json.dumps({"error": error}, ensure_ascii=False), err=True)
+    else:
+        line = catalogue.text("cli.error", catalogue.cli_locale(), message=message)
+        click.echo(line if framed else message, err=True)
+    sys.exit(exit_code)
 
 
 def _scrub_logs() -> None:

@@ -74,7 +74,11 @@ def joined(items: list[Any], style: str = "and") -> str:
     return catalogue.join(items, locale(), style)
 
 
+def cells(text: str) -> int:
+    """How many display cells a text takes (a Chinese character takes two)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def pad(text: str, width: int) -> str:
     """Left-align in a column of `width` display cells (a Chinese character takes two)."""
-    cells = sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return text + " " * max(width - cells, 0)
+    return text + " " * max(width - cells(text), 0)

@@ -2,13 +2,14 @@
 
 Per rule, top to bottom: the rule's label on its own lines (wrapped, never cut), a bar from
 zero to the scale with the value filled and the bounds marked, and one line of words — the
-value, the bounds and the verdict — so the verdict is read from colour and from text alike.
+value, the bounds and the status — so the status is read from colour and from text alike: met
+(green), missed (red), or not evaluated (grey, no value: a share of an empty list or base).
 The drawing is 360 units wide and scales to its box: readable on a 375 px phone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html import escape
 from typing import Any
 
@@ -18,16 +19,22 @@ from config import catalogue
 from web.svg_text import text_lines, wrap
 from workflow.rules.composition import (
     CompositionResult,
+    CompositionRule,
     ControlNumberRule,
     CoverageRule,
     ShareRule,
-    parse_composition_rules,
 )
 
 WIDTH, PAD, BAR_H, GAP = 360.0, 4.0, 14.0, 14.0
 LABEL_SIZE, WORDS_SIZE = 14.0, 12.5
 BAR_W = WIDTH - 2 * PAD
-OK, FAILING = "#15803d", "#b91c1c"
+OK, FAILING, NOT_EVALUATED = "#15803d", "#b91c1c", "#616e7c"
+# Per status: the colour of the bar and the words, the class of the rule, the mark before words.
+LOOK = {
+    "met": (OK, "ok", "✓ "),
+    "missed": (FAILING, "failing", "✗ "),
+    "not_evaluated": (NOT_EVALUATED, "not_evaluated", "– "),
+}
 
 
 def bounds(rule: Any) -> tuple[float | None, float | None, float]:
@@ -48,12 +55,15 @@ def percent(share: float) -> str:
 
 
 def words(result: CompositionResult, rule: Any, lang: str) -> str:
-    """The value, the bounds and the verdict of one rule, in words."""
+    """The value, the bounds and the status of one rule, in words (no value when the rule was
+    not evaluated: there is none)."""
 
     def t(key: str, **figures: Any) -> str:
         return catalogue.text(f"page.chart_{key}", lang, **figures)
 
-    if result.kind == "share":
+    if result.status == "not_evaluated":
+        parts = []
+    elif result.kind == "share":
         parts = [t("actual_share", share=percent(result.value), count=result.count,
                    base=result.base_count)]  # fmt: skip
     elif getattr(rule, "per_unit", False):
@@ -69,7 +79,7 @@ def words(result: CompositionResult, rule: Any, lang: str) -> str:
         parts.append(t("max_count", count=rule.max_count))
     elif isinstance(rule, CoverageRule):
         parts.append(t("min_count", count=rule.min_count))
-    parts.append(t("ok") if result.ok else t("failing"))
+    parts.append(catalogue.render(result.status_message, lang))
     return t("joiner").join(parts)
 
 
@@ -81,8 +91,8 @@ def _bar(result: CompositionResult, rule: Any, top: float) -> str:
     low, high, scale = bounds(rule)
     if result.kind != "share":
         scale = max(scale, result.value) * 1.25  # room past the bound for a value over it
-    colour = OK if result.ok else FAILING
-    width = max(_x(result.value, scale) - PAD, 0.0)
+    colour = LOOK[result.status][0]
+    width = max(_x(result.value, scale) - PAD, 0.0)  # nothing drawn when not evaluated (0)
     parts = [
         f'<rect x="{PAD}" y="{top:.1f}" width="{BAR_W}" height="{BAR_H}" rx="3" class="track"/>',
         f'<rect x="{PAD}" y="{top:.1f}" width="{width:.1f}" height="{BAR_H}" rx="3" '
@@ -101,11 +111,11 @@ def _bar(result: CompositionResult, rule: Any, top: float) -> str:
 def _rule(result: CompositionResult, rule: Any, top: float, lang: str) -> tuple[str, float]:
     """One rule's label, bar and words; returns them and their height."""
     labels = wrap(result.label, BAR_W, LABEL_SIZE)
-    said = wrap(("✓ " if result.ok else "✗ ") + words(result, rule, lang), BAR_W, WORDS_SIZE)
+    _, verdict, mark = LOOK[result.status]
+    said = wrap(mark + words(result, rule, lang), BAR_W, WORDS_SIZE)
     bar_top = top + LABEL_SIZE * 1.3 * len(labels) + 2
     words_top = bar_top + BAR_H + 4 + WORDS_SIZE
     height = words_top - top + WORDS_SIZE * 1.3 * (len(said) - 1) + 4
-    verdict = "ok" if result.ok else "failing"
     parts = [
         f'<g class="rule {verdict}" data-rule="{escape(result.rule_id)}">',
         text_lines(labels, PAD, top + LABEL_SIZE, LABEL_SIZE, "lbl", "start"),
@@ -121,6 +131,7 @@ STYLE = (
     "fill:#1f2933}.composition-chart .lbl{font-weight:600}"
     f".composition-chart .failing .words{{fill:{FAILING};font-weight:600}}"
     f".composition-chart .ok .words{{fill:{OK}}}"
+    f".composition-chart .not_evaluated .words{{fill:{NOT_EVALUATED};font-style:italic}}"
     ".composition-chart .track{fill:#e4e7eb}"
     ".composition-chart .bound{stroke:#1f2933;stroke-width:2.5;stroke-dasharray:3 2}</style>"
 )
@@ -128,12 +139,12 @@ STYLE = (
 
 def composition_svg(
     results: Sequence[CompositionResult],
-    raw_rules: Sequence[Mapping[str, Any]],
+    rules_in_force: Sequence[CompositionRule],
     title: str,
     lang: str = catalogue.DEFAULT,
 ) -> Markup:
     """Every rule stacked: label, bar against its bounds (dashed), value and verdict in words."""
-    rules = {rule.id: rule for rule in parse_composition_rules(raw_rules)}
+    rules = {rule.id: rule for rule in rules_in_force}
     shapes, top = [], 0.0
     for result in results:
         shape, height = _rule(result, rules.get(result.rule_id), top, lang)

@@ -42,7 +42,10 @@ def _decide(page: Any, server: LiveServer, name: str) -> None:
     log_in(page, server, "secretary")
     assert page.url.endswith("/committee")  # the secretary lands on the decision page
     assert page.locator("#awaiting tbody tr").count() == 5
-    assert page.locator("#all-met").is_visible()
+    # Nothing missed; nobody from 机关事业单位, so one share is not evaluated, never "all met".
+    assert page.locator("#none-missed").is_visible() and page.locator("#all-met").count() == 0
+    county = page.locator("#composition tr[data-rule=gov_county_max]")
+    assert "未评估（基数为空）" in county.inner_text()
     _fits(page)
     shot(page, f"{name}-committee-list")
 

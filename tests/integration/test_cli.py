@@ -155,10 +155,14 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
     assert [e["trigger"] for e in shown["timeline"]][:3] == ["create", "submit", "begin_review"]
     funnel = {row["state"]: row["count"] for row in hf.json("report", "funnel", "jx")}
     assert funnel["qualification"] == 1
-    composition = hf.json("report", "composition", "jx", "--scope", "submitted")
+    # One nominee misses rules (exit 17): the report is printed all the same.
+    missed = hf.run("--json", "report", "composition", "jx", "--scope", "submitted", ok=False)
+    assert missed.returncode == 17, missed.stderr
+    composition = json.loads(missed.stdout)
     assert composition["size"] == 1 and {r["rule_id"] for r in composition["rules"]} >= {
         "women_min"
     }
+    assert composition["status"] == "missed"
     assert hf.json("audit", "verify")["ok"] is True
 
 

@@ -23,12 +23,18 @@ def test_the_preview_prints_the_plan_and_changes_nothing(tmp_path: Path) -> None
 
     shown = hf.run(*args).stdout
     assert shown.startswith("待审定5人：拟审定通过4人，不予通过1人（预览，未作任何更改）")
-    assert "未达到：女性占比" in shown and "须写明突破结构比例的理由方可审定" in shown
+    assert "未达标：女性占比" in shown and "须写明突破结构比例的理由方可审定" in shown
     assert latin_words(shown, set()) == []
     data = json.loads(hf.run("--json", *args).stdout)
     assert data["not_approved"] == [woman] and len(data["approved"]) == 4
-    missed = {r["code"] for r in data["composition"] if not r["ok"]}
+    missed = {r["code"] for r in data["composition"] if r["status"] == "missed"}
     assert missed == {"women_min", "gig_coverage", "disability_coverage"}
+    # No 机关事业单位 nominee: the share of county officials among them is not evaluated.
+    unmeasured = [r for r in data["composition"] if r["status"] == "not_evaluated"]
+    assert [(r["code"], r["reason"], r["ok"]) for r in unmeasured] == [
+        ("gov_county_max", "empty_base", False)
+    ]
+    assert "县处级干部占机关事业单位人员比例：未评估：基数" in shown and "（不影响审定）" in shown
     assert status(sf, woman).status == "committee"
 
     refused = hf.run("decide", "jx2026", "--preview", "--as", "team_reviewer", ok=False)

@@ -78,6 +78,43 @@ def test_composition_failures_refuse_the_decision_unless_overridden(
         assert set(event.payload["overridden"]) == rules
 
 
+def test_a_rule_not_evaluated_does_not_block_the_decision_a_missed_one_does(
+    sf: sessionmaker[Session],
+) -> None:
+    campaign_id = make_campaign(sf)
+    nominee = add(sf, campaign_id, "nc", "甲", **BALANCED)  # an enterprise worker
+    to_committee(sf, nominee)
+
+    # Approving nobody: every share is of an empty list, the coverage rules are missed.
+    with pytest.raises(GuardFailed) as refused:
+        _decide(sf, campaign_id, exceptions={nominee: "考察发现问题"})
+    assert {f.rule for f in refused.value.failures} == {"gig_coverage", "disability_coverage"}
+    with UnitOfWork(sf) as uow:
+        campaign = uow.session.get(Campaign, campaign_id)
+        assert campaign is not None
+        empty = committee.plan_decision(uow, campaign, [nominee])
+        whole = committee.plan_decision(uow, campaign, [])
+    assert {r.reason for r in empty.not_evaluated} == {"empty_list"}
+    assert {r.kind for r in empty.not_evaluated} == {"share"} and empty.needs_override
+    # With her: no 机关事业单位 nominee, so the share of county officials among them is not
+    # evaluated; it is shown as such and needs no override, for it cannot be missed.
+    assert [(r.rule_id, r.reason) for r in whole.not_evaluated] == [
+        ("gov_county_max", "empty_base")
+    ]
+    assert whole.missed == [] and not whole.needs_override
+
+    decision = _decide(sf, campaign_id)
+
+    assert (decision.awarded, decision.override) == ([nominee], None)
+    with UnitOfWork(sf) as uow:
+        event = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.trigger == "committee_decision")
+        ).one()
+        assert event.payload["overridden"] == []
+        assert event.payload["not_evaluated"] == ["gov_county_max"]
+        assert event.reason == "结构比例要求无未达标项；未评估：县处级干部占机关事业单位人员比例"
+
+
 def test_approval_awards_and_registers_an_exception_is_not_approved(
     sf: sessionmaker[Session],
 ) -> None:

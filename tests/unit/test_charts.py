@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from config.catalogue import msg
+from web.charts import NOT_EVALUATED, composition_svg
 from web.charts import WIDTH as CHART_WIDTH
-from web.charts import composition_svg
 from web.funnel import WIDTH as FUNNEL_WIDTH
 from web.funnel import funnel_bands, funnel_svg
 from web.svg_text import text_width, wrap
-from workflow.rules.composition import CompositionResult
+from workflow.rules.composition import CompositionResult, parse_composition_rules
 
 NS = "{http://www.w3.org/2000/svg}"
 LONG = "县处级及以上领导干部占机关事业单位推荐人选的比例（不含单列名额及后备人选）"
@@ -88,18 +88,19 @@ def test_a_long_step_name_wraps_inside_the_funnel() -> None:
     assert funnel_bands([], str, str) == [] and "<svg" in str(funnel_svg([], "空"))
 
 
-RULES = [
+RULES = parse_composition_rules([
     {"kind": "share", "id": "long", "label": LONG, "group": {"gender": "F"}, "min_share": 0.2},
     {"kind": "share", "id": "gov", "label": "机关事业单位人员占比",
      "group": {"employer_type": "government"}, "max_share": 0.3},
     {"kind": "control_number", "id": "heads", "label": "企业负责人控制数",
      "group": {"category": "enterprise_head"}, "max_count": 3},
-]  # fmt: skip
+])  # fmt: skip
 
 
 def result(rule_id: str, label: str, kind: str, value: float, count: int, ok: bool) -> Any:
+    status = "met" if ok else "missed"
     return CompositionResult(
-        rule_id, label, kind, value, count, 40, "", 0.0, 0, ok, msg("composition.covered")
+        rule_id, label, kind, value, count, 40, "", 0.0, 0, status, msg("composition.covered")
     )
 
 
@@ -116,9 +117,9 @@ def test_every_rule_has_its_whole_label_its_bounds_and_its_verdict_in_words() ->
     lines = [w for w, *_ in texts(svg)]
     assert LONG in "".join(lines) and not any(line == LONG for line in lines)  # wrapped, whole
     said = "".join(lines)
-    assert "实际12.5%（40人中5人）；下限20%；不符合" in said
-    assert "实际25%（40人中10人）；上限30%；符合" in said
-    assert "实际4人；控制数3人；不符合" in said
+    assert "实际12.5%（40人中5人）；下限20%；未达标" in said
+    assert "实际25%（40人中10人）；上限30%；达标" in said
+    assert "实际4人；控制数3人；未达标" in said
     root = ET.fromstring(svg)
     verdicts = {g.get("data-rule"): g.get("class") for g in root.iter(f"{NS}g")}
     assert verdicts == {"long": "rule failing", "gov": "rule ok", "heads": "rule failing"}
@@ -146,3 +147,18 @@ def test_wrapping_never_loses_a_character_nor_passes_the_width(words: str, width
     lines = wrap(words, width, 14)
     assert "".join(lines).replace(" ", "") == words.replace(" ", "")
     assert all(text_width(line, 14) <= width or len(line) == 1 for line in lines), lines
+
+
+def test_a_rule_not_evaluated_is_grey_with_no_value_and_says_why() -> None:
+    empty = CompositionResult(
+        "gov", "机关事业单位人员占比", "share", 0.0, 0, 0, "<= 30.0%", 0.0, 0, "not_evaluated",
+        msg("composition.empty_list", label="机关事业单位人员占比"), "empty_list",
+    )  # fmt: skip
+    svg = str(composition_svg([empty], RULES, "结构比例"))
+    said = "".join(w for w, *_ in texts(svg))
+    assert "上限30%；未评估（名单为空）" in said and "实际" not in said
+    root = ET.fromstring(svg)
+    (rule,) = [g for g in root.iter(f"{NS}g") if g.get("data-rule") == "gov"]
+    assert rule.get("class") == "rule not_evaluated"
+    value = next(r for r in rule.iter(f"{NS}rect") if r.get("class") == "value")
+    assert float(value.get("width") or -1) == 0.0 and value.get("fill") == NOT_EVALUATED

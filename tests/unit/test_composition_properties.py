@@ -41,11 +41,13 @@ def test_share_verdict_is_exact(
         + people(outside_base, 200, employer_type="village", category="technician")
     )
     result = one(raw, members)
-    assert result.ok == (result.slack >= 0)
     base = in_group + out_group
-    if base == 0:
-        assert result.ok
+    if base == 0:  # a share of nobody is not evaluated, never met
+        assert (result.status, result.ok) == ("not_evaluated", False)
+        assert result.reason == ("empty_base" if outside_base else "empty_list")
         return
+    assert result.ok == (result.slack >= 0)
+    assert result.status == ("met" if result.ok else "missed") and result.reason is None
     share = Fraction(in_group, base)
     low_ok = min_permille is None or share >= Fraction(min_permille, 1000)
     high_ok = max_permille is None or share <= Fraction(max_permille, 1000)

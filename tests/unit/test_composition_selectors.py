@@ -134,7 +134,11 @@ def test_evaluation_counts_ages_on_the_day_and_refuses_no_day() -> None:
     on_eve = evaluate_composition(rules, members, on=EVE)
     on_birthday = evaluate_composition(rules, members, on=BIRTHDAY)
     assert [(r.ok, r.count, r.base_count) for r in on_eve] == [(True, 1, 1), (False, 1, 1)]
-    assert [(r.ok, r.count, r.base_count) for r in on_birthday] == [(False, 0, 1), (True, 0, 0)]
+    # On her birthday she leaves the share's base: over an empty base it is not evaluated.
+    assert [(r.status, r.count, r.base_count) for r in on_birthday] == [
+        ("missed", 0, 1),
+        ("not_evaluated", 0, 0),
+    ]
     with pytest.raises(ReferenceDateMissing):
         evaluate_composition(rules, members)
     with pytest.raises(ReferenceDateMissing):  # refused for what the rule says, not the list

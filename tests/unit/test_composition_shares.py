@@ -56,12 +56,12 @@ def test_share_with_both_bounds() -> None:
     assert result.people_short == 4  # 67/96 = 69.8%
 
 
-def test_share_over_empty_base_is_ok() -> None:
+def test_share_over_empty_base_is_not_evaluated_never_met() -> None:
     members = people(5, employer_type="government", category="official", ownership="public")
     result = one(FRONT_LINE, members)
-    assert result.ok and result.value == 0.0 and result.base_count == 0
-    assert result.people_short == 0 and result.slack >= 0
-    assert "empty" in result.text("en")
+    assert (result.status, result.reason, result.ok) == ("not_evaluated", "empty_base", False)
+    assert result.value == 0.0 and result.base_count == 0 and result.people_short == 0
+    assert "not evaluated: the base (employer type=enterprise) is empty" in result.text("en")
 
 
 def test_share_default_base_is_everyone() -> None:

@@ -31,6 +31,14 @@ def test_reports_for_those_who_run_the_campaign(world: World) -> None:
         "/api/campaigns/jx2026/composition?scope=final", headers=world.h("secretary")
     ).json()
     assert final["size"] == 1 and final["results"]
+    assert {r["status"] for r in final["results"]} <= {"met", "missed", "not_evaluated"}
+    # Nobody is in inspection: each share over the empty set is not evaluated, never met.
+    empty = world.client.get(
+        "/api/campaigns/jx2026/composition?scope=stage&stage=inspection", headers=world.h("admin")
+    ).json()
+    assert empty["size"] == 0 and empty["status"] == "missed"  # the coverage rules
+    women = next(r for r in empty["results"] if r["rule_id"] == "women_min")
+    assert (women["status"], women["reason"], women["ok"]) == ("not_evaluated", "empty_list", False)
     bad = world.client.get("/api/campaigns/jx2026/composition?scope=all", headers=world.h("admin"))
     assert bad.status_code == 422 and error(bad)["field"] == "query.scope"
     own = world.client.get(

@@ -11,6 +11,16 @@ from tests.web.conftest import World, error
 DECISION = "/api/campaigns/jx2026/decision"
 FINAL = "/api/campaigns/jx2026/final-list"
 BALANCED = flow.BALANCED
+# The Jiangxi coverage rules, and with them the rules that count (not shares of a base).
+COVERAGE = {
+    "sector_coverage",
+    "emergency_coverage",
+    "community_coverage",
+    "gig_coverage",
+    "disability_coverage",
+    "minority_coverage",
+}
+COUNTED = {"heads_per_unit", *COVERAGE}
 
 
 def _second_at_committee(world: World) -> int:
@@ -38,7 +48,16 @@ def test_the_preview_shows_the_list_and_the_composition_live(world: World) -> No
     assert body["decidable"] is True and body["needs_override"] is False
     women = next(r for r in body["composition"] if r["code"] == "women_min")
     assert women["ok"] and women["figures"]["count"] == 1 and women["figures"]["base_count"] == 3
+    assert (women["status"], women["reason"]) == ("met", None)
     assert "女性占比" in women["message"]
+    # Nobody from 机关事业单位: the county officials' share of them is not evaluated, and it
+    # does not need an override.
+    assert body["not_evaluated"] == ["gov_county_max"] and body["missed"] == []
+    county = next(r for r in body["composition"] if r["code"] == "gov_county_max")
+    assert (county["status"], county["reason"], county["ok"]) == (
+        "not_evaluated", "empty_base", False,
+    )  # fmt: skip
+    assert "未评估：基数" in county["message"]
 
     # Without the woman the list misses six rules: the preview says so, figures and all.
     excepted = world.client.get(
@@ -56,6 +75,17 @@ def test_the_preview_shows_the_list_and_the_composition_live(world: World) -> No
     }
     missed = next(r for r in excepted["composition"] if r["code"] == "women_min")
     assert missed["figures"]["people_short"] == 1 and "below" in missed["message"]
+    assert (missed["status"], missed["reason"]) == ("missed", None)
+
+    # Approving nobody: every share is of an empty list, not evaluated; coverage is missed.
+    nobody = world.client.get(
+        f"{DECISION}?except={man},{woman},{village}", headers=world.h("admin")
+    )
+    shares = [r for r in nobody.json()["composition"] if r["code"] not in COUNTED]
+    assert shares and {(r["status"], r["reason"]) for r in shares} == {
+        ("not_evaluated", "empty_list")
+    }
+    assert set(nobody.json()["missed"]) == COVERAGE
     assert flow.status(world.sf, woman).status == "committee"  # a preview changes nothing
 
 

@@ -187,8 +187,12 @@ def test_funnel_and_composition(world: World) -> None:
     assert composition.status_code == 200
     ws = sheet_of(composition)
     assert [c.value for c in ws[3]][:3] == ["序号", "结构比例要求", "类型"]
-    verdicts = {r[7] for r in data_rows(ws, 9)}
-    assert verdicts and verdicts <= {"符合", "不符合", "未评估"}
+    assert [c.value for c in ws[3]][7:9] == ["达标情况", "未评估原因"]
+    rules = data_rows(ws, 10)
+    verdicts = {r[7] for r in rules}
+    assert verdicts and verdicts <= {"达标", "未达标", "未评估"}
+    # A reason stands beside 未评估 and only there.
+    assert all((r[8] in ("名单为空", "基数为空")) == (r[7] == "未评估") for r in rules)
     mine = world.client.get(f"{BASE}/composition.xlsx", headers=world.h("clerk_gz"))
     assert mine.status_code == 200 and "（赣州市总工会）" in unquote(
         mine.headers["content-disposition"]

@@ -15,6 +15,7 @@ from web.errors import ApiError
 from workflow.clean_text import CleanText
 from workflow.errors import ImportFailed
 from workflow.queries import campaigns as read
+from workflow.rules.composition import Reason, Status, list_status
 from workflow.services import campaigns
 
 router = APIRouter(tags=["campaigns"])
@@ -69,13 +70,16 @@ class CompositionRowOut(BaseModel):
     bound: str
     slack: float
     people_short: int
-    ok: bool
+    ok: bool = Field(description="status == met")
+    status: Status = Field(description="met, missed, or not_evaluated")
+    reason: Reason | None = Field(description="why not evaluated: empty_list or empty_base")
     detail: str
 
 
 class CompositionOut(BaseModel):
     scope: str
     size: int
+    status: Status = Field(description="missed if any rule is, else not_evaluated if any, else met")
     results: list[CompositionRowOut]
 
 
@@ -136,7 +140,8 @@ def composition(
     campaign = campaigns.find_campaign(uow, campaign_ref)
     size, results = read.composition_for(uow, actor, campaign, scope, stage=stage, unit=unit)
     rows = [CompositionRowOut(**asdict(r)) for r in results]
-    return CompositionOut(scope=scope, size=size, results=rows)
+    status = list_status([r.status for r in results])
+    return CompositionOut(scope=scope, size=size, status=status, results=rows)
 
 
 @router.get("/campaigns/{campaign_ref}/quota", response_model=QuotaTableOut)

@@ -17,7 +17,7 @@ from web.errors import ApiError, request_locale
 from workflow.clean_text import CleanLongText
 from workflow.queries import decision as read
 from workflow.queries.notice import final_list_document
-from workflow.rules.composition import CompositionResult
+from workflow.rules.composition import CompositionResult, Reason, Status
 from workflow.services import committee
 from workflow.services.campaigns import find_campaign
 
@@ -52,7 +52,9 @@ class Figures(BaseModel):
 class RuleOut(BaseModel):
     code: str  # the campaign's rule id
     label: str
-    ok: bool
+    ok: bool = Field(description="status == met")
+    status: Status = Field(description="met, missed, or not_evaluated (it does not block)")
+    reason: Reason | None = Field(description="why not evaluated: empty_list or empty_base")
     message: str  # the verdict with its figures, in the request's language
     figures: Figures
 
@@ -67,6 +69,7 @@ class PreviewOut(BaseModel):
     not_approved: list[int]
     needs_override: bool
     missed: list[str]  # codes of the rules the approved list misses
+    not_evaluated: list[str]  # codes of the rules not evaluated over it (they do not block)
 
 
 class DecisionIn(BaseModel):
@@ -122,7 +125,10 @@ def _rule_out(r: CompositionResult, locale: str) -> RuleOut:
         value=r.value, count=r.count, base_count=r.base_count, bound=r.bound, slack=r.slack,
         people_short=r.people_short,
     )  # fmt: skip
-    return RuleOut(code=r.rule_id, label=r.label, ok=r.ok, message=r.text(locale), figures=figures)
+    return RuleOut(
+        code=r.rule_id, label=r.label, ok=r.ok, status=r.status, reason=r.reason,
+        message=r.text(locale), figures=figures,
+    )  # fmt: skip
 
 
 def _ids(raw: str | None) -> list[int]:
@@ -157,6 +163,7 @@ def preview(
         not_approved=[r.id for r in found.not_approved],
         needs_override=found.needs_override,
         missed=[r.rule_id for r in found.missed],
+        not_evaluated=[r.rule_id for r in found.not_evaluated],
     )
 
 

@@ -26,6 +26,7 @@ from workflow.queries.campaigns import (
 from workflow.queries.funnel import stage_funnel
 from workflow.services import accounts, mail, reports, users
 from workflow.services.definitions import definition_of
+from workflow.versions import composition_rules_of
 
 router = APIRouter()
 
@@ -49,7 +50,7 @@ def dashboard(
     definition = definition_of(chosen.definition)
     funnel, funnel_chart = page_funnel(request, stage_funnel(uow, viewer.actor, chosen), definition)
     scope, size, results = _composition(uow, chosen)
-    chart = page_composition(request, results, chosen.composition)
+    chart = page_composition(request, results, composition_rules_of(chosen))
     context = {
         "campaign": chosen,
         "campaigns": campaigns_newest_first(uow),

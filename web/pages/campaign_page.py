@@ -42,7 +42,7 @@ def campaign_page(
     context = {
         "view": view,
         "campaign": view.campaign,
-        "chart": composition_svg(view.results, view.campaign.composition, caption),
+        "chart": composition_svg(view.results, [v.rule for v in view.rules], caption),
         "quota_errors": {},
         "import_errors": [],
         "categories": list(CATEGORIES),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from fastapi import Request
 from markupsafe import Markup
@@ -17,7 +16,7 @@ from web.pages.render import language
 from workflow.definition import Definition
 from workflow.machine import NominationMachine
 from workflow.queries.funnel import FunnelStep
-from workflow.rules.composition import CompositionResult
+from workflow.rules.composition import CompositionResult, CompositionRule
 
 
 def page_diagram(
@@ -48,7 +47,7 @@ def page_funnel(
 
 
 def page_composition(
-    request: Request, results: Sequence[CompositionResult], rules: Sequence[Mapping[str, Any]]
+    request: Request, results: Sequence[CompositionResult], rules: Sequence[CompositionRule]
 ) -> Markup:
     """The composition chart: each rule against its bounds, with its words."""
     lang = language(request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from config.catalogue import Label, text
+from config.catalogue import Label, label, text
 from models import Campaign
 from workflow.exports.sheet import Column, Sheet, subtitle
 from workflow.rules.composition import CompositionResult
@@ -18,17 +18,20 @@ COLUMNS = (
     Column("count", 8, "int"),
     Column("base", 8, "int"),
     Column("value", 10),
-    Column("outcome", 10),
+    Column("status", 10),
+    Column("not_evaluated_reason", 12),
     Column("detail", 60, wrap=True),
 )
 
 
-def outcome(result: CompositionResult) -> str:
-    """pass, fail, or not_evaluated (a rule over an empty base is measured against nothing)."""
-    evaluated = getattr(result, "evaluated", True)  # the field representativeness adds
-    if not evaluated or result.message.code == "composition.empty_base":
-        return "not_evaluated"
-    return "pass" if result.ok else "fail"
+def status(result: CompositionResult, locale: str) -> str:
+    """达标, 未达标 or 未评估 (a share of an empty list or base is measured against nothing)."""
+    return label("composition.status", result.status, locale)
+
+
+def reason(result: CompositionResult, locale: str) -> str:
+    """Why a rule was not evaluated (名单为空, 基数为空); blank for a rule that was."""
+    return label("composition.reason", result.reason, locale) if result.reason else ""
 
 
 def value(result: CompositionResult) -> float | int:
@@ -41,7 +44,7 @@ def rule_row(index: int, result: CompositionResult, locale: str) -> list[object]
     return [
         index, result.label, text(f"export.rule_kind.{result.kind}", locale), result.bound,
         result.count, result.base_count, value(result),
-        text(f"export.outcome.{outcome(result)}", locale), result.text(locale),
+        status(result, locale), reason(result, locale), result.text(locale),
     ]  # fmt: skip
 
 

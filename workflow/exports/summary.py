@@ -13,7 +13,7 @@ from datetime import datetime
 
 from config.catalogue import label, state_label, text
 from models import Campaign
-from workflow.exports.composition import outcome
+from workflow.exports.composition import status
 from workflow.exports.sheet import Column, Sheet, subtitle
 from workflow.queries.recommended import Recommended
 from workflow.rules.composition import CompositionResult
@@ -78,10 +78,8 @@ def foot(
     total = text("export.total", locale, count=len(rows), main=main, alternates=len(rows) - main)
     lines: list[list[object]] = [[text("export.total_label", locale), total], []]
     lines += by_category(rows, locale)
-    lines += [[], [text(f"export.col.{k}", locale) for k in ("rule", "outcome", "detail")]]
-    lines += [
-        [r.label, text(f"export.outcome.{outcome(r)}", locale), r.text(locale)] for r in results
-    ]
+    lines += [[], [text(f"export.col.{k}", locale) for k in ("rule", "status", "detail")]]
+    lines += [[r.label, status(r, locale), r.text(locale)] for r in results]
     return lines
 
 

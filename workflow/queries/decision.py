@@ -69,7 +69,12 @@ class DecisionPreview:
     @property
     def missed(self) -> list[CompositionResult]:
         """The composition rules the approved list misses."""
-        return [r for r in self.composition if not r.ok]
+        return [r for r in self.composition if r.status == "missed"]
+
+    @property
+    def not_evaluated(self) -> list[CompositionResult]:
+        """The rules not evaluated over the approved list; they do not block the decision."""
+        return [r for r in self.composition if r.status == "not_evaluated"]
 
     @property
     def needs_override(self) -> bool:

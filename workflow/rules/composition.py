@@ -2,6 +2,11 @@
 
 Rules are data an administrator writes in YAML; they are validated here before use.
 Shares are compared as exact fractions so a list sitting on a boundary passes.
+
+Each result has a status: `met`, `missed`, or `not_evaluated` when the measure means nothing
+(a share of an empty list or of an empty base group), with its `reason` (`empty_list`,
+`empty_base`); a rule that was not evaluated is never counted as met. A control number over
+an empty list is met (nobody cannot exceed a ceiling); a coverage rule over it is missed.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from config.catalogue import DEFAULT, Listing, Message, msg, render
+from config.catalogue import DEFAULT, Label, Listing, Message, msg, render
 from workflow.facts import NomineeFacts
 from workflow.problems import Problem
 from workflow.rules.composition_groups import GroupSelector, everyone
@@ -35,10 +40,17 @@ __all__ = [
     "ControlNumberRule",
     "CoverageRule",
     "GroupSelector",  # re-exported: rules and callers name groups from here
+    "Reason",
     "ShareRule",
+    "Status",
     "evaluate_composition",
+    "list_status",
     "parse_composition_rules",
+    "status_words",
 ]
+
+Status = Literal["met", "missed", "not_evaluated"]
+Reason = Literal["empty_list", "empty_base"]  # why a rule was not evaluated
 
 
 class _Rule(BaseModel):
@@ -126,13 +138,18 @@ class CompositionResult:
     bound: str
     slack: float
     people_short: int
-    ok: bool
+    status: Status
     verdict: InitVar[Message]  # the verdict with its figures (composition.* in the catalogue)
+    reason: Reason | None = None  # set only when not evaluated
+    ok: bool = dataclasses.field(init=False)  # status == "met", kept for asdict() readers
     detail: str = dataclasses.field(init=False)  # the verdict in Chinese, for reports and the audit
-    # Kept off the fields so asdict() (reports, the API) gives the same rows as before.
+    # Kept off the fields so asdict() (reports, the API) gives plain rows: codes and words.
     _message: ClassVar[Message]
 
     def __post_init__(self, verdict: Message) -> None:
+        if (self.status == "not_evaluated") != (self.reason is not None):
+            raise ValueError(f"{self.rule_id}: a reason goes with not_evaluated, and only with it")
+        object.__setattr__(self, "ok", self.status == "met")
         object.__setattr__(self, "_message", verdict)
         object.__setattr__(self, "detail", render(verdict, DEFAULT))
 
@@ -141,9 +158,33 @@ class CompositionResult:
         """The verdict as a code and figures."""
         return self._message
 
+    @property
+    def status_message(self) -> Message:
+        """The status in words: 达标, 未达标, or 未评估 with its reason."""
+        return status_words(self.status, self.reason)
+
     def text(self, locale: str = DEFAULT) -> str:
         """The verdict in a locale."""
         return render(self._message, locale)
+
+
+def status_words(status: str, reason: str | None = None) -> Message:
+    """A status (and the reason a rule was not evaluated) as one Message."""
+    if reason is not None:
+        return msg(
+            "composition.not_evaluated_because",
+            status=Label("composition.status", status),
+            reason=Label("composition.reason", reason),
+        )
+    return msg(f"composition.status.{status}")
+
+
+def list_status(statuses: Sequence[str]) -> Status:
+    """The list's status: missed if any rule is missed, else not_evaluated if any rule was not
+    evaluated, else met (a list with no rules meets them all)."""
+    if "missed" in statuses:
+        return "missed"
+    return "not_evaluated" if "not_evaluated" in statuses else "met"
 
 
 def evaluate_composition(
@@ -162,6 +203,10 @@ def evaluate_composition(
         else:
             results.append(_evaluate_coverage(rule, members, on))
     return results
+
+
+def _status(met: bool) -> Status:
+    return "met" if met else "missed"
 
 
 def _exact(share: float) -> Fraction:
@@ -226,10 +271,13 @@ def _evaluate_share(
     base_count = len(in_base)
     bound = _share_bound(rule)
     if base_count == 0:
-        detail = msg("composition.empty_base", label=rule.label, base=rule.base.describe())
+        # A share of nobody means nothing: not evaluated, never met.
+        reason: Reason = "empty_list" if not members else "empty_base"
+        detail = msg(f"composition.{reason}", label=rule.label, base=rule.base.describe())
         return CompositionResult(
-            rule.id, rule.label, rule.kind, 0.0, 0, 0, bound, 0.0, 0, True, detail
-        )
+            rule.id, rule.label, rule.kind, 0.0, 0, 0, bound, 0.0, 0, "not_evaluated", detail,
+            reason,
+        )  # fmt: skip
     slack, short, failures = _share_figures(rule, count, base_count)
     share = Fraction(count, base_count)
     figures = msg(
@@ -246,7 +294,7 @@ def _evaluate_share(
     detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(share), count, base_count, bound,
-        float(slack), short, not failures, detail,
+        float(slack), short, _status(not failures), detail,
     )  # fmt: skip
 
 
@@ -265,7 +313,7 @@ def _evaluate_control(
         detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
         return CompositionResult(
             rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
-            float(rule.max_count - count), over, over == 0, detail,
+            float(rule.max_count - count), over, _status(over == 0), detail,
         )  # fmt: skip
     unit_sizes = Counter(m.recommending_unit for m in members)
     per_unit = Counter(m.recommending_unit for m in members if rule.group.matches(m, on))
@@ -285,7 +333,7 @@ def _evaluate_control(
     detail = msg("composition.per_unit", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, unit_sizes.get(worst, 0), bound,
-        float(rule.max_count - count), over, over == 0, detail,
+        float(rule.max_count - count), over, _status(over == 0), detail,
     )  # fmt: skip
 
 
@@ -300,5 +348,5 @@ def _evaluate_coverage(
     detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
-        float(count - rule.min_count), short, short == 0, detail,
+        float(count - rule.min_count), short, _status(short == 0), detail,
     )  # fmt: skip

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from config.catalogue import Label, Message, msg
+from config.catalogue import Label, Listing, Message, msg
 from config.message_json import reason_fields
 from models import Campaign, Nomination
 from models.uow import UnitOfWork
@@ -65,11 +65,18 @@ class DecisionPlan:
     @property
     def missed(self) -> list[CompositionResult]:
         """The composition rules the approved list misses."""
-        return [r for r in self.composition if not r.ok]
+        return [r for r in self.composition if r.status == "missed"]
+
+    @property
+    def not_evaluated(self) -> list[CompositionResult]:
+        """The rules that mean nothing over the approved list (a share of an empty base): shown
+        as not evaluated, and not blocking the decision, since they cannot be missed."""
+        return [r for r in self.composition if r.status == "not_evaluated"]
 
     @property
     def needs_override(self) -> bool:
-        """Whether the decision needs an override reason (a rule is missed)."""
+        """Whether the decision needs an override reason (a rule is missed; a rule not
+        evaluated does not need one)."""
         return bool(self.missed)
 
     def failures(self) -> list[RuleFailure]:
@@ -160,8 +167,9 @@ def decide(
         "awarded": len(plan.approved),
         "not_approved": len(plan.not_approved),
         "overridden": [r.rule_id for r in plan.missed],
+        "not_evaluated": [r.rule_id for r in plan.not_evaluated],
     }
-    reason, payload = reason_fields(override or msg("audit.composition_met"), figures)
+    reason, payload = reason_fields(override or _composition_said(plan), figures)
     entry = audit.AuditEntry.by(
         actor, trigger="committee_decision", campaign_id=campaign.id, reason=reason,
         payload=payload,
@@ -170,6 +178,15 @@ def decide(
     commit(uow)
     awarded = [n.id for n in plan.approved]
     return Decision(awarded, [n.id for n in plan.not_approved], override)
+
+
+def _composition_said(plan: DecisionPlan) -> Message:
+    """The audit's words for a decision that needed no override: every rule met, or none
+    missed with those not evaluated named."""
+    if not plan.not_evaluated:
+        return msg("audit.composition_met")
+    labels = Listing(tuple(r.label for r in plan.not_evaluated), "and")
+    return msg("audit.composition_none_missed", rules=labels)
 
 
 def _record(
