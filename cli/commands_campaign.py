@@ -192,14 +192,17 @@ def composition(
     """Each composition rule's value, bound, slack and status over a set of nominations; exits
     17 when a rule is missed, 18 when none is but one is not evaluated, 0 when all are met."""
     with rt.uow() as uow:
-        size, results = reports.composition(
-            uow, campaigns.find_campaign(uow, campaign_ref), scope, stage=stage, unit_code=unit_code
-        )
+        campaign = campaigns.find_campaign(uow, campaign_ref)
+        size, results = reports.composition(uow, campaign, scope, stage=stage, unit_code=unit_code)
+        implied = [catalogue.render(m, words.locale()) for m in reports.implications(campaign)]
     status = list_status([r.status for r in results])
     rules = [asdict(r) for r in results]
+    text = format_composition(size, rules)
+    if implied:  # what the figures count a code as (the definition's `implies`)
+        text += "\n" + "\n".join([words.say("implies_head"), *(f"  {i}" for i in implied)])
     rt.emit(
-        {"scope": scope, "size": size, "status": status, "rules": rules},
-        format_composition(size, rules),
+        {"scope": scope, "size": size, "status": status, "rules": rules, "implies": implied},
+        text,
     )
     if status != "met":
         sys.exit(COMPOSITION_EXIT[status])  # click's Exit would be swallowed (standalone_mode)

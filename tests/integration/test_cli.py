@@ -163,6 +163,11 @@ def test_import_act_queue_report_and_audit(hf: Honorflow, tmp_path: Path) -> Non
         "women_min"
     }
     assert composition["status"] == "missed"
+    # The definition's implications come with the figures they shaped.
+    implied = "人员类别为新就业形态劳动者的，视为是否新就业形态为是"
+    assert implied in composition["implies"]
+    text = hf.run("report", "composition", "jx", "--scope", "submitted", ok=False).stdout
+    assert "推定规则：" in text and implied in text
     assert hf.json("audit", "verify")["ok"] is True
 
 

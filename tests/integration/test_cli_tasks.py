@@ -72,7 +72,13 @@ def test_sweep_then_send_writes_eml_files(hf: Honorflow, tmp_path: Path) -> None
 
     assert hf.json("deadlines", "sweep", "--now", before)["fired"] == 0
     swept = hf.json("deadlines", "sweep", "--now", at)
-    assert swept == {"fired": len(ids), "errors": 0, "failed": 0, "kinds": {"reminder": len(ids)}}
+    assert swept == {
+        "fired": len(ids),
+        "errors": 0,
+        "failed": 0,
+        "summaries": 0,  # reminders go to reviewers: no office summary
+        "kinds": {"reminder": len(ids)},
+    }
     assert hf.json("deadlines", "sweep", "--now", at)["fired"] == 0
     assert {s for _, _, s in deadlines(hf, "reminder:3")} == {"fired"}
     assert {s for _, _, s in deadlines(hf, "reminder:1")} == {"pending"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
-from config.catalogue import Label, Listing, msg
+from config.catalogue import Label, Listing, Message, msg
 from models import Campaign, Nomination, RecommendingUnit
 from models.uow import UnitOfWork
 from workflow.definition import StageKind
@@ -51,6 +51,12 @@ def funnel(uow: UnitOfWork, campaign: Campaign) -> list[FunnelRow]:
     rows = [FunnelRow(state, counts.pop(state, 0)) for state in order]
     rows += [FunnelRow(state, n) for state, n in sorted(counts.items())]
     return [r for r in rows if r.count or not r.state.endswith("_returned")]
+
+
+def implications(campaign: Campaign) -> list[Message]:
+    """What the campaign's definition counts a code as (`implies:`), in words, for reports:
+    e.g. 人员类别为新就业形态劳动者的，视为是否新就业形态为是."""
+    return [rule.describe() for rule in definition_of(campaign.definition).implies]
 
 
 def composition(
