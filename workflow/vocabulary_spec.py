@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from config.catalogue import Label, Listing, Message, msg
 from workflow import vocabulary
+from workflow.bounded_yaml import excerpt
 from workflow.definition_problems import describe_error
 from workflow.facts import NomineeFacts
 from workflow.problems import KeyProblem, Problem
@@ -74,7 +75,7 @@ def own_vocabularies(section: Any) -> Vocabularies:
     terms: dict[str, dict[str, dict[str, str]]] = {}
     for kind, spec in specs.items():
         for term, target in spec.terms.items():
-            where = f"vocabulary.{kind}.terms.{term}"
+            where = f"vocabulary.{kind}.terms.{excerpt(term)}"  # a term is quoted short
             mapping = {kind: target} if isinstance(target, str) else dict(target)
             problem = _term_problem(kind, term, mapping, everything)
             if problem is not None:
@@ -100,7 +101,7 @@ def _code_problems(kind: str, spec: VocabularySpec) -> list[tuple[str, Message]]
     shipped = vocabulary.SHIPPED_KINDS[kind]
     found: list[tuple[str, Message]] = []
     for code, words in spec.codes.items():
-        where = f"vocabulary.{kind}.codes.{code}"
+        where = f"vocabulary.{kind}.codes.{excerpt(code)}"
         if not re.fullmatch(CODE, code) or len(code) > 40:
             found.append((where, msg("vocabulary.bad_code")))
         elif code in shipped:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.uow import UnitOfWork
 from tests.conftest import ADMIN, T0, make_campaign
 from tests.e2e.seed import PASSWORD
-from tests.integration.flow import AFTER_NOTICE, add, to_committee
+from tests.integration.flow import AFTER_NOTICE, BALANCED, VILLAGE_WORKER, add, to_committee
 from workflow.services import users
 
 # The pages' clock: a day after the notice closed, when the committee meets.
@@ -21,13 +21,14 @@ ACCOUNTS = (
     ("nc-clerk", "南昌经办人", "unit_clerk", None, "nc"),
     ("secretary", "常委会秘书", "committee_secretary", "committee_office", None),
 )
-# The one nominee who keeps the women, gig-worker and disability rules met on her own.
-KEEPER = {"gender": "F", "category": "gig_worker", "gig_worker": True, "disability": True}
+# The one nominee who keeps the women, gig-worker, disability, minority, 科教文卫 and 急难险重
+# rules met on her own; 孙立新, a village worker, covers 村(社区)工作者.
+KEEPER = BALANCED
 NOMINEES = (
-    ("nc", "林巧梅", {"employer": "南昌顺达快递", "ethnicity": "畲族", **KEEPER}),
+    ("nc", "林巧梅", {**KEEPER, "employer": "南昌顺达快递", "ethnicity": "畲族"}),
     ("nc", "赵建国", {"employer": "江铃汽车"}),
     ("gz", "钱志强", {"employer": "赣州稀土集团"}),
-    ("gz", "孙立新", {"employer": "赣南脐橙合作社"}),
+    ("gz", "孙立新", {**VILLAGE_WORKER, "employer": "赣南脐橙合作社"}),
     ("jt", "周海平", {"employer": "江西高速公路养护中心"}),
 )
 

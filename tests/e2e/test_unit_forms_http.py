@@ -99,3 +99,31 @@ def test_reviewers_have_no_nominee_form(site: Any) -> None:
     answer = client.post("/unit/nominations/new", data={**GOOD, "csrf_token": token})
     assert answer.status_code == 403
     assert client.get(f"/unit/nominations/{seeded.draft}/edit").status_code == 403
+
+
+def test_the_form_offers_the_definitions_own_codes_and_the_page_shows_them(
+    site: Any, seeded_db: SeededDb
+) -> None:
+    client, _ = site
+    token = log_in(client, "nc-clerk")
+    form = client.get("/unit/nominations/new").text
+    assert '<option value="emergency"' in form and "急难险重岗位" in form
+    assert '<option value="science_education_culture_health"' in form and "科教文卫" in form
+    own = {**GOOD, "name": "岗位新增", "post": "emergency", "sector": "manufacturing"}
+    added = client.post(
+        "/unit/nominations/new", data={**own, "csrf_token": token}, follow_redirects=False
+    )
+    assert added.status_code == 303, added.text
+    with UnitOfWork(seeded_db.sf) as uow:
+        row = uow.session.scalars(select(Nomination).where(Nomination.name == "岗位新增")).one()
+        assert (row.facts["post"], row.facts["sector"]) == ("emergency", "manufacturing")
+        nomination_id = row.id
+    page = client.get(f"/nominations/{nomination_id}").text
+    assert "岗位类型" in page and "急难险重岗位" in page and "工业制造" in page
+    bad = {**GOOD, "name": "岗位错误", "post": "hazardous"}
+    refused = client.post("/unit/nominations/new", data={**bad, "csrf_token": token})
+    assert refused.status_code == 422 and "急难险重岗位" in refused.text
+    with UnitOfWork(seeded_db.sf) as uow:
+        assert (
+            uow.session.scalars(select(Nomination).where(Nomination.name == "岗位错误")).all() == []
+        )

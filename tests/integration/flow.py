@@ -161,6 +161,15 @@ BALANCED = {
     "post": "emergency",
 }
 VILLAGE_WORKER = {"category": "community_worker", "employer_type": "village"}
+# The coverage rules of the Jiangxi definition: a list of one man misses every one.
+COVERAGE = {
+    "sector_coverage",
+    "emergency_coverage",
+    "community_coverage",
+    "gig_coverage",
+    "disability_coverage",
+    "minority_coverage",
+}
 
 
 def to_committee(sf: sessionmaker[Session], nomination_id: int) -> None:

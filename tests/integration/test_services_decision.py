@@ -14,6 +14,7 @@ from tests.conftest import ADMIN, make_campaign
 from tests.integration.flow import (
     AFTER_NOTICE,
     BALANCED,
+    COVERAGE,
     SECRETARY,
     TEAM,
     add,
@@ -47,15 +48,7 @@ def test_composition_failures_refuse_the_decision_unless_overridden(
     with pytest.raises(GuardFailed) as refused:
         _decide(sf, campaign_id)
     rules = {f.rule for f in refused.value.failures}
-    assert rules == {
-        "women_min",
-        "sector_coverage",
-        "emergency_coverage",
-        "community_coverage",
-        "gig_coverage",
-        "disability_coverage",
-        "minority_coverage",
-    }
+    assert rules == {"women_min", *COVERAGE}
     assert str(refused.value).startswith("“审定”未通过：")
     assert "全部人选中性别为女：1人中0人（0.0%），低于下限20.0%（还需1人）" in str(refused.value)
     # The rules are named by their labels (结构比例 and the rule's own), never by their ids.
@@ -84,15 +77,16 @@ def test_a_rule_not_evaluated_does_not_block_the_decision_a_missed_one_does(
     campaign_id = make_campaign(sf)
     nominee = add(sf, campaign_id, "nc", "甲", **BALANCED)  # an enterprise worker
     to_committee(sf, nominee)
+    village = add_village_worker(sf, campaign_id)
 
     # Approving nobody: every share is of an empty list, the coverage rules are missed.
     with pytest.raises(GuardFailed) as refused:
-        _decide(sf, campaign_id, exceptions={nominee: "考察发现问题"})
-    assert {f.rule for f in refused.value.failures} == {"gig_coverage", "disability_coverage"}
+        _decide(sf, campaign_id, exceptions={nominee: "考察发现问题", village: "考察发现问题"})
+    assert {f.rule for f in refused.value.failures} == COVERAGE
     with UnitOfWork(sf) as uow:
         campaign = uow.session.get(Campaign, campaign_id)
         assert campaign is not None
-        empty = committee.plan_decision(uow, campaign, [nominee])
+        empty = committee.plan_decision(uow, campaign, [nominee, village])
         whole = committee.plan_decision(uow, campaign, [])
     assert {r.reason for r in empty.not_evaluated} == {"empty_list"}
     assert {r.kind for r in empty.not_evaluated} == {"share"} and empty.needs_override
@@ -105,7 +99,7 @@ def test_a_rule_not_evaluated_does_not_block_the_decision_a_missed_one_does(
 
     decision = _decide(sf, campaign_id)
 
-    assert (decision.awarded, decision.override) == ([nominee], None)
+    assert (sorted(decision.awarded), decision.override) == ([nominee, village], None)
     with UnitOfWork(sf) as uow:
         event = uow.session.scalars(
             select(AuditEvent).where(AuditEvent.trigger == "committee_decision")

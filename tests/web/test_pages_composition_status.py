@@ -9,7 +9,7 @@ from tests.integration import flow
 from tests.web.conftest import World
 from tests.web.test_pages_exports import logged_in
 
-BALANCED = {"gender": "F", "category": "gig_worker", "gig_worker": True, "disability": True}
+BALANCED = flow.BALANCED
 
 
 def row(html: str, rule: str) -> str:
@@ -32,6 +32,7 @@ def test_the_committee_page_shows_not_evaluated_apart_from_met_and_missed(world:
 
     balanced = flow.add(world.sf, world.campaign_id, "nc", "审定庚", **BALANCED)
     flow.to_committee(world.sf, balanced)
+    flow.add_village_worker(world.sf, world.campaign_id)
     page = secretary.get("/committee?campaign=jx2026").text
     assert 'data-status="met"' in row(page, "women_min")
     assert 'id="override-needed"' not in page and 'id="all-met"' not in page
