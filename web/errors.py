@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from config import catalogue
-from config.catalogue import Label, Listing, Message, msg
+from config.catalogue import Label, Message, msg
 from workflow import errors as e
 from workflow.problems import Problem
 
@@ -167,10 +167,6 @@ def problem_message(problem: Mapping[str, Any], skip: int = 0) -> Message:
     code = f"error.invalid.{kind}"
     ctx = dict(problem.get("ctx") or {})
     figures = {k: v for k, v in ctx.items() if k in _FIGURES}
-    if kind == "not_in_vocabulary":  # the codes by their labels
-        codes = str(ctx.get("allowed", "")).split(", ")
-        area = f"vocab.{ctx.get('vocabulary')}"
-        figures["allowed"] = Listing(tuple(Label(area, c) for c in codes), "or")
     what = msg(code if catalogue.has(code) else "error.invalid.other", **figures)
     if isinstance(ctx.get("error"), Problem):  # a check's own words (workflow.nominee_checks)
         what = ctx["error"].message

@@ -7,7 +7,7 @@ user next to the row and column, in their language.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -90,8 +90,9 @@ def count(raw: Any) -> int:
     return int(text)
 
 
-def code(vocab: Mapping[str, str], blank: str | None = None) -> Callable[[Any], str | None]:
-    """A parser of codes or labels of `vocab`; a blank cell gives `blank` ('error': refused)."""
+def code(vocab: vocabulary.Vocabulary, blank: str | None = None) -> Callable[[Any], str | None]:
+    """A parser of codes, labels or terms of `vocab`; a blank cell gives `blank` ('error':
+    refused)."""
 
     def parse(raw: Any) -> str | None:
         text = cell_text(raw)

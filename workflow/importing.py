@@ -164,7 +164,7 @@ def read_nominations(
     for number, cells in rows[1:]:
         errors.extend(_stray_cells(file, number, rows[0][1], cells))
         raw = {c.field: cells[i] if i < len(cells) else None for i, c in columns.items()}
-        values, row_errors = _parse_row(file, number, raw, (table, present), reference_date)
+        values, row_errors = _parse_row(file, number, raw, table, present, reference_date)
         errors.extend(row_errors)
         parsed.append((number, values))
     errors.extend(_duplicate_alternates(file, parsed))
@@ -226,10 +226,10 @@ def _parse_row(
     file: str,
     number: int,
     raw: dict[str, Any],
-    columns: tuple[tuple[Column, ...], set[str]],
+    table: tuple[Column, ...],
+    present: set[str],
     reference: date | None,
 ) -> tuple[dict[str, Any], list[RowError]]:
-    table, present = columns
     values: dict[str, Any] = {}
     errors: list[RowError] = []
     for column in table:
@@ -256,8 +256,8 @@ def _parse_row(
 def _term_values(
     table: tuple[Column, ...], raw: dict[str, Any], values: dict[str, Any]
 ) -> list[tuple[str, Message]]:
-    """Fields a form's term gives besides its own (国有企业: the ownership too): taken when
-    their own cell is blank, a problem when it says otherwise."""
+    """Fill in the fields a form's term gives besides its own (国有企业: the ownership too)
+    where their own cell is blank; the problems where a cell says otherwise."""
     problems: list[tuple[str, Message]] = []
     for column in table:
         term = cell_text(raw.get(column.field))

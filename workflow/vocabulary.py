@@ -145,15 +145,9 @@ def parse_term(vocab: Vocabulary, text: str) -> dict[str, str]:
     )
 
 
-def parse_code(vocab: Mapping[str, str], text: str) -> str:
+def parse_code(vocab: Vocabulary, text: str) -> str:
     """Return the code for a code, a label or a term of the vocabulary's own field."""
-    if isinstance(vocab, Vocabulary):
-        return parse_term(vocab, text)[vocab.kind]
-    wanted = text.strip()
-    if wanted in vocab or wanted in vocab.values():
-        return wanted if wanted in vocab else next(c for c, w in vocab.items() if w == wanted)
-    choices = catalogue.Listing(tuple(vocab), "or")
-    raise ValueError(catalogue.msg("import.not_a_code", value=excerpt(wanted), choices=choices))
+    return parse_term(vocab, text)[vocab.kind]
 
 
 def unknown_code(vocabularies: Vocabularies, codes: Mapping[str, str]) -> tuple[str, Any] | None:

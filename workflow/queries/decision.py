@@ -22,7 +22,7 @@ from workflow.actors import Actor
 from workflow.errors import InvalidState
 from workflow.honour_titles import section_key
 from workflow.lifecycles import campaign_phase
-from workflow.rules.composition import CompositionResult
+from workflow.rules.composition import CompositionResult, CompositionVerdicts
 from workflow.services import committee
 from workflow.services.definitions import definition_of
 from workflow.states import AWARDED
@@ -48,7 +48,7 @@ class AwaitingRow:
 
 
 @dataclass(frozen=True)
-class DecisionPreview:
+class DecisionPreview(CompositionVerdicts):
     """The list awaiting 审定 and the composition of what a proposal would approve."""
 
     campaign: Campaign
@@ -65,21 +65,6 @@ class DecisionPreview:
     def not_approved(self) -> list[AwaitingRow]:
         """The exceptions and the alternates never called up."""
         return [r for r in self.rows if not r.approved]
-
-    @property
-    def missed(self) -> list[CompositionResult]:
-        """The composition rules the approved list misses."""
-        return [r for r in self.composition if r.status == "missed"]
-
-    @property
-    def not_evaluated(self) -> list[CompositionResult]:
-        """The rules not evaluated over the approved list; they do not block the decision."""
-        return [r for r in self.composition if r.status == "not_evaluated"]
-
-    @property
-    def needs_override(self) -> bool:
-        """Whether recording the proposal needs an override reason."""
-        return bool(self.missed)
 
 
 def _row(n: Nomination, approved: set[int], excepted: set[int]) -> AwaitingRow:

@@ -37,6 +37,7 @@ from workflow.vocabulary import Vocabularies, active, using
 __all__ = [
     "CompositionResult",
     "CompositionRule",
+    "CompositionVerdicts",
     "ControlNumberRule",
     "CoverageRule",
     "GroupSelector",  # re-exported: rules and callers name groups from here
@@ -177,6 +178,29 @@ def status_words(status: str, reason: str | None = None) -> Message:
             reason=Label("composition.reason", reason),
         )
     return msg(f"composition.status.{status}")
+
+
+class CompositionVerdicts:
+    """What a list's results mean for the committee (mixed into the decision's plan and its
+    preview, which both hold `composition`): a missed rule needs an override, a rule not
+    evaluated is shown but needs none, since it cannot be missed."""
+
+    composition: list[CompositionResult]
+
+    @property
+    def missed(self) -> list[CompositionResult]:
+        """The composition rules the list misses."""
+        return [r for r in self.composition if r.status == "missed"]
+
+    @property
+    def not_evaluated(self) -> list[CompositionResult]:
+        """The rules that mean nothing over the list (a share of an empty list or base)."""
+        return [r for r in self.composition if r.status == "not_evaluated"]
+
+    @property
+    def needs_override(self) -> bool:
+        """Whether the decision needs an override reason (a rule is missed)."""
+        return bool(self.missed)
 
 
 def list_status(statuses: Sequence[str]) -> Status:

@@ -28,6 +28,7 @@ from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
 from workflow.rules.composition import (
     CompositionResult,
+    CompositionVerdicts,
     evaluate_composition,
 )
 from workflow.services.campaigns import get_campaign
@@ -53,7 +54,7 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class DecisionPlan:
+class DecisionPlan(CompositionVerdicts):
     """What the committee's decision would do with the list before it now: the one answer the
     preview (pages, API, `decide --preview`) and the decision itself both use."""
 
@@ -61,23 +62,6 @@ class DecisionPlan:
     approved: list[Nomination]  # main nominations not named as exceptions
     not_approved: list[Nomination]  # the exceptions, and alternates never called up
     composition: list[CompositionResult]  # every rule, measured over the approved list
-
-    @property
-    def missed(self) -> list[CompositionResult]:
-        """The composition rules the approved list misses."""
-        return [r for r in self.composition if r.status == "missed"]
-
-    @property
-    def not_evaluated(self) -> list[CompositionResult]:
-        """The rules that mean nothing over the approved list (a share of an empty base): shown
-        as not evaluated, and not blocking the decision, since they cannot be missed."""
-        return [r for r in self.composition if r.status == "not_evaluated"]
-
-    @property
-    def needs_override(self) -> bool:
-        """Whether the decision needs an override reason (a rule is missed; a rule not
-        evaluated does not need one)."""
-        return bool(self.missed)
 
     def failures(self) -> list[RuleFailure]:
         """The missed rules as rule failures, each named by its label."""

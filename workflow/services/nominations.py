@@ -267,7 +267,7 @@ def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
         "alternate_order": entry.alternate_order,
         "honour": title_for(
             definition,
-            entry.facts,
+            new,
             entry.honor,
             nomination.campaign.honour,
             on=nomination.campaign.reference_date,
@@ -279,7 +279,7 @@ def _apply(nomination: Nomination, entry: ImportedNomination) -> list[str]:
     for key, value in wanted.items():
         setattr(nomination, key, value)
     nomination.facts = facts
-    f = entry.facts
+    f = new
     nomination.name, nomination.gender, nomination.birth_date = f.name, f.gender, f.birth_date
     nomination.category, nomination.employer = f.category, f.employer
     nomination.employer_type = f.employer_type
