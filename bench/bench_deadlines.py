@@ -7,28 +7,31 @@ Run by hand (not a test):
 
 Sweep (per database; SQLite: a file in a temporary directory; PostgreSQL: a fresh schema that
 is dropped at the end). Set-up, not timed: a campaign, N nominations in `qualification`, each
-with an open qualification review task (bulk-inserted), then N due deadlines. Timed:
+with an open qualification review task (bulk-inserted). The two loops alternate in blocks of
+1,000 tasks (and which goes first): a block's due deadlines are inserted (not timed) and
+claimed by one loop, inserted again and fired by the other. Timed:
 
   raw        the claim alone, with the sweep's batching: take 200 due pending rows (the
              sweep's query, `FOR UPDATE SKIP LOCKED` on PostgreSQL), one compare-and-set
              `UPDATE deadlines SET status='fired' … WHERE id=:id AND status='pending'` per
              row, COMMIT per batch, until none is left;
   honorflow  `workflow.services.deadlines.sweep(uow, now)` over N `reminder:3` deadlines on
-             those open tasks: per row a savepoint, the task and nomination loaded, the
-             reminder's recipients and context built, one outbox message inserted, the
-             compare-and-set claim; COMMIT per batch of 200.
+             those open tasks: per batch of 200 the compare-and-set claim and one read of
+             the batch's tasks with their nominations; per row a savepoint, the reminder's
+             recipients and context built, one outbox message inserted; COMMIT per batch.
 
 Reminders are the cheapest deadline kind that does real work (a row read, a message
 written); the kinds that move a nomination (notice_end, material_due) run a whole transition
 each and are measured by bench_transitions.py.
 
 Mail (per database). M `reminder` messages pending in the outbox, a local aiosmtpd server
-that accepts everything (tests/smtp_server.py). Timed:
+that accepts everything. The raw loop and the relay alternate in blocks of 250 messages (and
+which goes first). Timed:
 
   raw        M messages composed beforehand, sent with smtplib over one connection;
-  relay      `notifications.relay.relay` until the outbox is empty: per message claim
-             (commit), render the templates, compose, send, mark sent (commit), over one
-             SMTP connection per relay batch;
+  relay      `notifications.relay.relay` until the outbox is empty: per batch of 25 one
+             claim (commit), per message render the templates, compose and send, per batch
+             one settlement of the results (commit), over one SMTP connection per relay pass;
   dial       the same relay with a transport that cannot hold a connection open (one SMTP
              connection per message, as before the relay reused one), on a smaller count.
 """
@@ -45,6 +48,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -114,12 +118,20 @@ def open_tasks(sf: sessionmaker[Session], count: int) -> tuple[int, list[int]]:
     return campaign_id, tasks
 
 
-def add_deadlines(sf: sessionmaker[Session], campaign_id: int, tasks: list[int]) -> None:
+def task_pairs(sf: sessionmaker[Session], tasks: list[int]) -> list[tuple[int, int]]:
+    """(task id, nomination id) of every task, in id order."""
     with UnitOfWork(sf) as uow:
         task_rows = uow.session.execute(
             select(ReviewTask.id, ReviewTask.nomination_id).order_by(ReviewTask.id)
         ).all()
-        assert [t for t, _ in task_rows] == tasks
+    assert [t for t, _ in task_rows] == tasks
+    return [(int(t), int(n)) for t, n in task_rows]
+
+
+def add_deadlines(
+    sf: sessionmaker[Session], campaign_id: int, task_rows: list[tuple[int, int]]
+) -> None:
+    with UnitOfWork(sf) as uow:
         rows = [
             {
                 "campaign_id": campaign_id,
@@ -179,28 +191,54 @@ def count_fired(sf: sessionmaker[Session]) -> tuple[int, int]:
     return int(fired or 0), int(messages or 0)
 
 
+SWEEP_BLOCK = 1000  # due deadlines per alternating block of the raw and the sweep loops
+
+
 def measure_sweep(kind: str, n: int) -> tuple[float, float]:
+    """The raw claim loop and the sweep, each over the same N tasks' due reminders, alternating
+    in blocks of SWEEP_BLOCK (and which goes first): a block's deadlines are added (not timed),
+    then claimed by one side; added again, then fired by the other."""
     with database(kind) as engine:
         sf = make_session_factory(engine)
         started = time.perf_counter()
         campaign_id, tasks = open_tasks(sf, n)
-        add_deadlines(sf, campaign_id, tasks)
-        print(f"  {kind}: set up {n} tasks and deadlines in {time.perf_counter() - started:.0f}s")
+        pairs = task_pairs(sf, tasks)
+        print(f"  {kind}: set up {n} tasks in {time.perf_counter() - started:.0f}s")
+        raw_s = flow_s = 0.0
         claimed: list[int] = []
-        raw = timed(lambda: claimed.append(raw_claims(engine)), n)
-        if claimed != [n]:
-            raise SystemExit(f"raw loop claimed {claimed}, expected {n}")
-        add_deadlines(sf, campaign_id, tasks)
         results: list[deadlines.SweepResult] = []
-        flow = timed(lambda: results.append(honorflow_sweep(sf)), n)
-        [result] = results
+        for number, start in enumerate(range(0, n, SWEEP_BLOCK)):
+            block = pairs[start : start + SWEEP_BLOCK]
+            for side in ("raw", "sweep") if number % 2 == 0 else ("sweep", "raw"):
+                add_deadlines(sf, campaign_id, block)
+                if side == "raw":
+                    raw_s += seconds(partial(claim_into, claimed, engine))
+                else:
+                    flow_s += seconds(partial(sweep_into, results, sf))
         fired, messages = count_fired(sf)
-        if (result.fired, result.errors, fired, messages) != (n, 0, 2 * n, n):
+        swept = sum(r.fired for r in results)
+        errors = sum(r.errors for r in results)
+        if (sum(claimed), swept, errors, fired, messages) != (n, n, 0, 2 * n, n):
             raise SystemExit(
-                f"sweep fired {result.fired} (errors {result.errors}); rows fired {fired}, "
-                f"reminders queued {messages}; expected {n}, 0, {2 * n}, {n}"
+                f"raw claimed {sum(claimed)}, sweep fired {swept} (errors {errors}); rows fired "
+                f"{fired}, reminders queued {messages}; expected {n}, {n}, 0, {2 * n}, {n}"
             )
-        return raw, flow
+        return n / raw_s, n / flow_s
+
+
+def claim_into(claimed: list[int], engine: Engine) -> None:
+    claimed.append(raw_claims(engine))
+
+
+def sweep_into(results: list[deadlines.SweepResult], sf: sessionmaker[Session]) -> None:
+    results.append(honorflow_sweep(sf))
+
+
+def seconds(run: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
 
 
 # --- mail ---------------------------------------------------------------------------------------
@@ -306,27 +344,42 @@ def relay_all(sf: sessionmaker[Session], transport: object) -> Counter[str]:
         total += done
 
 
+MAIL_BLOCK = 250  # messages per alternating block of the raw and the relay loops
+
+
+def relay_into(results: list[Counter[str]], sf: sessionmaker[Session], transport: object) -> None:
+    results.append(relay_all(sf, transport))
+
+
 def measure_mail(kind: str, m: int, dial: int) -> tuple[float, float, float]:
+    """Raw smtplib and the relay over the same server, alternating in blocks of MAIL_BLOCK
+    (and which goes first), so a slow spell of the machine falls on both alike."""
     controller, server = smtp_server()
     try:
         with database(kind) as engine:
             sf = make_session_factory(engine)
             messages = prebuilt(m)
-            raw = timed(lambda: raw_smtp(controller.port, messages), m)
-            if server.count != m:
-                raise SystemExit(f"raw: server got {server.count} of {m}")
             transport = SmtpTransport("127.0.0.1", controller.port, timeout=30)
-            queue(sf, 0, m)
+            raw_s = flow_s = 0.0
             results: list[Counter[str]] = []
-            flow = timed(lambda: results.append(relay_all(sf, transport)), m)
-            if results != [Counter(sent=m)] or server.count != 2 * m:
-                raise SystemExit(f"relay: {results}, server got {server.count - m} of {m}")
+            for number, start in enumerate(range(0, m, MAIL_BLOCK)):
+                block = messages[start : start + MAIL_BLOCK]
+                queue(sf, start, len(block))  # not timed
+                raw_block = partial(raw_smtp, controller.port, block)
+                flow_block = partial(relay_into, results, sf, transport)
+                for side in (raw_block, flow_block) if number % 2 == 0 else (flow_block, raw_block):
+                    if side is raw_block:
+                        raw_s += seconds(side)
+                    else:
+                        flow_s += seconds(side)
+            if sum(results, Counter()) != Counter(sent=m) or server.count != 2 * m:
+                raise SystemExit(f"relay: {results}, server got {server.count} of {2 * m}")
             queue(sf, m, dial)
             results.clear()
             dialled = timed(lambda: results.append(relay_all(sf, DialEachTime(transport))), dial)
             if results != [Counter(sent=dial)] or server.count != 2 * m + dial:
                 raise SystemExit(f"dial: {results}")
-            return raw, flow, dialled
+            return m / raw_s, m / flow_s, dialled
     finally:
         controller.stop()
 

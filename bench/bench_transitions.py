@@ -27,6 +27,7 @@ import argparse
 import cProfile
 import gc
 import io
+import multiprocessing
 import os
 import pstats
 import resource
@@ -38,7 +39,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +49,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import Engine, insert, select, update  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from bench.scratch import pg_schema  # noqa: E402
+from bench.scratch import PG_URL, pg_schema  # noqa: E402
 from models import Base, Campaign, Nomination, RecommendingUnit  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
 from models.uow import UnitOfWork  # noqa: E402
@@ -65,6 +68,7 @@ WARMUP = 50
 class Rates:
     db: str
     n: int
+    writers: int
     raw: float
     honorflow: float
 
@@ -92,21 +96,38 @@ class Memory:
 # --- set-up (not timed) -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class BenchDb:
+    """The scratch database: an engine, and how a forked writer opens its own."""
+
+    engine: Engine
+    url: str
+    connect_args: dict[str, str]
+
+
 @contextmanager
 def database(kind: str) -> Iterator[Engine]:
     """A fresh, empty honorflow schema on SQLite or PostgreSQL, removed afterwards."""
+    with bench_database(kind) as db:
+        yield db.engine
+
+
+@contextmanager
+def bench_database(kind: str) -> Iterator[BenchDb]:
+    """A fresh, empty honorflow schema on SQLite or PostgreSQL, removed afterwards."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="honorflow-bench-") as tmp:
-            engine = make_engine(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
+            url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            engine = make_engine(url)
             Base.metadata.create_all(engine)
             try:
-                yield engine
+                yield BenchDb(engine, url, {})
             finally:
                 engine.dispose()
         return
-    with pg_schema("bench") as (engine, _schema):
+    with pg_schema("bench") as (engine, schema):
         Base.metadata.create_all(engine)
-        yield engine
+        yield BenchDb(engine, PG_URL, {"options": f"-csearch_path={schema}"})
 
 
 def nominee(i: int) -> NomineeFacts:
@@ -206,31 +227,110 @@ def honorflow_fire(sf: sessionmaker[Session], ids: list[int]) -> None:
             transitions.fire(uow, nomination_id, "begin_review", ADMIN, T0)
 
 
-def timed(run: Callable[[], None], count: int) -> float:
-    """Operations per second of `run`, which performs `count` operations."""
+def timed(run: Callable[[], None]) -> float:
+    """Seconds `run` takes."""
     gc.collect()
     start = time.perf_counter()
     run()
-    return count / (time.perf_counter() - start)
+    return time.perf_counter() - start
 
 
-def measure_rates(kind: str, n: int, profile: bool) -> Rates:
-    with database(kind) as engine:
+def blocks(ids: list[int], size: int) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def measure_rates(kind: str, n: int, block: int, profile: bool) -> Rates:
+    """Both loops over the same rows, alternating in blocks (and which goes first), so that
+    a slow spell of the machine (fsync, other load) falls on both sides alike."""
+    with bench_database(kind) as db:
+        engine = db.engine
         sf = make_session_factory(engine)
         ids = seed(sf, n + WARMUP)
         warm, work = ids[:WARMUP], ids[WARMUP:]
         raw_update(engine, warm)
         honorflow_fire(sf, warm)
-        raw = timed(lambda: raw_update(engine, work), n)
-        if profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-        flow = timed(lambda: honorflow_fire(sf, work), n)
-        if profile:
-            profiler.disable()
+        raw_s = flow_s = 0.0
+        profiler = cProfile.Profile() if profile else None
+        for number, chunk in enumerate(blocks(work, block)):
+
+            def flow(chunk: list[int] = chunk) -> None:
+                if profiler is not None:
+                    profiler.enable()
+                honorflow_fire(sf, chunk)
+                if profiler is not None:
+                    profiler.disable()
+
+            if number % 2 == 0:
+                raw_s += timed(partial(raw_update, engine, chunk))
+                flow_s += timed(flow)
+            else:
+                flow_s += timed(flow)
+                raw_s += timed(partial(raw_update, engine, chunk))
+        if profiler is not None:
             print_profile(kind, profiler)
         check_done(sf, work)
-        return Rates(kind, n, raw, flow)
+        return Rates(kind, n, 1, n / raw_s, n / flow_s)
+
+
+# --- several writers at once (processes, one connection each) --------------------------------
+
+
+def _writer(url: str, connect_args: dict[str, str], side: str, ids: list[int], go: Any) -> None:
+    """One writer process: its own engine and connection, waiting for the common start."""
+    engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
+    sf = make_session_factory(engine)
+    go.wait()
+    if side == "raw":
+        raw_update(engine, ids)
+    else:
+        honorflow_fire(sf, ids)
+    engine.dispose()
+
+
+def run_writers(db: BenchDb, side: str, ids: list[int], writers: int) -> float:
+    """Seconds for `writers` processes to do `ids` between them (each its own share)."""
+    context = multiprocessing.get_context("fork")
+    go = context.Barrier(writers + 1)
+    shares = [ids[w::writers] for w in range(writers)]
+    procs = [
+        context.Process(target=_writer, args=(db.url, db.connect_args, side, share, go))
+        for share in shares
+    ]
+    for proc in procs:
+        proc.start()
+    go.wait()
+    start = time.perf_counter()
+    for proc in procs:
+        proc.join()
+    elapsed = time.perf_counter() - start
+    if any(proc.exitcode != 0 for proc in procs):
+        raise SystemExit(f"a {side} writer failed")
+    return elapsed
+
+
+def measure_writers(kind: str, n: int, block: int, counts: list[int]) -> list[Rates]:
+    """Rates with 1 and more writers at once, raw and honorflow alternating per block."""
+    with bench_database(kind) as db:
+        sf = make_session_factory(db.engine)
+        ids = seed(sf, n * len(counts) + WARMUP)
+        honorflow_fire(sf, ids[:WARMUP])
+        db.engine.dispose()  # the writers are forked: no connection crosses a fork
+        rows = []
+        work = ids[WARMUP:]
+        for index, writers in enumerate(counts):
+            mine = work[index * n : (index + 1) * n]
+            raw_s = flow_s = 0.0
+            for number, chunk in enumerate(blocks(mine, block)):
+                sides = ("raw", "flow") if number % 2 == 0 else ("flow", "raw")
+                for side in sides:
+                    seconds = run_writers(db, side, chunk, writers)
+                    if side == "raw":
+                        raw_s += seconds
+                    else:
+                        flow_s += seconds
+            check_done(sf, mine)
+            rows.append(Rates(kind, n, writers, n / raw_s, n / flow_s))
+        return rows
 
 
 def check_done(sf: sessionmaker[Session], ids: list[int]) -> None:
@@ -269,8 +369,8 @@ def held() -> int:
 
 
 def measure_memory(kind: str, small: int, large: int) -> Memory:
-    with database(kind) as engine:
-        sf = make_session_factory(engine)
+    with bench_database(kind) as db:
+        sf = make_session_factory(db.engine)
         ids = seed(sf, large + WARMUP)
         # Warm every cache (definition, machine, compiled SQL) before counting.
         honorflow_fire(sf, ids[:WARMUP])
@@ -295,9 +395,28 @@ def measure_memory(kind: str, small: int, large: int) -> Memory:
 
 def print_rates(rows: list[Rates]) -> None:
     print("\nTransition throughput (begin_review: lock, guards, task + deadlines + outbox, audit)")
-    print(f"{'database':<11} {'N':>6} {'raw ops/s':>11} {'honorflow ops/s':>16} {'ratio':>7}")
+    print("raw = UPDATE nominations SET updated_at + COMMIT per row, SQLAlchemy Core, same engine;")
+    print("the two alternate in blocks; writers = processes at once, one connection each")
+    print(
+        f"{'database':<11} {'N':>6} {'writers':>7} {'raw ops/s':>10} {'honorflow ops/s':>16}"
+        f" {'ratio':>6}"
+    )
     for r in rows:
-        print(f"{r.db:<11} {r.n:>6} {r.raw:>11.0f} {r.honorflow:>16.0f} {r.ratio:>7.2f}")
+        print(
+            f"{r.db:<11} {r.n:>6} {r.writers:>7} {r.raw:>10.0f} {r.honorflow:>16.0f}"
+            f" {r.ratio:>6.2f}"
+        )
+
+
+def print_scaling(rows: list[Rates]) -> None:
+    """How the rate grows from one writer process to several (the same run's rows)."""
+    one = next(r for r in rows if r.writers == 1)
+    for r in rows:
+        if r.writers > 1:
+            print(
+                f"{r.db}: {r.writers} writers / 1: raw {r.raw / one.raw:.2f}x,"
+                f" honorflow {r.honorflow / one.honorflow:.2f}x"
+            )
 
 
 def print_memory(m: Memory) -> None:
@@ -316,6 +435,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mem-small", type=int, default=1000)
     parser.add_argument("--mem-large", type=int, default=10000)
     parser.add_argument("--mem-db", choices=["sqlite", "postgresql", "none"], default="sqlite")
+    parser.add_argument("--block", type=int, default=100, help="rows per alternating block")
+    parser.add_argument(
+        "--writers",
+        default="1,4",
+        help="writer processes to compare on PostgreSQL, e.g. 1,4 ('' for none)",
+    )
+    parser.add_argument("--writers-n", type=int, default=2000, help="transitions per writer run")
     parser.add_argument("--profile", action="store_true", help="cProfile the honorflow loop")
     args = parser.parse_args(argv)
     if args.mem_large <= args.mem_small:
@@ -325,8 +451,14 @@ def main(argv: list[str] | None = None) -> None:
         f"honorflow transition benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, "
         f"python {sys.version.split()[0]}"
     )
-    rates = [measure_rates(kind, args.n, args.profile) for kind in kinds]
-    print_rates(rates)
+    rates = [measure_rates(kind, args.n, args.block, args.profile) for kind in kinds]
+    counts = [int(c) for c in args.writers.split(",") if c.strip()]
+    scaling = []
+    if counts and "postgresql" in kinds:
+        scaling = measure_writers("postgresql", args.writers_n, args.block, sorted(counts))
+    print_rates(rates + scaling)
+    if 1 in counts and len(counts) > 1:
+        print_scaling(scaling)
     if args.mem_db != "none":
         print_memory(measure_memory(args.mem_db, args.mem_small, args.mem_large))
 

@@ -23,7 +23,9 @@ class DefinitionVersion(Base):
     name: Mapped[str] = mapped_column(String(100), index=True)
     version: Mapped[int]
     checksum: Mapped[str] = mapped_column(String(64))
-    source: Mapped[str] = mapped_column(Text)
+    # Deferred: every nomination loaded for a change joins its version, and the YAML text
+    # (tens of KB) is read once per process by `workflow.versions.definition_of`.
+    source: Mapped[str] = mapped_column(Text, deferred=True)
     loaded_at: Mapped[datetime]
 
     @property

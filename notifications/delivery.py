@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, or_, select, update
 
 from config.catalogue import msg
 from models import OutboxMessage
@@ -62,9 +62,16 @@ def due_message_ids(uow: UnitOfWork, now: datetime, limit: int = 500) -> list[in
 
 def claim(uow: UnitOfWork, message_id: int, now: datetime) -> Claimed | None:
     """Take one message for sending (compare-and-set, committed); None if it is not ours."""
-    claimed = uow.session.execute(
+    claimed = claim_batch(uow, [message_id], now)
+    return claimed[0] if claimed else None
+
+
+def claim_batch(uow: UnitOfWork, message_ids: list[int], now: datetime) -> list[Claimed]:
+    """Take the messages of a batch that are still claimable, in one committed statement;
+    the others (taken or settled by another sender meanwhile) are left alone."""
+    rows = uow.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _claimable(now))
+        .where(OutboxMessage.id.in_(message_ids), _claimable(now))
         .values(status=SENDING, claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
         .returning(
             OutboxMessage.id,
@@ -76,45 +83,79 @@ def claim(uow: UnitOfWork, message_id: int, now: datetime) -> Claimed | None:
             OutboxMessage.attempts,
         )
         .execution_options(synchronize_session=False)
-    ).one_or_none()
+    ).all()
     uow.commit()
-    return Claimed(*claimed) if claimed is not None else None
+    return sorted((Claimed(*row) for row in rows), key=lambda c: c.id)
 
 
-def _settle(uow: UnitOfWork, message_id: int, **values: object) -> bool:
-    """Record a sender's result, but only while the message is still in `sending`."""
-    result = uow.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == SENDING)
-        .values(claimed_until=None, **values)
-        .execution_options(synchronize_session=False)
-    )
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+
+# A settlement: the message and the columns its result sets.
+Settlement = tuple[int, dict[str, Any]]
+
+
+def settle(uow: UnitOfWork, settlements: list[Settlement]) -> int:
+    """Record senders' results, each only while its message is still in `sending`, with one
+    statement per kind of result (executemany), committed together; returns how many held."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for message_id, values in settlements:
+        columns = tuple(sorted(values))
+        # Bound names differ from the columns': SQLAlchemy reserves those for itself.
+        row = {"message_id": message_id} | {f"new_{c}": v for c, v in values.items()}
+        groups.setdefault(columns, []).append(row)
+    settled = 0
+    for columns, rows in groups.items():
+        # The Core table, not the entity: an ORM UPDATE with many rows is a bulk update by
+        # primary key, which cannot carry the `status = sending` condition.
+        statement = (
+            update(_OUTBOX)
+            .where(_OUTBOX.c.id == bindparam("message_id"), _OUTBOX.c.status == SENDING)
+            .values(claimed_until=None, **{c: bindparam(f"new_{c}") for c in columns})
+        )
+        # One row is executed alone so that its rowcount says whether it held.
+        result = uow.session.execute(statement, rows[0] if len(rows) == 1 else rows)
+        settled += result.rowcount if len(rows) == 1 else len(rows)  # type: ignore[attr-defined]
     uow.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return settled
+
+
+def sent(now: datetime, subject: str) -> dict[str, Any]:
+    """The server accepted the message."""
+    shown = subject[:SUBJECT_CHARS]  # the column's width: a long subject must not fail the settle
+    return {"status": SENT, "sent_at": now, "subject": shown, "last_error": None}
+
+
+def digested(now: datetime) -> dict[str, Any]:
+    """The reviewer's daily digest carries this message instead."""
+    return {"status": DIGESTED, "sent_at": now}
+
+
+def transient(now: datetime, attempts: int, error: str) -> dict[str, Any]:
+    """A 4xx or a lost connection: try again later, or give up after MAX_ATTEMPTS."""
+    if attempts >= MAX_ATTEMPTS:
+        return failed(str(msg("mail.send.gave_up", attempts=attempts, error=error)))
+    delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
+    return {"status": PENDING, "next_attempt_at": now + delay, "last_error": error}
+
+
+def failed(error: str) -> dict[str, Any]:
+    """A 5xx or a message that cannot be built: an administrator must look at it."""
+    return {"status": FAILED, "last_error": error}
 
 
 def mark_sent(uow: UnitOfWork, message_id: int, now: datetime, subject: str) -> bool:
-    """The server accepted the message."""
-    shown = subject[:SUBJECT_CHARS]  # the column's width: a long subject must not fail the settle
-    return _settle(uow, message_id, status=SENT, sent_at=now, subject=shown, last_error=None)
+    return settle(uow, [(message_id, sent(now, subject))]) == 1
 
 
 def mark_digested(uow: UnitOfWork, message_id: int, now: datetime) -> bool:
-    """The reviewer's daily digest carries this message instead."""
-    return _settle(uow, message_id, status=DIGESTED, sent_at=now)
+    return settle(uow, [(message_id, digested(now))]) == 1
 
 
 def mark_transient(
     uow: UnitOfWork, message_id: int, now: datetime, attempts: int, error: str
 ) -> bool:
-    """A 4xx or a lost connection: try again later, or give up after MAX_ATTEMPTS."""
-    if attempts >= MAX_ATTEMPTS:
-        gave_up = msg("mail.send.gave_up", attempts=attempts, error=error)
-        return mark_failed(uow, message_id, str(gave_up))
-    delay = min(BACKOFF_BASE * 2 ** (attempts - 1), BACKOFF_CAP)
-    return _settle(uow, message_id, status=PENDING, next_attempt_at=now + delay, last_error=error)
+    return settle(uow, [(message_id, transient(now, attempts, error))]) == 1
 
 
 def mark_failed(uow: UnitOfWork, message_id: int, error: str) -> bool:
-    """A 5xx or a message that cannot be built: an administrator must look at it."""
-    return _settle(uow, message_id, status=FAILED, last_error=error)
+    return settle(uow, [(message_id, failed(error))]) == 1

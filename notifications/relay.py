@@ -1,11 +1,12 @@
 """Delivering outbox messages: claim, render, send, record — never twice for one message.
 
-Each delivery claims its message with a lease in a committed transaction before it talks
-to the mail server, and records the result in another. A second sender (a redelivered
-task, the periodic relay) finds the message claimed or settled and leaves it alone; a
-sender killed mid-send leaves a claim that runs out, and the message is sent again.
-The one window left — the server accepted the message and the sender died before
-recording it — is narrowed by the stable Message-ID, which lets receivers drop a repeat.
+A relay takes messages in batches (`BATCH`): it claims a batch with a lease in one committed
+statement before it talks to the mail server, sends each message over one connection, and
+records the results in one more commit. A second sender (a redelivered task, the periodic
+relay) finds the messages claimed or settled and leaves them alone; a sender killed mid-batch
+leaves claims that run out, and what it had not recorded is sent again. That window — the
+server accepted a message and the sender died before recording its batch — is at most one
+batch, and narrowed by the stable Message-ID, which lets receivers drop a repeat.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from sqlalchemy import select
 
@@ -89,6 +91,15 @@ class CampaignLookup:
         return self._overrides[key]
 
 
+# The relay claims, sends and settles this many messages together: two commits per batch
+# instead of two per message. A sender killed after sending part of a batch and before
+# settling it sends those again when their lease runs out, so the batch stays small.
+BATCH = 25
+# A message is sent only while its lease has this much left: a send that began near the end
+# of a lease could otherwise overlap another sender's takeover. More than a send's timeout.
+LEASE_MARGIN = timedelta(minutes=2)
+
+
 def deliver(
     new_uow: UowFactory,
     message_id: int,
@@ -98,31 +109,98 @@ def deliver(
     lookup: CampaignLookup | None = None,
 ) -> str:
     """Send one message if it is ours to send; returns what happened (sent, retry, …)."""
-    lookup = lookup or CampaignLookup()
+    results = _deliver_batch(
+        new_uow, [message_id], transport, clock, settings, lookup or CampaignLookup()
+    )
+    return next(iter(results), "not due")
+
+
+def relay(
+    new_uow: UowFactory, transport: Transport, clock: Clock, settings: Settings, limit: int = 500
+) -> Counter[str]:
+    """Deliver every message that is due now (new, backed off, or whose claim ran out)."""
     with new_uow() as uow:
-        claimed = delivery.claim(uow, message_id, clock())
-        if claimed is None:
-            return "not due"
-        letterhead = lookup.letterhead(uow, claimed.campaign_id)
-        if letterhead.daily_digest and claimed.kind in DIGESTED_KINDS:
-            delivery.mark_digested(uow, message_id, clock())
-            return "digested"
-        override = lookup.override(uow, claimed.campaign_id, claimed.kind, letterhead.locale)
+        ids = delivery.due_message_ids(uow, clock(), limit)
+    results: Counter[str] = Counter()
+    if not ids:
+        return results
+    lookup = CampaignLookup()
+    with _one_connection(transport):
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            try:
+                results.update(_deliver_batch(new_uow, batch, transport, clock, settings, lookup))
+            except Exception:  # e.g. the database answered badly: the next batch still goes
+                log.warning("outbox messages %s could not be delivered", batch, exc_info=True)
+                results["error"] += len(batch)
+    return results
+
+
+def _deliver_batch(
+    new_uow: UowFactory,
+    message_ids: list[int],
+    transport: Transport,
+    clock: Clock,
+    settings: Settings,
+    lookup: CampaignLookup,
+) -> Counter[str]:
+    """Claim the batch in one commit, send each message, settle them all in one commit."""
+    claimed_at = clock()
+    lease_ends = claimed_at + delivery.LEASE
+    with new_uow() as uow:
+        claimed = delivery.claim_batch(uow, message_ids, claimed_at)
+        plans = [(c, *_letter_of(uow, c, lookup)) for c in claimed]
+    results: Counter[str] = Counter()
+    settlements: list[delivery.Settlement] = []
+    try:
+        for claimed_message, letterhead, override in plans:
+            if clock() > lease_ends - LEASE_MARGIN:
+                results["not due"] += 1  # left claimed: whoever takes it over sends it
+                continue
+            outcome, values = _attempt(
+                claimed_message, letterhead, override, transport, clock, settings
+            )
+            results[outcome] += 1
+            settlements.append((claimed_message.id, values))
+    finally:  # what was sent is recorded even if something above gave way
+        if settlements:
+            with new_uow() as uow:
+                delivery.settle(uow, settlements)
+    return results
+
+
+def _letter_of(
+    uow: UnitOfWork, claimed: Claimed, lookup: CampaignLookup
+) -> tuple[Letterhead, TemplateSource | None]:
+    """The message's campaign letterhead and its template override, if any."""
+    letterhead = lookup.letterhead(uow, claimed.campaign_id)
+    return letterhead, lookup.override(uow, claimed.campaign_id, claimed.kind, letterhead.locale)
+
+
+def _attempt(
+    claimed: Claimed,
+    letterhead: Letterhead,
+    override: TemplateSource | None,
+    transport: Transport,
+    clock: Clock,
+    settings: Settings,
+) -> tuple[str, dict[str, Any]]:
+    """Digest, build and send one claimed message; what happened and the columns to settle."""
+    if letterhead.daily_digest and claimed.kind in DIGESTED_KINDS:
+        return "digested", delivery.digested(clock())
     try:
         message = _build(claimed, letterhead, override, settings, clock)
     except (TemplateProblem, BadAddress) as problem:  # no retry can mend these
-        return _park(new_uow, claimed, str(problem))
+        return _park(claimed, str(problem))
     except Exception as exc:  # nor anything else composing raises: park it, go on
-        return _park(new_uow, claimed, str(msg("mail.compose.failed", error=_brief(exc))))
-    return _send(new_uow, claimed, message, str(message["Subject"]), transport, clock)
+        return _park(claimed, str(msg("mail.compose.failed", error=_brief(exc))))
+    return _send(claimed, message, transport, clock)
 
 
-def _park(new_uow: UowFactory, claimed: Claimed, error: str) -> str:
-    """Mark a message failed with its error, for an administrator to see; the relay goes on."""
+def _park(claimed: Claimed, error: str) -> tuple[str, dict[str, Any]]:
+    """Failed with its error, for an administrator to see; the relay goes on."""
     _log_attempt(claimed, "failed", error)
-    with new_uow() as uow:
-        delivery.mark_failed(uow, claimed.id, error)
-    return "failed"
+    return "failed", delivery.failed(error)
 
 
 def _log_attempt(claimed: Claimed, outcome: str, error: str | None = None) -> None:
@@ -174,57 +252,28 @@ def _build(
 
 
 def _send(
-    new_uow: UowFactory,
-    claimed: Claimed,
-    message: EmailMessage,
-    subject: str,
-    transport: Transport,
-    clock: Clock,
-) -> str:
-    # The database session is closed while the mail server is talked to: no transaction
+    claimed: Claimed, message: EmailMessage, transport: Transport, clock: Clock
+) -> tuple[str, dict[str, Any]]:
+    # No database session is open while the mail server is talked to: no transaction
     # stays open across the network.
     started = time.perf_counter()
     try:
         transport.send(message)
     except PermanentSendError as exc:
         observe_send("failed", time.perf_counter() - started)
-        return _park(new_uow, claimed, str(exc))
+        return _park(claimed, str(exc))
     except (TransientSendError, OSError) as exc:
         observe_send("retry", time.perf_counter() - started)
         error = str(exc) or type(exc).__name__
-        with new_uow() as uow:
-            delivery.mark_transient(uow, claimed.id, clock(), claimed.attempts, error)
         gave_up = claimed.attempts >= delivery.MAX_ATTEMPTS
         _log_attempt(claimed, "failed" if gave_up else "retry", error)
-        return "retry"
+        return "retry", delivery.transient(clock(), claimed.attempts, error)
     except Exception as exc:  # e.g. a message the email package cannot serialise
         observe_send("failed", time.perf_counter() - started)
-        return _park(new_uow, claimed, str(msg("mail.send.unexpected", error=_brief(exc))))
+        return _park(claimed, str(msg("mail.send.unexpected", error=_brief(exc))))
     observe_send("sent", time.perf_counter() - started)
-    with new_uow() as uow:
-        delivery.mark_sent(uow, claimed.id, clock(), subject)
     _log_attempt(claimed, "sent")
-    return "sent"
-
-
-def relay(
-    new_uow: UowFactory, transport: Transport, clock: Clock, settings: Settings, limit: int = 500
-) -> Counter[str]:
-    """Deliver every message that is due now (new, backed off, or whose claim ran out)."""
-    with new_uow() as uow:
-        ids = delivery.due_message_ids(uow, clock(), limit)
-    results: Counter[str] = Counter()
-    if not ids:
-        return results
-    lookup = CampaignLookup()
-    with _one_connection(transport):
-        for message_id in ids:
-            try:
-                results[deliver(new_uow, message_id, transport, clock, settings, lookup)] += 1
-            except Exception:  # e.g. the database answered badly: the next message still goes
-                log.warning("outbox message %s could not be delivered", message_id, exc_info=True)
-                results["error"] += 1
-    return results
+    return "sent", delivery.sent(clock(), str(message["Subject"]))
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ from workflow.messages import submission_closed
 from workflow.services.transitions import apply
 from workflow.stages import registry as stages
 from workflow.stages.base import Action as StageAction
-from workflow.stages.tasks import because
+from workflow.stages.tasks import because, load_tasks_of
 from workflow.states import DRAFT
 
 Action = Callable[[UnitOfWork, Deadline, datetime], Message]
@@ -72,6 +72,11 @@ def _bound(action: StageAction) -> Action:
 
     run.__doc__ = action.__doc__
     return run
+
+
+def load_context(uow: UnitOfWork, deadlines: list[Deadline]) -> list[object]:
+    """What a batch of deadlines' actions read, loaded once for the batch (hold it meanwhile)."""
+    return load_tasks_of(uow, deadlines)
 
 
 def action_for(kind: str) -> Action:

@@ -9,10 +9,11 @@ from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import Label, msg
-from models import Nomination
+from models import Campaign, Nomination
 from models.uow import UnitOfWork
 from workflow.errors import ConcurrentChange, NotFound
 
@@ -44,7 +45,13 @@ def lock_nomination(
     uow: UnitOfWork, nomination_id: int, expected_version: int | None = None
 ) -> Nomination:
     """Load a nomination for change: a row lock on PostgreSQL, the version column everywhere."""
-    query = select(Nomination).where(Nomination.id == nomination_id)
+    # The campaign's own definition version is almost always the nomination's, already in the
+    # identity map: loading it lazily spares joining (and reading) that row a second time.
+    query = (
+        select(Nomination)
+        .where(Nomination.id == nomination_id)
+        .options(lazyload(Nomination.campaign, Campaign.definition))
+    )
     if uow.dialect == "postgresql":
         query = query.with_for_update(of=Nomination)
     try:

@@ -6,14 +6,14 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import AuditEvent, Deadline
 from models.db import make_session_factory
 from models.uow import UnitOfWork
 from tests.conftest import T0, make_campaign
-from tests.integration.flow import status
+from tests.integration.flow import add, fire, status
 from tests.integration.sweep_steps import in_qualification, local, messages, sweep
 from workflow import deadline_actions
 from workflow.services import deadlines
@@ -88,3 +88,24 @@ def test_an_action_that_breaks_gives_its_row_back_and_is_parked_after_five_tries
         row = uow.session.scalars(select(Deadline).where(Deadline.kind == "submission_close")).one()
     assert (row.status, row.attempts, row.fired_at) == ("failed", 5, None)
     assert row.last_error == "RuntimeError: mail merge exploded"
+
+
+def test_a_batch_reads_its_tasks_in_one_statement(
+    engine: Engine, sf: sessionmaker[Session]
+) -> None:
+    campaign_id = make_campaign(sf)
+    for unit, name in (("nc", "甲"), ("nc", "乙"), ("gz", "丙"), ("gz", "丁")):
+        nomination = add(sf, campaign_id, unit, name)
+        fire(sf, nomination, "submit")
+        fire(sf, nomination, "begin_review")
+    task_reads: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "FROM review_tasks" in statement:
+            task_reads.append(statement)
+
+    result = sweep(sf, local("2026-03-20 00:00"))
+    event.remove(engine, "before_cursor_execute", _seen)
+    assert result.fired == 12  # two reminders and an escalation for each of the four tasks
+    assert len(task_reads) == 1  # the batch's tasks, not one read per deadline

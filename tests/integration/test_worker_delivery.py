@@ -53,22 +53,23 @@ def test_worker_killed_mid_send_every_message_once(stack: Stack) -> None:
 
     stack.send("relay_outbox")
     wait_until(lambda: stack.smtp.mail_commands >= 1, 15, "the worker to reach MAIL")
-    [claimed] = [r for r in rows(sf) if r.status == "sending"]
-    assert claimed.claimed_until is not None and claimed.claimed_until > started
+    # The relay claims its batch (all three) before it sends the first.
+    claimed = [r for r in rows(sf) if r.status == "sending"]
+    assert len(claimed) == 3
+    assert all(r.claimed_until is not None and r.claimed_until > started for r in claimed)
     worker.kill()
     assert stack.smtp.received == []
 
     stack.worker()
-    # While its lease holds, the claimed message is left alone; the others go out.
-    assert stack.run("relay_outbox") == {"sent": 2}
-    stack.smtp.wait_for(2)
-    assert [r.status for r in rows(sf) if r.id == claimed.id] == ["sending"]
-    # After the lease, the relay takes it over and sends it, once.
+    # While their lease holds, the claimed messages are left alone.
+    assert stack.run("relay_outbox") == {}
+    assert {r.status for r in rows(sf)} == {"sending"}
+    # After the lease, the relay takes them over and sends each, once.
     after_lease = datetime.now(UTC) + LEASE + timedelta(minutes=1)
-    assert stack.run("relay_outbox", now=iso(after_lease)) == {"sent": 1}
+    assert stack.run("relay_outbox", now=iso(after_lease)) == {"sent": 3}
     stack.smtp.wait_for(3)
     outbox = all_sent_once(stack)
-    assert [r.attempts for r in outbox if r.id == claimed.id] == [2]
+    assert [r.attempts for r in outbox] == [2, 2, 2]
 
 
 # --- Redis restarted ----------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from models.scheduling import PENDING
 from models.uow import UnitOfWork
 from workflow.access import require_admin
 from workflow.actors import Actor
-from workflow.deadline_actions import action_for
+from workflow.deadline_actions import action_for, load_context
 from workflow.errors import CalendarRangeError, HonorflowError, InvalidState
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles.deadline import FAILED as FAILED
@@ -62,7 +62,10 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
         # row fired by another sweep meanwhile is not ours (the ids returned are).
         claimed = deadline_lifecycle.claim(uow, [row.id for row in rows], now)
         result.already_taken += len(rows) - len(claimed)
-        fired = [_fire(uow, row, now, result) for row in rows if row.id in claimed]
+        ours = [row for row in rows if row.id in claimed]
+        context = load_context(uow, ours)
+        fired = [_fire(uow, row, now, result) for row in ours]
+        del context
         deadline_lifecycle.record_outcomes(uow, {i: o for i, o in fired if o is not None})
         commit(uow)
         if len(rows) < batch:

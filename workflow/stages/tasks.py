@@ -127,16 +127,30 @@ _SHARED_ROWS = (
 )
 
 
+def load_tasks_of(uow: UnitOfWork, deadlines: list[Deadline]) -> list[object]:
+    """Bring the tasks (with their nominations) of a sweep's batch into the session in one
+    statement, so that each deadline's action finds its rows without a query of its own.
+    The caller holds the rows returned while the batch runs: the session keeps them weakly."""
+    task_ids = {d.task_id for d in deadlines if d.task_id is not None}
+    if not task_ids:
+        return []
+    rows = uow.session.execute(_TASKS_WITH_NOMINATIONS.where(ReviewTask.id.in_(task_ids)))
+    return [row for pair in rows for row in pair]
+
+
+_TASKS_WITH_NOMINATIONS = (
+    select(ReviewTask, Nomination)
+    .join(Nomination, Nomination.id == ReviewTask.nomination_id)
+    .options(*_SHARED_ROWS)
+)
+
+
 def _open_task(uow: UnitOfWork, deadline: Deadline) -> tuple[ReviewTask, Nomination] | Message:
-    found = uow.session.execute(
-        select(ReviewTask, Nomination)
-        .join(Nomination, Nomination.id == ReviewTask.nomination_id)
-        .where(ReviewTask.id == deadline.task_id)
-        .options(*_SHARED_ROWS)
-    ).one_or_none()
-    if found is None:
+    # From the identity map when the sweep loaded its batch (`load_tasks_of`), else a query.
+    task = uow.session.get(ReviewTask, deadline.task_id) if deadline.task_id else None
+    nomination = uow.session.get(Nomination, task.nomination_id) if task is not None else None
+    if task is None or nomination is None:
         return msg("sweep.skipped_task_gone")
-    task, nomination = found
     if task.status not in review_task.LIVE:
         return msg("sweep.skipped_task", status=review_task.LIFECYCLE.label(task.status))
     return task, nomination

@@ -1,0 +1,130 @@
+"""The relay claims and settles messages a batch at a time, and never sends on a lease that is
+about to run out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from models import OutboxMessage
+from models.scheduling import SENDING, SENT
+from models.uow import UnitOfWork
+from notifications import delivery, relay
+from notifications.contexts import TaskAssigned
+from notifications.outbox import queue_message
+from notifications.transport import SmtpTransport
+from tests.conftest import T0
+from tests.smtp_server import RecordingSMTPServer
+
+
+@pytest.fixture
+def smtp() -> Iterator[RecordingSMTPServer]:
+    with RecordingSMTPServer() as server:
+        yield server
+
+
+DUE = "2026-03-09T01:00:00+00:00"
+
+
+def queue(sf: sessionmaker[Session], count: int) -> None:
+    with UnitOfWork(sf) as uow:
+        for i in range(count):
+            queue_message(
+                uow,
+                key=f"batch-test:{i}",
+                kind="task_assigned",
+                recipient=f"r{i}@example.org",
+                now=T0,
+                context=TaskAssigned(i + 1, "资格初审", f"候选人{i}", "省总工会", DUE),
+            )
+        uow.commit()
+
+
+def run_relay(
+    sf: sessionmaker[Session], server: RecordingSMTPServer, clock: relay.Clock
+) -> Counter[str]:
+    settings = Settings(smtp_host="127.0.0.1", smtp_port=server.port)
+    transport = SmtpTransport("127.0.0.1", server.port)
+    return relay.relay(lambda: UnitOfWork(sf), transport, clock, settings)
+
+
+def outbox_writes(engine: Engine) -> list[str]:
+    """Collects the UPDATE statements run against the outbox (executemany counts once)."""
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGES"):
+            seen.append(statement)
+
+    return seen
+
+
+def test_sixty_messages_take_two_writes_per_batch(
+    engine: Engine, sf: sessionmaker[Session], smtp: RecordingSMTPServer
+) -> None:
+    queue(sf, 60)
+    writes = outbox_writes(engine)
+    assert run_relay(sf, smtp, lambda: T0) == Counter({"sent": 60})
+    batches = -(-60 // relay.BATCH)
+    assert len(writes) == 2 * batches  # one claim and one settlement per batch
+    assert len(smtp.messages) == 60
+    with UnitOfWork(sf) as uow:
+        rows = uow.session.execute(select(OutboxMessage.status, OutboxMessage.subject)).all()
+    assert {status for status, _ in rows} == {SENT}
+    assert all(subject for _, subject in rows)
+
+
+def test_a_lease_about_to_run_out_is_not_sent_on(
+    sf: sessionmaker[Session], smtp: RecordingSMTPServer
+) -> None:
+    queue(sf, 2)
+    # Claimed at T0; by the time the relay would send, the lease has less than the margin.
+    times = iter([T0, T0, T0 + delivery.LEASE - relay.LEASE_MARGIN + timedelta(seconds=1)])
+
+    def clock() -> datetime:
+        return next(times, T0 + delivery.LEASE)
+
+    assert run_relay(sf, smtp, clock) == Counter({"not due": 2})
+    assert smtp.messages == []
+    with UnitOfWork(sf) as uow:  # left claimed: whoever takes them over after the lease sends
+        assert set(uow.session.scalars(select(OutboxMessage.status))) == {SENDING}
+    later = T0 + delivery.LEASE + timedelta(seconds=1)
+    assert run_relay(sf, smtp, lambda: later) == Counter({"sent": 2})
+    assert len(smtp.messages) == 2
+
+
+def test_a_batch_settles_only_what_is_still_being_sent(sf: sessionmaker[Session]) -> None:
+    queue(sf, 3)
+    with UnitOfWork(sf) as uow:
+        ids = list(uow.session.scalars(select(OutboxMessage.id).order_by(OutboxMessage.id)))
+    with UnitOfWork(sf) as uow:
+        assert [c.id for c in delivery.claim_batch(uow, ids, T0)] == ids
+    with UnitOfWork(sf) as uow:  # another sender's result for the first, already recorded
+        assert delivery.mark_sent(uow, ids[0], T0, "first") is True
+    with UnitOfWork(sf) as uow:
+        settled = delivery.settle(
+            uow,
+            [
+                (ids[1], delivery.sent(T0, "second")),
+                (ids[2], delivery.failed("550 no such user")),
+            ],
+        )
+    assert settled == 2
+    with UnitOfWork(sf) as uow:
+        assert delivery.mark_sent(uow, ids[0], T0, "late") is False  # not written over
+        rows = {
+            r.id: (r.status, r.subject, r.last_error)
+            for r in uow.session.scalars(select(OutboxMessage))
+        }
+    assert rows == {
+        ids[0]: (SENT, "first", None),
+        ids[1]: (SENT, "second", None),
+        ids[2]: ("failed", None, "550 no such user"),
+    }
