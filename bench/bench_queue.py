@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
 import psycopg  # noqa: E402
-from sqlalchemy import Engine, event, select  # noqa: E402
+from sqlalchemy import Engine, event, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.scratch import PG_URL, pg_schema  # noqa: E402
@@ -266,6 +266,13 @@ def reviewer(engine: Engine) -> tuple[int, str]:
         user_id = user.id
     with UnitOfWork(sf) as uow:
         token = users.issue_token(uow, user_id, "bench", datetime.now(UTC))
+    # The tasks loaded as claimed by the reviewer's name were claimed by this account.
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE review_tasks SET assignee_user_id = :uid WHERE assignee = :name"),
+            {"uid": user_id, "name": REVIEWER},
+        )
+        conn.execute(text("ANALYZE review_tasks"))
     return user_id, token
 
 
@@ -322,7 +329,8 @@ def server(schema: str) -> Iterator[str]:
 # --- the bare SQL -------------------------------------------------------------------------------
 
 QUEUE = "department = %(dept)s AND role = %(role)s AND status IN ('open', 'claimed')"
-MINE = f"{QUEUE} AND status = 'claimed' AND assignee = %(me)s"
+# A claim by an account is the account's (`assignee_user_id`), not its display name's.
+MINE = f"{QUEUE} AND status = 'claimed' AND assignee_user_id = %(uid)s"
 
 
 def bare_page(where: str) -> str:

@@ -78,7 +78,7 @@ def show_task(rt: Runtime, task_id: int, actor_spec: str, actor_name: str | None
         actor = resolve_actor(uow, actor_spec, actor_name)
         found = read_tasks.task_detail(uow, actor, task_id, now_utc())
         # The nominee's facts as this reader may see them (the API's task detail has them too).
-        data = {**_task_row(found.row), "opinion": found.row.task.opinion}
+        data = {**_task_row(found.row), "opinion": found.task.opinion}
         data["facts"] = found.view.shown_facts
     stage, status = (
         words.label("state", data["stage"]),

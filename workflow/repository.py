@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import Label, msg
-from models import Campaign, Nomination
+from models import Campaign, Nomination, ReviewTask
 from models.uow import UnitOfWork
 from workflow.errors import ConcurrentChange, NotFound
 
@@ -45,17 +45,8 @@ def lock_nomination(
     uow: UnitOfWork, nomination_id: int, expected_version: int | None = None
 ) -> Nomination:
     """Load a nomination for change: a row lock on PostgreSQL, the version column everywhere."""
-    # The campaign's own definition version is almost always the nomination's, already in the
-    # identity map: loading it lazily spares joining (and reading) that row a second time.
-    query = (
-        select(Nomination)
-        .where(Nomination.id == nomination_id)
-        .options(lazyload(Nomination.campaign, Campaign.definition))
-    )
-    if uow.dialect == "postgresql":
-        query = query.with_for_update(of=Nomination)
     try:
-        row = uow.session.scalars(query).unique().one_or_none()
+        row = _locked(uow, Nomination.id == nomination_id)
     except OperationalError:
         raise ConcurrentChange(msg("error.busy", id=nomination_id)) from None
     if row is None:
@@ -70,6 +61,53 @@ def lock_nomination(
             )
         )
     return row
+
+
+def lock_task(uow: UnitOfWork, task_id: int) -> tuple[ReviewTask, Nomination]:
+    """A review task and its nomination, for change, in two statements: the nomination locked
+    first (found by the task's id, as every writer of a task locks its nomination first), then
+    the task read under that lock, fresh even if the session held it (another reviewer may
+    have acted while we waited)."""
+    if not -(2**63) < task_id < 2**63:
+        raise not_found("task", task_id)
+    owner = select(ReviewTask.nomination_id).where(ReviewTask.id == task_id).scalar_subquery()
+    try:
+        nomination = _locked(uow, Nomination.id == owner)
+    except OperationalError:
+        raise _busy_task(uow, task_id) from None
+    fresh = select(ReviewTask).where(ReviewTask.id == task_id)
+    task = (
+        uow.session.scalars(fresh.execution_options(populate_existing=True)).one_or_none()
+        if nomination is not None
+        else None
+    )
+    if nomination is None or task is None:
+        raise not_found("task", task_id)
+    return task, nomination
+
+
+def _locked(uow: UnitOfWork, where: ColumnElement[bool]) -> Nomination | None:
+    """The nomination matching `where`, locked (FOR UPDATE on PostgreSQL)."""
+    # The campaign's own definition version is almost always the nomination's, already in the
+    # identity map: loading it lazily spares joining (and reading) that row a second time.
+    query = (
+        select(Nomination).where(where).options(lazyload(Nomination.campaign, Campaign.definition))
+    )
+    if uow.dialect == "postgresql":
+        query = query.with_for_update(of=Nomination)
+    return uow.session.scalars(query).unique().one_or_none()
+
+
+def _busy_task(uow: UnitOfWork, task_id: int) -> ConcurrentChange:
+    """A busy task's refusal, naming its nomination (or the database, if that cannot be read)."""
+    uow.session.rollback()
+    try:
+        owner = uow.session.scalar(select(ReviewTask.nomination_id).where(ReviewTask.id == task_id))
+    except OperationalError:
+        owner = None
+    if owner is None:
+        return ConcurrentChange(msg("error.database_busy"))
+    return ConcurrentChange(msg("error.busy", id=owner))
 
 
 def commit(uow: UnitOfWork) -> None:

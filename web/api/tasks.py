@@ -112,7 +112,7 @@ def task_detail(task_id: int, uow: Uow, actor: CurrentActor, now: Now) -> TaskDe
     found = read.task_detail(uow, actor, task_id, now)
     return TaskDetail(
         **task_out(found.row).model_dump(),
-        opinion=found.row.task.opinion,
+        opinion=found.task.opinion,
         nomination=nomination_out(found.view.nomination),
         facts=found.view.shown_facts,
     )

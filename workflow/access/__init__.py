@@ -34,9 +34,11 @@ from workflow.access.masking import (
 from workflow.access.reads import readable_nomination, readable_task
 from workflow.access.recusal import (
     check_recusal,
+    declared_conflict_flag,
     declared_conflicts,
     is_recused,
     refuse_recused_read,
+    stands_aside,
 )
 from workflow.access.triggers import authorise, permitted_triggers
 from workflow.access.visibility import (
@@ -56,6 +58,7 @@ __all__ = [
     "REVIEWERS",
     "authorise",
     "check_recusal",
+    "declared_conflict_flag",
     "declared_conflicts",
     "ensure_task_reviewer",
     "ensure_visible",
@@ -78,6 +81,7 @@ __all__ = [
     "sees_reporter",
     "shown_facts",
     "shown_reporter",
+    "stands_aside",
     "task_filter",
     "visible_nomination",
     "visible_objection",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, false, select
 from sqlalchemy.orm import Session, object_session
 
 from config.catalogue import msg
@@ -37,6 +37,25 @@ def check_recusal(actor: Actor, nomination: Nomination, declared: bool | None = 
         declared = actor.user_id is not None and has_declared_conflict(actor.user_id, nomination)
     if declared:
         raise Recused(msg("error.recused_conflict", name=actor.name))
+
+
+def stands_aside(actor: Actor, unit_code: str, declared: bool) -> bool:
+    """`is_recused` for a list's row read as columns: the nominee's unit code, and whether the
+    actor declared a conflict with the nomination (`declared_conflict_flag` in the query)."""
+    if actor.role not in REVIEWER_ROLES:
+        return False
+    return bool(actor.unit_code and actor.unit_code == unit_code) or declared
+
+
+def declared_conflict_flag(actor: Actor, nomination_id: ColumnElement[int]) -> ColumnElement[bool]:
+    """Whether the actor declared a conflict with the row's nomination, as a column of the
+    list's own query (no lookup per row, nor one more statement)."""
+    if actor.user_id is None:
+        return false()
+    return exists().where(
+        ConflictDeclaration.user_id == actor.user_id,
+        ConflictDeclaration.nomination_id == nomination_id,
+    )
 
 
 def is_recused(actor: Actor, nomination: Nomination, declared: bool | None = None) -> bool:

@@ -1,7 +1,9 @@
 """The review task's lifecycle, and the only writer of `ReviewTask.status`.
 
 open -> claimed -> open (released) ; open | claimed -> done | cancelled.
-A person's move (claim, release, completion) appends its audit event here. Cancelling the
+A person's move (claim, release, completion) appends its audit event here; a completion that
+moves the nomination appends none of its own: the transition's event carries the task's facts
+(`facts`, with the outcome), so one completion is one event in the chain. Cancelling the
 tasks a nomination leaves behind is one set-based statement with no event per task: the
 nomination's own transition event, written in the same transaction, records why.
 """
@@ -9,7 +11,7 @@ nomination's own transition event, written in the same transaction, records why.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, insert, update
 
@@ -76,11 +78,22 @@ def move(
     reason: str | Message | None = None,
 ) -> None:
     """Move one task, refusing what the table forbids, and append the audit event."""
+    settle(task, target, now)
+    record(uow, task, actor, now, trigger, reason)
+
+
+def settle(task: ReviewTask, target: str, now: datetime) -> None:
+    """Move one task without an event: the caller appends it (a completion's is one event,
+    with the nomination's transition when the stage decides)."""
     LIFECYCLE.check(task.id, task.status, target)
     task.status = target
     if target in (TASK_DONE, TASK_CANCELLED):
         task.completed_at = now
-    record(uow, task, actor, now, trigger, reason)
+
+
+def facts(task: ReviewTask) -> dict[str, Any]:
+    """What an audit event about a task records of it (in its payload)."""
+    return {"task_id": task.id, "department": task.department, "stage": task.stage}
 
 
 def record(
@@ -92,8 +105,7 @@ def record(
     reason: str | Message | None = None,
 ) -> None:
     """Append an audit event about one task (a move, or a refused one such as a recusal)."""
-    facts = {"task_id": task.id, "department": task.department, "stage": task.stage}
-    text, payload = reason_fields(reason, facts)
+    text, payload = reason_fields(reason, facts(task))
     audit.append(
         uow,
         now,

@@ -7,7 +7,7 @@ without the nominee, and opening such a task is refused and audited once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
@@ -17,18 +17,20 @@ from models import Campaign, Nomination, RecommendingUnit, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow.access import (
+    declared_conflict_flag,
     declared_conflicts,
     is_recused,
     may_list_queue,
     not_recused_filter,
     require_reviewer,
+    stands_aside,
     task_filter,
     visible_task,
 )
 from workflow.access.reads import readable_task
 from workflow.actors import Actor
 from workflow.queries.nominations import NominationView, build_view
-from workflow.queries.paging import Paged, page
+from workflow.queries.paging import Paged
 from workflow.services.definitions import definition_of
 from workflow.stages.registry import kind_of
 from workflow.vocabulary import CATEGORIES
@@ -37,10 +39,32 @@ LIVE = (TASK_OPEN, TASK_CLAIMED)
 
 
 @dataclass(frozen=True)
+class QueuedTask:
+    """A task's columns as a list shows them: a page reads these, not whole rows."""
+
+    id: int
+    nomination_id: int
+    campaign_id: int
+    stage: str
+    department: str
+    role: str
+    status: str
+    assignee: str | None
+    assignee_user_id: int | None
+    outcome: str | None
+    due_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+_QUEUED = tuple(getattr(ReviewTask, f.name) for f in fields(QueuedTask))
+
+
+@dataclass(frozen=True)
 class TaskRow:
     """A task as a queue lists it; a recused reviewer sees no nominee detail."""
 
-    task: ReviewTask
+    task: ReviewTask | QueuedTask
     nominee: str | None
     unit: str | None
     recused: bool
@@ -54,9 +78,10 @@ class TaskView:
 
     row: TaskRow
     view: NominationView
+    task: ReviewTask  # the row itself (its opinion too)
 
 
-def holds(actor: Actor, task: ReviewTask) -> bool:
+def holds(actor: Actor, task: ReviewTask | QueuedTask) -> bool:
     """Whether the actor is the one who claimed the task (by account; see Actor.same_person)."""
     return task.status == TASK_CLAIMED and actor.same_person(task.assignee_user_id, task.assignee)
 
@@ -97,14 +122,7 @@ def _row(
     actor: Actor, task: ReviewTask, nomination: Nomination, now: datetime, declared: bool | None
 ) -> TaskRow:
     recused = is_recused(actor, nomination, declared)
-    return TaskRow(
-        task,
-        None if recused else nomination.name,
-        None if recused else nomination.unit.name,
-        recused,
-        bool(task.due_at and task.due_at < now and task.status in LIVE),
-        holds(actor, task),
-    )
+    return _shown(actor, task, None if recused else (nomination.name, nomination.unit.name), now)
 
 
 # The inbox's page sizes: a page is never longer than the largest.
@@ -206,8 +224,55 @@ def list_tasks(
         where = replace(where, campaign_id=campaign_id)
     if department:
         where = replace(where, department=department)
-    found = page(uow, _filtered(actor, where, now), limit, offset)
-    return Paged(found.total, rows_of(uow, actor, found.items, now))
+    query = _filtered(actor, where, now)
+    total = uow.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return Paged(int(total or 0), _listed(uow, actor, query, now, limit, offset))
+
+
+def _listed(
+    uow: UnitOfWork,
+    actor: Actor,
+    query: Select[ReviewTask],
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> list[TaskRow]:
+    """One page in one statement, only the columns a list shows: the page of tasks (as the
+    bare SQL pages them, before the joins), their nominee and unit, the actor's conflicts."""
+    tasks = query.with_only_columns(*_QUEUED).limit(limit).offset(offset).subquery()
+    listed = (
+        select(
+            *(tasks.c[f.name] for f in fields(QueuedTask)),
+            Nomination.name,
+            RecommendingUnit.code,
+            RecommendingUnit.name,
+            declared_conflict_flag(actor, tasks.c.nomination_id),
+        )
+        .join(Nomination, Nomination.id == tasks.c.nomination_id)
+        .join(RecommendingUnit, RecommendingUnit.id == Nomination.unit_id)
+        .order_by(tasks.c.due_at, tasks.c.id)
+    )
+    rows = []
+    for found in uow.session.execute(listed):
+        task = QueuedTask(*found[: len(_QUEUED)])
+        nominee, unit_code, unit, declared = found[len(_QUEUED) :]
+        recused = stands_aside(actor, unit_code, bool(declared))
+        rows.append(_shown(actor, task, None if recused else (nominee, unit), now))
+    return rows
+
+
+def _shown(
+    actor: Actor, task: ReviewTask | QueuedTask, nominee: tuple[str, str] | None, now: datetime
+) -> TaskRow:
+    """A list's row: the nominee's name and unit, or None for a recused reviewer."""
+    return TaskRow(
+        task,
+        nominee[0] if nominee else None,
+        nominee[1] if nominee else None,
+        nominee is None,
+        bool(task.due_at and task.due_at < now and task.status in LIVE),
+        holds(actor, task),
+    )
 
 
 def task_counts(uow: UnitOfWork, actor: Actor, now: datetime) -> TaskCounts:
@@ -302,7 +367,7 @@ def task_detail(uow: UnitOfWork, actor: Actor, task_id: int, now: datetime) -> T
     """One task and its nomination; NotFound outside the queue, Recused (audited) if recused."""
     task, nomination = readable_task(uow, actor, task_id, "view_task", now)
     row = _row(actor, task, nomination, now, False)
-    return TaskView(row, build_view(uow, actor, nomination, now))
+    return TaskView(row, build_view(uow, actor, nomination, now), task)
 
 
 def vetoes_of(uow: UnitOfWork, actor: Actor, task_id: int) -> frozenset[str]:

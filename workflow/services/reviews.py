@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
-from config.catalogue import Listing, msg
+from config.catalogue import Listing, Message, msg
 from models import Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
@@ -15,9 +16,10 @@ from workflow.actors import Actor
 from workflow.definition import StageSpec
 from workflow.errors import GuardFailed, InvalidInput, InvalidState, PermissionDenied, Recused
 from workflow.lifecycles import review_task
-from workflow.repository import commit, conflicts_reported, get, lock_nomination
+from workflow.repository import commit, conflicts_reported, lock_task
 from workflow.services.definitions import definition_of
 from workflow.services.transitions import TransitionResult, apply, record_refusal
+from workflow.stages.base import Apply
 from workflow.stages.registry import kind_of
 from workflow.stages.tasks import finish_task_deadlines
 
@@ -43,10 +45,7 @@ def queue(
 
 def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewTask:
     """Take an open task of one's department; a reviewer of the nominee's unit must recuse."""
-    task = get(uow, ReviewTask, task_id, "task")
-    nomination = lock_nomination(uow, task.nomination_id)
-    # Read the task again under the lock: another reviewer may have acted while we waited.
-    uow.session.refresh(task)
+    task, nomination = lock_task(uow, task_id)
     try:
         check_reviewer(task, nomination, actor)
     except Recused as recused:
@@ -61,10 +60,8 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
 
 def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewTask:
     """Hand a claimed task back to the queue: only its assignee or an admin may."""
-    task = get(uow, ReviewTask, task_id, "task")
-    lock_nomination(uow, task.nomination_id)
-    # Read the task again under the lock: its assignee may have completed it while we waited.
-    uow.session.refresh(task)
+    # The task is read under the lock: its assignee may have completed it while we waited.
+    task, _ = lock_task(uow, task_id)
     if task.status != TASK_CLAIMED:
         raise InvalidState(msg("error.task_not_claimed", id=task.id))
     if not actor.is_privileged and (not _holds(task, actor) or actor.role != task.role):
@@ -83,10 +80,7 @@ def complete(
     uow: UnitOfWork, task_id: int, actor: Actor, outcome: str, opinion: str, now: datetime
 ) -> TransitionResult | None:
     """Record a reviewer's outcome and opinion; move the nomination when the stage decides."""
-    task = get(uow, ReviewTask, task_id, "task")
-    nomination = lock_nomination(uow, task.nomination_id)
-    # Read the task again under the lock: another reviewer may have acted while we waited.
-    uow.session.refresh(task)
+    task, nomination = lock_task(uow, task_id)
     try:
         check_reviewer(task, nomination, actor)
     except Recused as recused:
@@ -103,22 +97,51 @@ def complete(
     task.outcome, task.opinion = outcome, opinion
     if task.assignee is None:  # completed straight from the queue: the completer holds it
         task.assignee, task.assignee_user_id = actor.name, actor.user_id
-    review_task.move(
-        uow, task, TASK_DONE, actor=actor, now=now, trigger=f"task_{outcome}", reason=opinion
-    )
-    finish_task_deadlines(uow, task.id)
+    review_task.settle(task, TASK_DONE, now)
     trigger = behaviour.outcomes[outcome]
     try:
         with conflicts_reported(uow):
-            # The stage kind decides what the answer means (joint review: veto or quorum).
-            result = behaviour.decide(uow, nomination, task, trigger, actor, now, apply)
+            # The stage kind decides what the answer means (joint review: veto or quorum); a
+            # transition it fires carries the task's facts, as the completion's one event.
+            result = behaviour.decide(
+                uow, nomination, task, trigger, actor, now, _recording(task, outcome)
+            )
     except (GuardFailed, PermissionDenied) as refusal:
         uow.session.rollback()  # the task stays open; only the refusal is kept
         record_refusal(uow, nomination.id, trigger, actor, now, refusal)
         commit(uow)
         raise
+    if result is None:  # the stage waits for others: the completion is its own event
+        review_task.record(uow, task, actor, now, f"task_{outcome}", opinion)
+    if result is None or not result.from_state == task.stage != result.to_state:
+        # A nomination leaving the task's stage has its pending deadlines (the task's among
+        # them) cancelled by the transition already.
+        finish_task_deadlines(uow, task.id)
     commit(uow)
     return result
+
+
+def _recording(task: ReviewTask, outcome: str) -> Apply:
+    """`apply`, with the completed task's facts and outcome added to the event's payload."""
+    done = {**review_task.facts(task), "outcome": outcome}
+
+    def apply_completing(
+        uow: UnitOfWork,
+        nomination: Nomination,
+        trigger: str,
+        actor: Actor,
+        now: datetime,
+        *,
+        reason: str | Message | None = None,
+        payload: dict[str, Any] | None = None,
+        internal: bool = False,
+    ) -> TransitionResult:
+        facts = {**done, **(payload or {})}
+        return apply(
+            uow, nomination, trigger, actor, now, reason=reason, payload=facts, internal=internal
+        )
+
+    return apply_completing
 
 
 def check_outcome(stage: StageSpec, outcome: str) -> None:
