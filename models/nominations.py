@@ -22,7 +22,15 @@ class Nomination(Base):
         Index("ix_nominations_campaign_status", "campaign_id", "status"),
         Index("ix_nominations_campaign_unit", "campaign_id", "unit_id"),
         # A unit's place count (workflow.rules.quota) reads only this index, never the rows.
-        Index("ix_nominations_unit_places", "campaign_id", "unit_id", "rank", "status", "category"),
+        Index(
+            "ix_nominations_unit_places",
+            "campaign_id",
+            "unit_id",
+            "rank",
+            "status",
+            "category",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,8 +8,9 @@ The submit guards (workflow.rules.quota) count a unit's live main nominations an
 official, its officials. Before, the place count read every row of the unit from the heap
 and the officials were found by loading every nominee's facts, so a submit grew with the
 unit (bench/bench_submit.py). ix_nominations_unit_places holds every column the place count
-names; ix_nominations_unit_official holds the official level read from the facts, written
-as models.nominations.OfficialLevel compiles it on each database.
+names (id too: a step-up leaves the alternate itself out); ix_nominations_unit_official
+holds the official level read from the facts, written as models.nominations.OfficialLevel
+compiles it on each database.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def upgrade() -> None:
     with op.batch_alter_table("nominations", schema=None) as batch_op:
         batch_op.create_index(
             "ix_nominations_unit_places",
-            ["campaign_id", "unit_id", "rank", "status", "category"],
+            ["campaign_id", "unit_id", "rank", "status", "category", "id"],
             unique=False,
         )
         batch_op.create_index(
