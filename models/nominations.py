@@ -6,7 +6,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from models.base import Base
 from models.campaigns import Campaign, RecommendingUnit
@@ -18,6 +21,16 @@ class Nomination(Base):
     __table_args__ = (
         Index("ix_nominations_campaign_status", "campaign_id", "status"),
         Index("ix_nominations_campaign_unit", "campaign_id", "unit_id"),
+        # A unit's place count (workflow.rules.quota) reads only this index, never the rows.
+        Index(
+            "ix_nominations_unit_places",
+            "campaign_id",
+            "unit_id",
+            "rank",
+            "status",
+            "category",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,3 +63,39 @@ class Nomination(Base):
     campaign: Mapped[Campaign] = relationship(lazy="joined")
     unit: Mapped[RecommendingUnit] = relationship(lazy="joined")
     definition: Mapped[DefinitionVersion] = relationship(lazy="joined")
+
+
+class OfficialLevel(FunctionElement[str]):
+    """`facts.official_level` as text, written out (no bound path) so its index is usable.
+
+    The unit rules count a unit's officials by it (workflow.rules.quota), through
+    `ix_nominations_unit_official`: without the index each count parsed every nominee's facts.
+    """
+
+    type = String()
+    name = "official_level"
+    inherit_cache = True
+
+
+@compiles(OfficialLevel)
+def _official_level_sqlite(element: OfficialLevel, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_extract({compiler.process(element.clauses, **kw)}, '$.official_level')"
+
+
+@compiles(OfficialLevel, "postgresql")
+def _official_level_pg(element: OfficialLevel, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} ->> 'official_level')"
+
+
+def official_level() -> OfficialLevel:
+    """The nominee's official level, as the index `ix_nominations_unit_official` holds it."""
+    return OfficialLevel(Nomination.__table__.c.facts)
+
+
+Index(
+    "ix_nominations_unit_official",
+    Nomination.__table__.c.campaign_id,
+    Nomination.__table__.c.unit_id,
+    official_level(),
+    Nomination.__table__.c.rank,
+)

@@ -37,6 +37,10 @@ class OfficialAllowance(_Params):
     def _known_levels(cls, values: list[str]) -> list[str]:
         return _codes(OFFICIAL_LEVELS, values)
 
+    def applies(self, facts: NomineeFacts) -> bool:
+        """Whether the nominee is an official the allowance counts."""
+        return facts.official_level in self.official_levels
+
 
 class HeadNeedsAlternate(_Params):
     """A main nominee of these categories needs an alternate of the front-line categories."""
@@ -63,7 +67,7 @@ def check_official_allowance(
     rule: OfficialAllowance, facts: NomineeFacts, unit: str, places: int, officials_held: int
 ) -> RuleFailure | None:
     """Refuse an official beyond what the unit's number of places allows."""
-    if facts.official_level not in rule.official_levels:
+    if not rule.applies(facts):
         return None
     if places < rule.min_places:
         reason = msg(
