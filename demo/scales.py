@@ -20,7 +20,8 @@ class Scale:
 
 
 SCALES = {
-    # A few small units, for tests on both databases: still every stage, refusal and deadline.
+    # Five small units (about 46 nominations), for tests on both databases: every stage, a
+    # quota refusal, vetoes, step-ups, reminders and escalations, the committee's override.
     "small": Scale("small", ("city03", "city04", "transport", "sci", "railway"), 1, False),
     # The province: 19 units, about 310 nominations.
     "province": Scale("province", None, 1, False),
