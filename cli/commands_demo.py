@@ -14,6 +14,7 @@ from cli.commands_campaign import format_composition
 from cli.runtime import Runtime, now_utc, pass_runtime
 from config.settings import WORKFLOWS_DIR
 from demo.report import demo_report
+from demo.scales import DEFAULT_SCALE, SCALES, scale_units
 from demo.scenario import DemoScenario
 from models import Base
 from models.migrate import is_empty, upgrade
@@ -27,9 +28,17 @@ def register(cli: click.Group) -> None:
 @click.command()
 @click.option("--reset", is_flag=True, help="drop everything in the configured database first")
 @click.option("--seed", type=int, default=2026, show_default=True)
+@click.option(
+    "--scale",
+    type=click.Choice(list(SCALES)),
+    default=DEFAULT_SCALE,
+    show_default=True,
+    help="small (a few units), province (19 units) or national (608 units, ~10,000 nominees)",
+)
 @pass_runtime
-def demo(rt: Runtime, reset: bool, seed: int) -> None:
+def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
     """Generate a realistic provincial campaign and run it through every stage."""
+    size = SCALES[scale]
     engine = rt.engine
     if reset:
         Base.metadata.drop_all(engine)
@@ -42,6 +51,11 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
     upgrade(engine)
     started = time.perf_counter()
     console = Console(stderr=True)
+
+    def phase_done(phase: str, seconds: float) -> None:
+        if size.phase_lines:  # plain lines on stderr: --json's stdout stays one document
+            click.echo(words.say("demo_phase", phase=phase, seconds=f"{seconds:.1f}"), err=True)
+
     with Progress(
         TextColumn("{task.description:<16}"),
         BarColumn(),
@@ -58,11 +72,22 @@ def demo(rt: Runtime, reset: bool, seed: int) -> None:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        scenario = DemoScenario(rt.sf, WORKFLOWS_DIR / "jiangxi-labour-model.yaml", seed, progress)
+        scenario = DemoScenario(
+            rt.sf,
+            WORKFLOWS_DIR / "jiangxi-labour-model.yaml",
+            seed,
+            progress,
+            units=scale_units(size),
+            phase_done=phase_done,
+        )
         campaign_id = scenario.run()
+    mail_started = time.perf_counter()
     report_mail = deliver_mail(rt, reset)
+    phase_done("mail", time.perf_counter() - mail_started)
+    report_started = time.perf_counter()
     with rt.uow() as uow:
         report = demo_report(uow, campaign_id, scenario.log)
+    phase_done("report", time.perf_counter() - report_started)
     report["mail"] = report_mail
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["database"] = rt.url

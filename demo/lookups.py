@@ -23,7 +23,9 @@ class CampaignLookups:
                 select(Nomination.id, RecommendingUnit.code)
                 .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
                 .where(Nomination.campaign_id == self.campaign_id, Nomination.status == status)
-                .order_by(*order, Nomination.alternate_order, Nomination.id)  # type: ignore[arg-type]
+                # NULLS FIRST spelled out: main nominees have no alternate order, and SQLite
+                # sorts NULL first where PostgreSQL sorts it last, so the two ran in other orders.
+                .order_by(*order, Nomination.alternate_order.asc().nulls_first(), Nomination.id)  # type: ignore[arg-type]
             )
             return [(row[0], row[1]) for row in uow.session.execute(query)]
 

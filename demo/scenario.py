@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time as clock
 from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from demo.cast import ADMIN, SECRETARY, TEAM, VETO_REASONS, DemoLog, clerk
 from demo.lookups import CampaignLookups
-from demo.population import PopulationGenerator, demo_units
+from demo.population import DemoUnit, PopulationGenerator, demo_units
 from models import Nomination
 from models.uow import UnitOfWork
 from workflow.actors import Actor
@@ -29,6 +30,7 @@ from workflow.services import (
 from workflow.services.transitions import fire
 
 Progress = Callable[[str, int, int], None]
+PhaseDone = Callable[[str, float], None]  # a phase's name and the seconds it took
 
 
 class DemoScenario:
@@ -40,6 +42,8 @@ class DemoScenario:
         definition: Path,
         seed: int = 2026,
         progress: Progress | None = None,
+        units: list[DemoUnit] | None = None,
+        phase_done: PhaseDone | None = None,
     ) -> None:
         self.sf, self.definition, self.rng = sf, definition, random.Random(seed)
         self.people = PopulationGenerator(seed)
@@ -47,7 +51,8 @@ class DemoScenario:
         self.now = datetime.combine(date(2026, 3, 2), time(9, 0), SHANGHAI)
         self.progress = progress or (lambda _stage, _done, _total: None)
         self.log = DemoLog()
-        self.units = demo_units()
+        self.units = units if units is not None else demo_units()
+        self.phase_done = phase_done or (lambda _phase, _seconds: None)
         self.campaign_id = 0
         self.slow_department: str | None = None
 
@@ -72,16 +77,21 @@ class DemoScenario:
 
     def run(self) -> int:
         """Run the campaign through every stage; returns the campaign id."""
-        self.launch()
-        self.recommend()
-        self.submit_all()
-        self.advance(1)
-        self.begin_review()
-        self.qualification()
-        self.joint_review()  # inspection follows each nominee's clearance
-        self.public_notice()
-        self.decide()
-        self.revoke_one()
+        phases: list[tuple[str, Callable[[], None]]] = [
+            ("launch", self.launch),
+            ("recommendation", self.recommend),
+            ("submission", self.submit_all),
+            ("begin_review", self.begin_review),
+            ("qualification", self.qualification),
+            ("joint_review", self.joint_review),  # inspection follows each nominee's clearance
+            ("public_notice", self.public_notice),
+            ("decision", self.decide),
+            ("revocation", self.revoke_one),
+        ]
+        for name, phase in phases:
+            started = clock.perf_counter()
+            phase()
+            self.phase_done(name, clock.perf_counter() - started)
         return self.campaign_id
 
     def launch(self) -> None:
@@ -140,6 +150,8 @@ class DemoScenario:
             self.progress("submission", done, len(drafts))
 
     def begin_review(self) -> None:
+        """A working day after submissions close, the working team opens every file."""
+        self.advance(1)
         submitted = self.lookups.nominations("submitted")
         for done, (nid, _) in enumerate(submitted, start=1):
             self._fire(nid, "begin_review", TEAM)
