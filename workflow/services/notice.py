@@ -51,7 +51,9 @@ def public_notice(uow: UnitOfWork, campaign: Campaign) -> list[PublicEntry]:
     rows = uow.session.scalars(
         select(Nomination)
         .where(Nomination.campaign_id == campaign.id, Nomination.status.in_(stages))
-        .order_by(Nomination.rank.desc(), Nomination.unit_id, Nomination.alternate_order)
+        .order_by(
+            Nomination.rank.desc(), Nomination.unit_id, Nomination.alternate_order, Nomination.id
+        )
     ).unique()
     return [_entry(uow, n) for n in rows]
 
