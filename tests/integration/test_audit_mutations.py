@@ -43,7 +43,7 @@ def chain(sf: sessionmaker[Session]) -> sessionmaker[Session]:
             )
             audit.append(uow, T0 + timedelta(minutes=i), entry)
             uow.commit()
-    assert _report(sf, lambda s: None) == audit_verify.ChainReport(True, N, keyed_from=3)
+    assert _report(sf, lambda s: None) == audit_verify.ChainReport(True, N, keyed_from=3, lanes=1)
     return sf
 
 
@@ -110,7 +110,7 @@ def insert_event(after: int, lowest_id: bool) -> Mutation:
         prev = _row(s, after).hash if after else audit.GENESIS
         entry = audit.AuditEntry("admin (admin)", "approve", reason="伪造")
         digest = audit.event_digest(prev, after + 1, T0, entry)  # no key: plain SHA-256
-        values: dict[str, Any] = {"seq": after + 1, "at": T0, "actor": entry.actor}
+        values: dict[str, Any] = {"lane": 0, "seq": after + 1, "at": T0, "actor": entry.actor}
         values |= {"trigger": entry.trigger, "reason": entry.reason, "payload": {}}
         values |= {"prev_hash": prev, "hash": digest, "key_id": None}
         if lowest_id:
@@ -128,7 +128,8 @@ def insert_unlinked(seq: int) -> Mutation:
     def run(s: Session) -> None:
         low = s.execute(select(func.min(AuditEvent.id))).scalar_one() - 1
         entry = audit.AuditEntry("admin (admin)", "approve")
-        values: dict[str, Any] = {"id": low, "seq": seq, "at": T0 - timedelta(days=1)}
+        values: dict[str, Any] = {"id": low, "lane": 0, "seq": seq}
+        values |= {"at": T0 - timedelta(days=1)}
         values |= {"actor": entry.actor, "trigger": entry.trigger, "payload": {}}
         values |= {
             "prev_hash": audit.GENESIS,
