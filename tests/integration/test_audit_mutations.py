@@ -3,7 +3,8 @@
 A chain of 8 events (2 written before the key, 3 under a key since rotated out, 3 under the
 current key) is mutated at every position — a field altered, an event deleted, one inserted
 (below the lowest id too), two reordered, the whole chain rewritten with recomputed hashes and
-the head moved — each mutation in a transaction that is rolled back, so one chain serves all.
+the head moved, events, the head or all moved to another lane — each mutation in a
+transaction that is rolled back, so one chain serves all.
 Verification must fail every time: the test prints the figures and asserts 100 %.
 """
 
@@ -187,6 +188,17 @@ def rewrite(seq: int, how: str) -> Mutation:
     return run
 
 
+def move_lane(seqs: range, head: bool) -> Mutation:
+    """Events `seqs` and, with `head`, the head put in another lane (7)."""
+
+    def run(s: Session) -> None:
+        s.execute(update(AuditEvent).where(AuditEvent.seq.in_(seqs)).values(lane=7))
+        if head:
+            s.execute(update(AuditHead).values(lane=7))
+
+    return run
+
+
 REWRITES = ("sha256", "stripped", "own-key", "borrowed-id")
 PAIRS = [(a, b) for a in POSITIONS for b in POSITIONS if a < b]
 MUTATIONS: dict[str, list[tuple[str, Mutation]]] = {
@@ -204,6 +216,11 @@ MUTATIONS: dict[str, list[tuple[str, Mutation]]] = {
         (f"{how} {a}<>{b}", reorder(a, b, how)) for a, b in PAIRS for how in ("ids", "seq", "at")
     ],
     "rewrite": [(f"{how}@{p}", rewrite(p, how)) for p in POSITIONS for how in REWRITES],
+    "lane": [(f"event {p} to lane 7", move_lane(range(p, p + 1), False)) for p in POSITIONS]
+    + [
+        ("head to lane 7", move_lane(range(0), True)),
+        ("all to lane 7", move_lane(POSITIONS, True)),
+    ],
 }
 
 
