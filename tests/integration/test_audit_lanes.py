@@ -20,6 +20,7 @@ from models.db import make_session_factory
 from models.uow import UnitOfWork
 from tests.conftest import T0, make_campaign
 from workflow import audit, audit_verify
+from workflow.queries.operations import StateChangeTally
 from workflow.services.audit_anchor import anchor_chain, last_anchor, verify_chain
 from workflow.services.audit_seal import rotate_key, seal_chain
 
@@ -328,3 +329,33 @@ def test_rotation_reseals_every_lanes_head(sf: sessionmaker[Session], tmp_path: 
         assert head.key_id == new_id
         assert head.seal == audit.head_seal(keys, head.seq, head.hash, head.lane)
     assert _verify(sf, keys).ok
+
+
+@pytest.mark.postgres
+def test_the_state_change_tally_counts_an_event_committed_after_a_later_one(
+    pg_engine: Engine,
+) -> None:
+    """Ids are taken in one order and committed in another across lanes: the tally reads each
+    lane up to its head, so an event that commits late is still counted, once."""
+    sf = make_session_factory(pg_engine)
+    a, b = _two_campaigns(sf)
+    tally = StateChangeTally()
+    with UnitOfWork(sf) as uow:
+        before = tally.update(uow).get("pass", 0)
+    change = {"from_state": "submitted", "to_state": "qualification"}
+    with UnitOfWork(sf) as first:  # takes the lower id, commits last
+        audit.append(first, T0, audit.AuditEntry("甲", "pass", a, **change))
+        _append_change(sf, b, change)
+        with UnitOfWork(sf) as uow:
+            assert tally.update(uow).get("pass", 0) == before + 1
+        first.commit()
+    with UnitOfWork(sf) as uow:
+        assert tally.update(uow).get("pass", 0) == before + 2
+    with UnitOfWork(sf) as uow:
+        assert tally.update(uow).get("pass", 0) == before + 2  # nothing counted twice
+
+
+def _append_change(sf: sessionmaker[Session], campaign_id: int, change: dict[str, str]) -> None:
+    with UnitOfWork(sf) as uow:
+        audit.append(uow, T0, audit.AuditEntry("乙", "pass", campaign_id, **change))
+        uow.commit()
