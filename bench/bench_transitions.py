@@ -145,14 +145,15 @@ def nominee(i: int) -> NomineeFacts:
     )
 
 
-def seed(sf: sessionmaker[Session], count: int) -> list[int]:
+def seed(sf: sessionmaker[Session], count: int, code: str = "bench") -> list[int]:
     """A campaign and `count` nominations in state `submitted`; returns their ids."""
-    with UnitOfWork(sf) as uow:
-        definitions.load_definition(uow, DEFINITION, T0)
+    if code == "bench":
+        with UnitOfWork(sf) as uow:
+            definitions.load_definition(uow, DEFINITION, T0)
     with UnitOfWork(sf) as uow:
         campaign_id = campaigns.create_campaign(
             uow,
-            code="bench",
+            code=code,
             title="基准测试",
             definition_name="jiangxi-labour-model",
             reference_date=date(2026, 3, 1),
@@ -287,11 +288,10 @@ def _writer(url: str, connect_args: dict[str, str], side: str, ids: list[int], g
     engine.dispose()
 
 
-def run_writers(db: BenchDb, side: str, ids: list[int], writers: int) -> float:
-    """Seconds for `writers` processes to do `ids` between them (each its own share)."""
+def run_writers(db: BenchDb, side: str, shares: list[list[int]]) -> float:
+    """Seconds for one process per share to do its share, all at once."""
     context = multiprocessing.get_context("fork")
-    go = context.Barrier(writers + 1)
-    shares = [ids[w::writers] for w in range(writers)]
+    go = context.Barrier(len(shares) + 1)
     procs = [
         context.Process(target=_writer, args=(db.url, db.connect_args, side, share, go))
         for share in shares
@@ -308,12 +308,20 @@ def run_writers(db: BenchDb, side: str, ids: list[int], writers: int) -> float:
     return elapsed
 
 
-def measure_writers(kind: str, n: int, block: int, counts: list[int]) -> list[Rates]:
-    """Rates with 1 and more writers at once, raw and honorflow alternating per block."""
+def measure_writers(
+    kind: str, n: int, block: int, counts: list[int], own_campaigns: bool = False
+) -> list[Rates]:
+    """Rates with 1 and more writers at once, raw and honorflow alternating per block; with
+    `own_campaigns` each writer acts in a campaign of its own (its own audit lane)."""
     with bench_database(kind) as db:
         sf = make_session_factory(db.engine)
         ids = seed(sf, n * len(counts) + WARMUP)
         honorflow_fire(sf, ids[:WARMUP])
+        # Campaign k (k >= 1) holds writer k's work; writer 0 works in the first campaign.
+        others = [
+            seed(sf, n * len(counts), f"bench{k}")
+            for k in range(1, max(counts) if own_campaigns else 1)
+        ]
         db.engine.dispose()  # the writers are forked: no connection crosses a fork
         rows = []
         work = ids[WARMUP:]
@@ -322,13 +330,23 @@ def measure_writers(kind: str, n: int, block: int, counts: list[int]) -> list[Ra
             raw_s = flow_s = 0.0
             for number, chunk in enumerate(blocks(mine, block)):
                 sides = ("raw", "flow") if number % 2 == 0 else ("flow", "raw")
+                shares = [chunk[w::writers] for w in range(writers)]
+                if own_campaigns:  # the same amount of work, each share from its own campaign
+                    first = index * n + number * block
+                    shares = [shares[0]] + [
+                        others[w - 1][first + w : first + len(chunk) : writers]
+                        for w in range(1, writers)
+                    ]
                 for side in sides:
-                    seconds = run_writers(db, side, chunk, writers)
+                    seconds = run_writers(db, side, shares)
                     if side == "raw":
                         raw_s += seconds
                     else:
                         flow_s += seconds
-            check_done(sf, mine)
+            check_done(sf, mine[0::writers] if own_campaigns else mine)
+            if own_campaigns:
+                for k in range(1, writers):
+                    check_done(sf, others[k - 1][index * n : (index + 1) * n][k::writers])
             rows.append(Rates(kind, n, writers, n / raw_s, n / flow_s))
         return rows
 
@@ -442,6 +460,11 @@ def main(argv: list[str] | None = None) -> None:
         help="writer processes to compare on PostgreSQL, e.g. 1,4 ('' for none)",
     )
     parser.add_argument("--writers-n", type=int, default=2000, help="transitions per writer run")
+    parser.add_argument(
+        "--writer-campaigns",
+        action="store_true",
+        help="each writer acts in a campaign of its own (its own audit lane)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the honorflow loop")
     args = parser.parse_args(argv)
     if args.mem_large <= args.mem_small:
@@ -455,7 +478,9 @@ def main(argv: list[str] | None = None) -> None:
     counts = [int(c) for c in args.writers.split(",") if c.strip()]
     scaling = []
     if counts and "postgresql" in kinds:
-        scaling = measure_writers("postgresql", args.writers_n, args.block, sorted(counts))
+        scaling = measure_writers(
+            "postgresql", args.writers_n, args.block, sorted(counts), args.writer_campaigns
+        )
     print_rates(rates + scaling)
     if 1 in counts and len(counts) > 1:
         print_scaling(scaling)

@@ -88,7 +88,8 @@ def anchor_head(rt: Runtime) -> None:
     with rt.uow() as uow:
         anchor = anchor_chain(uow, settings, now_utc())
     where = settings.resolved_audit_anchor_file()
-    data = {"seq": anchor.seq, "hash": anchor.hash, "at": anchor.at.isoformat()}
+    lanes = {str(lane): {"seq": seq, "hash": h} for lane, (seq, h) in anchor.lanes.items()}
+    data = {"seq": anchor.seq, "hash": anchor.digest, "lanes": lanes, "at": anchor.at.isoformat()}
     data |= {"key_id": anchor.key_id, "file": str(where), "email": settings.admin_email}
     rt.emit(
         data, words.say("chain_anchored", seq=anchor.seq, file=where, email=settings.admin_email)
@@ -124,6 +125,7 @@ def list_events(
 def audit_event_row(e: AuditEvent) -> dict[str, Any]:
     """An audit event as the commands print it, with the account that acted."""
     return {
+        "lane": e.lane,
         "seq": e.seq,
         "at": e.at.isoformat(),
         "actor": e.actor,

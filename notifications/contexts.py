@@ -162,13 +162,14 @@ class EscalationSummary(MessageContext):
 
 @dataclass(frozen=True)
 class AuditAnchored(MessageContext):
-    """To the office: the audit chain's head, to be kept where the database cannot reach."""
+    """To the office: the audit chain's heads, to be kept where the database cannot reach."""
 
     kind: ClassVar[str] = "audit_anchor"
-    seq: int
-    hash: str
+    seq: int  # the events anchored, in every lane
+    hash: str  # one digest over every lane's head (the anchor file's line holds them all)
     anchored_at: str
     key_id: str
+    lanes: int = 1  # the lanes (campaigns' chains and lane 0) anchored
 
 
 CONTEXTS: dict[str, type[MessageContext]] = {

@@ -85,7 +85,11 @@ SAMPLES: dict[str, MessageContext] = {
         ),
         SubmissionClosed(closed_at="2026-03-31 17:00", submitted=42),
         AuditAnchored(
-            seq=1024, hash="3f" * 32, anchored_at="2026-04-01 03:00", key_id="a1b2c3d4e5f60718"
+            seq=1024,
+            hash="3f" * 32,
+            anchored_at="2026-04-01 03:00",
+            key_id="a1b2c3d4e5f60718",
+            lanes=3,
         ),
         DailyDigest(
             reviewer="省税务局",

@@ -5,7 +5,13 @@ Each event's hash covers its content and the previous event's hash. Since the au
 records the key's id; events written before carry no key id and keep their plain SHA-256
 (format 1). Without the key, whoever can write the database can no longer recompute the chain:
 rewriting an event and every hash after it, and moving the head, is detected. The head row is
-sealed too (an HMAC of its seq and hash).
+sealed too (an HMAC of its lane, seq and hash).
+
+Events are chained per lane (models/audit.py): the campaign's, or lane 0 without one. An append
+locks only its lane's head row, so changes in different campaigns do not wait on one another;
+within a lane appends still serialise, so no lane forks. The lane is not hashed into an event:
+it is implied by the campaign id, which is (a campaign's lane must be its campaign), and lane 0
+is the one chain kept before lanes, whose events must keep the digest they were written with.
 """
 
 from __future__ import annotations
@@ -16,12 +22,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Insert, Table, bindparam, insert, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.audit_key import AuditKey
 from models import AuditEvent, AuditHead
-from models.audit import GENESIS_HASH
+from models.audit import GENESIS_HASH, LANE_NONE, lane_of
 from models.uow import UnitOfWork
 from workflow.actors import Actor
 
@@ -104,17 +111,21 @@ def event_digest(
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def head_seal(key: AuditKey, seq: int, digest: str) -> str:
-    """The head row's seal: moving the head (seq, hash) needs the key."""
-    return key.seal(f"audit head {seq} {digest}")
+def head_seal(key: AuditKey, seq: int, digest: str, lane: int = LANE_NONE) -> str:
+    """A head row's seal: moving the head (lane, seq, hash) needs the key. Lane 0 keeps the
+    text sealed before lanes, so a head sealed then still verifies."""
+    if lane == LANE_NONE:
+        return key.seal(f"audit head {seq} {digest}")
+    return key.seal(f"audit head lane {lane} {seq} {digest}")
 
 
 @dataclass(frozen=True)
 class Appended:
-    """Where an event landed in the chain."""
+    """Where an event landed: its lane and its place in the lane."""
 
     seq: int
     hash: str
+    lane: int = LANE_NONE
 
 
 # Built once: statements with bound parameters hit SQLAlchemy's compiled cache every time.
@@ -122,33 +133,45 @@ _EVENTS = cast(Table, AuditEvent.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
 _ADVANCE_HEAD = (
     update(_HEAD)
-    .where(_HEAD.c.id == 1)
+    .where(_HEAD.c.lane == bindparam("head_lane"))
     .values(seq=_HEAD.c.seq + 1)
     .returning(_HEAD.c.seq, _HEAD.c.hash)
 )
 _SET_HEAD_HASH = (
     update(_HEAD)
-    .where(_HEAD.c.id == 1)
+    .where(_HEAD.c.lane == bindparam("head_lane"))
     .values(hash=bindparam("digest"), key_id=bindparam("key_id"), seal=bindparam("seal"))
 )
 _INSERT_EVENT = insert(_EVENTS)
+_NEW_HEAD = {"seq": 0, "hash": GENESIS}
+
+
+# A lane's head row, inserted unless it is there: two first appends racing to make it both go
+# on, and the loser then waits on the winner's row lock like any other append.
+_NEW_HEADS: dict[str, Insert] = {
+    "postgresql": postgresql.insert(_HEAD).on_conflict_do_nothing(index_elements=[_HEAD.c.lane]),
+    "sqlite": sqlite.insert(_HEAD).on_conflict_do_nothing(index_elements=[_HEAD.c.lane]),
+}
 
 
 def append(
     uow: UnitOfWork, now: datetime, entry: AuditEntry, key: AuditKey | None = None
 ) -> Appended:
-    """Add an event at the chain's tip; moving the tip row serialises concurrent appends.
+    """Add an event at its lane's tip; moving the lane's tip row serialises concurrent appends
+    in the lane (and only there).
 
     Sealed with the unit of work's key, or the one given (a rotation seals with the new key).
     """
     session, key = uow.session, key or uow.audit_key
-    seq, prev_hash = _advance_head(session)
+    lane = lane_of(entry.campaign_id)
+    seq, prev_hash = _advance_head(session, lane)
     digest = event_digest(prev_hash, seq, now, entry, key)
     key_id = key.id if key is not None else None
     user_id, username = entry.account()
     session.execute(
         _INSERT_EVENT,
         {
+            "lane": lane,
             "seq": seq,
             "at": now,
             "actor": str(entry.actor),
@@ -166,19 +189,23 @@ def append(
             "key_id": key_id,
         },
     )
-    seal = head_seal(key, seq, digest) if key is not None else None
-    session.execute(_SET_HEAD_HASH, {"digest": digest, "key_id": key_id, "seal": seal})
-    return Appended(seq, digest)
+    seal = head_seal(key, seq, digest, lane) if key is not None else None
+    session.execute(
+        _SET_HEAD_HASH, {"head_lane": lane, "digest": digest, "key_id": key_id, "seal": seal}
+    )
+    return Appended(seq, digest, lane)
 
 
-def _advance_head(session: Session) -> tuple[int, str]:
-    """Take the next sequence number and the previous hash; the row stays locked until commit."""
+def _advance_head(session: Session, lane: int) -> tuple[int, str]:
+    """Take the lane's next sequence number and previous hash; the lane's row stays locked
+    until commit."""
     # On PostgreSQL the UPDATE holds the row lock to the end of the transaction; SQLite holds
     # the database write lock already, from BEGIN IMMEDIATE.
-    row = session.execute(_ADVANCE_HEAD).one_or_none()
-    if row is None:  # a database made without the migration's head row
-        session.execute(insert(_HEAD).values(id=1, seq=0, hash=GENESIS))
-        row = session.execute(_ADVANCE_HEAD).one()
+    row = session.execute(_ADVANCE_HEAD, {"head_lane": lane}).one_or_none()
+    if row is None:  # the lane's first event
+        dialect = session.get_bind().dialect.name
+        session.execute(_NEW_HEADS[dialect], {"lane": lane, **_NEW_HEAD})
+        row = session.execute(_ADVANCE_HEAD, {"head_lane": lane}).one()
     return int(row.seq), str(row.hash)
 
 

@@ -47,7 +47,7 @@ def test_rotation_keeps_the_old_key_for_what_it_sealed_and_is_recorded(
     write(sf, 2, keys, start=3)  # new events under the new key
     write(sf, 1, first, start=5)  # a process not yet restarted still seals with the old key
     with UnitOfWork(sf) as uow:
-        intact = audit_verify.ChainReport(True, 7, keyed_from=1)
+        intact = audit_verify.ChainReport(True, 7, keyed_from=1, lanes=1)
         assert audit_verify.verify(uow.session, key=keys) == intact
         alone = audit_verify.verify(uow.session, key=AuditKey(keys.secret))  # the old key lost
     assert not alone.ok and alone.first_bad_seq == 1 and "not available" in alone.said("en")
@@ -77,11 +77,11 @@ def test_an_anchor_goes_to_the_file_the_log_and_the_office(
         anchor = anchor_chain(uow, settings, T0)
     lines = settings.resolved_audit_anchor_file().read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["seq"] == anchor.seq == 5
-    assert json.loads(lines[0])["key_id"] == key.id and anchor.hash in caplog.text
+    assert json.loads(lines[0])["key_id"] == key.id and anchor.digest in caplog.text
     with UnitOfWork(sf) as uow:
         mail = uow.session.scalars(select(OutboxMessage)).one()
     assert (mail.kind, mail.recipient) == ("audit_anchor", "office@jx.example")
-    assert mail.context["hash"] == anchor.hash and mail.context["seq"] == 5
+    assert mail.context["hash"] == anchor.digest and mail.context["seq"] == 5
     write(sf, 2, key, start=5)
     with UnitOfWork(sf, audit_key=key) as uow:
         anchor_chain(uow, settings, T0)  # a second anchor is appended, the first stays
@@ -100,7 +100,7 @@ def test_verify_against_an_anchor_catches_what_the_key_alone_cannot(
         anchor_chain(uow, settings, T0)
     write(sf, 2, key, start=5)
     with UnitOfWork(sf, audit_key=key) as uow:
-        intact = audit_verify.ChainReport(True, 7, keyed_from=1, anchored_at=5)
+        intact = audit_verify.ChainReport(True, 7, keyed_from=1, anchored_at=5, lanes=1)
         assert verify_chain(uow, anchors) == intact
     with UnitOfWork(sf, audit_key=key) as uow:  # back to 3 events, the head resealed
         third = uow.session.scalars(select(AuditEvent.hash).where(AuditEvent.seq == 3)).one()

@@ -70,7 +70,7 @@ def test_a_keyed_chain_verifies_and_records_where_the_key_begins(
 ) -> None:
     write(sf, 5, None)  # written before the key: plain SHA-256
     write(sf, 6, KEY, start=5)
-    assert verify(sf) == audit_verify.ChainReport(True, 11, keyed_from=6)
+    assert verify(sf) == audit_verify.ChainReport(True, 11, keyed_from=6, lanes=1)
     with UnitOfWork(sf) as uow:
         keys = uow.session.scalars(select(AuditEvent.key_id).order_by(AuditEvent.seq)).all()
         head = uow.session.get_one(AuditHead, 1)
@@ -126,7 +126,7 @@ def test_sealing_an_old_chain_keeps_its_events_verifiable(sf: sessionmaker[Sessi
     assert not verify(sf).ok  # a key is configured but nothing is sealed yet
     with UnitOfWork(sf, audit_key=KEY) as uow:
         assert seal_chain(uow, T0).seq == 5
-    assert verify(sf) == audit_verify.ChainReport(True, 5, keyed_from=5)
+    assert verify(sf) == audit_verify.ChainReport(True, 5, keyed_from=5, lanes=1)
     rewrite_without_the_key(sf, 2, "篡改")
     assert not verify(sf).ok
 

@@ -3,7 +3,8 @@
 A chain of 8 events (2 written before the key, 3 under a key since rotated out, 3 under the
 current key) is mutated at every position — a field altered, an event deleted, one inserted
 (below the lowest id too), two reordered, the whole chain rewritten with recomputed hashes and
-the head moved — each mutation in a transaction that is rolled back, so one chain serves all.
+the head moved, events, the head or all moved to another lane — each mutation in a
+transaction that is rolled back, so one chain serves all.
 Verification must fail every time: the test prints the figures and asserts 100 %.
 """
 
@@ -43,7 +44,7 @@ def chain(sf: sessionmaker[Session]) -> sessionmaker[Session]:
             )
             audit.append(uow, T0 + timedelta(minutes=i), entry)
             uow.commit()
-    assert _report(sf, lambda s: None) == audit_verify.ChainReport(True, N, keyed_from=3)
+    assert _report(sf, lambda s: None) == audit_verify.ChainReport(True, N, keyed_from=3, lanes=1)
     return sf
 
 
@@ -110,7 +111,7 @@ def insert_event(after: int, lowest_id: bool) -> Mutation:
         prev = _row(s, after).hash if after else audit.GENESIS
         entry = audit.AuditEntry("admin (admin)", "approve", reason="伪造")
         digest = audit.event_digest(prev, after + 1, T0, entry)  # no key: plain SHA-256
-        values: dict[str, Any] = {"seq": after + 1, "at": T0, "actor": entry.actor}
+        values: dict[str, Any] = {"lane": 0, "seq": after + 1, "at": T0, "actor": entry.actor}
         values |= {"trigger": entry.trigger, "reason": entry.reason, "payload": {}}
         values |= {"prev_hash": prev, "hash": digest, "key_id": None}
         if lowest_id:
@@ -128,7 +129,8 @@ def insert_unlinked(seq: int) -> Mutation:
     def run(s: Session) -> None:
         low = s.execute(select(func.min(AuditEvent.id))).scalar_one() - 1
         entry = audit.AuditEntry("admin (admin)", "approve")
-        values: dict[str, Any] = {"id": low, "seq": seq, "at": T0 - timedelta(days=1)}
+        values: dict[str, Any] = {"id": low, "lane": 0, "seq": seq}
+        values |= {"at": T0 - timedelta(days=1)}
         values |= {"actor": entry.actor, "trigger": entry.trigger, "payload": {}}
         values |= {
             "prev_hash": audit.GENESIS,
@@ -186,6 +188,17 @@ def rewrite(seq: int, how: str) -> Mutation:
     return run
 
 
+def move_lane(seqs: range, head: bool) -> Mutation:
+    """Events `seqs` and, with `head`, the head put in another lane (7)."""
+
+    def run(s: Session) -> None:
+        s.execute(update(AuditEvent).where(AuditEvent.seq.in_(seqs)).values(lane=7))
+        if head:
+            s.execute(update(AuditHead).values(lane=7))
+
+    return run
+
+
 REWRITES = ("sha256", "stripped", "own-key", "borrowed-id")
 PAIRS = [(a, b) for a in POSITIONS for b in POSITIONS if a < b]
 MUTATIONS: dict[str, list[tuple[str, Mutation]]] = {
@@ -203,6 +216,11 @@ MUTATIONS: dict[str, list[tuple[str, Mutation]]] = {
         (f"{how} {a}<>{b}", reorder(a, b, how)) for a, b in PAIRS for how in ("ids", "seq", "at")
     ],
     "rewrite": [(f"{how}@{p}", rewrite(p, how)) for p in POSITIONS for how in REWRITES],
+    "lane": [(f"event {p} to lane 7", move_lane(range(p, p + 1), False)) for p in POSITIONS]
+    + [
+        ("head to lane 7", move_lane(range(0), True)),
+        ("all to lane 7", move_lane(POSITIONS, True)),
+    ],
 }
 
 

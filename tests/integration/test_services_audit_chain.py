@@ -19,11 +19,13 @@ from workflow import audit, audit_verify
 
 
 def _run(sf: sessionmaker[Session]) -> int:
-    """A short procedure; returns the number of audit events it left."""
+    """A short procedure in one campaign; returns the number of audit events it left, all in
+    the campaign's lane."""
     campaign_id = make_campaign(sf)
     nomination = add(sf, campaign_id)
     to_notice(sf, nomination)
     fire(sf, nomination, "close_notice", TEAM, AFTER_NOTICE)
+    assert count(sf, AuditEvent, lane=campaign_id) == count(sf, AuditEvent)
     return count(sf, AuditEvent)
 
 
@@ -36,10 +38,12 @@ def _execute(sf: sessionmaker[Session], sql: str, **params: Any) -> None:
 def test_the_chain_verifies_after_a_run(sf: sessionmaker[Session]) -> None:
     events = _run(sf)
     report = _verify(sf)
-    assert report == audit_verify.ChainReport(True, events)
+    assert report == audit_verify.ChainReport(True, events, lanes=1)
     assert events > 10
     with UnitOfWork(sf) as uow:  # small batches walk the same chain
-        assert audit_verify.verify(uow.session, batch=3) == audit_verify.ChainReport(True, events)
+        assert audit_verify.verify(uow.session, batch=3) == audit_verify.ChainReport(
+            True, events, lanes=1
+        )
 
 
 def test_an_altered_reason_is_reported_at_its_seq(sf: sessionmaker[Session]) -> None:
@@ -77,10 +81,14 @@ def test_a_forged_event_is_reported(sf: sessionmaker[Session], well_formed: bool
     events = _run(sf)
     with UnitOfWork(sf) as uow:
         last = uow.session.scalars(select(AuditEvent).where(AuditEvent.seq == events)).one()
-        entry = audit.AuditEntry(actor="admin (admin)", trigger="approve", reason="伪造")
+        entry = audit.AuditEntry(
+            actor="admin (admin)", trigger="approve", campaign_id=last.lane, reason="伪造"
+        )
         digest = audit.event_digest(last.hash, events + 1, T0, entry)
         uow.session.add(
             AuditEvent(
+                lane=last.lane,
+                campaign_id=last.lane,
                 seq=events + 1,
                 at=T0,
                 actor=entry.actor,

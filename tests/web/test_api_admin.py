@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from models import AuditEvent, OutboxMessage
 from models.uow import UnitOfWork
@@ -131,8 +131,10 @@ def test_definitions_list_validate_publish_and_diagram(world: World) -> None:
 def test_audit_events_and_verify(world: World) -> None:
     admin = world.client.get("/api/audit?limit=1000", headers=world.h("admin")).json()
     assert admin["total"] == len(admin["items"]) > 20
-    seqs = [e["seq"] for e in admin["items"]]
-    assert seqs == sorted(seqs)
+    lanes: dict[int, list[int]] = {}  # oldest first: each lane's places in order
+    for e in admin["items"]:
+        lanes.setdefault(e["lane"], []).append(e["seq"])
+    assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in lanes.values())
     clerk = world.client.get("/api/audit?limit=1000", headers=world.h("clerk_gz")).json()
     gz = {world.n["qual_gz"], world.n["joint_gz_official"], world.n["committee_gz"]}
     assert clerk["items"] and {e["nomination_id"] for e in clerk["items"]} == gz
@@ -151,10 +153,13 @@ def test_audit_events_and_verify(world: World) -> None:
     assert verified["ok"] is True and verified["events"] == admin["total"] + 1
     assert world.client.get("/api/audit/verify", headers=world.h("team")).status_code == 403
     with UnitOfWork(world.sf) as uow:
-        uow.session.execute(update(AuditEvent).where(AuditEvent.seq == 3).values(reason="改"))
+        lane = uow.session.scalars(select(AuditEvent.lane).order_by(AuditEvent.id)).first()
+        third = update(AuditEvent).where(AuditEvent.lane == lane, AuditEvent.seq == 3)
+        uow.session.execute(third.values(reason="改"))
         uow.commit()
     tampered = world.client.get("/api/audit/verify", headers=world.h("admin")).json()
     assert tampered["ok"] is False and tampered["first_bad_seq"] == 3
+    assert tampered["first_bad_lane"] == lane and tampered["code"] == "chain.altered"
 
 
 def test_outbox_list_and_retry(world: World) -> None:

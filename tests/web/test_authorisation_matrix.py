@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import AuditEvent, AuditHead, Nomination, Objection, ReviewTask
 from models.uow import UnitOfWork
@@ -37,7 +37,7 @@ def snapshot(world: World) -> tuple[Any, ...]:
     with UnitOfWork(world.sf) as uow:
         s = uow.session
         return (
-            s.scalar(select(AuditHead.seq)),
+            s.scalar(select(func.sum(AuditHead.seq))),  # the events appended, in every lane
             sorted(s.execute(select(Nomination.id, Nomination.status, Nomination.version)).all()),
             sorted(s.execute(select(ReviewTask.id, ReviewTask.status, ReviewTask.assignee)).all()),
             sorted(s.execute(select(Objection.id, Objection.status)).all()),
@@ -143,7 +143,7 @@ def test_other_departments_and_units_data_is_not_found(
 
 def last_event(world: World) -> AuditEvent:
     with UnitOfWork(world.sf) as uow:
-        event = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc())).first()
+        event = uow.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
         assert event is not None
         uow.session.expunge(event)
         return event

@@ -29,7 +29,9 @@ class ChainOut(BaseModel):
     problem: str | None  # in the request's language
     code: str | None = None  # the problem's code, e.g. chain.altered
     first_bad_seq: int | None
-    keyed_from: int | None = None  # the first event sealed with the audit key
+    first_bad_lane: int | None = None  # the lane (campaign id, or 0) of the first bad event
+    keyed_from: int | None = None  # the first event sealed with the audit key in lane 0
+    lanes: int = 0  # the lanes (one per campaign, and lane 0) walked
 
 
 @router.get("/audit", response_model=AuditPage)
@@ -67,5 +69,7 @@ def verify(request: Request, uow: Uow, actor: CurrentActor) -> ChainOut:
         problem=report.said(request_locale(request)) or None,
         code=report.problem.code if report.problem is not None else None,
         first_bad_seq=report.first_bad_seq,
+        first_bad_lane=report.first_bad_lane,
         keyed_from=report.keyed_from,
+        lanes=report.lanes,
     )

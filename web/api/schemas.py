@@ -48,7 +48,8 @@ class Page(BaseModel):
 
 
 class AuditEventOut(BaseModel):
-    seq: int
+    lane: int = 0  # the chain it is in: its campaign's id, or 0 (README "Hardening")
+    seq: int  # its place in its lane
     at: datetime
     actor: str
     actor_user_id: int | None = None
@@ -66,6 +67,7 @@ class AuditEventOut(BaseModel):
 def audit_event_out(e: AuditEvent) -> AuditEventOut:
     """The API view of an audit event."""
     return AuditEventOut(
+        lane=e.lane,
         seq=e.seq,
         at=e.at,
         actor=e.actor,

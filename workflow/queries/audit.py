@@ -26,7 +26,7 @@ def timeline(uow: UnitOfWork, nomination_id: int) -> list[AuditEvent]:
         uow.session.scalars(
             select(AuditEvent)
             .where(AuditEvent.nomination_id == nomination_id)
-            .order_by(AuditEvent.seq)
+            .order_by(AuditEvent.id)
         )
     )
 
@@ -44,7 +44,8 @@ def list_audit(
 ) -> Paged[AuditEvent]:
     """Audit events (oldest first unless `newest_first`); all for admins, else those of the
     nominations the actor may see and need not stand aside from."""
-    order = AuditEvent.seq.desc() if newest_first else AuditEvent.seq
+    # By id: global and monotonic, where seq restarts in every lane (models/audit.py).
+    order = AuditEvent.id.desc() if newest_first else AuditEvent.id
     query = select(AuditEvent).order_by(order)
     if nomination_id is not None:
         readable_nomination(uow, actor, nomination_id, "view_audit", now)

@@ -5,8 +5,9 @@ processes, the database already knows every state change (the audit), every dead
 every message, and a restarted process loses nothing. The deadline and outbox queries are
 grouped counts over their indexes (`ix_deadlines_due`, `ix_outbox_due`). The audit grows
 without end (300,000 events took 0.2 s to count on PostgreSQL), so state changes are
-tallied incrementally: the audit is append-only and numbered (`seq`, unique), so each
-scrape counts only the events after the last one it saw.
+tallied incrementally: the audit is append-only and numbered in each lane (`lane`, `seq`;
+a lane's events commit in seq order, which ids across lanes do not), so each scrape counts
+only each lane's events after the last one it saw, up to the lane's head.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 
-from models import AuditEvent, Deadline, OutboxMessage
+from models import AuditEvent, AuditHead, Deadline, OutboxMessage
 from models.scheduling import FAILED, PENDING, SENDING
 from models.uow import UnitOfWork
 
@@ -38,10 +39,10 @@ class OperationsFigures:
 
 class StateChangeTally:
     """State changes by trigger, counted once: each update reads only the events after the
-    last one seen (one per process that serves /metrics)."""
+    last one seen in each lane (one per process that serves /metrics)."""
 
     def __init__(self) -> None:
-        self.last_seq = 0
+        self.last_seq: dict[int, int] = {}  # lane -> the last seq counted
         self.counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -49,20 +50,35 @@ class StateChangeTally:
         """Count the events appended since the last update; the tally so far."""
         with self._lock:  # two scrapes at once must not count the same events twice
             session = uow.session
-            top = session.scalar(select(func.max(AuditEvent.seq))) or 0
-            if top < self.last_seq:  # a database made afresh (demo --reset): start again
-                self.last_seq, self.counts = 0, {}
-            changes = (
-                select(AuditEvent.trigger, func.count())
-                .where(AuditEvent.seq > self.last_seq, AuditEvent.seq <= top)
-                .where(AuditEvent.from_state.is_not(None), AuditEvent.to_state.is_not(None))
-                .where(AuditEvent.from_state != AuditEvent.to_state)
-                .group_by(AuditEvent.trigger)
-            )
-            for trigger, count in session.execute(changes):
-                self.counts[str(trigger)] = self.counts.get(str(trigger), 0) + int(count)
-            self.last_seq = max(self.last_seq, int(top))
+            # A lane's head moves at the commit that adds its events: the events up to it are
+            # all there, whatever other lanes have in flight.
+            tops = {int(lane): int(seq) for lane, seq in session.execute(_HEADS)}
+            if any(tops.get(lane, 0) < seq for lane, seq in self.last_seq.items()):
+                self.last_seq, self.counts = {}, {}  # a database made afresh (demo --reset)
+            grown = [
+                and_(
+                    AuditEvent.lane == lane,
+                    AuditEvent.seq > self.last_seq.get(lane, 0),
+                    AuditEvent.seq <= top,
+                )
+                for lane, top in tops.items()
+                if top > self.last_seq.get(lane, 0)
+            ]
+            if grown:
+                changes = (
+                    select(AuditEvent.trigger, func.count())
+                    .where(or_(*grown))
+                    .where(AuditEvent.from_state.is_not(None), AuditEvent.to_state.is_not(None))
+                    .where(AuditEvent.from_state != AuditEvent.to_state)
+                    .group_by(AuditEvent.trigger)
+                )
+                for trigger, count in session.execute(changes):
+                    self.counts[str(trigger)] = self.counts.get(str(trigger), 0) + int(count)
+                self.last_seq.update(tops)
             return dict(self.counts)
+
+
+_HEADS = select(AuditHead.lane, AuditHead.seq)
 
 
 def operations_figures(

@@ -1,9 +1,11 @@
 """Anchoring the audit chain: its head written where the database cannot change it.
 
-`anchor_chain` verifies the chain, then appends the head (seq, hash, time, key id) as one JSON
-line to the anchor file (append-only), logs it at INFO and queues an e-mail with it to the
-office. `verify_chain` checks the chain and, given an anchor file, that the chain still holds
-its last anchor with the same hash and has not shrunk below it (workflow/audit_verify.py).
+`anchor_chain` verifies the chain, then appends every lane's head (lane -> seq, hash; the time,
+the key id) as one JSON line to the anchor file (append-only), logs it at INFO and queues an
+e-mail to the office with the events anchored and one digest over the heads. `verify_chain`
+checks the chain and, given an anchor file, that every lane still holds its head of the last
+anchor with the same hash and has not shrunk below it (workflow/audit_verify.py). A line
+written before lanes (one seq and hash) anchors lane 0.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from config.catalogue import msg
 from config.settings import Settings
 from models import AuditHead
+from models.audit import LANE_NONE
 from models.uow import UnitOfWork
 from notifications.contexts import AuditAnchored
 from notifications.outbox import queue_message
@@ -34,10 +37,11 @@ def anchor_chain(uow: UnitOfWork, settings: Settings, now: datetime) -> Anchor:
     report = verify(uow.session, key=uow.audit_key)
     if not report.ok:
         raise InvalidState(msg("error.audit.anchor_broken", seq=report.first_bad_seq))
-    head = uow.session.execute(
-        select(AuditHead.seq, AuditHead.hash, AuditHead.key_id).where(AuditHead.id == 1)
-    ).one()
-    anchor = Anchor(head.seq, head.hash, now, head.key_id)
+    heads = uow.session.execute(
+        select(AuditHead.lane, AuditHead.seq, AuditHead.hash).order_by(AuditHead.lane)
+    ).all()
+    key_id = uow.audit_key.id if uow.audit_key is not None else None
+    anchor = Anchor({h.lane: (h.seq, h.hash) for h in heads}, now, key_id)
     line = anchor_line(anchor)
     _append(settings.resolved_audit_anchor_file(), line)
     log.info("audit anchor %s", line)
@@ -47,7 +51,9 @@ def anchor_chain(uow: UnitOfWork, settings: Settings, now: datetime) -> Anchor:
         kind=AuditAnchored.kind,
         recipient=settings.admin_email,
         now=now,
-        context=AuditAnchored(anchor.seq, anchor.hash, stored(now), anchor.key_id or ""),
+        context=AuditAnchored(
+            anchor.seq, anchor.digest, stored(now), anchor.key_id or "", len(anchor.lanes)
+        ),
     )
     uow.commit()
     return anchor
@@ -61,10 +67,12 @@ def verify_chain(uow: UnitOfWork, anchor_file: Path | None = None) -> ChainRepor
 
 def anchor_line(anchor: Anchor) -> str:
     """An anchor as the one JSON line the anchor file keeps."""
+    lanes = {str(lane): {"seq": seq, "hash": h} for lane, (seq, h) in anchor.lanes.items()}
     return json.dumps(
         {
+            "lanes": lanes,
             "seq": anchor.seq,
-            "hash": anchor.hash,
+            "digest": anchor.digest,
             "at": anchor.at.isoformat(timespec="seconds"),
             "key_id": anchor.key_id,
         },
@@ -84,13 +92,22 @@ def last_anchor(path: Path) -> Anchor:
     number, text = numbered[-1]
     try:
         data = json.loads(text)
-        seq, digest = data["seq"], data["hash"]
-        if not isinstance(seq, int) or seq < 0 or not isinstance(digest, str):
-            raise ValueError(text[:80])
-        return Anchor(seq, digest, datetime.fromisoformat(data["at"]), data.get("key_id"))
-    except (ValueError, KeyError, TypeError):
+        if "lanes" in data:
+            lanes = {int(lane): _head(head) for lane, head in data["lanes"].items()}
+        else:  # a line written before lanes: the one chain, now lane 0
+            lanes = {LANE_NONE: _head(data)}
+        return Anchor(lanes, datetime.fromisoformat(data["at"]), data.get("key_id"))
+    except (ValueError, KeyError, TypeError, AttributeError):
         problem = msg("error.audit.anchor_unreadable", file=str(path), line=number)
         raise InvalidInput("anchor", problem) from None
+
+
+def _head(data: dict[str, object]) -> tuple[int, str]:
+    """One lane's anchored (seq, hash); ValueError when it is not one."""
+    seq, digest = data["seq"], data["hash"]
+    if not isinstance(seq, int) or seq < 0 or not isinstance(digest, str):
+        raise ValueError(str(data)[:80])
+    return seq, digest
 
 
 def _append(path: Path, line: str) -> None:

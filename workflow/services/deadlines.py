@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from config.catalogue import DEFAULT, Label, msg, render
 from models import Deadline
+from models.audit import lane_of
 from models.scheduling import PENDING
 from models.uow import UnitOfWork
 from workflow.access import require_admin
@@ -62,7 +63,9 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
         # row fired by another sweep meanwhile is not ours (the ids returned are).
         claimed = deadline_lifecycle.claim(uow, [row.id for row in rows], now)
         result.already_taken += len(rows) - len(claimed)
-        ours = [row for row in rows if row.id in claimed]
+        # Fired lane by lane (due order kept within a campaign): a batch spans campaigns and
+        # so audit lanes, and two sweeps taking lanes in one order never deadlock.
+        ours = sorted((row for row in rows if row.id in claimed), key=_lane)
         context = load_context(uow, ours)
         fired = [_fire(uow, row, now, result) for row in ours]
         del context
@@ -71,6 +74,10 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
         if len(rows) < batch:
             result.summaries = fold_office_escalations(uow, now)
             return result
+
+
+def _lane(row: Deadline) -> int:
+    return lane_of(row.campaign_id)
 
 
 def _take_batch(uow: UnitOfWork, now: datetime, batch: int) -> list[Deadline]:

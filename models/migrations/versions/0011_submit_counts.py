@@ -1,7 +1,7 @@
 """nominations: indexes for a unit's place and official counts at submit
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-02 13:45:00
 
 The submit guards (workflow.rules.quota) count a unit's live main nominations and, for an
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
