@@ -16,7 +16,7 @@ import pytest
 
 from config.catalogue import Label, Listing, Message, msg
 from config.message_json import REASON_KEY, message_from_json, message_to_json, reason_fields
-from models import AuditEvent, Deadline
+from models import AuditEvent, Deadline, Nomination, ReviewTask
 from models.reviews import TASK_DONE
 
 # 2026-03-02 09:30 in Beijing; 2026-03-06 16:00Z is the midnight that ends 6 March there.
@@ -89,10 +89,14 @@ def test_an_unanswered_return_withdraws_with_a_reason(nomination: SimpleNamespac
 
 
 def test_a_finished_task_is_skipped_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
-    task = SimpleNamespace(status=TASK_DONE)
+    task = SimpleNamespace(status=TASK_DONE, nomination_id=1)
     session = FakeSession()
-    session.execute = lambda q: SimpleNamespace(one_or_none=lambda: (task, None))  # type: ignore[attr-defined]
-    outcome = tasks.remind(FakeUow(session), _deadline("reminder:2"), NOW, FakeApply())  # type: ignore[arg-type]
+    nomination = SimpleNamespace(id=1)
+    rows = {ReviewTask: task, Nomination: nomination}
+    session.get = lambda model, ident: rows[model]  # type: ignore[attr-defined]
+    deadline = _deadline("reminder:2")
+    deadline.task_id = 5
+    outcome = tasks.remind(FakeUow(session), deadline, NOW, FakeApply())  # type: ignore[arg-type]
     assert outcome.render() == "已跳过：任务已完成"
     assert outcome.render("en") == "skipped: the task is done"
 
