@@ -66,9 +66,9 @@ def sweep(uow: UnitOfWork, now: datetime, *, batch: int = BATCH) -> SweepResult:
         # Fired lane by lane (due order kept within a campaign): a batch spans campaigns and
         # so audit lanes, and two sweeps taking lanes in one order never deadlock.
         ours = sorted((row for row in rows if row.id in claimed), key=_lane)
-        context = load_context(uow, ours)
+        # Held while the batch fires: the session keeps the rows it read only weakly.
+        _batch_rows = load_context(uow, ours)
         fired = [_fire(uow, row, now, result) for row in ours]
-        del context
         deadline_lifecycle.record_outcomes(uow, {i: o for i, o in fired if o is not None})
         commit(uow)
         if len(rows) < batch:

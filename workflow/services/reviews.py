@@ -113,9 +113,10 @@ def complete(
         raise
     if result is None:  # the stage waits for others: the completion is its own event
         review_task.record(uow, task, actor, now, f"task_{outcome}", opinion)
-    if result is None or not result.from_state == task.stage != result.to_state:
-        # A nomination leaving the task's stage has its pending deadlines (the task's among
-        # them) cancelled by the transition already.
+    # A nomination leaving the task's stage has its pending deadlines (the task's among them)
+    # cancelled by the transition already.
+    left_stage = result is not None and result.from_state == task.stage != result.to_state
+    if not left_stage:
         finish_task_deadlines(uow, task.id)
     commit(uow)
     return result
