@@ -145,8 +145,10 @@ def nominee(i: int) -> NomineeFacts:
     )
 
 
-def seed(sf: sessionmaker[Session], count: int, code: str = "bench") -> list[int]:
-    """A campaign and `count` nominations in state `submitted`; returns their ids."""
+def seed(
+    sf: sessionmaker[Session], count: int, code: str = "bench", status: str = "submitted"
+) -> list[int]:
+    """A campaign and `count` nominations in `status` (`submitted` unless told); their ids."""
     if code == "bench":
         with UnitOfWork(sf) as uow:
             definitions.load_definition(uow, DEFINITION, T0)
@@ -172,7 +174,7 @@ def seed(sf: sessionmaker[Session], count: int, code: str = "bench") -> list[int
             "campaign_id": campaign.id,
             "unit_id": unit.id,
             "definition_id": campaign.definition_id,
-            "status": "submitted",
+            "status": status,
             "rank": "main",
             "employer": "江铃汽车",
             "employer_type": "enterprise",

@@ -4,6 +4,7 @@ from models.attachments import Attachment
 from models.audit import AuditEvent, AuditHead
 from models.base import Base
 from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
+from models.decisions import DecisionOutcome
 from models.definitions import DefinitionVersion
 from models.nominations import Nomination
 from models.registry import CalendarOverride, CalendarYear, HonourRecord
@@ -23,6 +24,7 @@ __all__ = [
     "Campaign",
     "ConflictDeclaration",
     "Deadline",
+    "DecisionOutcome",
     "DefinitionVersion",
     "HonourRecord",
     "Nomination",

@@ -42,11 +42,13 @@ def broker_options(settings: Settings) -> tuple[str, dict[str, Any]]:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Sweep deadlines and relay the outbox every minute; the reviewers' digest each morning;
+    """Sweep deadlines, relay the outbox and finish stopped committee decisions every minute;
+    the reviewers' digest each morning;
     the audit anchor once a day (unless `audit_anchor_hour` is empty)."""
     schedule: dict[str, dict[str, Any]] = {
         "sweep-deadlines": {"task": "honorflow.sweep_deadlines", "schedule": 60.0},
         "relay-outbox": {"task": "honorflow.relay_outbox", "schedule": 60.0},
+        "finish-decisions": {"task": "honorflow.finish_decisions", "schedule": 60.0},
         "daily-digest": {
             "task": "honorflow.queue_digests",
             "schedule": crontab(hour=settings.digest_hour, minute=0),

@@ -15,7 +15,7 @@ from celery.utils.log import get_task_logger
 from config.wiring import clock_at, for_process
 from notifications import relay
 from tasks.app import app
-from workflow.services import audit_anchor, deadlines, digest
+from workflow.services import audit_anchor, deadlines, decision_outcomes, digest
 
 log = get_task_logger(__name__)
 
@@ -54,6 +54,16 @@ def relay_outbox(now: str | None = None) -> dict[str, int]:
     """Send whatever is still pending: lost publishes, retries after backoff, expired claims."""
     wiring = for_process()
     return dict(relay.relay(wiring.new_uow, wiring.transport(), clock_at(now), wiring.settings))
+
+
+@app.task(name="honorflow.finish_decisions")
+def finish_decisions(now: str | None = None) -> int:
+    """Apply the outcomes a committee decision left when its process stopped between batches."""
+    with for_process().new_uow() as uow:
+        applied = decision_outcomes.finish_decisions(uow, clock_at(now)())
+    if applied:  # only after a stop: an operator wants to know it happened
+        log.warning("finished a stopped committee decision: %d outcomes applied", applied)
+    return applied
 
 
 @app.task(name="honorflow.queue_digests")

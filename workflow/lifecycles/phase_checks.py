@@ -31,6 +31,7 @@ class PhaseFacts:
 
     places: int  # places in the quota table
     submitted: int  # main nominations holding a place
+    to_apply: int = 0  # the decision's outcomes not yet applied to their nominations
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ def move_checks(campaign: Campaign, target: str, facts: PhaseFacts, now: datetim
         checks.append(Check("decision", False, msg("phase_check.by_decision")))
     elif target == CLOSED:
         checks.append(Check("decided", campaign.decided_at is not None, msg("phase_check.decided")))
+        applied = msg("phase_check.decision_applied", n=facts.to_apply)
+        checks.append(Check("decision_applied", facts.to_apply == 0, applied))
     return checks
 
 

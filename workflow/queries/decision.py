@@ -23,7 +23,7 @@ from workflow.errors import InvalidState
 from workflow.honour_titles import section_key
 from workflow.lifecycles import campaign_phase
 from workflow.rules.composition import CompositionResult, CompositionVerdicts
-from workflow.services import committee
+from workflow.services import committee, decision_outcomes
 from workflow.services.definitions import definition_of
 from workflow.states import AWARDED
 from workflow.vocabulary import CATEGORIES
@@ -67,19 +67,41 @@ class DecisionPreview(CompositionVerdicts):
         return [r for r in self.rows if not r.approved]
 
 
-def _row(n: Nomination, approved: set[int], excepted: set[int]) -> AwaitingRow:
+def _awaiting(
+    uow: UnitOfWork, campaign: Campaign, plan: committee.DecisionPlan, excepted: set[int]
+) -> list[AwaitingRow]:
+    """The plan's list as people read it, in one statement (the unit read with each row)."""
+    listed = {c.id for c in plan.before}
+    approved = {c.id for c in plan.approved}
+    query = (
+        select(Nomination, RecommendingUnit.code, RecommendingUnit.name)
+        .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)
+        .where(
+            Nomination.campaign_id == campaign.id,
+            Nomination.status == decision_outcomes.committee_stage(campaign),
+        )
+        .order_by(Nomination.id)
+    )
+    return [
+        _row(n, unit, approved, excepted)
+        for n, *unit in uow.session.execute(query)
+        if n.id in listed  # the same list the plan measured, should one arrive in between
+    ]
+
+
+def _row(n: Nomination, unit: list[str], approved: set[int], excepted: set[int]) -> AwaitingRow:
     ethnicity = str(n.facts.get("ethnicity") or "")
+    code, name = unit
     return AwaitingRow(
-        n.id, n.name, n.gender, ethnicity, n.unit.code, n.unit.name, n.category, n.employer,
+        n.id, n.name, n.gender, ethnicity, code, name, n.category, n.employer,
         n.rank, n.alternate_order, n.id in approved, n.id in excepted,
     )  # fmt: skip
 
 
 def _preview(
-    campaign: Campaign, plan: committee.DecisionPlan, excepted: set[int]
+    uow: UnitOfWork, campaign: Campaign, plan: committee.DecisionPlan, excepted: set[int]
 ) -> DecisionPreview:
-    approved = {n.id for n in plan.approved}
-    rows = [_row(n, approved, excepted) for n in plan.before]
+    rows = _awaiting(uow, campaign, plan, excepted)
     # The decision ends the inspection and notice phase; in any other it is refused.
     open_phase = campaign.phase == campaign_phase.INSPECTION_NOTICE
     return DecisionPreview(campaign, rows, plan.composition, open_phase and bool(rows))
@@ -92,7 +114,7 @@ def decision_preview(
     (the committee secretary and admins); an exception not before the committee is refused."""
     require_committee(actor)
     excepted = set(exceptions)
-    return _preview(campaign, committee.plan_decision(uow, campaign, excepted), excepted)
+    return _preview(uow, campaign, committee.plan_decision(uow, campaign, excepted), excepted)
 
 
 def decision_to_confirm(
@@ -106,7 +128,7 @@ def decision_to_confirm(
     (a missing reason, a missed rule without an override); nothing is written."""
     require_committee(actor)
     plan = committee.checked_plan(uow, campaign, exceptions, override_reason)
-    return _preview(campaign, plan, set(exceptions))
+    return _preview(uow, campaign, plan, set(exceptions))
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,7 @@ def final_list(uow: UnitOfWork, actor: Actor, campaign: Campaign) -> FinalList:
     require_final_list(actor)
     if not is_decided(campaign):
         raise InvalidState(msg("error.not_decided_yet", campaign=campaign.title))
+    decision_outcomes.require_applied(uow, campaign)
     rows = uow.session.scalars(
         select(Nomination)
         .join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import InitVar, dataclass
 from datetime import date
 from fractions import Fraction
@@ -37,6 +37,7 @@ from workflow.vocabulary import Vocabularies, active, using
 __all__ = [
     "CompositionResult",
     "CompositionRule",
+    "CompositionTally",
     "CompositionVerdicts",
     "ControlNumberRule",
     "CoverageRule",
@@ -212,21 +213,56 @@ def list_status(statuses: Sequence[str]) -> Status:
 
 
 def evaluate_composition(
-    rules: Sequence[CompositionRule], members: Sequence[NomineeFacts], on: date | None = None
+    rules: Sequence[CompositionRule], members: Iterable[NomineeFacts], on: date | None = None
 ) -> list[CompositionResult]:
     """Measure the list against every rule, in rule order; ages are counted on `on` (the
     campaign's reference date), and a rule whose groups select on age refuses `on=None`."""
-    results: list[CompositionResult] = []
-    for rule in rules:
-        rule.group.require_date(on)  # refused even over an empty list: the rule is at fault
-        if isinstance(rule, ShareRule):
-            rule.base.require_date(on)
-            results.append(_evaluate_share(rule, members, on))
-        elif isinstance(rule, ControlNumberRule):
-            results.append(_evaluate_control(rule, members, on))
-        else:
-            results.append(_evaluate_coverage(rule, members, on))
-    return results
+    tally = CompositionTally(rules, on)
+    for member in members:
+        tally.add(member)
+    return tally.results()
+
+
+class CompositionTally:
+    """The counts every rule needs, kept member by member, so a list is measured as it is
+    read and none of it is held (memory grows with the units, never with the list)."""
+
+    def __init__(self, rules: Sequence[CompositionRule], on: date | None) -> None:
+        for rule in rules:
+            rule.group.require_date(on)  # refused even over an empty list: the rule is at fault
+            if isinstance(rule, ShareRule):
+                rule.base.require_date(on)
+        self.rules, self.on = list(rules), on
+        self.members = 0
+        self.in_base = [0] * len(self.rules)  # share rules: members of the base
+        self.in_group = [0] * len(self.rules)  # group members (within the base, for shares)
+        self.unit_sizes: Counter[str] = Counter()
+        self.per_unit: list[Counter[str]] = [Counter() for _ in self.rules]
+
+    def add(self, member: NomineeFacts) -> None:
+        """Count one member of the list."""
+        self.members += 1
+        self.unit_sizes[member.recommending_unit] += 1
+        for i, rule in enumerate(self.rules):
+            if isinstance(rule, ShareRule) and not rule.base.matches(member, self.on):
+                continue
+            self.in_base[i] += 1
+            if rule.group.matches(member, self.on):
+                self.in_group[i] += 1
+                self.per_unit[i][member.recommending_unit] += 1
+
+    def results(self) -> list[CompositionResult]:
+        """Every rule's result over the members counted so far, in rule order."""
+        results: list[CompositionResult] = []
+        for i, rule in enumerate(self.rules):
+            if isinstance(rule, ShareRule):
+                results.append(_share_result(rule, self.in_group[i], self.in_base[i], self.members))
+            elif isinstance(rule, ControlNumberRule):
+                results.append(_control_result(rule, self.in_group[i], self.members,
+                                               self.per_unit[i], self.unit_sizes))  # fmt: skip
+            else:
+                results.append(_coverage_result(rule, self.in_group[i], self.members))
+        return results
 
 
 def _status(met: bool) -> Status:
@@ -287,12 +323,7 @@ def _share_bound(rule: ShareRule) -> str:
     return ", ".join(parts)
 
 
-def _evaluate_share(
-    rule: ShareRule, members: Sequence[NomineeFacts], on: date | None
-) -> CompositionResult:
-    in_base = [m for m in members if rule.base.matches(m, on)]
-    count = sum(1 for m in in_base if rule.group.matches(m, on))
-    base_count = len(in_base)
+def _share_result(rule: ShareRule, count: int, base_count: int, members: int) -> CompositionResult:
     bound = _share_bound(rule)
     if base_count == 0:
         # A share of nobody means nothing: not evaluated, never met.
@@ -322,13 +353,16 @@ def _evaluate_share(
     )  # fmt: skip
 
 
-def _evaluate_control(
-    rule: ControlNumberRule, members: Sequence[NomineeFacts], on: date | None
+def _control_result(
+    rule: ControlNumberRule,
+    count: int,
+    members: int,
+    per_unit: Counter[str],
+    unit_sizes: Counter[str],
 ) -> CompositionResult:
     bound = f"<= {rule.max_count}"
     what = rule.group.describe()
     if not rule.per_unit:
-        count = sum(1 for m in members if rule.group.matches(m, on))
         over = max(0, count - rule.max_count)
         verdict = (
             msg("composition.control_over", over=over) if over else msg("composition.control_ok")
@@ -336,11 +370,9 @@ def _evaluate_control(
         figures = msg("composition.counted", count=count, group=what, bound=bound)
         detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
         return CompositionResult(
-            rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
+            rule.id, rule.label, rule.kind, float(count), count, members, bound,
             float(rule.max_count - count), over, _status(over == 0), detail,
         )  # fmt: skip
-    unit_sizes = Counter(m.recommending_unit for m in members)
-    per_unit = Counter(m.recommending_unit for m in members if rule.group.matches(m, on))
     # Worst unit first; ties broken by unit name so the message is stable.
     worst, count = min(per_unit.items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0))
     over_units = {u: c - rule.max_count for u, c in sorted(per_unit.items()) if c > rule.max_count}
@@ -361,16 +393,13 @@ def _evaluate_control(
     )  # fmt: skip
 
 
-def _evaluate_coverage(
-    rule: CoverageRule, members: Sequence[NomineeFacts], on: date | None
-) -> CompositionResult:
-    count = sum(1 for m in members if rule.group.matches(m, on))
+def _coverage_result(rule: CoverageRule, count: int, members: int) -> CompositionResult:
     bound = f">= {rule.min_count}"
     short = max(0, rule.min_count - count)
     verdict = msg("composition.short", short=short) if short else msg("composition.covered")
     figures = msg("composition.counted", count=count, group=rule.group.describe(), bound=bound)
     detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
-        rule.id, rule.label, rule.kind, float(count), count, len(members), bound,
+        rule.id, rule.label, rule.kind, float(count), count, members, bound,
         float(count - rule.min_count), short, _status(short == 0), detail,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from workflow.errors import InvalidInput
 from workflow.lifecycles.phase_checks import PhaseFacts
 from workflow.messages import beijing
 from workflow.quota_table import CODE, EMAIL
+from workflow.services import decision_outcomes
 from workflow.states import HOLD_NO_PLACE
 
 TITLE_MAX = 200
@@ -82,4 +83,5 @@ def phase_facts(uow: UnitOfWork, campaign: Campaign) -> PhaseFacts:
             Nomination.status.not_in(HOLD_NO_PLACE),
         )
     )
-    return PhaseFacts(int(places or 0), int(submitted or 0))
+    to_apply = decision_outcomes.pending(uow, campaign.id)
+    return PhaseFacts(int(places or 0), int(submitted or 0), to_apply)

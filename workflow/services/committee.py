@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from config.catalogue import Label, Listing, Message, msg
 from config.message_json import reason_fields
@@ -15,7 +16,6 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access.gates import require_committee
 from workflow.actors import Actor
-from workflow.definition import StageKind
 from workflow.errors import (
     ConcurrentChange,
     GuardFailed,
@@ -23,7 +23,7 @@ from workflow.errors import (
     InvalidState,
     RuleFailure,
 )
-from workflow.facts import facts_from_json
+from workflow.facts import NomineeFacts, facts_from_json
 from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
 from workflow.rules.composition import (
@@ -31,9 +31,10 @@ from workflow.rules.composition import (
     CompositionVerdicts,
     evaluate_composition,
 )
+from workflow.services import decision_outcomes
 from workflow.services.campaigns import get_campaign
-from workflow.services.definitions import definition_of
-from workflow.services.transitions import TransitionResult, apply, fire
+from workflow.services.decision_outcomes import Outcome
+from workflow.services.transitions import TransitionResult, fire
 from workflow.versions import composition_rules_of
 
 
@@ -53,14 +54,21 @@ class Decision:
     override: str | None
 
 
+class Candidate(NamedTuple):
+    """A nominee before the committee, as the decision needs them: no ORM row is kept."""
+
+    id: int
+    rank: str  # main or alternate
+
+
 @dataclass(frozen=True)
 class DecisionPlan(CompositionVerdicts):
     """What the committee's decision would do with the list before it now: the one answer the
     preview (pages, API, `decide --preview`) and the decision itself both use."""
 
-    before: list[Nomination]  # awaiting 审定, in id order
-    approved: list[Nomination]  # main nominations not named as exceptions
-    not_approved: list[Nomination]  # the exceptions, and alternates never called up
+    before: list[Candidate]  # awaiting 审定, in id order
+    approved: list[Candidate]  # main nominations not named as exceptions
+    not_approved: list[Candidate]  # the exceptions, and alternates never called up
     composition: list[CompositionResult]  # every rule, measured over the approved list
 
     def failures(self) -> list[RuleFailure]:
@@ -68,21 +76,25 @@ class DecisionPlan(CompositionVerdicts):
         return [CompositionFailure(r.rule_id, r.message) for r in self.missed]
 
 
-def plan_decision(
-    uow: UnitOfWork, campaign: Campaign, exceptions: Iterable[int], *, lock: bool = False
-) -> DecisionPlan:
+def plan_decision(uow: UnitOfWork, campaign: Campaign, exceptions: Iterable[int]) -> DecisionPlan:
     """Which nominees before the committee would be approved, which not, and the composition
-    rules the approved list misses; an exception not before the committee is refused."""
+    rules the approved list misses; an exception not before the committee is refused.
+
+    It reads ids, ranks and facts only (the facts of the approved are measured), so the
+    decision on a national list holds no ORM rows."""
     excepted = set(exceptions)
-    before = _at_committee(uow, campaign, lock=lock)
-    unknown = sorted(excepted - {n.id for n in before})
+    before: list[Candidate] = []
+    members: list[NomineeFacts] = []
+    for id_, rank, facts in uow.session.execute(_at_committee(campaign)):
+        before.append(Candidate(id_, rank))
+        if rank == "main" and id_ not in excepted:
+            members.append(facts_from_json(facts))
+    unknown = sorted(excepted - {c.id for c in before})
     if unknown:
         raise InvalidDecision(msg("error.exceptions_not_before_committee", ids=unknown))
-    approved = [n for n in before if n.rank == "main" and n.id not in excepted]
-    chosen = {n.id for n in approved}
-    not_approved = [n for n in before if n.id not in chosen]
+    approved = [c for c in before if c.rank == "main" and c.id not in excepted]
+    not_approved = [c for c in before if c.rank != "main" or c.id in excepted]
     rules = composition_rules_of(campaign)
-    members = [facts_from_json(n.facts) for n in approved]
     results = evaluate_composition(rules, members, on=campaign.reference_date)
     return DecisionPlan(before, approved, not_approved, results)
 
@@ -109,7 +121,6 @@ def checked_plan(
     override_reason: str | None,
     *,
     expected: Collection[int] | None = None,
-    lock: bool = False,
 ) -> DecisionPlan:
     """The plan of a decision that may be recorded as asked, after every refusal the decision
     makes (the confirmation step asks this before anything is written).
@@ -118,7 +129,7 @@ def checked_plan(
     refused rather than decided unseen."""
     _check_decidable(campaign)
     _check_reasons(exceptions)
-    plan = plan_decision(uow, campaign, exceptions, lock=lock)
+    plan = plan_decision(uow, campaign, exceptions)
     if not plan.before:
         raise InvalidState(msg("error.none_before_committee", campaign=campaign.title))
     if expected is not None and set(expected) != {n.id for n in plan.before}:
@@ -138,13 +149,17 @@ def decide(
     override_reason: str | None = None,
     expected: Collection[int] | None = None,
 ) -> Decision:
-    """Approve the list before the committee, but for named exceptions; one transaction."""
+    """Approve the list before the committee, but for named exceptions.
+
+    The decision is recorded in one transaction (the phase move, its audit event and every
+    nominee's outcome); the outcomes are then applied batch by batch
+    (`workflow.services.decision_outcomes`), each batch committed on its own."""
     require_committee(actor)
     exceptions = dict(exceptions or {})
-    campaign = get_campaign(uow, campaign_id)
-    plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected, lock=True)
+    campaign = _locked_campaign(uow, campaign_id)
+    plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected)
     override = override_reason.strip() if plan.needs_override and override_reason else None
-    _record(uow, plan, exceptions, actor, now)
+    decision_outcomes.record(uow, campaign.id, _outcomes(plan, exceptions))
     campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor, now=now)
     campaign.decision_override = override
     figures = {
@@ -160,8 +175,30 @@ def decide(
     )  # fmt: skip
     audit.append(uow, now, entry)
     commit(uow)
-    awarded = [n.id for n in plan.approved]
-    return Decision(awarded, [n.id for n in plan.not_approved], override)
+    decision_outcomes.apply_pending(uow, campaign_id, actor, now)
+    return Decision([c.id for c in plan.approved], [c.id for c in plan.not_approved], override)
+
+
+def _locked_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
+    """The campaign, locked on PostgreSQL so two decisions on it are taken one after the other
+    (the second then finds it decided); SQLite's write lock, taken at BEGIN, does the same.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: every row written with the campaign's id checks its key
+    (FOR KEY SHARE), and a writer holding the audit lane would otherwise deadlock with us."""
+    campaign = get_campaign(uow, campaign_id)
+    if uow.dialect == "postgresql":
+        query = select(Campaign).where(Campaign.id == campaign_id)
+        query = query.with_for_update(of=Campaign, key_share=True)
+        uow.session.execute(query.execution_options(populate_existing=True))
+    return campaign
+
+
+def _outcomes(plan: DecisionPlan, exceptions: Mapping[int, str]) -> Iterator[Outcome]:
+    """Approve the approved; reject the rest with the exception's reason (None: an alternate
+    never called up), in list order."""
+    approved = {c.id for c in plan.approved}
+    for c in plan.before:
+        yield Outcome(c.id, c.id in approved, None if c.id in approved else exceptions.get(c.id))
 
 
 def _composition_said(plan: DecisionPlan) -> Message:
@@ -173,38 +210,16 @@ def _composition_said(plan: DecisionPlan) -> Message:
     return msg("audit.composition_none_missed", rules=labels)
 
 
-def _record(
-    uow: UnitOfWork,
-    plan: DecisionPlan,
-    exceptions: Mapping[int, str],
-    actor: Actor,
-    now: datetime,
-) -> None:
-    """Fire approve on the approved and reject on the rest, each with its reason, in list order."""
-    approved = {n.id for n in plan.approved}
-    for n in plan.before:
-        if n.id in approved:
-            approved_by = msg("audit.committee_approved")
-            apply(uow, n, "approve", actor, now, reason=approved_by, internal=True)
-        else:
-            why = exceptions.get(n.id) or msg("audit.alternate_not_called_up")
-            apply(uow, n, "reject", actor, now, reason=why, internal=True)
-
-
-def _at_committee(uow: UnitOfWork, campaign: Campaign, *, lock: bool) -> list[Nomination]:
-    stage = next(
-        s
-        for s in definition_of(campaign.definition).stages
-        if s.kind is StageKind.COMMITTEE_DECISION
-    )
-    query = (
-        select(Nomination)
-        .where(Nomination.campaign_id == campaign.id, Nomination.status == stage.id)
+def _at_committee(campaign: Campaign) -> Select[tuple[int, str, dict[str, Any]]]:
+    """The list awaiting the decision: id, rank and facts of each, in id order."""
+    return (
+        select(Nomination.id, Nomination.rank, Nomination.facts)
+        .where(
+            Nomination.campaign_id == campaign.id,
+            Nomination.status == decision_outcomes.committee_stage(campaign),
+        )
         .order_by(Nomination.id)
     )
-    if lock and uow.dialect == "postgresql":
-        query = query.with_for_update(of=Nomination)
-    return list(uow.session.scalars(query).unique())
 
 
 def revoke(
