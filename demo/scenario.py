@@ -198,16 +198,20 @@ class DemoScenario:
 
     def _answer_prompt_departments(self) -> None:
         tasks = self.lookups.open_tasks("joint_review")
-        departments = {self.lookups.task_department(t) for t, _ in tasks}
+        department_of = self.lookups.departments("joint_review")
+        departments = {department_of[t] for t, _ in tasks}
         if self.slow_department is None and departments:
             # Not discipline or police: every nominee waits on those two.
             self.slow_department = self.rng.choice(sorted(departments - {"discipline", "police"}))
-        prompt = [t for t in tasks if self.lookups.task_department(t[0]) != self.slow_department]
-        self._answer_joint_review(prompt)
+        prompt = [t for t in tasks if department_of[t[0]] != self.slow_department]
+        self._answer_joint_review(prompt, department_of)
 
-    def _answer_joint_review(self, tasks: list[tuple[int, int]]) -> None:
+    def _answer_joint_review(
+        self, tasks: list[tuple[int, int]], department_of: dict[int, str] | None = None
+    ) -> None:
+        department_of = department_of or self.lookups.departments("joint_review")
         for done, (task_id, _) in enumerate(tasks, start=1):
-            department = self.lookups.task_department(task_id)
+            department = department_of[task_id]
             reviewer = Actor(f"{department}-审核员", "department_reviewer", department)
             try:
                 if self.rng.random() < 0.012:

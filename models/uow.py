@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
 
 # Where a session factory carries the audit key (config.wiring sets it).
 AUDIT_KEY_INFO = "honorflow.audit_key"
+# Where a session names the unit of work it serves, for the listeners below.
+_UOW_INFO = "honorflow.uow"
 
 
 class UnitOfWork:
@@ -79,9 +82,13 @@ class UnitOfWork:
         self._session = self._factory()
         self._mode = self.write
         self._wrote = False
-        event.listen(self._session, "after_flush", self._flushed)
-        event.listen(self._session, "do_orm_execute", self._executed)
-        event.listen(self._session, "after_transaction_end", self._ended)
+        if isinstance(self._factory, sessionmaker):
+            _listen_once(self._factory)
+            self._session.info[_UOW_INFO] = self
+        else:
+            event.listen(self._session, "after_flush", self._flushed)
+            event.listen(self._session, "do_orm_execute", self._executed)
+            event.listen(self._session, "after_transaction_end", self._ended)
         self._bind_for(self.write)
         return self
 
@@ -109,7 +116,7 @@ class UnitOfWork:
         # pool); models.db's begin hook reads it. An open transaction keeps its connection.
         engine = self._factory.kw.get("bind")
         if isinstance(engine, Engine):
-            self.session.bind = engine.execution_options(**{WRITE_OPTION: write})
+            self.session.bind = _view(engine, write)
         self._mode = write
 
     def _end_transaction(self) -> None:
@@ -156,6 +163,7 @@ class UnitOfWork:
         # Closing ends the transaction (rolling back whatever was not committed) and detaches
         # loaded objects with their state intact, so a read-only use case can return them.
         self.session.close()
+        self.session.info.pop(_UOW_INFO, None)
         self._session = None
 
     def commit(self) -> None:
@@ -166,3 +174,52 @@ class UnitOfWork:
         queued, self.queued_messages = self.queued_messages, []
         if queued and self._after_commit is not None:
             self._after_commit(queued)
+
+
+# Both views of each engine, made once: `Engine.execution_options` builds a new engine object
+# each time it is called, which every unit of work did on entering.
+_VIEWS: weakref.WeakKeyDictionary[Engine, dict[bool, Engine]] = weakref.WeakKeyDictionary()
+
+
+def _view(engine: Engine, write: bool) -> Engine:
+    """The engine as seen by a writer (True) or a reader (False); same pool, same connections."""
+    views = _VIEWS.get(engine)
+    if views is None:
+        views = {w: engine.execution_options(**{WRITE_OPTION: w}) for w in (True, False)}
+        _VIEWS[engine] = views
+    return views[write]
+
+
+# The factories whose sessions already report to their unit of work. Listening once per
+# factory instead of once per session: registering three listeners on every new session was
+# about a third of a millisecond per unit of work, tens of seconds in a national demo.
+_LISTENING: weakref.WeakSet[sessionmaker[Session]] = weakref.WeakSet()
+
+
+def _listen_once(factory: sessionmaker[Session]) -> None:
+    if factory in _LISTENING:
+        return
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "do_orm_execute", _do_orm_execute)
+    event.listen(factory, "after_transaction_end", _after_transaction_end)
+    _LISTENING.add(factory)
+
+
+def _uow_of(session: Session) -> UnitOfWork | None:
+    uow: UnitOfWork | None = session.info.get(_UOW_INFO)
+    return uow
+
+
+def _after_flush(session: Session, *_: Any) -> None:
+    if (uow := _uow_of(session)) is not None:
+        uow._flushed()
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    if (uow := _uow_of(state.session)) is not None:
+        uow._executed(state)
+
+
+def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
+    if (uow := _uow_of(session)) is not None:
+        uow._ended(session, transaction)
