@@ -239,7 +239,9 @@ def list_tasks(
     if department:
         where = replace(where, department=department)
     query = _filtered(actor, where, now)
-    return _listed(uow, actor, query, now, limit, offset)
+    # One statement, so on PostgreSQL it runs outside a transaction: no BEGIN nor COMMIT.
+    with uow.one_statement():
+        return _listed(uow, actor, query, now, limit, offset)
 
 
 def _listed(
