@@ -256,35 +256,37 @@ def _listed(
     shows: the page of tasks (as the bare SQL pages them, before the joins), their nominee and
     unit, the actor's conflicts. The count is the outer row source and the page is joined to
     it, so a page past the end still answers the total (one row of NULLs)."""
-    counted = select(func.count().label("total")).select_from(query.order_by(None).subquery())
-    tasks = query.with_only_columns(*_QUEUED).limit(limit).offset(offset).subquery()
-    page = (
-        select(
-            *(tasks.c[f.name] for f in fields(QueuedTask)),
-            Nomination.name.label("nominee"),
-            RecommendingUnit.code.label("unit_code"),
-            RecommendingUnit.name.label("unit_name"),
-            declared_conflict_flag(actor, tasks.c.nomination_id).label("declared"),
-        )
-        .join(Nomination, Nomination.id == tasks.c.nomination_id)
-        .join(RecommendingUnit, RecommendingUnit.id == Nomination.unit_id)
+    counted = (
+        select(func.count().label("total"))
+        .select_from(query.with_only_columns(ReviewTask.id).order_by(None).subquery())
         .subquery()
     )
-    total_of = counted.subquery()
-    listed = (
-        select(total_of.c.total, *page.c)
-        .select_from(total_of.outerjoin(page, true()))
-        .order_by(page.c.due_at, page.c.id)
+    tasks = query.with_only_columns(*_QUEUED).limit(limit).offset(offset).subquery()
+    shown = tasks.join(Nomination, Nomination.id == tasks.c.nomination_id).join(
+        RecommendingUnit, RecommendingUnit.id == Nomination.unit_id
     )
-    total, rows = 0, []
+    # Few subqueries and columns: their column collections are built anew for each request.
+    listed = (
+        select(
+            counted.c.total,
+            *tasks.c,  # the columns of QueuedTask, in its order
+            Nomination.name,
+            RecommendingUnit.code,
+            RecommendingUnit.name,
+            declared_conflict_flag(actor, tasks.c.nomination_id),
+        )
+        .select_from(counted.outerjoin(shown, true()))
+        .order_by(tasks.c.due_at, tasks.c.id)
+    )
+    total, rows, width = 0, [], len(_QUEUED)
     for found in uow.session.execute(listed):
-        total = int(found.total)
-        if found.id is None:  # the page is empty: only the count's row
+        total = int(found[0])
+        if found[1] is None:  # no task on the page: only the count's row
             continue
-        task = QueuedTask(*(getattr(found, f.name) for f in fields(QueuedTask)))
-        recused = stands_aside(actor, found.unit_code, bool(found.declared))
-        shown = None if recused else (found.nominee, found.unit_name)
-        rows.append(_shown(actor, task, shown, now))
+        task = QueuedTask(*found[1 : width + 1])
+        nominee, unit_code, unit, declared = found[width + 1 :]
+        recused = stands_aside(actor, unit_code, bool(declared))
+        rows.append(_shown(actor, task, None if recused else (nominee, unit), now))
     return Paged(total, rows)
 
 
