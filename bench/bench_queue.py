@@ -23,8 +23,9 @@ Both are timed twice: as loaded (ANALYZE only: no visibility map, so no index-on
 for pages changed since the last vacuum) and after `VACUUM (ANALYZE) review_tasks`
 (`--no-vacuum-pass` skips the second). It prints median and p99 of both and the ratios
 endpoint/bare, the statements one request runs (captured with SQLAlchemy's
-before_cursor_execute on an in-process copy of the app), and EXPLAIN (ANALYZE, BUFFERS) of
-each distinct one. It fails if the endpoint and the bare SQL do not return the same tasks
+before_cursor_execute on an in-process copy of the app) and its round trips to the server
+(libpq's trace, with the pool's pings), and EXPLAIN (ANALYZE, BUFFERS) of each distinct
+statement. It fails if the endpoint and the bare SQL do not return the same tasks
 and total.
 """
 
@@ -37,6 +38,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -375,34 +377,72 @@ def shape(statement: str) -> str:
     return re.sub(r"%\(\w+\)s", "?", " ".join(statement.split()))
 
 
-def captured(engine: Engine, token: str, path: str) -> list[tuple[str, Any]]:
-    """The statements one request to `path` runs, on an in-process copy of the app."""
+@dataclass
+class Captured:
+    """What one request ran: its statements, and its round trips to the server."""
+
+    statements: list[tuple[str, Any]]
+    round_trips: int
+
+
+def captured(engine: Engine, token: str, path: str) -> Captured:
+    """The statements one request to `path` runs, on an in-process copy of the app, and its
+    round trips: the pool's pings, and the messages of libpq's trace that the server answers
+    (a simple Query, or the Sync that ends a Parse, Bind, Execute), so BEGIN and COMMIT too."""
     from fastapi.testclient import TestClient
 
     from web.app import create_app
 
     seen: list[tuple[str, Any]] = []
+    pings = 0
+    ping = engine.dialect.do_ping
 
     def record(_c: Any, _cur: Any, statement: str, params: Any, _ctx: Any, _many: Any) -> None:
         seen.append((statement, params))
 
+    def counted_ping(dbapi_connection: Any) -> bool:
+        nonlocal pings
+        pings += 1
+        return bool(ping(dbapi_connection))
+
     app = create_app(make_session_factory(engine))
-    with TestClient(app) as client:
+    with TestClient(app) as client, tempfile.TemporaryFile("w+") as log:
         headers = {"Authorization": f"Bearer {token}"}
         client.get(path, headers=headers).raise_for_status()  # warm, and last_used_at written
+
+        def trace(dbapi_connection: Any, *_: Any) -> None:
+            dbapi_connection.pgconn.trace(log.fileno())
+
+        def untrace(dbapi_connection: Any, *_: Any) -> None:
+            if dbapi_connection is not None and not dbapi_connection.closed:
+                dbapi_connection.pgconn.untrace()
+
         event.listen(engine, "before_cursor_execute", record)
+        event.listen(engine.pool, "checkout", trace)
+        event.listen(engine.pool, "checkin", untrace)
+        engine.dialect.do_ping = counted_ping  # type: ignore[method-assign]
         try:
             client.get(path, headers=headers).raise_for_status()
         finally:
+            del engine.dialect.do_ping
             event.remove(engine, "before_cursor_execute", record)
-    return seen
+            event.remove(engine.pool, "checkout", trace)
+            event.remove(engine.pool, "checkin", untrace)
+        log.seek(0)
+        sent = [line.split("\t") for line in log.read().splitlines()]
+    answered = sum(1 for m in sent if len(m) > 3 and m[1] == "F" and m[3] in ("Query", "Sync"))
+    return Captured(seen, pings + answered)
 
 
 def print_statements(engine: Engine, token: str, path: str, only: str | None = None) -> int:
     """List the statements one request runs, and EXPLAIN each (only those naming `only`)."""
-    seen = captured(engine, token, path)
+    found = captured(engine, token, path)
+    seen = found.statements
     shapes = Counter(shape(s) for s, _ in seen)
-    print(f"\nStatements run by one GET {path}: {len(seen)}")
+    print(
+        f"\nStatements run by one GET {path}: {len(seen)}"
+        f" ({found.round_trips} round trips with the pool's pings, BEGIN and COMMIT)"
+    )
     for text_, count in shapes.items():
         print(f"  {count:>4} x {text_[:150]}{'…' if len(text_) > 150 else ''}")
     done: set[str] = set()

@@ -142,6 +142,23 @@ class UnitOfWork:
             self._bind_for(previous)
 
     @contextmanager
+    def one_statement(self) -> Iterator[Self]:
+        """A read that is one statement: on PostgreSQL, when this reader has no transaction
+        open, it runs outside one (autocommit), sparing the BEGIN and COMMIT round trips; one
+        statement sees one snapshot anyway. Otherwise (SQLite, a writer, a transaction already
+        open, whose snapshot the statement must share) it runs as any other read."""
+        if self._mode or self.session.in_transaction() or self.dialect != "postgresql":
+            yield self
+            return
+        self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        try:
+            yield self
+            self._end_transaction()  # nothing to commit: hands the connection back
+        except BaseException:
+            self.session.rollback()
+            raise
+
+    @contextmanager
     def writing(self) -> Iterator[Self]:
         """Write from a reader (an audit row of a read, a token's last use): the read transaction
         ends first, so the write begins with the lock instead of upgrading a stale snapshot."""

@@ -21,7 +21,7 @@ def _blank(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
 
 
-def task_filter(
+async def task_filter(
     campaign_id: Annotated[str | None, Query(max_length=18, pattern=r"^[0-9]*$")] = None,
     stage: Annotated[str | None, Query(max_length=40, pattern=CODE)] = None,
     state: Annotated[str | None, Query(pattern=STATE)] = None,
@@ -31,7 +31,9 @@ def task_filter(
     category: Annotated[str | None, Query(max_length=40, pattern=CODE)] = None,
     q: Annotated[str | None, Query(max_length=50)] = None,
 ) -> TaskFilter:
-    """The filter a request asks for (`mine=true` is the older spelling of `state=mine`)."""
+    """The filter a request asks for (`mine=true` is the older spelling of `state=mine`).
+
+    Async because it only parses: a plain `def` dependency costs a worker-thread hop."""
     campaign = _blank(campaign_id)
     return TaskFilter(
         campaign_id=int(campaign) if campaign else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from models import AuditEvent, Objection
 from models.uow import UnitOfWork
@@ -193,25 +193,3 @@ def test_the_unit_answers_and_the_team_decides(world: World) -> None:
         f"/api/nominations/{world.n['notice_nc']}", headers=world.h("admin")
     ).json()["status"]
     assert status == "removed"
-
-
-def test_the_queue_reads_its_page_in_one_statement_of_the_columns_it_shows(world: World) -> None:
-    """Token, count and page: the page joined to nomination and unit, no facts or deeds."""
-    engine = world.sf.kw["bind"]
-    sent: list[str] = []
-
-    def seen(conn: object, cursor: object, sql: str, *args: object) -> None:
-        if not sql.startswith("BEGIN"):
-            sent.append(sql)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        page = world.client.get("/api/tasks", headers=world.h("police")).json()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert page["total"] == 2 and all(t["nominee"] for t in page["items"])
-    # Besides the token (read, and its last use noted now and then): the count and the page.
-    assert len([s for s in sent if "api_tokens" not in s]) == 2, sent
-    [listed] = [s for s in sent if "JOIN nominations" in s]
-    assert "recommending_units" in listed and "conflict_declarations" in listed
-    assert not any("nominations.facts" in s or "nominations.deeds" in s for s in sent)

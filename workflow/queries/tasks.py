@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import lazyload
 
 from models import Campaign, Nomination, RecommendingUnit, ReviewTask
@@ -36,6 +46,10 @@ from workflow.stages.registry import kind_of
 from workflow.vocabulary import CATEGORIES
 
 LIVE = (TASK_OPEN, TASK_CLAIMED)
+# Live as literals in the SQL, not parameters: the queue's partial index is for `status IN
+# ('open', 'claimed')`, and a prepared statement's generic plan, which sees only parameters,
+# could not use it; with the values in the text PostgreSQL may keep one plan and skip planning.
+_IS_LIVE = ReviewTask.status.in_(bindparam(None, LIVE, expanding=True, literal_execute=True))
 
 
 @dataclass(frozen=True)
@@ -102,7 +116,7 @@ def _mine_of(
 def _live_query(actor: Actor, department: str | None = None) -> Select[ReviewTask]:
     query = (
         select(ReviewTask)
-        .where(task_filter(actor), ReviewTask.status.in_(LIVE))
+        .where(task_filter(actor), _IS_LIVE)
         .order_by(ReviewTask.due_at, ReviewTask.id)
     )
     return query if department is None else query.where(ReviewTask.department == department)
@@ -225,8 +239,9 @@ def list_tasks(
     if department:
         where = replace(where, department=department)
     query = _filtered(actor, where, now)
-    total = uow.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return Paged(int(total or 0), _listed(uow, actor, query, now, limit, offset))
+    # One statement, so on PostgreSQL it runs outside a transaction: no BEGIN nor COMMIT.
+    with uow.one_statement():
+        return _listed(uow, actor, query, now, limit, offset)
 
 
 def _listed(
@@ -236,29 +251,43 @@ def _listed(
     now: datetime,
     limit: int,
     offset: int,
-) -> list[TaskRow]:
-    """One page in one statement, only the columns a list shows: the page of tasks (as the
-    bare SQL pages them, before the joins), their nominee and unit, the actor's conflicts."""
+) -> Paged[TaskRow]:
+    """The total and one page in one statement (one round trip), only the columns a list
+    shows: the page of tasks (as the bare SQL pages them, before the joins), their nominee and
+    unit, the actor's conflicts. The count is the outer row source and the page is joined to
+    it, so a page past the end still answers the total (one row of NULLs)."""
+    counted = (
+        select(func.count().label("total"))
+        .select_from(query.with_only_columns(ReviewTask.id).order_by(None).subquery())
+        .subquery()
+    )
     tasks = query.with_only_columns(*_QUEUED).limit(limit).offset(offset).subquery()
+    shown = tasks.join(Nomination, Nomination.id == tasks.c.nomination_id).join(
+        RecommendingUnit, RecommendingUnit.id == Nomination.unit_id
+    )
+    # Few subqueries and columns: their column collections are built anew for each request.
     listed = (
         select(
-            *(tasks.c[f.name] for f in fields(QueuedTask)),
+            counted.c.total,
+            *tasks.c,  # the columns of QueuedTask, in its order
             Nomination.name,
             RecommendingUnit.code,
             RecommendingUnit.name,
             declared_conflict_flag(actor, tasks.c.nomination_id),
         )
-        .join(Nomination, Nomination.id == tasks.c.nomination_id)
-        .join(RecommendingUnit, RecommendingUnit.id == Nomination.unit_id)
+        .select_from(counted.outerjoin(shown, true()))
         .order_by(tasks.c.due_at, tasks.c.id)
     )
-    rows = []
+    total, rows, width = 0, [], len(_QUEUED)
     for found in uow.session.execute(listed):
-        task = QueuedTask(*found[: len(_QUEUED)])
-        nominee, unit_code, unit, declared = found[len(_QUEUED) :]
+        total = int(found[0])
+        if found[1] is None:  # no task on the page: only the count's row
+            continue
+        task = QueuedTask(*found[1 : width + 1])
+        nominee, unit_code, unit, declared = found[width + 1 :]
         recused = stands_aside(actor, unit_code, bool(declared))
         rows.append(_shown(actor, task, None if recused else (nominee, unit), now))
-    return rows
+    return Paged(total, rows)
 
 
 def _shown(

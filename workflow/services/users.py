@@ -164,11 +164,12 @@ def issue_token(
 
 def user_for_token(uow: UnitOfWork, token: str, now: datetime) -> User | None:
     """The active user a live token belongs to, or None."""
-    row = uow.session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(token))
-    ).one_or_none()
+    with uow.one_statement():  # every request asks: no BEGIN and COMMIT around it
+        row = uow.session.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.token_hash == digest(token))
+        ).one_or_none()
     if row is None:
         return None
     api_token, user = row
@@ -201,11 +202,12 @@ def open_session(uow: UnitOfWork, user_id: int, now: datetime, hours: int = 12) 
 
 def session_user(uow: UnitOfWork, session_id: str, now: datetime) -> tuple[User, str] | None:
     """The active user of a live page session and its csrf token, or None."""
-    row = uow.session.execute(
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.session_hash == digest(session_id))
-    ).one_or_none()
+    with uow.one_statement():  # every page asks: no BEGIN and COMMIT around it
+        row = uow.session.execute(
+            select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.session_hash == digest(session_id))
+        ).one_or_none()
     if row is None:
         return None
     web_session, user = row
