@@ -91,8 +91,10 @@ def apply_pending(
     applied = 0
     while True:
         done = _apply_batch(uow, campaign_id, actor, now, batch or BATCH)
+        commit(uow)  # each batch on its own (an empty one only ends its read)
         if done == 0:
             return applied
+        uow.session.expunge_all()  # nothing of a batch is kept: memory stays flat in the list
         applied += done
         if uow.dialect == "sqlite":
             time.sleep(SQLITE_PAUSE_S)
@@ -114,10 +116,9 @@ def _unfinished(uow: UnitOfWork) -> list[int]:
 
 
 def _apply_batch(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime, batch: int) -> int:
-    """Apply up to `batch` outstanding outcomes in one transaction; how many were taken."""
+    """Apply up to `batch` outstanding outcomes in the caller's transaction; how many."""
     outcomes = _take(uow, campaign_id, batch)
     if not outcomes:
-        commit(uow)  # ends the read; nothing was written
         return 0
     campaign = uow.session.get_one(Campaign, campaign_id)
     stage = committee_stage(campaign)
@@ -140,8 +141,6 @@ def _apply_batch(uow: UnitOfWork, campaign_id: int, actor: Actor, now: datetime,
         )
         .values(applied_at=now)
     )
-    commit(uow)
-    uow.session.expunge_all()  # nothing of a batch is kept: memory stays flat in the list
     return len(outcomes)
 
 
