@@ -11,6 +11,7 @@ from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
+from typing import Any
 
 from config.catalogue import msg
 from notifications.errors import BadAddress
@@ -40,19 +41,42 @@ def header_text(value: str) -> str:
     return " ".join("".join(kept).split())
 
 
+# Headers whose values repeat message after message (the MIME structure, the sender, the
+# kind, the second it was composed): parsing one costs more than sending the message's bytes.
+_REPEATED = frozenset(
+    {"content-type", "content-transfer-encoding", "mime-version", "from", "to", "date",
+     "x-honorflow-kind"}
+)  # fmt: skip
+_PARSED_KEPT = 512  # parsed headers kept; the oldest goes first
+
+
 class _HeaderClasses(HeaderRegistry):
     """The email package's header classes, each made once: its registry makes a new class for
-    every header of every message (about a tenth of composing and writing one)."""
+    every header of every message (about a tenth of composing and writing one).
+
+    Headers of the names in `_REPEATED` are also parsed once per value and shared between
+    messages: a parsed header is an immutable str (a message replaces it, never changes it),
+    and folding it when a message is written leaves it as it was."""
 
     def __init__(self) -> None:
         super().__init__()
         self._made: dict[str, type[BaseHeader]] = {}
+        # lru_cache: safe when worker threads compose at once, and bounded.
+        self._parsed_once = lru_cache(maxsize=_PARSED_KEPT)(self._parse)
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
         made = self._made.get(name.lower())
         if made is None:
             made = self._made[name.lower()] = super().__getitem__(name)
         return made
+
+    def __call__(self, name: str, value: Any) -> BaseHeader:
+        if type(value) is str and name.lower() in _REPEATED:
+            return self._parsed_once(name, value)
+        return self._parse(name, value)
+
+    def _parse(self, name: str, value: Any) -> BaseHeader:
+        return self[name](name, value)
 
 
 # SMTP's policy (CRLF, folding at 78), with the header classes made once.
@@ -78,6 +102,14 @@ def make_address(addr_spec: str, display_name: str | None = None) -> Address:
     if not address.username or not address.domain:
         raise BadAddress(msg("mail.address.no_domain", address=_shown(addr_spec)))
     return address
+
+
+@lru_cache(maxsize=4096)
+def _address_header(field: str, addr_spec: str, display_name: str | None) -> BaseHeader:
+    """The From or To header of a checked address, parsed once: a header is an immutable str
+    that messages share (see `_HeaderClasses`)."""
+    header: BaseHeader = _POLICY.header_factory(field, make_address(addr_spec, display_name))
+    return header
 
 
 def message_id_for(key: str, domain: str) -> str:
@@ -110,8 +142,8 @@ def compose(
 ) -> EmailMessage:
     """A multipart/alternative message: text/plain then text/html, UTF-8, SMTP line endings."""
     msg = EmailMessage(policy=_POLICY)
-    msg["From"] = make_address(sender, sender_name)
-    msg["To"] = make_address(recipient, recipient_name)
+    msg["From"] = _address_header("From", sender, sender_name)
+    msg["To"] = _address_header("To", recipient, recipient_name)
     msg["Subject"] = header_text(rendered.subject)
     msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = _check_message_id(message_id)

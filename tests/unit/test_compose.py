@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
+from notifications import compose as compose_module
 from notifications.compose import compose, message_id_for
 from notifications.render import (
     SAMPLE_CONTEXTS,
@@ -93,3 +95,24 @@ def test_a_bad_address_is_named(field: str, address: str) -> None:
 def test_a_message_id_the_header_would_mangle_is_refused(message_id: str) -> None:
     with pytest.raises(ValueError, match="invalid Message-ID"):
         composed(message_id=message_id)
+
+
+def _without_boundary(raw: bytes) -> bytes:
+    """The bytes with the MIME boundary (random per message) blanked."""
+    return re.sub(rb"={15}\d+==", b"BOUNDARY", raw)
+
+
+def test_headers_parsed_once_are_shared_and_left_unchanged() -> None:
+    # From, To, Date and the MIME headers are parsed once and shared between messages; writing
+    # a message must leave them as they were, so the next message is written the same.
+    compose_module._address_header.cache_clear()
+    compose_module._POLICY.header_factory._parsed_once.cache_clear()  # type: ignore[attr-defined]
+    first = composed()
+    written = first.as_bytes()
+    second = composed()
+    assert second["From"] is first["From"] and second["Content-Type"] is not None
+    assert _without_boundary(second.as_bytes()) == _without_boundary(written)
+    assert _without_boundary(first.as_bytes()) == _without_boundary(written)
+    other = composed(recipient_name="省人社厅", recipient="renshe@example.org")
+    assert other["To"].addresses[0].display_name == "省人社厅"
+    assert parse(composed().as_bytes())["To"].addresses[0].display_name == "省税务局"
