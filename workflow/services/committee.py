@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from config.catalogue import Label, Listing, Message, msg
 from config.message_json import reason_fields
@@ -23,13 +24,13 @@ from workflow.errors import (
     InvalidState,
     RuleFailure,
 )
-from workflow.facts import NomineeFacts, facts_from_json
+from workflow.facts import facts_from_json
 from workflow.lifecycles import campaign_phase
 from workflow.repository import commit
 from workflow.rules.composition import (
     CompositionResult,
+    CompositionTally,
     CompositionVerdicts,
-    evaluate_composition,
 )
 from workflow.services import decision_outcomes
 from workflow.services.campaigns import get_campaign
@@ -61,14 +62,43 @@ class Candidate(NamedTuple):
     rank: str  # main or alternate
 
 
+class Candidates(Collection[Candidate]):
+    """Candidates in list order, packed: an 8-byte id and a 1-byte rank code each, not a tuple,
+    an int and a str each (about 140 bytes), so a national list costs little to hold."""
+
+    def __init__(self) -> None:
+        self._ids = array("q")
+        self._rank_codes = bytearray()
+        self._ranks: list[str] = []  # the distinct ranks (main, alternate), by code
+
+    def append(self, id_: int, rank: str) -> None:
+        if rank not in self._ranks:
+            self._ranks.append(rank)
+        self._ids.append(id_)
+        self._rank_codes.append(self._ranks.index(rank))
+
+    def ids(self) -> list[int]:
+        return self._ids.tolist()
+
+    def __iter__(self) -> Iterator[Candidate]:
+        ranks = self._ranks
+        return (Candidate(i, ranks[r]) for i, r in zip(self._ids, self._rank_codes, strict=True))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, item: object) -> bool:
+        return any(c == item for c in self)
+
+
 @dataclass(frozen=True)
 class DecisionPlan(CompositionVerdicts):
     """What the committee's decision would do with the list before it now: the one answer the
     preview (pages, API, `decide --preview`) and the decision itself both use."""
 
-    before: list[Candidate]  # awaiting 审定, in id order
-    approved: list[Candidate]  # main nominations not named as exceptions
-    not_approved: list[Candidate]  # the exceptions, and alternates never called up
+    before: Candidates  # awaiting 审定, in id order
+    approved: Candidates  # main nominations not named as exceptions
+    not_approved: Candidates  # the exceptions, and alternates never called up
     composition: list[CompositionResult]  # every rule, measured over the approved list
 
     def failures(self) -> list[RuleFailure]:
@@ -76,27 +106,45 @@ class DecisionPlan(CompositionVerdicts):
         return [CompositionFailure(r.rule_id, r.message) for r in self.missed]
 
 
+# Rows read per fetch while the plan streams the list: the facts of this many nominees are
+# held at once, whatever the list's length.
+_READ_CHUNK = 200
+
+
 def plan_decision(uow: UnitOfWork, campaign: Campaign, exceptions: Iterable[int]) -> DecisionPlan:
     """Which nominees before the committee would be approved, which not, and the composition
     rules the approved list misses; an exception not before the committee is refused.
 
-    It reads ids, ranks and facts only (the facts of the approved are measured), so the
-    decision on a national list holds no ORM rows."""
+    The list is streamed: each approved nominee's facts are counted as they are read
+    (`CompositionTally`) and only ids and ranks are kept, so the memory the plan needs hardly
+    grows with the list."""
     excepted = set(exceptions)
-    before: list[Candidate] = []
-    members: list[NomineeFacts] = []
+    _refuse_unknown(uow, campaign, excepted)
+    tally = CompositionTally(composition_rules_of(campaign), campaign.reference_date)
+    before, approved, not_approved = Candidates(), Candidates(), Candidates()
     for id_, rank, facts in uow.session.execute(_at_committee(campaign)):
-        before.append(Candidate(id_, rank))
-        if rank == "main" and id_ not in excepted:
-            members.append(facts_from_json(facts))
-    unknown = sorted(excepted - {c.id for c in before})
+        before.append(id_, rank)
+        if _approves(id_, rank, excepted):
+            approved.append(id_, rank)
+            tally.add(facts_from_json(facts))
+        else:
+            not_approved.append(id_, rank)
+    return DecisionPlan(before, approved, not_approved, tally.results())
+
+
+def _approves(id_: int, rank: str, excepted: Collection[int]) -> bool:
+    """The decision approves main nominations not named as exceptions."""
+    return rank == "main" and id_ not in excepted
+
+
+def _refuse_unknown(uow: UnitOfWork, campaign: Campaign, excepted: set[int]) -> None:
+    """Refuse exceptions not before the committee (read before the list, which is streamed)."""
+    if not excepted:
+        return
+    listed = select(Nomination.id).where(Nomination.id.in_(excepted), *_listed(campaign))
+    unknown = sorted(excepted - set(uow.session.scalars(listed)))
     if unknown:
         raise InvalidDecision(msg("error.exceptions_not_before_committee", ids=unknown))
-    approved = [c for c in before if c.rank == "main" and c.id not in excepted]
-    not_approved = [c for c in before if c.rank != "main" or c.id in excepted]
-    rules = composition_rules_of(campaign)
-    results = evaluate_composition(rules, members, on=campaign.reference_date)
-    return DecisionPlan(before, approved, not_approved, results)
 
 
 def _check_decidable(campaign: Campaign) -> None:
@@ -132,7 +180,7 @@ def checked_plan(
     plan = plan_decision(uow, campaign, exceptions)
     if not plan.before:
         raise InvalidState(msg("error.none_before_committee", campaign=campaign.title))
-    if expected is not None and set(expected) != {n.id for n in plan.before}:
+    if expected is not None and set(expected) != set(plan.before.ids()):
         raise ConcurrentChange(msg("error.decision_list_changed", campaign=campaign.title))
     if plan.needs_override and not (override_reason and override_reason.strip()):
         raise GuardFailed("decide", plan.failures())
@@ -176,7 +224,7 @@ def decide(
     audit.append(uow, now, entry)
     commit(uow)
     decision_outcomes.apply_pending(uow, campaign_id, actor, now)
-    return Decision([c.id for c in plan.approved], [c.id for c in plan.not_approved], override)
+    return Decision(plan.approved.ids(), plan.not_approved.ids(), override)
 
 
 def _locked_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
@@ -196,9 +244,9 @@ def _locked_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
 def _outcomes(plan: DecisionPlan, exceptions: Mapping[int, str]) -> Iterator[Outcome]:
     """Approve the approved; reject the rest with the exception's reason (None: an alternate
     never called up), in list order."""
-    approved = {c.id for c in plan.approved}
     for c in plan.before:
-        yield Outcome(c.id, c.id in approved, None if c.id in approved else exceptions.get(c.id))
+        approved = _approves(c.id, c.rank, exceptions)
+        yield Outcome(c.id, approved, None if approved else exceptions.get(c.id))
 
 
 def _composition_said(plan: DecisionPlan) -> Message:
@@ -210,15 +258,22 @@ def _composition_said(plan: DecisionPlan) -> Message:
     return msg("audit.composition_none_missed", rules=labels)
 
 
+def _listed(campaign: Campaign) -> tuple[ColumnElement[bool], ...]:
+    """The conditions of the list awaiting the decision."""
+    return (
+        Nomination.campaign_id == campaign.id,
+        Nomination.status == decision_outcomes.committee_stage(campaign),
+    )
+
+
 def _at_committee(campaign: Campaign) -> Select[tuple[int, str, dict[str, Any]]]:
-    """The list awaiting the decision: id, rank and facts of each, in id order."""
+    """The list awaiting the decision: id, rank and facts of each, in id order, fetched a chunk
+    at a time (a server-side cursor on PostgreSQL) rather than all at once."""
     return (
         select(Nomination.id, Nomination.rank, Nomination.facts)
-        .where(
-            Nomination.campaign_id == campaign.id,
-            Nomination.status == decision_outcomes.committee_stage(campaign),
-        )
+        .where(*_listed(campaign))
         .order_by(Nomination.id)
+        .execution_options(yield_per=_READ_CHUNK)
     )
 
 
