@@ -73,3 +73,35 @@ def test_refusals_before_anything_is_written(sf: sessionmaker[Session]) -> None:
         with pytest.raises(InvalidState):
             read.final_list(uow, SECRETARY, campaign)  # not decided yet
     assert {status(sf, n).status for n in (woman, man, alternate)} == {"committee"}
+
+
+def test_the_plan_read_a_row_at_a_time_is_the_plan_read_at_once(
+    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign_id, woman, man, alternate = _campaign(sf)
+
+    def plan() -> tuple[list[committee.Candidate], list[int], list[int], list[str]]:
+        with UnitOfWork(sf) as uow:
+            campaign = uow.session.get_one(Campaign, campaign_id)
+            found = committee.plan_decision(uow, campaign, [woman])
+            figures = [
+                f"{r.rule_id}:{r.status}:{r.count}/{r.base_count}" for r in found.composition
+            ]
+            return list(found.before), found.approved.ids(), found.not_approved.ids(), figures
+
+    whole = plan()
+    monkeypatch.setattr(committee, "_READ_CHUNK", 1)  # every row fetched on its own
+    assert plan() == whole
+    before, approved, not_approved, _ = whole
+    assert before == [(woman, "main"), (man, "main"), (alternate, "alternate")]
+    assert (approved, not_approved) == ([man], [woman, alternate])
+
+
+def test_candidates_are_packed_and_read_back_in_order() -> None:
+    packed = committee.Candidates()
+    for id_, rank in ((3, "main"), (2**40, "alternate"), (7, "main")):
+        packed.append(id_, rank)
+    assert list(packed) == [(3, "main"), (2**40, "alternate"), (7, "main")]
+    assert len(packed) == 3 and packed.ids() == [3, 2**40, 7]
+    assert committee.Candidate(7, "main") in packed and (7, "alternate") not in packed
+    assert not committee.Candidates()
