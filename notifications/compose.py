@@ -47,7 +47,10 @@ _REPEATED = frozenset(
     {"content-type", "content-transfer-encoding", "mime-version", "from", "to", "date",
      "x-honorflow-kind"}
 )  # fmt: skip
-_PARSED_KEPT = 512  # parsed headers kept; the oldest goes first
+# Parsed headers kept, least recently used first out: a parsed header with its parse tree is
+# about 7 KB (a Date) to 14 KB (a To with a Chinese name), so the caches stay small.
+_PARSED_KEPT = 128
+_ADDRESS_HEADERS_KEPT = 64  # From and To headers: the sender, and recipients sent to again
 
 
 class _HeaderClasses(HeaderRegistry):
@@ -104,7 +107,7 @@ def make_address(addr_spec: str, display_name: str | None = None) -> Address:
     return address
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=_ADDRESS_HEADERS_KEPT)
 def _address_header(field: str, addr_spec: str, display_name: str | None) -> BaseHeader:
     """The From or To header of a checked address, parsed once: a header is an immutable str
     that messages share (see `_HeaderClasses`)."""
