@@ -50,6 +50,7 @@ from sqlalchemy import Engine, insert, select, update  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from bench.scratch import PG_URL, pg_schema  # noqa: E402
+from bench.transition_phases import Phases, measure_phases, print_phases  # noqa: E402
 from models import Base, Campaign, Nomination, RecommendingUnit  # noqa: E402
 from models.db import make_engine, make_session_factory  # noqa: E402
 from models.uow import UnitOfWork  # noqa: E402
@@ -275,6 +276,18 @@ def measure_rates(kind: str, n: int, block: int, profile: bool) -> Rates:
         return Rates(kind, n, 1, n / raw_s, n / flow_s)
 
 
+def phase_costs(kind: str, n: int) -> Phases:
+    """`n` changes (after the warm-up) with their phases timed: where the client's CPU goes."""
+    with bench_database(kind) as db:
+        sf = make_session_factory(db.engine)
+        ids = seed(sf, n + WARMUP)
+        honorflow_fire(sf, ids[:WARMUP])
+        work = ids[WARMUP:]
+        phases = measure_phases(db.engine, partial(honorflow_fire, sf, work), n)
+        check_done(sf, work)
+        return phases
+
+
 # --- several writers at once (processes, one connection each) --------------------------------
 
 
@@ -468,6 +481,11 @@ def main(argv: list[str] | None = None) -> None:
         help="each writer acts in a campaign of its own (its own audit lane)",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile the honorflow loop")
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="also print the client CPU per phase of a change, and statements per change",
+    )
     args = parser.parse_args(argv)
     if args.mem_large <= args.mem_small:
         parser.error("--mem-large must be larger than --mem-small")
@@ -477,6 +495,9 @@ def main(argv: list[str] | None = None) -> None:
         f"python {sys.version.split()[0]}"
     )
     rates = [measure_rates(kind, args.n, args.block, args.profile) for kind in kinds]
+    if args.phases:
+        for kind in kinds:
+            print_phases(kind, phase_costs(kind, args.n))
     counts = [int(c) for c in args.writers.split(",") if c.strip()]
     scaling = []
     if counts and "postgresql" in kinds:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Base
-from models.db import make_engine, make_session_factory
+from models.db import make_session_factory
 from models.uow import UnitOfWork
+from tests.databases import PgSchemas, fresh_sqlite
 from workflow.actors import Actor
 from workflow.services import campaigns, definitions
 
@@ -32,25 +31,25 @@ T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 def sqlite_engine(tmp_path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-    Base.metadata.create_all(engine)
-    return engine
+    """An engine on a new SQLite file in `tmp_path` holding the empty schema."""
+    return fresh_sqlite(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def pg_schemas() -> Iterator[PgSchemas]:
+    """This test process's PostgreSQL schemas, each used by one test at a time."""
+    schemas = PgSchemas(PG_URL)
+    yield schemas
+    schemas.close()
 
 
 @pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    """A schema of its own on the real PostgreSQL server, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    Base.metadata.create_all(engine)
+def pg_engine(pg_schemas: PgSchemas) -> Iterator[Engine]:
+    """A schema of its own on the real PostgreSQL server, holding only the empty tables."""
+    schema, engine = pg_schemas.take()
     yield engine
     engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    pg_schemas.give_back(schema)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

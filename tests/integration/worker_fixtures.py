@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Base
 from models.db import make_engine, make_session_factory
 from tests.conftest import PG_URL
+from tests.databases import fresh_sqlite
 from tests.smtp_server import RecordingSMTPServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,10 +249,8 @@ class Stack:
 
 
 def _sqlite(tmp: Path) -> tuple[str, Engine, Callable[[], None]]:
-    url = f"sqlite:///{tmp / 'test.sqlite3'}"
-    engine = make_engine(url)
-    Base.metadata.create_all(engine)
-    return url, engine, engine.dispose
+    engine = fresh_sqlite(tmp)
+    return str(engine.url), engine, engine.dispose
 
 
 def _postgresql() -> tuple[str, Engine, Callable[[], None]]:
