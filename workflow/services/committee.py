@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from array import array
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -204,8 +206,15 @@ def decide(
     (`workflow.services.decision_outcomes`), each batch committed on its own."""
     require_committee(actor)
     exceptions = dict(exceptions or {})
+    # The list is read and measured without the write lock (on SQLite, the whole database's),
+    # then found unchanged under it: other changes wait only while the decision is written.
+    with uow.reading():
+        campaign = get_campaign(uow, campaign_id)
+        plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected)
+        planned_on = _list_state(uow, campaign)
     campaign = _locked_campaign(uow, campaign_id)
-    plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected)
+    if _list_state(uow, campaign) != planned_on:  # changed in between: plan again, locked
+        plan = checked_plan(uow, campaign, exceptions, override_reason, expected=expected)
     override = override_reason.strip() if plan.needs_override and override_reason else None
     decision_outcomes.record(uow, campaign.id, _outcomes(plan, exceptions))
     campaign_phase.move(uow, campaign, campaign_phase.DECIDED, actor=actor, now=now)
@@ -228,17 +237,30 @@ def decide(
 
 
 def _locked_campaign(uow: UnitOfWork, campaign_id: int) -> Campaign:
-    """The campaign, locked on PostgreSQL so two decisions on it are taken one after the other
-    (the second then finds it decided); SQLite's write lock, taken at BEGIN, does the same.
+    """The campaign read afresh, locked on PostgreSQL so two decisions on it are taken one
+    after the other (the second then finds it decided); SQLite's write lock, taken at BEGIN,
+    does the same.
 
     FOR NO KEY UPDATE, not FOR UPDATE: every row written with the campaign's id checks its key
     (FOR KEY SHARE), and a writer holding the audit lane would otherwise deadlock with us."""
     campaign = get_campaign(uow, campaign_id)
+    query = select(Campaign).where(Campaign.id == campaign_id)
     if uow.dialect == "postgresql":
-        query = select(Campaign).where(Campaign.id == campaign_id)
         query = query.with_for_update(of=Campaign, key_share=True)
-        uow.session.execute(query.execution_options(populate_existing=True))
+    uow.session.execute(query.execution_options(populate_existing=True))
     return campaign
+
+
+def _list_state(uow: UnitOfWork, campaign: Campaign) -> tuple[object, ...]:
+    """What a plan depends on: the campaign's phase and rules, and which nominees are before
+    the committee at which version (every change of a nomination moves its version), the
+    latter as a digest so that it costs no memory whatever the list's length."""
+    digest = hashlib.sha256()
+    for id_, version in uow.session.execute(_versions_at_committee(campaign)):
+        digest.update(b"%d:%d;" % (id_, version))
+    rules = json.dumps(campaign.composition, sort_keys=True, default=str)
+    facts = (campaign.phase, campaign.reference_date, campaign.definition_id, rules)
+    return (*facts, digest.hexdigest())
 
 
 def _outcomes(plan: DecisionPlan, exceptions: Mapping[int, str]) -> Iterator[Outcome]:
@@ -271,6 +293,16 @@ def _at_committee(campaign: Campaign) -> Select[tuple[int, str, dict[str, Any]]]
     at a time (a server-side cursor on PostgreSQL) rather than all at once."""
     return (
         select(Nomination.id, Nomination.rank, Nomination.facts)
+        .where(*_listed(campaign))
+        .order_by(Nomination.id)
+        .execution_options(yield_per=_READ_CHUNK)
+    )
+
+
+def _versions_at_committee(campaign: Campaign) -> Select[int, int]:
+    """Each nominee awaiting the decision and the version of its row, in id order."""
+    return (
+        select(Nomination.id, Nomination.version)
         .where(*_listed(campaign))
         .order_by(Nomination.id)
         .execution_options(yield_per=_READ_CHUNK)
