@@ -59,7 +59,7 @@ def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     has nothing to read unless the server said goodbye (a restart, `pg_terminate_backend`, an
     idle timeout send a FATAL error, then close). DisconnectionError makes the pool discard it
     and check out another (SQLAlchemy's pessimistic disconnect handling, without the ping)."""
-    if _readable(dbapi_connection.fileno()):
+    if dbapi_connection.closed or _readable(dbapi_connection.fileno()):
         raise DisconnectionError("the server closed this pooled connection")
 
 
