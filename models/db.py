@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import random
+import select
 import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
@@ -28,6 +29,9 @@ BACKOFF_S = 0.05
 # Connections kept for the embedded default; more are opened when asked (max_overflow=-1), so a
 # burst waits for SQLite's lock, never for the pool ("QueuePool limit reached").
 SQLITE_POOL_SIZE = 16
+# A PostgreSQL connection is replaced after this many seconds, so one a firewall or proxy has
+# silently dropped while idle is not kept for ever (a closed one is noticed at checkout).
+PG_POOL_RECYCLE_S = 1800
 
 
 class DatabaseBusy(Exception):
@@ -42,7 +46,30 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return _sqlite_engine(url, parsed.database, **kwargs)
     if parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **{"pool_recycle": PG_POOL_RECYCLE_S, **kwargs})
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _refuse_closed)
+    return engine
+
+
+def _refuse_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Replace a pooled connection the server has closed, without a round trip.
+
+    Instead of the pre-ping (a `SELECT 1` per checkout, two per request): an idle connection
+    has nothing to read unless the server said goodbye (a restart, `pg_terminate_backend`, an
+    idle timeout send a FATAL error, then close). DisconnectionError makes the pool discard it
+    and check out another (SQLAlchemy's pessimistic disconnect handling, without the ping)."""
+    if dbapi_connection.closed or _readable(dbapi_connection.fileno()):
+        raise DisconnectionError("the server closed this pooled connection")
+
+
+def _readable(fd: int) -> bool:
+    """Whether a socket has data (or end of file) waiting, without waiting for it."""
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])  # Windows: no poll()
 
 
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> Engine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar, cast
 
@@ -120,6 +120,47 @@ async def api_actor(user: Annotated[User, Depends(api_user)]) -> Actor:
 
 CurrentUser = Annotated[User, Depends(api_user)]
 CurrentActor = Annotated[Actor, Depends(api_actor)]
+
+
+# A read that is asked very often (the review queue) takes two worker-thread hops, not five:
+# `get_uow` (opening, closing), `api_user`, the handler and the answer's validation each hop
+# for a plain `def`. Opening a unit of work does no I/O, nor does closing one whose reads have
+# ended, so both stay on the event loop; the token's lookup and the handler's read each run in
+# one worker thread, and the handler answers a model FastAPI checks on the loop.
+
+
+async def get_read_uow(request: Request) -> AsyncIterator[UnitOfWork]:
+    """A GET's unit of work (a reader, as `get_uow` gives a GET), opened on the event loop and
+    closed there when its reads have ended; a transaction left open (a handler that raised) is
+    rolled back in a worker thread, so the loop never waits for the database."""
+    if request.method not in SAFE_METHODS:
+        raise RuntimeError(f"{request.method} {request.url.path}: a read's unit of work")
+    uow = request.app.state.wiring.new_uow(write=False, request=True)
+    uow.__enter__()
+    try:
+        yield uow
+    finally:
+        if uow.session.in_transaction():
+            await run_in_threadpool(uow.__exit__, None, None, None)
+        else:
+            uow.__exit__(None, None, None)
+
+
+ReadUow = Annotated[UnitOfWork, Depends(get_read_uow)]
+
+
+async def read_api_user(request: Request, uow: ReadUow, now: Now) -> User:
+    """`api_user` in a read's unit of work: the lookup in a worker thread, the rest on the loop."""
+    user: User = await run_in_threadpool(api_user, request, uow, now)
+    return user
+
+
+async def read_api_actor(user: Annotated[User, Depends(read_api_user)]) -> Actor:
+    """`api_actor` for a read (no I/O: on the loop)."""
+    return users.actor_of(user)
+
+
+ReadActor = Annotated[Actor, Depends(read_api_actor)]
 
 
 def page_session(request: Request, uow: UnitOfWork | None = None) -> tuple[User, str] | None:

@@ -8,13 +8,15 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from models.uow import UnitOfWork
 from web.api.nomination_models import NominationOut, nomination_out
 from web.api.schemas import TransitionOut, transition_out
-from web.deps import CurrentActor, Now, Uow
+from web.deps import CurrentActor, Now, ReadActor, ReadUow, Uow, off_the_loop
 from web.task_filter import TaskQuery
+from workflow.actors import Actor
 from workflow.clean_text import CleanLongText
 from workflow.queries import tasks as read
-from workflow.queries.tasks import TaskRow
+from workflow.queries.tasks import TaskFilter, TaskRow
 from workflow.services import reviews
 
 router = APIRouter(tags=["tasks"])
@@ -90,9 +92,9 @@ def task_out(row: TaskRow) -> TaskOut:
 
 
 @router.get("/tasks", response_model=TaskPage)
-def list_tasks(
-    uow: Uow,
-    actor: CurrentActor,
+async def list_tasks(
+    uow: ReadUow,
+    actor: ReadActor,
     now: Now,
     where: TaskQuery,
     limit: int = Query(default=50, ge=1, le=500),
@@ -101,6 +103,13 @@ def list_tasks(
     """Open and claimed tasks of your department, soonest due first, filtered as the inbox
     filters them: `campaign_id`, `stage`, `state` (open, claimed, mine; `mine=true` too),
     `overdue`, `unit`, `category`, and `q` (part of the nominee's name or employer)."""
+    # Async, with the read and the answer's model in one worker thread (web.deps, ReadUow).
+    return await off_the_loop(_task_page, uow, actor, now, where, limit, offset)
+
+
+def _task_page(
+    uow: UnitOfWork, actor: Actor, now: datetime, where: TaskFilter, limit: int, offset: int
+) -> TaskPage:
     page = read.list_tasks(uow, actor, now, where, limit=limit, offset=offset)
     items = [task_out(row) for row in page.items]
     return TaskPage(total=page.total, limit=limit, offset=offset, items=items)

@@ -7,8 +7,11 @@ without the nominee, and opening such a task is refused and audited once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -50,6 +53,9 @@ LIVE = (TASK_OPEN, TASK_CLAIMED)
 # ('open', 'claimed')`, and a prepared statement's generic plan, which sees only parameters,
 # could not use it; with the values in the text PostgreSQL may keep one plan and skip planning.
 _IS_LIVE = ReviewTask.status.in_(bindparam(None, LIVE, expanding=True, literal_execute=True))
+# The clock in a list's statement is a parameter given when it runs, so the statement itself
+# depends only on who asks and for what, and can be kept (`_statement`).
+_NOW = "list_now"
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ class TaskCounts:
     overdue: int
 
 
-def _filtered(actor: Actor, where: TaskFilter, now: datetime) -> Select[ReviewTask]:
+def _filtered(actor: Actor, where: TaskFilter) -> Select[ReviewTask]:
     department = may_list_queue(actor, where.department) if where.department else None
     query = _live_query(actor, department)
     if where.state == "mine":
@@ -190,7 +196,8 @@ def _filtered(actor: Actor, where: TaskFilter, now: datetime) -> Select[ReviewTa
     if where.stage:
         query = query.where(ReviewTask.stage == where.stage)
     if where.overdue:
-        query = query.where(ReviewTask.due_at.is_not(None), ReviewTask.due_at < now)
+        # Typed as the column (compared with it), as the clock's value was.
+        query = query.where(ReviewTask.due_at.is_not(None), ReviewTask.due_at < bindparam(_NOW))
     if where.about_nominee:
         query = query.where(ReviewTask.nomination_id.in_(_nominees(actor, where)))
     return query
@@ -238,20 +245,27 @@ def list_tasks(
         where = replace(where, campaign_id=campaign_id)
     if department:
         where = replace(where, department=department)
-    query = _filtered(actor, where, now)
+    statement = _statement(actor, where, limit, offset)
     # One statement, so on PostgreSQL it runs outside a transaction: no BEGIN nor COMMIT.
     with uow.one_statement():
-        return _listed(uow, actor, query, now, limit, offset)
+        found = uow.session.execute(statement, {_NOW: now} if where.overdue else None)
+        return _listed(actor, found, now)
 
 
-def _listed(
-    uow: UnitOfWork,
-    actor: Actor,
-    query: Select[ReviewTask],
-    now: datetime,
-    limit: int,
-    offset: int,
-) -> Paged[TaskRow]:
+# The statements kept, one per actor, filter and page asked for (the least recently used go).
+STATEMENTS_KEPT = 512
+
+
+@lru_cache(maxsize=STATEMENTS_KEPT)
+def _statement(actor: Actor, where: TaskFilter, limit: int, offset: int) -> Select[Any]:
+    """A list's statement, built once and kept: building it (its subqueries' columns, its cache
+    key) cost more than running it. It depends on nothing else: the access policy's clauses are
+    functions of the actor alone, and the clock is a parameter. A refused filter (another
+    department's queue) raises here each time: a failed call is not kept."""
+    return _counted_page(actor, _filtered(actor, where), limit, offset)
+
+
+def _counted_page(actor: Actor, query: Select[ReviewTask], limit: int, offset: int) -> Select[Any]:
     """The total and one page in one statement (one round trip), only the columns a list
     shows: the page of tasks (as the bare SQL pages them, before the joins), their nominee and
     unit, the actor's conflicts. The count is the outer row source and the page is joined to
@@ -265,8 +279,7 @@ def _listed(
     shown = tasks.join(Nomination, Nomination.id == tasks.c.nomination_id).join(
         RecommendingUnit, RecommendingUnit.id == Nomination.unit_id
     )
-    # Few subqueries and columns: their column collections are built anew for each request.
-    listed = (
+    return (
         select(
             counted.c.total,
             *tasks.c,  # the columns of QueuedTask, in its order
@@ -278,13 +291,17 @@ def _listed(
         .select_from(counted.outerjoin(shown, true()))
         .order_by(tasks.c.due_at, tasks.c.id)
     )
+
+
+def _listed(actor: Actor, found: Iterable[Sequence[Any]], now: datetime) -> Paged[TaskRow]:
+    """The total and the rows of a `_counted_page` statement's answer."""
     total, rows, width = 0, [], len(_QUEUED)
-    for found in uow.session.execute(listed):
-        total = int(found[0])
-        if found[1] is None:  # no task on the page: only the count's row
+    for row in found:
+        total = int(row[0])
+        if row[1] is None:  # no task on the page: only the count's row
             continue
-        task = QueuedTask(*found[1 : width + 1])
-        nominee, unit_code, unit, declared = found[width + 1 :]
+        task = QueuedTask(*row[1 : width + 1])
+        nominee, unit_code, unit, declared = row[width + 1 :]
         recused = stands_aside(actor, unit_code, bool(declared))
         rows.append(_shown(actor, task, None if recused else (nominee, unit), now))
     return Paged(total, rows)
