@@ -9,6 +9,7 @@ import unicodedata
 from datetime import UTC, datetime
 from email.headerregistry import Address, BaseHeader, HeaderRegistry
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime
 from functools import lru_cache
 
@@ -40,19 +41,64 @@ def header_text(value: str) -> str:
     return " ".join("".join(kept).split())
 
 
+class _FoldedOnce(BaseHeader):
+    """A header that keeps its folded form: the same header object is written in many
+    messages (see _HeaderClasses), and folding it again gives the same text."""
+
+    def fold(self, *, policy: Policy) -> str:
+        # What folding reads of the policy (a multipart's parts get a clone of it).
+        settings = (policy.linesep, policy.max_line_length, getattr(policy, "utf8", False))
+        kept: dict[tuple[str, int | None, bool], str] = self.__dict__.setdefault("_folded", {})
+        folded = kept.get(settings)
+        if folded is None:
+            folded = kept[settings] = super().fold(policy=policy)
+        return folded
+
+
+# Headers parsed and kept for reuse at most; past it the store starts afresh (the repeated
+# ones, sender, units, MIME parts and the minute's Date, come back within a few messages).
+_HEADERS_KEPT = 512
+
+
 class _HeaderClasses(HeaderRegistry):
-    """The email package's header classes, each made once: its registry makes a new class for
-    every header of every message (about a tenth of composing and writing one)."""
+    """The email package's header classes, each made once, and its headers parsed once per
+    value: its registry makes a new class for every header of every message, and the From,
+    To, MIME-Version, Content-Type and Content-Transfer-Encoding of one message repeat in the
+    next (parsing and folding them was two thirds of composing and writing a message).
+
+    A header is an immutable str; sharing one between messages changes no byte written."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(base_class=_FoldedOnce)
         self._made: dict[str, type[BaseHeader]] = {}
+        self._parsed: dict[tuple[str, str, str], BaseHeader] = {}
 
     def __getitem__(self, name: str) -> type[BaseHeader]:
         made = self._made.get(name.lower())
         if made is None:
             made = self._made[name.lower()] = super().__getitem__(name)
         return made
+
+    def __call__(self, name: str, value: object) -> BaseHeader:
+        key = _header_key(name, value)
+        if key is None:
+            return super().__call__(name, value)
+        header = self._parsed.get(key)
+        if header is None:
+            if len(self._parsed) >= _HEADERS_KEPT:
+                self._parsed.clear()
+            header = self._parsed[key] = super().__call__(name, value)
+        return header
+
+
+def _header_key(name: str, value: object) -> tuple[str, str, str] | None:
+    """What a header is parsed from: its name and a text value, or an address's two parts
+    (make_address gives the same address each time); None for anything else."""
+    if type(value) is str:
+        return (name, "", value)
+    if type(value) is Address:
+        return (name, value.display_name, value.addr_spec)
+    return None
 
 
 # SMTP's policy (CRLF, folding at 78), with the header classes made once.
@@ -117,4 +163,18 @@ def compose(
     msg["Message-ID"] = _check_message_id(message_id)
     msg.set_content(rendered.text, charset="utf-8")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
+    _set_boundary(msg)
     return msg
+
+
+# The parts' boundary, the same in every message: the email package would draw a random one
+# while writing, parse the Content-Type again and compile a pattern to search the parts with.
+_BOUNDARY = "=" * 15 + "honorflow-alternative=="
+
+
+def _set_boundary(message: EmailMessage) -> None:
+    """Set the fixed boundary unless a part's encoded text holds it (a stricter test than the
+    package's own: the boundary anywhere, not only as a line); then the package draws one."""
+    parts = message.iter_parts()
+    if all(_BOUNDARY not in str(part.get_payload()) for part in parts):
+        message.set_boundary(_BOUNDARY)

@@ -93,3 +93,35 @@ def test_a_bad_address_is_named(field: str, address: str) -> None:
 def test_a_message_id_the_header_would_mangle_is_refused(message_id: str) -> None:
     with pytest.raises(ValueError, match="invalid Message-ID"):
         composed(message_id=message_id)
+
+
+def test_headers_kept_from_an_earlier_message_write_the_same_bytes() -> None:
+    # From, To and the MIME headers are parsed once and reused; a message composed with
+    # them must read exactly as one whose headers the email package parses afresh.
+    composed()  # fills the kept headers
+    again = composed()
+    fresh = email.message_from_bytes(again.as_bytes(), policy=email.policy.SMTP)
+    assert again.as_bytes() == fresh.as_bytes()
+    assert str(parse(again.as_bytes())["From"]) == "劳模评选工作办公室 <laomo@example.org>"
+
+
+def test_the_fixed_boundary_gives_way_to_a_part_that_holds_it() -> None:
+    plain = composed()
+    boundary = plain.get_boundary()
+    assert boundary is not None and boundary.startswith("=" * 15)
+    assert composed().get_boundary() == boundary  # the same in every message
+    rendered = render("task_assigned", SAMPLE_CONTEXTS["task_assigned"])
+    holding = RenderedMessage(rendered.subject, rendered.text, f"<p>--{boundary}</p>")
+    message = compose(
+        holding,
+        sender="laomo@example.org",
+        sender_name="劳模评选工作办公室",
+        recipient="shuiwu@example.org",
+        recipient_name=None,
+        message_id=MID,
+    )
+    raw = message.as_bytes()
+    drawn = message.get_boundary()
+    assert drawn is not None and drawn != boundary
+    html = parse(raw).get_body(("html",))
+    assert html is not None and f"--{boundary}" in html.get_content()
