@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from zxcvbn import zxcvbn
-
 from config.catalogue import Message, msg
 
 MIN_LENGTH = 12
@@ -53,6 +51,10 @@ def password_problems(password: str, username: str = "", display_name: str = "")
 
 def strength_problem(password: str, user_inputs: Sequence[str] = ()) -> Message | None:
     """The estimator's verdict as a catalogue message with its score, or None when strong."""
+    # Imported when first needed: its word lists hold about 11 MiB, which every command and
+    # worker carried although only setting a password reads them.
+    from zxcvbn import zxcvbn
+
     inputs = [s for s in (*user_inputs, *SITE_WORDS) if s.strip()]
     result = zxcvbn(password[:_ESTIMATED_CHARS], user_inputs=inputs)
     score = int(result["score"])

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
 
 from config.catalogue import Label, Listing, Message, msg
 from models import Campaign, Nomination, RecommendingUnit
@@ -68,7 +67,7 @@ def composition(
     unit_code: str | None = None,
 ) -> tuple[int, list[CompositionResult]]:
     """Evaluate the campaign's composition rules over a set; returns (set size, results)."""
-    query = select(Nomination).where(
+    query = select(Nomination.facts).where(
         Nomination.campaign_id == campaign.id, Nomination.rank == "main"
     )
     if scope == "submitted":
@@ -88,15 +87,16 @@ def composition(
     elif scope == "unit":
         if not unit_code:
             raise InvalidState(msg("error.scope_needs_unit", scope=Label("scope", scope)))
-        query = query.join(RecommendingUnit).where(
+        query = query.join(RecommendingUnit, Nomination.unit_id == RecommendingUnit.id).where(
             RecommendingUnit.code == unit_code, Nomination.status.not_in(HOLD_NO_PLACE)
         )
     else:
         scopes = Listing(tuple(Label("scope", s) for s in SCOPES), "or")
         raise InvalidState(msg("error.unknown_scope", scope=scope, scopes=scopes))
-    # Only the facts are read: the campaign and definition (large JSON) are not loaded per row.
-    query = query.options(lazyload(Nomination.campaign), lazyload(Nomination.definition))
-    members = [facts_from_json(n.facts) for n in uow.session.scalars(query).unique()]
+    # Only the facts column is read, and in batches: whole rows (with their deeds) held as
+    # objects, all at once, were the national demo's peak memory (7,800 awards).
+    rows = uow.session.scalars(query.execution_options(yield_per=500))
+    members = [facts_from_json(facts) for facts in rows]
     rules = composition_rules_of(campaign)
     return len(members), evaluate_composition(rules, members, on=campaign.reference_date)
 
