@@ -90,13 +90,21 @@ def _arrives_before_the_lock(
     monkeypatch.setattr(committee, "_locked_campaign", arrive_then_lock)
 
 
-def test_a_list_changed_after_it_was_read_is_planned_again_before_it_is_written(
+def _list_and_a_late_arrival(
     sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[int, list[int], int]:
+    """Five before the committee, and a sixth that arrives after the list was read."""
     campaign_id, ids = _list_of_five(sf)
     late = add(sf, campaign_id, "jt", "戊", **BALANCED)
     to_notice(sf, late)
     _arrives_before_the_lock(monkeypatch, sf, late)
+    return campaign_id, ids, late
+
+
+def test_a_list_changed_after_it_was_read_is_planned_again_before_it_is_written(
+    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign_id, ids, late = _list_and_a_late_arrival(sf, monkeypatch)
 
     decision = _decide(sf, campaign_id)
 
@@ -107,10 +115,7 @@ def test_a_list_changed_after_it_was_read_is_planned_again_before_it_is_written(
 def test_a_confirmed_list_changed_after_it_was_read_is_refused(
     sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    campaign_id, ids = _list_of_five(sf)
-    late = add(sf, campaign_id, "jt", "戊", **BALANCED)
-    to_notice(sf, late)
-    _arrives_before_the_lock(monkeypatch, sf, late)
+    campaign_id, ids, late = _list_and_a_late_arrival(sf, monkeypatch)
 
     with pytest.raises(ConcurrentChange):
         _decide(sf, campaign_id, expected=ids)
