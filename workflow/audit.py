@@ -195,7 +195,7 @@ def append(
     }
     seal = head_seal(key, seq, digest, lane) if key is not None else None
     head = {"head_lane": lane, "digest": digest, "key_id": key_id, "seal": seal}
-    if session.get_bind().dialect.name == "postgresql":
+    if uow.dialect == "postgresql":
         prefixed = {f"event_{name}": value for name, value in event.items()}
         session.execute(_INSERT_EVENT_SET_HEAD, head | prefixed)
     else:

@@ -16,7 +16,7 @@ from workflow.facts import facts_from_json
 from workflow.machine import AWARDED, END_STATES, HOLD_NO_PLACE
 from workflow.rules.composition import (
     CompositionResult,
-    evaluate_composition,
+    CompositionTally,
 )
 from workflow.services.definitions import definition_of
 from workflow.versions import composition_rules_of
@@ -93,12 +93,12 @@ def composition(
     else:
         scopes = Listing(tuple(Label("scope", s) for s in SCOPES), "or")
         raise InvalidState(msg("error.unknown_scope", scope=scope, scopes=scopes))
-    # Only the facts column is read, and in batches: whole rows (with their deeds) held as
-    # objects, all at once, were the national demo's peak memory (7,800 awards).
-    rows = uow.session.scalars(query.execution_options(yield_per=500))
-    members = [facts_from_json(facts) for facts in rows]
-    rules = composition_rules_of(campaign)
-    return len(members), evaluate_composition(rules, members, on=campaign.reference_date)
+    # Only the facts column is read, in batches, and counted as it is read (as the decision's
+    # plan counts it): whole rows held all at once were the national demo's peak memory.
+    tally = CompositionTally(composition_rules_of(campaign), campaign.reference_date)
+    for facts in uow.session.scalars(query.execution_options(yield_per=500)):
+        tally.add(facts_from_json(facts))
+    return tally.members, tally.results()
 
 
 def state_counts(uow: UnitOfWork, campaign: Campaign) -> Counter[str]:
