@@ -30,9 +30,9 @@ PHASES: tuple[tuple[Any, str, str], ...] = (
     (transitions, "lock_nomination", "lock the nomination (ORM load, 3 joins)"),
     (transitions, "apply", "apply: guards, machine, effects, audit"),
     (workflow.step, "load_calendar", "  calendar read (and the autoflush before it)"),
-    (workflow.lifecycles.review_task, "open_task", "  task insert"),
+    (workflow.lifecycles.review_task, "open_tasks", "  task insert"),
     (workflow.stages.tasks, "_schedule_task_deadlines", "  deadline inserts"),
-    (workflow.stages.tasks, "queue_message", "  outbox insert"),
+    (workflow.stages.tasks, "queue_messages", "  outbox insert"),
     (audit, "append", "  audit append (head, event, head)"),
     (transitions, "commit", "commit (ORM flush and COMMIT)"),
 )

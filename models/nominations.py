@@ -60,9 +60,9 @@ class Nomination(Base):
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it)
 
-    campaign: Mapped[Campaign] = relationship(lazy="joined")
-    unit: Mapped[RecommendingUnit] = relationship(lazy="joined")
-    definition: Mapped[DefinitionVersion] = relationship(lazy="joined")
+    campaign: Mapped[Campaign] = relationship(lazy="joined", viewonly=True)
+    unit: Mapped[RecommendingUnit] = relationship(lazy="joined", viewonly=True)
+    definition: Mapped[DefinitionVersion] = relationship(lazy="joined", viewonly=True)
 
 
 class OfficialLevel(FunctionElement[str]):

@@ -9,6 +9,8 @@ here commits: the caller's use case does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
@@ -20,7 +22,28 @@ from models.uow import UnitOfWork
 from notifications.contexts import MessageContext, to_json
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+# One row, or several in one statement with their ids in the order the rows were given
+# (SQLAlchemy's "insertmanyvalues"; the ordering costs a single row for nothing).
 _INSERT_MESSAGE = insert(_OUTBOX).returning(_OUTBOX.c.id)
+_INSERT_MESSAGES = insert(_OUTBOX).returning(_OUTBOX.c.id, sort_by_parameter_order=True)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to queue: its idempotency key, kind, recipient and typed context.
+
+    Keys name what caused the message (a new task's id, a nomination's version), so a key
+    repeats only when the same change is replayed; the unique constraint then refuses it
+    and the whole transaction with it, which is what a replayed change deserves.
+    """
+
+    key: str
+    kind: str
+    recipient: str
+    context: MessageContext
+    campaign_id: int | None = None
+    nomination_id: int | None = None
+    held: bool = False  # kept for a summary, not sent
 
 
 def queue_message(
@@ -35,32 +58,42 @@ def queue_message(
     nomination_id: int | None = None,
     held: bool = False,
 ) -> None:
-    """Queue one message under an idempotency key (`held`: kept for a summary, not sent).
+    """Queue one message under an idempotency key (`held`: kept for a summary, not sent)."""
+    queue_messages(
+        uow, [Outgoing(key, kind, recipient, context, campaign_id, nomination_id, held)], now
+    )
 
-    Keys name what caused the message (a new task's id, a nomination's version), so a key
-    repeats only when the same change is replayed; the unique constraint then refuses it
-    and the whole transaction with it, which is what a replayed change deserves.
-    """
-    if context.kind != kind:
-        raise ValueError(f"a {type(context).__name__} context cannot be sent as '{kind}'")
-    message_id: int = uow.session.execute(
-        _INSERT_MESSAGE,
-        {
-            "idempotency_key": key,
-            "kind": kind,
-            "recipient": recipient,
-            "campaign_id": campaign_id,
-            "nomination_id": nomination_id,
-            "context": to_json(context),
-            "status": HELD if held else PENDING,
-            "attempts": 0,
-            "last_error": None,
-            "created_at": now,
-            "sent_at": None,
-        },
-    ).scalar_one()
-    if not held:
-        uow.queued_messages.append(message_id)
+
+def queue_messages(uow: UnitOfWork, messages: Sequence[Outgoing], now: datetime) -> None:
+    """Queue messages in one statement (a change that writes to several departments at once)."""
+    if not messages:
+        return
+    for message in messages:
+        if message.context.kind != message.kind:
+            kind = type(message.context).__name__
+            raise ValueError(f"a {kind} context cannot be sent as '{message.kind}'")
+    rows = [_row(message, now) for message in messages]
+    if len(rows) == 1:
+        ids = [uow.session.execute(_INSERT_MESSAGE, rows[0]).scalar_one()]
+    else:
+        ids = list(uow.session.execute(_INSERT_MESSAGES, rows).scalars())
+    uow.queued_messages.extend(i for i, m in zip(ids, messages, strict=True) if not m.held)
+
+
+def _row(message: Outgoing, now: datetime) -> dict[str, object]:
+    return {
+        "idempotency_key": message.key,
+        "kind": message.kind,
+        "recipient": message.recipient,
+        "campaign_id": message.campaign_id,
+        "nomination_id": message.nomination_id,
+        "context": to_json(message.context),
+        "status": HELD if message.held else PENDING,
+        "attempts": 0,
+        "last_error": None,
+        "created_at": now,
+        "sent_at": None,
+    }
 
 
 def is_queued(uow: UnitOfWork, key: str) -> bool:

@@ -6,7 +6,6 @@ closes the open work a state leaves behind and dispatches to the kind. Rows only
 
 from __future__ import annotations
 
-from models import Deadline
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import review_task
 from workflow.messages import notify_unit
@@ -36,6 +35,4 @@ def close_open_work(step: Step, state: str) -> None:
     """Cancel the tasks and pending deadlines a state left behind."""
     nid = step.nomination.id
     review_task.cancel_live(step.uow, nid, state, step.now)
-    deadline_lifecycle.cancel_pending(
-        step.uow, Deadline.nomination_id == nid, Deadline.stage == state
-    )
+    deadline_lifecycle.cancel_pending_of_stage(step.uow, nid, state)

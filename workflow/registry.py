@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import HonourRecord
 from workflow.facts import PriorHonour
@@ -39,11 +39,15 @@ def mark_revoked(step: Step) -> None:
 def registry_honours(step: Step) -> tuple[PriorHonour, ...]:
     """Unrevoked honours the registry holds for the same person (name and birth date)."""
     n = step.nomination
-    rows = step.uow.session.scalars(
-        select(HonourRecord).where(
-            HonourRecord.person_name == n.name,
-            HonourRecord.birth_date == n.birth_date,
-            HonourRecord.revoked_on.is_(None),
-        )
-    ).all()
-    return tuple(PriorHonour(r.honour, r.honour_level, r.awarded_on.year) for r in rows)
+    rows = step.uow.session.execute(_SAME_PERSON, {"name": n.name, "birth_date": n.birth_date})
+    return tuple(PriorHonour(honour, level, awarded.year) for honour, level, awarded in rows)
+
+
+# Built once (asked at every qualification check), reading only the columns it returns.
+_SAME_PERSON = select(
+    HonourRecord.honour, HonourRecord.honour_level, HonourRecord.awarded_on
+).where(
+    HonourRecord.person_name == bindparam("name"),
+    HonourRecord.birth_date == bindparam("birth_date"),
+    HonourRecord.revoked_on.is_(None),
+)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,7 +46,7 @@ def lock_nomination(
 ) -> Nomination:
     """Load a nomination for change: a row lock on PostgreSQL, the version column everywhere."""
     try:
-        row = _locked(uow, Nomination.id == nomination_id)
+        row = _locked(uow, _BY_ID, nomination_id)
     except OperationalError:
         raise ConcurrentChange(msg("error.busy", id=nomination_id)) from None
     if row is None:
@@ -70,14 +70,12 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[ReviewTask, Nomination]:
     have acted while we waited)."""
     if not -(2**63) < task_id < 2**63:
         raise not_found("task", task_id)
-    owner = select(ReviewTask.nomination_id).where(ReviewTask.id == task_id).scalar_subquery()
     try:
-        nomination = _locked(uow, Nomination.id == owner)
+        nomination = _locked(uow, _BY_TASK, task_id)
     except OperationalError:
         raise _busy_task(uow, task_id) from None
-    fresh = select(ReviewTask).where(ReviewTask.id == task_id)
     task = (
-        uow.session.scalars(fresh.execution_options(populate_existing=True)).one_or_none()
+        uow.session.scalars(_FRESH_TASK, {"ident": task_id}).one_or_none()
         if nomination is not None
         else None
     )
@@ -86,16 +84,40 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[ReviewTask, Nomination]:
     return task, nomination
 
 
-def _locked(uow: UnitOfWork, where: ColumnElement[bool]) -> Nomination | None:
-    """The nomination matching `where`, locked (FOR UPDATE on PostgreSQL)."""
+def _locked(uow: UnitOfWork, by: str, ident: int) -> Nomination | None:
+    """The nomination found `by` its id or a task's id, locked (FOR UPDATE on PostgreSQL)."""
+    query = _LOCK_QUERIES[by, uow.dialect == "postgresql"]
+    return uow.session.scalars(query, {"ident": ident}).unique().one_or_none()
+
+
+_BY_ID, _BY_TASK = "id", "task"
+
+
+def _lock_query(by: str, for_update: bool) -> Select[tuple[Nomination]]:
+    ident = bindparam("ident")
+    owner = select(ReviewTask.nomination_id).where(ReviewTask.id == ident).scalar_subquery()
     # The campaign's own definition version is almost always the nomination's, already in the
     # identity map: loading it lazily spares joining (and reading) that row a second time.
     query = (
-        select(Nomination).where(where).options(lazyload(Nomination.campaign, Campaign.definition))
+        select(Nomination)
+        .where(Nomination.id == (ident if by == _BY_ID else owner))
+        .options(lazyload(Nomination.campaign, Campaign.definition))
     )
-    if uow.dialect == "postgresql":
-        query = query.with_for_update(of=Nomination)
-    return uow.session.scalars(query).unique().one_or_none()
+    return query.with_for_update(of=Nomination) if for_update else query
+
+
+_FRESH_TASK = (
+    select(ReviewTask)
+    .where(ReviewTask.id == bindparam("ident"))
+    .execution_options(populate_existing=True)
+)
+# Built once: building the query and its loader options on every change cost more than
+# running it. Keyed by what finds the nomination and whether the database takes row locks.
+_LOCK_QUERIES = {
+    (by, for_update): _lock_query(by, for_update)
+    for by in (_BY_ID, _BY_TASK)
+    for for_update in (False, True)
+}
 
 
 def _busy_task(uow: UnitOfWork, task_id: int) -> ConcurrentChange:

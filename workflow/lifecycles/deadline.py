@@ -48,6 +48,17 @@ LIFECYCLE = Lifecycle(
 
 _DEADLINES = cast(Table, Deadline.__table__)
 _INSERT = insert(_DEADLINES)
+# Core statements on the table, built once: every state change that leaves a stage runs one.
+_CANCEL_PENDING = (
+    update(_DEADLINES)
+    .where(_DEADLINES.c.status.in_(LIFECYCLE.sources(CANCELLED)))
+    .values(status=CANCELLED)
+)
+_CANCEL_OF_STAGE = _CANCEL_PENDING.where(
+    _DEADLINES.c.nomination_id == bindparam("of_nomination"),
+    _DEADLINES.c.stage == bindparam("of_stage"),
+)
+_CANCEL_OF_TASK = _CANCEL_PENDING.where(_DEADLINES.c.task_id == bindparam("of_task"))
 # Built once: the sweep runs it for every batch.
 _RECORD_OUTCOMES = (
     update(_DEADLINES)
@@ -134,13 +145,21 @@ def give_back(uow: UnitOfWork, deadline_id: int, error: str, *, park: bool = Fal
 
 
 def cancel_pending(uow: UnitOfWork, *where: ColumnElement[bool]) -> None:
-    """Cancel the pending deadlines matching `where` (a stage left, a task done, ...)."""
-    uow.session.execute(
-        update(Deadline)
-        .where(*where, Deadline.status.in_(LIFECYCLE.sources(CANCELLED)))
-        .values(status=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+    """Cancel the pending deadlines matching `where` (an objection settled, ...)."""
+    uow.session.flush()  # a deadline this change already moved is written first
+    uow.session.execute(_CANCEL_PENDING.where(*where))
+
+
+def cancel_pending_of_stage(uow: UnitOfWork, nomination_id: int, stage: str) -> None:
+    """Cancel the pending deadlines of a stage the nomination leaves."""
+    uow.session.flush()  # a deadline this change already moved is written first
+    uow.session.execute(_CANCEL_OF_STAGE, {"of_nomination": nomination_id, "of_stage": stage})
+
+
+def cancel_pending_of_task(uow: UnitOfWork, task_id: int) -> None:
+    """Cancel the pending deadlines of a finished task (its reminders and escalations)."""
+    uow.session.flush()  # a deadline this change already moved is written first
+    uow.session.execute(_CANCEL_OF_TASK, {"of_task": task_id})
 
 
 def retry(uow: UnitOfWork, deadline_id: int, actor: Actor, now: datetime) -> Deadline:

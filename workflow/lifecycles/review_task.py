@@ -10,10 +10,11 @@ nomination's own transition event, written in the same transaction, records why.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, bindparam, insert, update
 
 from config.catalogue import Message
 from config.message_json import reason_fields
@@ -37,7 +38,21 @@ LIVE: tuple[str, ...] = (TASK_OPEN, TASK_CLAIMED)
 
 # Built once so that every transition reuses SQLAlchemy's compiled statement.
 _TASKS = cast(Table, ReviewTask.__table__)
+_CANCEL_LIVE = (
+    update(_TASKS)
+    .where(
+        _TASKS.c.nomination_id == bindparam("of_nomination"),
+        _TASKS.c.stage == bindparam("of_stage"),
+        _TASKS.c.status.in_(LIFECYCLE.sources(TASK_CANCELLED)),
+    )
+    .values(
+        status=TASK_CANCELLED, completed_at=bindparam("cancelled_at"), version=_TASKS.c.version + 1
+    )
+)
+# One row, or several in one statement with their ids in the order the rows were given
+# (SQLAlchemy's "insertmanyvalues"; the ordering costs a single row for nothing).
 _INSERT_TASK = insert(_TASKS).returning(_TASKS.c.id)
+_INSERT_TASKS = insert(_TASKS).returning(_TASKS.c.id, sort_by_parameter_order=True)
 
 
 def open_task(
@@ -51,20 +66,50 @@ def open_task(
     due_at: datetime | None,
     now: datetime,
 ) -> int:
-    """A new open task (a Core insert: it is written once and not read back); returns its id."""
-    values = {
-        "nomination_id": nomination_id,
-        "campaign_id": campaign_id,
-        "stage": stage,
-        "department": department,
-        "role": role,
-        "status": TASK_OPEN,
-        "due_at": due_at,
-        "created_at": now,
-        "version": 1,
-    }
-    task_id: int = uow.session.execute(_INSERT_TASK, values).scalar_one()
+    """A new open task; returns its id."""
+    (task_id,) = open_tasks(
+        uow,
+        nomination_id=nomination_id,
+        campaign_id=campaign_id,
+        stage=stage,
+        assignments=[(department, role)],
+        due_at=due_at,
+        now=now,
+    )
     return task_id
+
+
+def open_tasks(
+    uow: UnitOfWork,
+    *,
+    nomination_id: int,
+    campaign_id: int,
+    stage: str,
+    assignments: Sequence[tuple[str, str]],
+    due_at: datetime | None,
+    now: datetime,
+) -> list[int]:
+    """New open tasks of one stage, one per (department, role), in one statement (a Core
+    insert: they are written once and not read back); their ids, in the order given."""
+    rows = [
+        {
+            "nomination_id": nomination_id,
+            "campaign_id": campaign_id,
+            "stage": stage,
+            "department": department,
+            "role": role,
+            "status": TASK_OPEN,
+            "due_at": due_at,
+            "created_at": now,
+            "version": 1,
+        }
+        for department, role in assignments
+    ]
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [uow.session.execute(_INSERT_TASK, rows[0]).scalar_one()]
+    return list(uow.session.execute(_INSERT_TASKS, rows).scalars())
 
 
 def move(
@@ -122,13 +167,9 @@ def record(
 
 def cancel_live(uow: UnitOfWork, nomination_id: int, stage: str, now: datetime) -> None:
     """Cancel a nomination's open and claimed tasks of a stage it leaves (one statement)."""
+    # A task this change already moved (the one just completed) is written first, as an
+    # ORM statement would have done, so the cancel does not take it for a live one.
+    uow.session.flush()
     uow.session.execute(
-        update(ReviewTask)
-        .where(
-            ReviewTask.nomination_id == nomination_id,
-            ReviewTask.stage == stage,
-            ReviewTask.status.in_(LIFECYCLE.sources(TASK_CANCELLED)),
-        )
-        .values(status=TASK_CANCELLED, completed_at=now, version=ReviewTask.version + 1)
-        .execution_options(synchronize_session=False)
+        _CANCEL_LIVE, {"of_nomination": nomination_id, "of_stage": stage, "cancelled_at": now}
     )

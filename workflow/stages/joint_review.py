@@ -23,7 +23,7 @@ from workflow.definition import StageKind, StageSpec
 from workflow.errors import GuardFailed, RuleFailure
 from workflow.routing import route_departments
 from workflow.stages.base import Action, Apply, Guard, StageBehaviour
-from workflow.stages.tasks import TASK_ACTIONS, create_task, has_unanswered
+from workflow.stages.tasks import TASK_ACTIONS, create_tasks, has_unanswered
 from workflow.states import TransitionResult, TransitionSpec
 from workflow.step import Step
 from workflow.versions import definition_of
@@ -68,8 +68,8 @@ class JointReview(StageBehaviour):
 
     def enter(self, step: Step, stage: StageSpec) -> None:
         """One task per department the stage's routing sends this nominee to."""
-        for department in route_departments(stage, step.facts):
-            create_task(step, stage, department, "department_reviewer")
+        departments = route_departments(stage, step.facts)
+        create_tasks(step, stage, [(d, "department_reviewer") for d in departments])
 
     def decide(
         self,

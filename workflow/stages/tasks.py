@@ -7,7 +7,7 @@ deadline and a `reminder:N` per configured offset, and an overdue task escalates
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from config.dates import local_day
 from models import Deadline, Nomination, ReviewTask
 from models.reviews import TASK_CLAIMED, TASK_OPEN
 from models.uow import UnitOfWork
-from notifications.outbox import queue_message
+from notifications.outbox import Outgoing, queue_message, queue_messages
 from workflow.actors import SYSTEM
 from workflow.calendar import WorkingCalendar
 from workflow.definition import StageSpec
@@ -51,42 +51,51 @@ def because(deadline: Deadline) -> Message:
 
 def create_task(step: Step, stage: StageSpec, department: str, role: str) -> int:
     """One review task, its due and reminder deadlines, and the assignment message."""
+    (task_id,) = create_tasks(step, stage, [(department, role)])
+    return task_id
+
+
+def create_tasks(step: Step, stage: StageSpec, assignments: Sequence[tuple[str, str]]) -> list[int]:
+    """A review task per (department, role), each with its due and reminder deadlines and its
+    assignment message: three statements however many departments the stage asks."""
     due = (
         step.calendar.add_working_days(step.now, stage.duration_days)
         if stage.duration_days
         else None
     )
     n = step.nomination
-    task_id = review_task.open_task(
+    task_ids = review_task.open_tasks(
         step.uow,
         nomination_id=n.id,
         campaign_id=n.campaign_id,
         stage=stage.id,
-        department=department,
-        role=role,
+        assignments=assignments,
         due_at=due,
         now=step.now,
     )
     if due is not None:
-        _schedule_task_deadlines(step, stage, due, task_id)
-    recipient = step.definition.departments[department].email or n.campaign.admin_email
-    queue_message(
-        step.uow,
-        key=f"task_assigned:{task_id}",
-        kind="task_assigned",
-        recipient=recipient,
-        now=step.now,
-        context=task_assigned(
-            task_id, stage.title, n.name, department_name(step.definition, department), due
-        ),
-        campaign_id=n.campaign_id,
-        nomination_id=n.id,
-    )
-    return task_id
+        _schedule_task_deadlines(step, stage, due, task_ids)
+    messages = [
+        Outgoing(
+            key=f"task_assigned:{task_id}",
+            kind="task_assigned",
+            recipient=step.definition.departments[department].email or n.campaign.admin_email,
+            context=task_assigned(
+                task_id, stage.title, n.name, department_name(step.definition, department), due
+            ),
+            campaign_id=n.campaign_id,
+            nomination_id=n.id,
+        )
+        for task_id, (department, _) in zip(task_ids, assignments, strict=True)
+    ]
+    queue_messages(step.uow, messages, step.now)
+    return task_ids
 
 
-def _schedule_task_deadlines(step: Step, stage: StageSpec, due: datetime, task_id: int) -> None:
-    """The task's due time and its reminders (those still ahead), computed once and stored."""
+def _schedule_task_deadlines(
+    step: Step, stage: StageSpec, due: datetime, task_ids: Sequence[int]
+) -> None:
+    """The tasks' due time and their reminders (those still ahead), computed once and stored."""
     n = step.nomination
     times = [("task_due", due)] + [
         (f"reminder:{offset}", step.calendar.working_days_before(due, offset))
@@ -94,6 +103,7 @@ def _schedule_task_deadlines(step: Step, stage: StageSpec, due: datetime, task_i
     ]
     rows = [
         NewDeadline(n.campaign_id, kind, at, n.id, stage.id, task_id)
+        for task_id in task_ids
         for kind, at in times
         if at > step.now
     ]
@@ -114,7 +124,7 @@ def has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
 
 def finish_task_deadlines(uow: UnitOfWork, task_id: int) -> None:
     """A finished task needs no more reminders or escalations."""
-    deadline_lifecycle.cancel_pending(uow, Deadline.task_id == task_id)
+    deadline_lifecycle.cancel_pending_of_task(uow, task_id)
 
 
 # The nomination's campaign, unit and definition are the same few rows for a whole sweep:
