@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Integer, Select, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.exc import StaleDataError
@@ -93,8 +93,8 @@ def _locked(uow: UnitOfWork, by: str, ident: int) -> Nomination | None:
 _BY_ID, _BY_TASK = "id", "task"
 
 
-def _lock_query(by: str, for_update: bool) -> Select[tuple[Nomination]]:
-    ident = bindparam("ident")
+def _lock_query(by: str, for_update: bool) -> Select[Nomination]:
+    ident = bindparam("ident", type_=Integer)
     owner = select(ReviewTask.nomination_id).where(ReviewTask.id == ident).scalar_subquery()
     # The campaign's own definition version is almost always the nomination's, already in the
     # identity map: loading it lazily spares joining (and reading) that row a second time.
@@ -106,11 +106,6 @@ def _lock_query(by: str, for_update: bool) -> Select[tuple[Nomination]]:
     return query.with_for_update(of=Nomination) if for_update else query
 
 
-_FRESH_TASK = (
-    select(ReviewTask)
-    .where(ReviewTask.id == bindparam("ident"))
-    .execution_options(populate_existing=True)
-)
 # Built once: building the query and its loader options on every change cost more than
 # running it. Keyed by what finds the nomination and whether the database takes row locks.
 _LOCK_QUERIES = {
@@ -118,6 +113,14 @@ _LOCK_QUERIES = {
     for by in (_BY_ID, _BY_TASK)
     for for_update in (False, True)
 }
+
+
+# The task, read under its nomination's lock, fresh even if the session held it.
+_FRESH_TASK = (
+    select(ReviewTask)
+    .where(ReviewTask.id == bindparam("ident"))
+    .execution_options(populate_existing=True)
+)
 
 
 def _busy_task(uow: UnitOfWork, task_id: int) -> ConcurrentChange:

@@ -29,10 +29,14 @@ class Rows:
 
 @dataclass
 class FakeSession:
-    """Answers `scalar` and `scalars` from queues, in the order the code asks."""
+    """Answers `scalar`, `scalars` and `execute` from queues, in the order the code asks."""
 
     scalar_answers: list[Any] = field(default_factory=list)
     scalars_answers: list[list[Any]] = field(default_factory=list)
+    execute_answers: list[list[Any]] = field(default_factory=list)
+
+    def execute(self, query: Any, params: Any = None) -> Rows:
+        return Rows(self.execute_answers.pop(0))
 
     def scalar(self, query: Any) -> Any:
         return self.scalar_answers.pop(0)
@@ -54,7 +58,8 @@ class FakeUow:
 def fake_step(session: FakeSession, **nomination: Any) -> Any:
     row = SimpleNamespace(id=1, campaign_id=1, unit_id=1, status="public_notice", **nomination)
     definition = SimpleNamespace(
-        stage=lambda _: SimpleNamespace(
+        stage=lambda stage_id: SimpleNamespace(
+            id=stage_id,
             duration_days=5, completion=SimpleNamespace(rule="all_clear", quorum=None)
         )
     )

@@ -109,15 +109,16 @@ def test_a_unit_without_places_is_told_so() -> None:
 
 
 def test_the_joint_review_refusal_counts_the_departments() -> None:
-    done = SimpleNamespace(status=TASK_DONE, outcome="clear")
-    waiting = SimpleNamespace(status="open", outcome=None)
-    step = fake_step(FakeSession(scalars_answers=[[done, waiting, waiting]]))
+    done, waiting = (TASK_DONE, "clear"), ("open", None)  # (status, outcome) of each task
+    step = fake_step(FakeSession(execute_answers=[[done, waiting, waiting]]))
     [failure] = joint_review.joint_review_cleared(step)
     assert str(failure) == "多部门联审：3个联审部门中1个同意，须全部同意"
     assert _en(failure) == "joint review: 1 of 3 departments cleared; all must clear"
-    step = fake_step(FakeSession(scalars_answers=[[done, waiting]]))
+    step = fake_step(FakeSession(execute_answers=[[done, waiting]]))
     step.definition = SimpleNamespace(
-        stage=lambda _: SimpleNamespace(completion=SimpleNamespace(rule="quorum", quorum=2))
+        stage=lambda stage_id: SimpleNamespace(
+            id=stage_id, completion=SimpleNamespace(rule="quorum", quorum=2)
+        )
     )
     [failure] = joint_review.joint_review_cleared(step)
     assert str(failure) == "多部门联审：1个部门同意，未达到规定的2个"

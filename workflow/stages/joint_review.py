@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from config.catalogue import msg
 from models import Nomination, ReviewTask
@@ -28,20 +28,20 @@ from workflow.states import TransitionResult, TransitionSpec
 from workflow.step import Step
 from workflow.versions import definition_of
 
+# Built once (asked at every department's answer): only what the rule counts.
+_ANSWERS = select(ReviewTask.status, ReviewTask.outcome).where(
+    ReviewTask.nomination_id == bindparam("of_nomination"),
+    ReviewTask.stage == bindparam("of_stage"),
+    ReviewTask.status != TASK_CANCELLED,
+)
+
 
 def joint_review_cleared(step: Step) -> list[RuleFailure]:
     """The stage's completion rule: every department clears, or a quorum does."""
     stage = step.definition.stage(step.nomination.status)
-    tasks = list(
-        step.uow.session.scalars(
-            select(ReviewTask).where(
-                ReviewTask.nomination_id == step.nomination.id,
-                ReviewTask.stage == step.nomination.status,
-                ReviewTask.status != TASK_CANCELLED,
-            )
-        )
-    )
-    cleared = sum(1 for t in tasks if t.status == TASK_DONE and t.outcome == "clear")
+    params = {"of_nomination": step.nomination.id, "of_stage": stage.id}
+    tasks = step.uow.session.execute(_ANSWERS, params).all()
+    cleared = sum(1 for status, outcome in tasks if status == TASK_DONE and outcome == "clear")
     if stage.completion.rule == "quorum":
         need = stage.completion.quorum or 0
         if cleared < need:

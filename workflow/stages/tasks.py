@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import lazyload
 
 from config.catalogue import Listing, Message, msg
@@ -112,14 +112,19 @@ def _schedule_task_deadlines(
 
 def has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
     """Whether a task of the nomination's stage is still open or claimed."""
-    found = uow.session.scalars(
-        select(ReviewTask.id).where(
-            ReviewTask.nomination_id == nomination_id,
-            ReviewTask.stage == stage,
-            ReviewTask.status.in_(review_task.LIVE),
-        )
-    ).first()
-    return found is not None
+    found = uow.session.scalars(_UNANSWERED, {"of_nomination": nomination_id, "of_stage": stage})
+    return found.first() is not None
+
+
+_UNANSWERED = (
+    select(ReviewTask.id)
+    .where(
+        ReviewTask.nomination_id == bindparam("of_nomination"),
+        ReviewTask.stage == bindparam("of_stage"),
+        ReviewTask.status.in_(review_task.LIVE),
+    )
+    .limit(1)
+)
 
 
 def finish_task_deadlines(uow: UnitOfWork, task_id: int) -> None:
