@@ -6,29 +6,41 @@ closes the open work a state leaves behind and dispatches to the kind. Rows only
 
 from __future__ import annotations
 
+from typing import Any
+
 from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import review_task
 from workflow.messages import notify_unit
+from workflow.repository import write_now
 from workflow.stages.registry import kind_of
 from workflow.states import END_STATES
 from workflow.step import Step
 
 
 def on_state_changed(step: Step, source: str, dest: str) -> None:
-    """Close what the old state opened and open what the new state needs."""
-    n = step.nomination
-    n.updated_at = step.now
+    """Write the nomination's new state, close what the old state opened and open what the
+    new state needs."""
+    stage = step.definition.stage_of_state(dest)
+    entering = stage is not None and dest == stage.id
+    write_state(step, dest, entering)
     if step.definition.stage_of_state(source) is not None:
         close_open_work(step, source)
-    stage = step.definition.stage_of_state(dest)
-    if stage is not None and dest == stage.id:
-        n.stage_entered_at = step.now
+    if stage is not None and entering:
         kind_of(stage).enter(step, stage)
     elif stage is not None:
         kind_of(stage).enter_returned(step, stage)
     if dest in END_STATES:
-        n.end_reason = step.reason
         notify_unit(step, "nomination_ended", dest)
+
+
+def write_state(step: Step, dest: str, entering_stage: bool) -> None:
+    """The nomination's row in its new state, written at once (what follows reads it)."""
+    values: dict[str, Any] = {"status": dest, "updated_at": step.now}
+    if entering_stage:
+        values["stage_entered_at"] = step.now
+    if dest in END_STATES:
+        values["end_reason"] = step.reason
+    write_now(step.uow, step.nomination, values)
 
 
 def close_open_work(step: Step, state: str) -> None:

@@ -1,15 +1,19 @@
-"""Loading rows for a use case: lookups that name what is missing, locks, conflict mapping."""
+"""Loading rows for a use case: lookups that name what is missing, locks, conflict mapping;
+writing a loaded row at once."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from functools import lru_cache
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import Integer, Select, bindparam, select
+from sqlalchemy import Integer, Select, Table, Update, bindparam, inspect, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import Label, msg
@@ -133,6 +137,49 @@ def _busy_task(uow: UnitOfWork, task_id: int) -> ConcurrentChange:
     if owner is None:
         return ConcurrentChange(msg("error.database_busy"))
     return ConcurrentChange(msg("error.busy", id=owner))
+
+
+class Versioned(Protocol):
+    """A row with an id and a version column (`version_id_col`): a nomination, a task."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+def write_now(uow: UnitOfWork, row: Versioned, values: dict[str, Any]) -> None:
+    """Write columns of a loaded row at once, in one Core UPDATE checked against its version,
+    and record them on the row object as loaded, so the ORM has nothing left to write for
+    them: the ORM's own flush of one row costs about three times the statement.
+
+    A row changed since it was loaded matches nothing and fails as the ORM's flush would
+    (StaleDataError, which `conflicts_reported` turns into ConcurrentChange).
+    """
+    version = row.version
+    table = inspect(type(row)).local_table
+    statement = _versioned_update(table, tuple(sorted(values)))
+    params = {f"new_{key}": value for key, value in values.items()}
+    ident = {"row_id": row.id, "row_version": version, "new_version": version + 1}
+    written = cast(CursorResult[Any], uow.session.execute(statement, params | ident))
+    if written.rowcount != 1:
+        raise StaleDataError(f"{table.name} row {row.id} changed since it was loaded")
+    for key, value in values.items():
+        set_committed_value(row, key, value)
+    set_committed_value(row, "version", version + 1)
+
+
+@lru_cache(maxsize=64)
+def _versioned_update(table: Table, keys: tuple[str, ...]) -> Update:
+    # Built once per table and set of columns (a state change writes the same few).
+    return (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.version == bindparam("row_version"))
+        .values(
+            {**{key: bindparam(f"new_{key}") for key in keys}, "version": bindparam("new_version")}
+        )
+    )
 
 
 def commit(uow: UnitOfWork) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +24,13 @@ from workflow.repository import commit, conflicts_reported, lock_nomination
 from workflow.services.definitions import machine_of
 from workflow.states import TransitionResult as TransitionResult
 from workflow.step import Step
+
+
+@dataclass
+class _State:
+    """What the machine reads and sets: the state alone."""
+
+    status: str
 
 
 class _Hooks:
@@ -86,7 +94,9 @@ def apply(
     step = Step(uow, now, actor, nomination, machine.definition, trigger, words, payload or {})
     if not internal:
         authorise(step, spec)
-    machine.fire(nomination, trigger, _Hooks(step))
+    # The shared machine moves a stand-in for the row: the new state is written by the
+    # effects in one statement (`workflow.effects.write_state`), not by the ORM's flush.
+    machine.fire(_State(source), trigger, _Hooks(step))
     event = audit.append(
         uow,
         now,
