@@ -59,8 +59,7 @@ def fake_step(session: FakeSession, **nomination: Any) -> Any:
     row = SimpleNamespace(id=1, campaign_id=1, unit_id=1, status="public_notice", **nomination)
     definition = SimpleNamespace(
         stage=lambda stage_id: SimpleNamespace(
-            id=stage_id,
-            duration_days=5, completion=SimpleNamespace(rule="all_clear", quorum=None)
+            id=stage_id, duration_days=5, completion=SimpleNamespace(rule="all_clear", quorum=None)
         )
     )
     return SimpleNamespace(uow=FakeUow(session), nomination=row, definition=definition, now=NOW)

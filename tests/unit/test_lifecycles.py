@@ -57,6 +57,21 @@ def audited(monkeypatch: pytest.MonkeyPatch) -> list[audit.AuditEntry]:
     return entries
 
 
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The task writer's row writes, applied to the row object (the statement itself is tested
+    on real databases: tests/integration/test_write_now.py)."""
+    writes: list[dict[str, Any]] = []
+
+    def write_now(uow: Any, row: Any, values: dict[str, Any]) -> None:
+        writes.append(dict(values))
+        for key, value in values.items():
+            setattr(row, key, value)
+
+    monkeypatch.setattr(review_task, "write_now", write_now)
+    return writes
+
+
 def _pairs(lifecycle: Lifecycle) -> list[tuple[str, str]]:
     return [(s, t) for s in lifecycle.statuses for t in lifecycle.statuses]
 
@@ -100,7 +115,9 @@ def _task(status: str) -> ReviewTask:
 
 
 @pytest.mark.parametrize(("current", "target"), _pairs(review_task.LIFECYCLE))
-def test_review_task_moves(current: str, target: str, audited: list[audit.AuditEntry]) -> None:
+def test_review_task_moves(
+    current: str, target: str, audited: list[audit.AuditEntry], written: list[dict[str, Any]]
+) -> None:
     task = _task(current)
 
     def write() -> None:
@@ -114,6 +131,7 @@ def test_review_task_moves(current: str, target: str, audited: list[audit.AuditE
         )
 
     _check(review_task.LIFECYCLE, current, target, task, "status", write, audited)
+    assert len(written) == (1 if target in review_task.LIFECYCLE.moves[current] else 0)
     if audited:
         assert audited[0].payload == {
             "task_id": 7,

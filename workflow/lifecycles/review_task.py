@@ -10,8 +10,9 @@ nomination's own transition event, written in the same transaction, records why.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -24,6 +25,7 @@ from models.uow import UnitOfWork
 from workflow import audit
 from workflow.actors import Actor
 from workflow.lifecycles.table import Lifecycle
+from workflow.repository import write_now
 
 LIFECYCLE = Lifecycle(
     "task_status",
@@ -35,6 +37,8 @@ LIFECYCLE = Lifecycle(
     },
 )
 LIVE: tuple[str, ...] = (TASK_OPEN, TASK_CLAIMED)
+# What a task handed back to its department's queue is written with.
+UNASSIGNED: Mapping[str, Any] = MappingProxyType({"assignee": None, "assignee_user_id": None})
 
 # Built once so that every transition reuses SQLAlchemy's compiled statement.
 _TASKS = cast(Table, ReviewTask.__table__)
@@ -121,19 +125,29 @@ def move(
     now: datetime,
     trigger: str,
     reason: str | Message | None = None,
+    also: Mapping[str, Any] | None = None,
 ) -> None:
-    """Move one task, refusing what the table forbids, and append the audit event."""
-    settle(task, target, now)
+    """Move one task (writing `also` with it), refusing what the table forbids, and append
+    the audit event."""
+    settle(uow, task, target, now, also)
     record(uow, task, actor, now, trigger, reason)
 
 
-def settle(task: ReviewTask, target: str, now: datetime) -> None:
-    """Move one task without an event: the caller appends it (a completion's is one event,
-    with the nomination's transition when the stage decides)."""
+def settle(
+    uow: UnitOfWork,
+    task: ReviewTask,
+    target: str,
+    now: datetime,
+    also: Mapping[str, Any] | None = None,
+) -> None:
+    """Move one task without an event, and write it at once with the other columns given
+    (`also`: its assignee, outcome, opinion): the caller appends the event (a completion's
+    is one event, with the nomination's transition when the stage decides)."""
     LIFECYCLE.check(task.id, task.status, target)
-    task.status = target
+    values = {**(also or {}), "status": target}
     if target in (TASK_DONE, TASK_CANCELLED):
-        task.completed_at = now
+        values["completed_at"] = now
+    write_now(uow, task, values)
 
 
 def facts(task: ReviewTask) -> dict[str, Any]:

@@ -52,8 +52,10 @@ def claim(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> ReviewT
         review_task.record(uow, task, actor, now, "recusal", str(recused))
         commit(uow)  # the recusal is kept; the task is untouched
         raise
-    review_task.move(uow, task, TASK_CLAIMED, actor=actor, now=now, trigger="claim_task")
-    task.assignee, task.assignee_user_id = actor.name, actor.user_id
+    held_by = {"assignee": actor.name, "assignee_user_id": actor.user_id}
+    review_task.move(
+        uow, task, TASK_CLAIMED, actor=actor, now=now, trigger="claim_task", also=held_by
+    )
     commit(uow)
     return task
 
@@ -69,9 +71,15 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
     previous = task.assignee
     reason = f"released by {actor.name} (was {previous})"
     review_task.move(
-        uow, task, TASK_OPEN, actor=actor, now=now, trigger="release_task", reason=reason
+        uow,
+        task,
+        TASK_OPEN,
+        actor=actor,
+        now=now,
+        trigger="release_task",
+        reason=reason,
+        also=review_task.UNASSIGNED,
     )
-    task.assignee, task.assignee_user_id = None, None
     commit(uow)
     return task
 
@@ -94,10 +102,10 @@ def complete(
     if task.assignee is not None and not _holds(task, actor) and not actor.is_privileged:
         raise InvalidState(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
     check_reason(stage, outcome, opinion)
-    task.outcome, task.opinion = outcome, opinion
+    answer: dict[str, Any] = {"outcome": outcome, "opinion": opinion}
     if task.assignee is None:  # completed straight from the queue: the completer holds it
-        task.assignee, task.assignee_user_id = actor.name, actor.user_id
-    review_task.settle(task, TASK_DONE, now)
+        answer |= {"assignee": actor.name, "assignee_user_id": actor.user_id}
+    review_task.settle(uow, task, TASK_DONE, now, answer)
     trigger = behaviour.outcomes[outcome]
     try:
         with conflicts_reported(uow):

@@ -267,9 +267,15 @@ def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadlin
     previous = task.assignee
     reason = msg("audit.task_released", assignee=previous or "", deadline=because(deadline))
     review_task.move(
-        uow, task, TASK_OPEN, actor=SYSTEM, now=now, trigger="release_task", reason=reason
+        uow,
+        task,
+        TASK_OPEN,
+        actor=SYSTEM,
+        now=now,
+        trigger="release_task",
+        reason=reason,
+        also=review_task.UNASSIGNED,
     )
-    task.assignee, task.assignee_user_id = None, None
 
 
 # The deadline kinds every task-based stage creates.
