@@ -12,6 +12,7 @@ from workflow.lifecycles import deadline as deadline_lifecycle
 from workflow.lifecycles import review_task
 from workflow.messages import notify_unit
 from workflow.repository import write_now
+from workflow.stages.base import StageBehaviour
 from workflow.stages.registry import kind_of
 from workflow.states import END_STATES
 from workflow.step import Step
@@ -23,8 +24,9 @@ def on_state_changed(step: Step, source: str, dest: str) -> None:
     stage = step.definition.stage_of_state(dest)
     entering = stage is not None and dest == stage.id
     write_state(step, dest, entering)
-    if step.definition.stage_of_state(source) is not None:
-        close_open_work(step, source)
+    left = step.definition.stage_of_state(source)
+    if left is not None:
+        close_open_work(step, source, kind_of(left))
     if stage is not None and entering:
         kind_of(stage).enter(step, stage)
     elif stage is not None:
@@ -43,8 +45,15 @@ def write_state(step: Step, dest: str, entering_stage: bool) -> None:
     write_now(step.uow, step.nomination, values)
 
 
-def close_open_work(step: Step, state: str) -> None:
-    """Cancel the tasks and pending deadlines a state left behind."""
+def close_open_work(step: Step, state: str, kind: StageBehaviour) -> None:
+    """Cancel the tasks and pending deadlines a state left behind.
+
+    Only a kind whose reviewers answer (`outcomes`) queues tasks, and only a kind with
+    deadline actions stores deadlines (a row no action can fire would be useless): leaving
+    any other stage (the committee's, for each nominee of its list) has nothing to cancel.
+    """
     nid = step.nomination.id
-    review_task.cancel_live(step.uow, nid, state, step.now)
-    deadline_lifecycle.cancel_pending_of_stage(step.uow, nid, state)
+    if kind.outcomes:
+        review_task.cancel_live(step.uow, nid, state, step.now)
+    if kind.actions:
+        deadline_lifecycle.cancel_pending_of_stage(step.uow, nid, state)

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from typing import cast
+
+from sqlalchemy import Table, bindparam, insert, select
 
 from models import HonourRecord
 from workflow.facts import PriorHonour
 from workflow.step import Step
 
+_INSERT_RECORD = insert(cast(Table, HonourRecord.__table__))
+
 
 def add_to_registry(step: Step) -> None:
-    """Enter an awarded nominee in the registry."""
+    """Enter an awarded nominee in the registry (a Core insert: the committee's decision writes
+    one per nominee, and nothing in it reads the record back)."""
     n = step.nomination
-    step.uow.session.add(
-        HonourRecord(
-            person_name=n.name,
-            birth_date=n.birth_date,
-            honour=n.honour,
-            honour_level=n.campaign.honour_level,
-            campaign_id=n.campaign_id,
-            nomination_id=n.id,
-            awarded_on=step.now.date(),
-            created_at=step.now,
-        )
-    )
+    record = {
+        "person_name": n.name,
+        "birth_date": n.birth_date,
+        "honour": n.honour,
+        "honour_level": n.campaign.honour_level,
+        "campaign_id": n.campaign_id,
+        "nomination_id": n.id,
+        "awarded_on": step.now.date(),
+        "created_at": step.now,
+        "revoked_on": None,
+        "revoke_reason": None,
+    }
+    step.uow.session.execute(_INSERT_RECORD, record)
 
 
 def mark_revoked(step: Step) -> None:
