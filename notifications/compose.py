@@ -82,8 +82,33 @@ class _HeaderClasses(HeaderRegistry):
         return self[name](name, value)
 
 
-# SMTP's policy (CRLF, folding at 78), with the header classes made once.
-_POLICY = email.policy.SMTP.clone(header_factory=_HeaderClasses())
+# Folded headers kept (bytes of a header line or two each); emptied when full, which the
+# few senders, units and MIME headers of a run seldom make it.
+_FOLDS_KEPT = 2048
+_FOLDED: dict[tuple[Any, ...], bytes] = {}
+
+
+class _SmtpPolicy(email.policy.EmailPolicy):
+    """The email package's policy, folding each repeated header value once: writing a message
+    folds every header again (its parse tree walked and re-encoded), the largest cost of
+    sending one. A header's folding depends only on its name, its text and the policy's
+    line settings, which the key holds (writing clones the policy, so it cannot be the key)."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if not (isinstance(value, BaseHeader) and name.lower() in _REPEATED):
+            return super().fold_binary(name, value)
+        key = (name, str(value), self.max_line_length, self.linesep, self.utf8, self.cte_type)
+        folded = _FOLDED.get(key)
+        if folded is None:
+            folded = super().fold_binary(name, value)
+            if len(_FOLDED) >= _FOLDS_KEPT:
+                _FOLDED.clear()
+            _FOLDED[key] = folded
+        return folded
+
+
+# SMTP's settings (CRLF, folding at 78), with the header classes made once.
+_POLICY = _SmtpPolicy(linesep="\r\n", header_factory=_HeaderClasses())
 
 
 def _shown(addr_spec: str) -> str:

@@ -116,3 +116,32 @@ def test_headers_parsed_once_are_shared_and_left_unchanged() -> None:
     other = composed(recipient_name="省人社厅", recipient="renshe@example.org")
     assert other["To"].addresses[0].display_name == "省人社厅"
     assert parse(composed().as_bytes())["To"].addresses[0].display_name == "省税务局"
+
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        ("省税务局", "shuiwu@example.org"),
+        (
+            "赣州市总工会（第14片区）中一个很长很长的单位名称，写下来要折行的那一种",
+            "gz14@example.org",
+        ),
+        (None, "plain@example.org"),
+    ],
+)
+def test_headers_folded_once_write_the_bytes_the_stock_policy_writes(
+    name: str | None, address: str
+) -> None:
+    # The repeated headers' folding is kept between messages; what is written must be what
+    # the email package's own SMTP policy writes for the same message, first time and again.
+    compose_module._FOLDED.clear()
+    message = composed(recipient_name=name, recipient=address)
+    boundary = "=_fixed_boundary_for_the_comparison"
+    message.set_boundary(boundary)
+    stock = message.as_bytes(policy=email.policy.SMTP)
+    assert message.as_bytes() == stock
+    assert compose_module._FOLDED  # the second writing took the folds kept
+    assert message.as_bytes() == stock
+    again = composed(recipient_name=name, recipient=address)
+    again.set_boundary(boundary)
+    assert again.as_bytes() == stock
