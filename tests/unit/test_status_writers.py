@@ -1,7 +1,8 @@
 """Nothing but the lifecycle writers assigns a review task's, objection's or deadline's status
 or a campaign's phase: the source of workflow/, web/, cli/ and tasks/ is parsed and searched.
 
-Caught: `x.status = …` / `x.phase = …` (also in tuples and augmented), `update(M)…values(status=…)`
+Caught: `x.status = …` / `x.phase = …` (also in tuples and augmented), `write_now(uow, row,
+{"status": …})` outside a writer (or the nomination's state writer), `update(M)…values(status=…)`
 and `insert(M)…values(…)` on the governed models or their tables (followed through module-level
 names such as `_TASKS = cast(Table, ReviewTask.__table__)`), `session.execute(stmt, {"status": …})`
 with such a statement, and `M(status=…)` constructors.
@@ -25,6 +26,9 @@ GOVERNED: dict[str, tuple[str, str]] = {
     "Campaign": ("phase", "workflow/lifecycles/campaign_phase.py"),
 }
 WRITERS = {path for _, path in GOVERNED.values()}
+# `write_now(uow, row, {...})` writes a loaded row at once (workflow/repository.py): with a
+# status it belongs to a writer module, or to the nomination's own state writer.
+ROW_WRITERS = WRITERS | {"workflow/effects.py"}
 COLUMNS = {column for column, _ in GOVERNED.values()}
 
 
@@ -124,6 +128,10 @@ def violations(source: str, path: str = "<snippet>") -> list[str]:
             for model in models:
                 if GOVERNED[model][0] in keys:
                     report(node, f"writes {model}.{GOVERNED[model][0]} in a statement")
+        name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+        if name == "write_now" and len(node.args) >= 3 and path not in ROW_WRITERS:
+            for column in sorted(COLUMNS & _dict_keys(node.args[2])):
+                report(node, f"writes .{column} with write_now")
         if isinstance(func, ast.Attribute) and func.attr == "execute" and len(node.args) >= 2:
             models = _models_in(node.args[0], aliases) - allowed
             keys = _dict_keys(node.args[1])
@@ -167,6 +175,7 @@ PLANTED = {
         "def f(s):\n    s.execute(_INS, {'status': 'open', 'stage': 'x'})\n"
     ),
     "constructor": "Campaign(code='x', phase='decided')\n",
+    "write_now": "write_now(uow, task, {'status': 'done', 'outcome': 'pass'})\n",
     "constructor_deadline": "Deadline(kind='k', status='pending')\n",
 }
 
