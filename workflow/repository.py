@@ -4,15 +4,16 @@ writing a loaded row at once."""
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import Integer, Select, Table, Update, bindparam, inspect, select, update
+from sqlalchemy import Integer, Select, Table, Update, bindparam, event, inspect, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import Session, SessionTransaction, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -168,6 +169,20 @@ def write_now(uow: UnitOfWork, row: Versioned, values: dict[str, Any]) -> None:
     for key, value in values.items():
         set_committed_value(row, key, value)
     set_committed_value(row, "version", version + 1)
+    uow.session.info.setdefault(_WRITTEN_NOW, weakref.WeakSet()).add(row)
+
+
+# The rows `write_now` wrote, per session. The ORM expires what it flushed itself when a
+# savepoint rolls back (the sweep fires each deadline in one), not these: they are expired
+# here, so a later read loads what the database kept. Expiring more than needed only reloads.
+_WRITTEN_NOW = "honorflow.written_now"
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _expire_written(session: Session, _previous: SessionTransaction) -> None:
+    for row in session.info.pop(_WRITTEN_NOW, ()):
+        if row in session:
+            session.expire(row)
 
 
 @lru_cache(maxsize=64)

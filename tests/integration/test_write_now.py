@@ -113,3 +113,23 @@ def test_a_completion_writes_the_task_once(sf: sessionmaker[Session], engine: En
         assert done.version == task.version + 1
     # One write of the task itself; the stage's set-based cancel of live tasks is the other.
     assert sum("review_tasks.id = " in s for s in sent) == 1
+
+
+def test_a_savepoint_rolled_back_leaves_the_row_as_the_database_kept_it(
+    sf: sessionmaker[Session],
+) -> None:
+    """The sweep fires each deadline in a savepoint: a write undone there must not stay on
+    the row object (the ORM would otherwise keep showing the undone state)."""
+    nomination_id = add(sf, make_campaign(sf))
+    with UnitOfWork(sf) as uow:
+        row = lock_nomination(uow, nomination_id)
+        write_now(uow, row, {"end_reason": "保留"})
+        with pytest.raises(RuntimeError), uow.session.begin_nested():
+            write_now(uow, row, {"end_reason": "撤销", "updated_at": T0})
+            raise RuntimeError("the action broke")
+        assert row.end_reason == "保留"  # reloaded: the savepoint's write is gone
+        assert row.version == 2
+        write_now(uow, row, {"updated_at": T0})  # its version is the database's again
+        uow.commit()
+    after = status(sf, nomination_id)
+    assert (after.end_reason, after.version) == ("保留", 3)
