@@ -38,10 +38,10 @@ class FakeSession:
     def execute(self, query: Any, params: Any = None) -> Rows:
         return Rows(self.execute_answers.pop(0))
 
-    def scalar(self, query: Any) -> Any:
+    def scalar(self, query: Any, params: Any = None) -> Any:
         return self.scalar_answers.pop(0)
 
-    def scalars(self, query: Any) -> Rows:
+    def scalars(self, query: Any, params: Any = None) -> Rows:
         return Rows(self.scalars_answers.pop(0))
 
     @contextmanager

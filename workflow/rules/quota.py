@@ -6,8 +6,9 @@ Checked when a unit submits a main nomination, and when an alternate would step 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from config.catalogue import Label, msg
 from models import Nomination, QuotaAllocation
@@ -47,31 +48,46 @@ def places_used(
     uow: UnitOfWork, campaign_id: int, unit_id: int, places: Places, exclude: int | None = None
 ) -> int:
     """The unit's live main nominations holding one of these places (drafts hold none)."""
-    query = select(func.count()).where(*_holding_places(campaign_id, unit_id, exclude))
+    params: dict[str, object] = {"campaign_id": campaign_id, "unit_id": unit_id, "exclude": exclude}
     if places.category is not None:
-        query = query.where(Nomination.category == places.category)
+        query = _count_holding("category", exclude is not None)
+        params["category"] = places.category
     elif places.own_categories:  # nominees with places of their own do not use the general ones
-        query = query.where(Nomination.category.not_in(places.own_categories))
-    return uow.session.scalar(query) or 0
+        query = _count_holding("general", exclude is not None)
+        params["own"] = sorted(places.own_categories)
+    else:
+        query = _count_holding("all", exclude is not None)
+    return uow.session.scalar(query, params) or 0
 
 
-def _holding_places(
-    campaign_id: int, unit_id: int, exclude: int | None
-) -> list[ColumnElement[bool]]:
+def _holding_places(exclude: bool) -> list[ColumnElement[bool]]:
     """Which of a unit's nominations hold a place: its live main ones (drafts hold none).
 
     Counted, never loaded, so a submit costs the same in a unit of 50 or 5,000 nominees; the
-    index `ix_nominations_unit_places` holds every column named here.
+    index `ix_nominations_unit_places` holds every column named here. Bound: `campaign_id`,
+    `unit_id` and, when `exclude`, the nomination left out (`exclude`).
     """
     where = [
-        Nomination.campaign_id == campaign_id,
-        Nomination.unit_id == unit_id,
+        Nomination.campaign_id == bindparam("campaign_id"),
+        Nomination.unit_id == bindparam("unit_id"),
         Nomination.rank == "main",
         Nomination.status.not_in(HOLD_NO_PLACE),
     ]
-    if exclude is not None:
-        where.append(Nomination.id != exclude)
+    if exclude:
+        where.append(Nomination.id != bindparam("exclude"))
     return where
+
+
+@cache
+def _count_holding(scope: str, exclude: bool) -> Select[int]:
+    """The count of place holders, built once per scope: a category's own places
+    (`category` bound), the general places beside categories of their own (`own`), or all."""
+    query = select(func.count()).where(*_holding_places(exclude))
+    if scope == "category":
+        return query.where(Nomination.category == bindparam("category"))
+    if scope == "general":
+        return query.where(Nomination.category.not_in(bindparam("own", expanding=True)))
+    return query
 
 
 @dataclass(frozen=True)
@@ -116,11 +132,7 @@ def unit_rules(step: Step) -> list[RuleFailure]:
 
 def _official_allowance(step: Step, rule: OfficialAllowance) -> RuleFailure | None:
     n = step.nomination
-    places = step.uow.session.scalar(
-        select(func.sum(QuotaAllocation.places)).where(
-            QuotaAllocation.campaign_id == n.campaign_id, QuotaAllocation.unit_id == n.unit_id
-        )
-    )
+    places = step.uow.session.scalar(_UNIT_PLACES, _unit_of(n))
     # Only an official's submit counts the unit's officials (the rule passes anyone else).
     held = _officials_held(step, rule.official_levels) if rule.applies(step.facts) else 0
     return check_official_allowance(rule, step.facts, n.unit.name, places or 0, held)
@@ -128,27 +140,49 @@ def _official_allowance(step: Step, rule: OfficialAllowance) -> RuleFailure | No
 
 def _head_alternate(step: Step, rule: HeadNeedsAlternate) -> RuleFailure | None:
     n = step.nomination
-    # Distinct: the rule asks which categories the unit's alternates have, not who they are.
-    alternates = step.uow.session.scalars(
-        select(Nomination.category)
-        .distinct()
-        .where(
-            Nomination.campaign_id == n.campaign_id,
-            Nomination.unit_id == n.unit_id,
-            Nomination.rank == "alternate",
-            Nomination.status.not_in(CLOSED_STATES),
-        )
-    ).all()
+    alternates = step.uow.session.scalars(_ALTERNATE_CATEGORIES, _unit_of(n)).all()
     return check_head_alternate(rule, step.facts, n.unit.name, alternates)
 
 
 def _officials_held(step: Step, levels: list[str]) -> int:
     """How many of the unit's other place-holding nominations are officials of these levels."""
     n = step.nomination
-    query = select(func.count()).where(
-        *_holding_places(n.campaign_id, n.unit_id, exclude=n.id), official_level().in_(levels)
+    params = _unit_of(n) | {"exclude": n.id, "levels": levels}
+    return step.uow.session.scalar(_OFFICIALS_HOLDING, params) or 0
+
+
+def _unit_of(n: Nomination) -> dict[str, int]:
+    return {"campaign_id": n.campaign_id, "unit_id": n.unit_id}
+
+
+# Built once (a unit's submit asks each): the unit bound as `campaign_id` and `unit_id`.
+_OF_UNIT = (
+    QuotaAllocation.campaign_id == bindparam("campaign_id"),
+    QuotaAllocation.unit_id == bindparam("unit_id"),
+)
+_UNIT_PLACES = select(func.sum(QuotaAllocation.places)).where(*_OF_UNIT)
+# Distinct: the rule asks which categories the unit's alternates have, not who they are.
+_ALTERNATE_CATEGORIES = (
+    select(Nomination.category)
+    .distinct()
+    .where(
+        Nomination.campaign_id == bindparam("campaign_id"),
+        Nomination.unit_id == bindparam("unit_id"),
+        Nomination.rank == "alternate",
+        Nomination.status.not_in(CLOSED_STATES),
     )
-    return step.uow.session.scalar(query) or 0
+)
+_OFFICIALS_HOLDING = select(func.count()).where(
+    *_holding_places(exclude=True), official_level().in_(bindparam("levels", expanding=True))
+)
+_ALLOCATIONS = {
+    lock: (
+        select(QuotaAllocation).where(*_OF_UNIT).with_for_update(of=QuotaAllocation)
+        if lock
+        else select(QuotaAllocation).where(*_OF_UNIT)
+    )
+    for lock in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -170,14 +204,12 @@ def unit_places(
 def _allocations(
     uow: UnitOfWork, campaign_id: int, unit_id: int, *, lock: bool
 ) -> list[QuotaAllocation]:
-    query = select(QuotaAllocation).where(
-        QuotaAllocation.campaign_id == campaign_id, QuotaAllocation.unit_id == unit_id
-    )
-    if lock and uow.dialect == "postgresql":
-        # Serialise a unit's submissions: without it two racing for the last place both count
-        # the other as a draft and both pass (SQLite serialises already, by BEGIN IMMEDIATE).
-        query = query.with_for_update(of=QuotaAllocation)
-    return list(uow.session.scalars(query).unique().all())
+    # Locked on PostgreSQL to serialise a unit's submissions: without it two racing for the
+    # last place both count the other as a draft and both pass (SQLite serialises already,
+    # by BEGIN IMMEDIATE).
+    query = _ALLOCATIONS[lock and uow.dialect == "postgresql"]
+    params = {"campaign_id": campaign_id, "unit_id": unit_id}
+    return list(uow.session.scalars(query, params).unique().all())
 
 
 def _binding(rows: list[QuotaAllocation], category: str | None) -> Places:
