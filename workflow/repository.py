@@ -158,6 +158,10 @@ def write_now(uow: UnitOfWork, row: Versioned, values: dict[str, Any]) -> None:
     A row changed since it was loaded matches nothing and fails as the ORM's flush would
     (StaleDataError, which `conflicts_reported` turns into ConcurrentChange).
     """
+    # Changes the ORM holds (the row's own, e.g. an alternate stepped up earlier in the
+    # transaction) are written first, as the statement's autoflush would, so the version
+    # checked is the one they leave. Nothing pending: nothing is done.
+    uow.session.flush()
     version = row.version
     table = inspect(type(row)).local_table
     statement = _versioned_update(table, tuple(sorted(values)))

@@ -133,3 +133,18 @@ def test_a_savepoint_rolled_back_leaves_the_row_as_the_database_kept_it(
         uow.commit()
     after = status(sf, nomination_id)
     assert (after.end_reason, after.version) == ("保留", 3)
+
+
+def test_a_change_the_orm_holds_is_written_first_and_the_version_follows(
+    sf: sessionmaker[Session],
+) -> None:
+    """A row changed through the ORM earlier in the transaction (an alternate stepped up
+    before a bulk action reaches it) is written, then the state, each moving the version."""
+    nomination_id = add(sf, make_campaign(sf))
+    with UnitOfWork(sf) as uow:
+        row = lock_nomination(uow, nomination_id)
+        row.summary = "修改后的事迹简介"  # pending in the session, not yet flushed
+        write_now(uow, row, {"end_reason": "核对"})
+        uow.commit()
+    after = status(sf, nomination_id)
+    assert (after.summary, after.end_reason, after.version) == ("修改后的事迹简介", "核对", 3)
