@@ -18,9 +18,10 @@ command changes in the process is put back afterwards:
   `subprocess.run(text=True)` decodes it;
 - settings are read again (`get_settings` is cached per process) and so is the workers'
   wiring (`wiring.for_process`);
-- logging starts as in a fresh process (no handler on the root logger, no scrubbing record
-  factory, the default exception hook): the command's `logs.configure` and `redact.install`
-  act on their own, and their handlers, levels and hooks are undone afterwards;
+- logging starts as in a fresh process (no handler on the root logger, its level WARNING, no
+  logger disabled, no scrubbing record factory, the default exception hook): the command's
+  `logs.configure` and `redact.install` act on their own, and what they change in the
+  loggers that existed, the record factory and the hook is undone afterwards;
 - warnings follow Python's default filters and are printed on standard error (pytest's own
   recording is set aside for the call);
 - the per-process caches a definition fills (parsed definitions, state machines, the labels
@@ -209,20 +210,21 @@ def fresh_logging() -> Iterator[None]:
     """Logging as a new process has it; every logger, the record factory and the exception
     hook as they were afterwards."""
     manager = logging.root.manager
-    before = {
-        name: logger
-        for name, logger in manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
+    existing = [
+        logger for logger in manager.loggerDict.values() if isinstance(logger, logging.Logger)
+    ]
     saved = {
         logger: (logger.handlers[:], logger.level, logger.propagate, logger.disabled)
-        for logger in [logging.root, *before.values()]
+        for logger in [logging.root, *existing]
     }
     saved_disable = manager.disable
     saved_factory = logging.getLogRecordFactory()
     saved_hook = sys.excepthook
     logging.root.handlers.clear()
     logging.root.setLevel(logging.WARNING)
+    logging.disable(logging.NOTSET)
+    for logger in existing:  # only logging.config disables loggers; no command calls it
+        logger.disabled = False
     logging.setLogRecordFactory(logging.LogRecord)
     sys.excepthook = sys.__excepthook__
     try:
@@ -230,16 +232,14 @@ def fresh_logging() -> Iterator[None]:
     finally:
         sys.excepthook = saved_hook
         logging.setLogRecordFactory(saved_factory)
-        manager.disable = saved_disable
+        logging.disable(saved_disable)
         for logger, (handlers, level, propagate, disabled) in saved.items():
             logger.handlers[:] = handlers
             logger.setLevel(level)
             logger.propagate, logger.disabled = propagate, disabled
-        for name, logger in list(manager.loggerDict.items()):
-            if isinstance(logger, logging.Logger) and name not in before:
-                logger.handlers.clear()
-                logger.setLevel(logging.NOTSET)
-                logger.propagate, logger.disabled = True, False
+        # Loggers made during the call are left as their modules made them (weasyprint's
+        # NullHandler, say): those modules stay imported. The only loggers a command changes
+        # (`logs.configure`: uvicorn's and celery's) it leaves as new loggers are.
 
 
 @contextlib.contextmanager
