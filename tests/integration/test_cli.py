@@ -1,9 +1,15 @@
-"""The `honorflow` command end to end, in subprocesses, on a fresh SQLite file per test."""
+"""The `honorflow` command end to end, on a fresh SQLite file per test.
+
+Commands run in this process as a fresh process would run them (tests/cli_runner.py); the
+tests whose point is the real process (`python -m cli.main` and the installed `honorflow`
+script, their exit status and their streams) start one with `Honorflow.spawn`.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -12,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests import cli_runner
 from tests.latin import latin_words
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,9 +27,10 @@ SAMPLE = ROOT / "tests" / "data" / "nominations_sample.csv"
 
 
 class Honorflow:
-    """Runs the CLI against its own database file."""
+    """Runs the CLI against its own database file: in this process, as a fresh process would
+    (`run`), or as a real process (`spawn`, and `run` too when made with `process=True`)."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, process: bool = False) -> None:
         self.db = tmp_path / "hf.sqlite3"
         self.env = {
             **{k: v for k, v in os.environ.items() if k != "HONORFLOW_LOCALE"},
@@ -30,17 +38,21 @@ class Honorflow:
             "HONORFLOW_DATA_DIR": str(tmp_path / "data"),
         }
         self.cwd = tmp_path
+        self.process = process
 
     def run(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "cli.main", *args],
-            env=self.env,
-            cwd=self.cwd,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        if self.process:
+            return self.spawn(*args, ok=ok)
+        result = cli_runner.invoke(args, self.env, self.cwd)
+        if ok:
+            assert result.returncode == 0, result.stderr
+        return result
+
+    def spawn(
+        self, *args: str, ok: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`python -m cli.main ARGS` as a real process."""
+        result = cli_runner.spawn(args, self.env, self.cwd, stdin=stdin)
         if ok:
             assert result.returncode == 0, result.stderr
         return result
@@ -84,6 +96,7 @@ def setup_campaign(hf: Honorflow, tmp_path: Path) -> None:
 
 
 def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path: Path) -> None:
+    """As a real process: its exit status, and the Chinese line it writes on stderr."""
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         JIANGXI.read_text(encoding="utf-8").replace(
@@ -91,12 +104,30 @@ def test_workflow_validate_reports_file_key_and_problem(hf: Honorflow, tmp_path:
         ),
         encoding="utf-8",
     )
-    result = hf.run("workflow", "validate", str(bad), ok=False)
+    result = hf.spawn("workflow", "validate", str(bad), ok=False)
     assert result.returncode == 2
     assert f"{bad}: stages.2.colour: 未知的键" in result.stderr
     assert "Traceback" not in result.stderr
-    good = hf.json("workflow", "validate", str(JIANGXI))
+    good = json.loads(hf.spawn("--json", "workflow", "validate", str(JIANGXI)).stdout)
     assert good["valid"] is True and "public_notice" in good["states"]
+
+
+def test_the_installed_script_runs_a_command(hf: Honorflow) -> None:
+    """The `honorflow` console script (pyproject's [project.scripts]) as a real process."""
+    script = shutil.which("honorflow", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the project is not installed in this environment (pip install -e .)")
+    done = subprocess.run(
+        [script, "--json", "workflow", "validate", str(JIANGXI)],
+        env=hf.env,
+        cwd=hf.cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["valid"] is True
 
 
 def test_workflow_load_versions_and_show_mermaid(hf: Honorflow, tmp_path: Path) -> None:

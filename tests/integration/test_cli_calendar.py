@@ -1,4 +1,4 @@
-"""`honorflow calendar load` and `calendar years`, in subprocesses on a fresh database."""
+"""`honorflow calendar load` and `calendar years`, on a fresh database."""
 
 from __future__ import annotations
 

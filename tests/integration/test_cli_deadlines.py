@@ -1,4 +1,4 @@
-"""`honorflow deadlines list / next / failed / retry / sweep --dry-run`, in subprocesses."""
+"""`honorflow deadlines list / next / failed / retry / sweep --dry-run`."""
 
 from __future__ import annotations
 

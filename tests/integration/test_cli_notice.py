@@ -1,5 +1,5 @@
-"""`honorflow campaign office`, `honorflow notice --pdf` and `honorflow final-list --pdf` in
-subprocesses: what they write, and what they refuse with which exit code."""
+"""`honorflow campaign office`, `honorflow notice --pdf` and `honorflow final-list --pdf`:
+what they write, and what they refuse with which exit code."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`honorflow objection record / answer / decide` in subprocesses: the team records with a
-file, the unit answers with its report, the team decides; each refusal has its exit code."""
+"""`honorflow objection record / answer / decide`: the team records with a file, the unit
+answers with its report, the team decides; each refusal has its exit code."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""`honorflow deadlines`, `outbox`, `worker`, `beat` and `up` in subprocesses, on the embedded
-default: a SQLite file, no SMTP server (messages become .eml files in HONORFLOW_DATA_DIR/mail)
-and, for `up`, the broker in files."""
+"""`honorflow deadlines`, `outbox`, `worker`, `beat` and `up` on the embedded default: a SQLite
+file, no SMTP server (messages become .eml files in HONORFLOW_DATA_DIR/mail) and, for `up`, the
+broker in files. `up` and the command publishing beside it are real processes; the other
+commands run in this process as a fresh one would (tests/cli_runner.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from models.db import make_engine, make_session_factory
+from tests import cli_runner
 from tests.conftest import make_campaign
 from tests.integration.flow import add, fire
 from tests.integration.test_cli import Honorflow, hf
@@ -44,7 +46,7 @@ def check_eml(message: EmailMessage) -> None:
 
 def in_qualification(hf: Honorflow, count: int = 2) -> list[int]:
     """A migrated database (as `db upgrade` makes it) with nominations whose qualification
-    review began at T0; set up in this process, the commands under test run as subprocesses."""
+    review began at T0; set up directly, not through the commands under test."""
     hf.run("db", "upgrade")
     engine = make_engine(hf.env["HONORFLOW_DATABASE_URL"])
     try:
@@ -109,15 +111,8 @@ def test_failed_messages_listed_retried_and_sent(hf: Honorflow, tmp_path: Path) 
     with RecordingSMTPServer() as server:
         server.fail_next(550, times=3)
         smtp_env = {"HONORFLOW_SMTP_HOST": "127.0.0.1", "HONORFLOW_SMTP_PORT": str(server.port)}
-        refused = subprocess.run(
-            [sys.executable, "-m", "cli.main", "--json", "outbox", "send"],
-            env={**hf.env, **smtp_env},
-            cwd=hf.cwd,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
+        refused = cli_runner.invoke(("--json", "outbox", "send"), {**hf.env, **smtp_env}, hf.cwd)
+    assert refused.returncode == 0, refused.stderr
     assert '"failed": 3' in refused.stdout
     failed = hf.json("outbox", "list", "--status", "failed")
     assert len(failed) == 3 and all("550" in m["last_error"] for m in failed)
@@ -160,6 +155,9 @@ def test_up_sends_what_a_command_publishes(hf: Honorflow, tmp_path: Path) -> Non
         fire(sf, nomination, "submit")
     finally:
         engine.dispose()
+    # From here on the broker folder exists: every command beside `up` is a process of its
+    # own (its Celery app made from its own settings), as an operator runs them.
+    hf.process = True
     log = (tmp_path / "up.log").open("wb")
     up = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "up", "--loglevel", "info"],

@@ -17,10 +17,14 @@ import pytest
 from models.db import make_engine, make_session_factory
 from tests.conftest import make_campaign
 from tests.integration.flow import add, fire
-from tests.integration.test_cli import Honorflow, hf
+from tests.integration.test_cli import Honorflow
 from tests.integration.worker_fixtures import REDIS_HOST, redis_db, wait_until
 
-__all__ = ["hf"]  # the fixture, imported for pytest
+
+@pytest.fixture
+def hf(tmp_path: Path) -> Honorflow:
+    """Every command here is a real process (`python -m cli.main`), set-up ones included."""
+    return Honorflow(tmp_path, process=True)
 
 
 def start(hf: Honorflow, log: Path, *args: str, **env: str) -> subprocess.Popen[bytes]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,17 +29,9 @@ GOOD = "lantern-orchard-basalt"
 
 
 def feed(hf: Honorflow, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the command with text on standard input (a password, or answers to prompts)."""
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        input=stdin,
-        env=hf.env,
-        cwd=hf.cwd,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    """Run the command as a real process with text on its standard input (a password, or
+    answers to prompts): the process reads its own stdin, and the password is on no argv."""
+    return hf.spawn(*args, ok=False, stdin=stdin)
 
 
 def me(hf: Honorflow, token: str) -> int:
