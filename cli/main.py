@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from cli import (
     commands_audit,
@@ -31,7 +32,7 @@ from cli import (
     commands_workflow,
     words,
 )
-from cli.runtime import Runtime
+from cli.runtime import Runtime, schema_refusal
 from config import catalogue, logs, redact
 from config.settings import get_settings
 from workflow.errors import HonorflowError
@@ -96,6 +97,14 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except OSError as exc:  # a folder or file the process needs: one line, not a traceback
         fail(as_json, "os_error", str(exc), 1)
+    except SQLAlchemyError:
+        # A command run before `db upgrade` (or against an older schema) fails on its first
+        # statement: say that in one line. Any other database error is a bug: its traceback.
+        refusal = schema_refusal()
+        if refusal is None:
+            raise
+        code = refusal.message.code if refusal.message is not None else "not_ready"
+        fail(as_json, code, refusal.text(catalogue.cli_locale()), refusal.exit_code)
 
 
 def json_asked(args: Sequence[str]) -> bool:

@@ -96,6 +96,16 @@ def refuse_old_schema(rt: Runtime) -> None:
         )
 
 
+def schema_refusal() -> NotReady | None:
+    """Why the configured database cannot answer a command, when that is why one failed:
+    unreachable, no tables yet, or an older schema (each in one line with what to run)."""
+    try:
+        refuse_old_schema(Runtime())
+    except NotReady as refusal:
+        return refusal
+    return None
+
+
 def now_utc() -> datetime:
     """The wall clock, read only at the entry point."""
     return wiring.utc_now()
