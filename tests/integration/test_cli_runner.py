@@ -38,38 +38,31 @@ def test_in_process_and_as_a_process_answer_alike(hf: Honorflow, args: tuple[str
     )
 
 
+def _process_state(root: logging.Logger) -> tuple[object, ...]:
+    """What a command run in this process could change and must put back."""
+    return (
+        dict(os.environ),
+        Path.cwd(),
+        list(sys.argv),
+        sys.stdout,
+        sys.excepthook,
+        logging.getLogRecordFactory(),
+        list(root.handlers),
+        root.level,
+        dict(versions._PARSED),
+        dict(machine._CACHE),
+        calendar_store._current,
+    )
+
+
 def test_a_run_leaves_this_process_as_it_found_it(hf: Honorflow, tmp_path: Path) -> None:
     hf.run("db", "upgrade")
     hf.env["HONORFLOW_LOG_FORMAT"] = "json"
     root = logging.getLogger()
-    before = (
-        dict(os.environ),
-        Path.cwd(),
-        list(sys.argv),
-        sys.stdout,
-        sys.excepthook,
-        logging.getLogRecordFactory(),
-        list(root.handlers),
-        root.level,
-        dict(versions._PARSED),
-        dict(machine._CACHE),
-        calendar_store._current,
-    )
+    before = _process_state(root)
     loaded = hf.json("workflow", "load", str(JIANGXI))
     assert loaded["created"] is True
-    after = (
-        dict(os.environ),
-        Path.cwd(),
-        list(sys.argv),
-        sys.stdout,
-        sys.excepthook,
-        logging.getLogRecordFactory(),
-        list(root.handlers),
-        root.level,
-        dict(versions._PARSED),
-        dict(machine._CACHE),
-        calendar_store._current,
-    )
+    after = _process_state(root)
     assert after == before
     assert get_settings().database_url != hf.env["HONORFLOW_DATABASE_URL"]
 

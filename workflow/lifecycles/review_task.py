@@ -133,6 +133,23 @@ def move(
     record(uow, task, actor, now, trigger, reason)
 
 
+def release(
+    uow: UnitOfWork, task: ReviewTask, *, actor: Actor, now: datetime, reason: str | Message
+) -> None:
+    """Hand a task back to its department's queue, unassigned (a person's release or an
+    overdue task's), audited."""
+    move(
+        uow,
+        task,
+        TASK_OPEN,
+        actor=actor,
+        now=now,
+        trigger="release_task",
+        reason=reason,
+        also=UNASSIGNED,
+    )
+
+
 def settle(
     uow: UnitOfWork,
     task: ReviewTask,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from config.catalogue import Listing, Message, msg
 from models import Nomination, ReviewTask
-from models.reviews import TASK_CLAIMED, TASK_DONE, TASK_OPEN
+from models.reviews import TASK_CLAIMED, TASK_DONE
 from models.uow import UnitOfWork
 from workflow.access import check_recusal, ensure_task_reviewer, may_list_queue
 from workflow.actors import Actor
@@ -70,16 +70,7 @@ def release(uow: UnitOfWork, task_id: int, actor: Actor, now: datetime) -> Revie
         raise PermissionDenied(msg("error.task_claimed_by", id=task.id, assignee=task.assignee))
     previous = task.assignee
     reason = f"released by {actor.name} (was {previous})"
-    review_task.move(
-        uow,
-        task,
-        TASK_OPEN,
-        actor=actor,
-        now=now,
-        trigger="release_task",
-        reason=reason,
-        also=review_task.UNASSIGNED,
-    )
+    review_task.release(uow, task, actor=actor, now=now, reason=reason)
     commit(uow)
     return task
 

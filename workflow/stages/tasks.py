@@ -16,7 +16,7 @@ from sqlalchemy.orm import lazyload
 from config.catalogue import Listing, Message, msg
 from config.dates import local_day
 from models import Deadline, Nomination, ReviewTask
-from models.reviews import TASK_CLAIMED, TASK_OPEN
+from models.reviews import TASK_CLAIMED
 from models.uow import UnitOfWork
 from notifications.outbox import Outgoing, queue_message, queue_messages
 from workflow.actors import SYSTEM
@@ -266,16 +266,7 @@ def _release(uow: UnitOfWork, task: ReviewTask, now: datetime, deadline: Deadlin
     """Take an overdue task back from its assignee into the department's queue."""
     previous = task.assignee
     reason = msg("audit.task_released", assignee=previous or "", deadline=because(deadline))
-    review_task.move(
-        uow,
-        task,
-        TASK_OPEN,
-        actor=SYSTEM,
-        now=now,
-        trigger="release_task",
-        reason=reason,
-        also=review_task.UNASSIGNED,
-    )
+    review_task.release(uow, task, actor=SYSTEM, now=now, reason=reason)
 
 
 # The deadline kinds every task-based stage creates.
