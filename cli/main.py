@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from cli import (
     commands_audit,
@@ -97,10 +96,10 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except OSError as exc:  # a folder or file the process needs: one line, not a traceback
         fail(as_json, "os_error", str(exc), 1)
-    except SQLAlchemyError:
+    except Exception as exc:
         # A command run before `db upgrade` (or against an older schema) fails on its first
-        # statement: say that in one line. Any other database error is a bug: its traceback.
-        refusal = schema_refusal()
+        # statement: say that in one line. Anything else is a bug: its traceback.
+        refusal = schema_refusal(exc)
         if refusal is None:
             raise
         code = refusal.message.code if refusal.message is not None else "not_ready"

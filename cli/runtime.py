@@ -96,9 +96,11 @@ def refuse_old_schema(rt: Runtime) -> None:
         )
 
 
-def schema_refusal() -> NotReady | None:
-    """Why the configured database cannot answer a command, when that is why one failed:
-    unreachable, no tables yet, or an older schema (each in one line with what to run)."""
+def schema_refusal(failure: BaseException) -> NotReady | None:
+    """Why the configured database cannot answer a command, when a database error is why one
+    failed: unreachable, no tables yet, or an older schema (one line with what to run)."""
+    if not isinstance(failure, SQLAlchemyError):
+        return None
     try:
         refuse_old_schema(Runtime())
     except NotReady as refusal:
