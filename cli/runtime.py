@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from config import wiring
-from config.catalogue import cli_locale, msg
+from config.catalogue import cli_locale
+from config.health import database_refusal
 from config.wiring import SessionFactory, Wiring
 from models.uow import UnitOfWork
 from workflow.actors import Actor
@@ -66,34 +67,13 @@ class Runtime:
 
 pass_runtime = click.make_pass_decorator(Runtime)
 
-UPGRADE = "honorflow db upgrade"
-
 
 def refuse_old_schema(rt: Runtime) -> None:
     """A serving process (web, worker) refuses, in one line, a database it cannot reach or
     whose schema is not the current one: migrations are an explicit step, `db upgrade`."""
-    from models.migrate import current_revision, head_revision
-
-    shown = rt.wiring.settings.shown_database_url()
-    try:
-        current = current_revision(rt.engine)
-    except (SQLAlchemyError, OSError) as exc:
-        error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
-        raise NotReady(msg("error.database_unreachable", database=shown, error=error)) from None
-    head = head_revision()
-    if current is None:
-        raise NotReady(msg("error.schema_empty", database=shown, command=UPGRADE))
-    if current != head:
-        found = current
-        raise NotReady(
-            msg(
-                "error.schema_not_current",
-                database=shown,
-                current=found,
-                head=head,
-                command=UPGRADE,
-            )
-        )
+    problem = database_refusal(rt.engine, rt.wiring.settings.shown_database_url())
+    if problem is not None:
+        raise NotReady(problem)
 
 
 def schema_refusal(failure: BaseException) -> NotReady | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from config.catalogue import Message, msg
 from config.redact import scrub
@@ -21,6 +22,7 @@ from models.migrate import current_revision, head_revision
 TIMEOUT_S = 1.0
 OK = "ok"
 DEFAULT_PORTS = {"amqp": 5672, "amqps": 5671, "pyamqp": 5672}
+UPGRADE = "honorflow db upgrade"  # what a schema behind the migrations asks for
 
 
 @dataclass(frozen=True)
@@ -62,10 +64,28 @@ def database_check(engine: Engine) -> Check:
             "health.schema_behind",
             current=current or "-",
             head=head,
-            command="honorflow db upgrade",
+            command=UPGRADE,
         )
         return Check("schema_behind", words)
     return Check()
+
+
+def database_refusal(engine: Engine, shown: str) -> Message | None:
+    """Why a process cannot work on this database (`shown`: its URL without the password):
+    unreachable, no tables yet, or an older schema, each with what to run; None if it can."""
+    try:
+        current = current_revision(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        error = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+        return msg("error.database_unreachable", database=shown, error=error)
+    head = head_revision()
+    if current is None:
+        return msg("error.schema_empty", database=shown, command=UPGRADE)
+    if current != head:
+        return msg(
+            "error.schema_not_current", database=shown, current=current, head=head, command=UPGRADE
+        )
+    return None
 
 
 def broker_check(url: str) -> Check:

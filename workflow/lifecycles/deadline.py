@@ -49,6 +49,8 @@ LIFECYCLE = Lifecycle(
 _DEADLINES = cast(Table, Deadline.__table__)
 _INSERT = insert(_DEADLINES)
 # Core statements on the table, built once: every state change that leaves a stage runs one.
+# The session writes what the ORM holds before running any of them (it autoflushes before
+# every statement), so a deadline this change already moved is not taken for a pending one.
 _CANCEL_PENDING = (
     update(_DEADLINES)
     .where(_DEADLINES.c.status.in_(LIFECYCLE.sources(CANCELLED)))
@@ -146,19 +148,16 @@ def give_back(uow: UnitOfWork, deadline_id: int, error: str, *, park: bool = Fal
 
 def cancel_pending(uow: UnitOfWork, *where: ColumnElement[bool]) -> None:
     """Cancel the pending deadlines matching `where` (an objection settled, ...)."""
-    uow.session.flush()  # a deadline this change already moved is written first
     uow.session.execute(_CANCEL_PENDING.where(*where))
 
 
 def cancel_pending_of_stage(uow: UnitOfWork, nomination_id: int, stage: str) -> None:
     """Cancel the pending deadlines of a stage the nomination leaves."""
-    uow.session.flush()  # a deadline this change already moved is written first
     uow.session.execute(_CANCEL_OF_STAGE, {"of_nomination": nomination_id, "of_stage": stage})
 
 
 def cancel_pending_of_task(uow: UnitOfWork, task_id: int) -> None:
     """Cancel the pending deadlines of a finished task (its reminders and escalations)."""
-    uow.session.flush()  # a deadline this change already moved is written first
     uow.session.execute(_CANCEL_OF_TASK, {"of_task": task_id})
 
 

@@ -198,10 +198,6 @@ def record(
 
 def cancel_live(uow: UnitOfWork, nomination_id: int, stage: str, now: datetime) -> None:
     """Cancel a nomination's open and claimed tasks of a stage it leaves (one statement)."""
-    # Whatever the ORM still holds for a task is written first, as an ORM statement would
-    # have done, so the cancel judges the tasks as they stand (a completion's own task is
-    # already written, by `settle`).
-    uow.session.flush()
     uow.session.execute(
         _CANCEL_LIVE, {"of_nomination": nomination_id, "of_stage": stage, "cancelled_at": now}
     )

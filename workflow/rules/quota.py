@@ -48,7 +48,7 @@ def places_used(
     uow: UnitOfWork, campaign_id: int, unit_id: int, places: Places, exclude: int | None = None
 ) -> int:
     """The unit's live main nominations holding one of these places (drafts hold none)."""
-    params: dict[str, object] = {"campaign_id": campaign_id, "unit_id": unit_id, "exclude": exclude}
+    params: dict[str, object] = _unit(campaign_id, unit_id) | {"exclude": exclude}
     if places.category is not None:
         query = _count_holding("category", exclude is not None)
         params["category"] = places.category
@@ -60,6 +60,12 @@ def places_used(
     return uow.session.scalar(query, params) or 0
 
 
+_NOMINATIONS_OF_UNIT = (
+    Nomination.campaign_id == bindparam("campaign_id"),
+    Nomination.unit_id == bindparam("unit_id"),
+)
+
+
 def _holding_places(exclude: bool) -> list[ColumnElement[bool]]:
     """Which of a unit's nominations hold a place: its live main ones (drafts hold none).
 
@@ -68,8 +74,7 @@ def _holding_places(exclude: bool) -> list[ColumnElement[bool]]:
     `unit_id` and, when `exclude`, the nomination left out (`exclude`).
     """
     where = [
-        Nomination.campaign_id == bindparam("campaign_id"),
-        Nomination.unit_id == bindparam("unit_id"),
+        *_NOMINATIONS_OF_UNIT,
         Nomination.rank == "main",
         Nomination.status.not_in(HOLD_NO_PLACE),
     ]
@@ -152,22 +157,27 @@ def _officials_held(step: Step, levels: list[str]) -> int:
 
 
 def _unit_of(n: Nomination) -> dict[str, int]:
-    return {"campaign_id": n.campaign_id, "unit_id": n.unit_id}
+    return _unit(n.campaign_id, n.unit_id)
 
 
-# Built once (a unit's submit asks each): the unit bound as `campaign_id` and `unit_id`.
+def _unit(campaign_id: int, unit_id: int) -> dict[str, int]:
+    """The parameters of the statements below, which are built once (a submit asks each)."""
+    return {"campaign_id": campaign_id, "unit_id": unit_id}
+
+
 _OF_UNIT = (
     QuotaAllocation.campaign_id == bindparam("campaign_id"),
     QuotaAllocation.unit_id == bindparam("unit_id"),
 )
 _UNIT_PLACES = select(func.sum(QuotaAllocation.places)).where(*_OF_UNIT)
+_ALLOCATIONS = select(QuotaAllocation).where(*_OF_UNIT)
+_ALLOCATIONS_LOCKED = _ALLOCATIONS.with_for_update(of=QuotaAllocation)
 # Distinct: the rule asks which categories the unit's alternates have, not who they are.
 _ALTERNATE_CATEGORIES = (
     select(Nomination.category)
     .distinct()
     .where(
-        Nomination.campaign_id == bindparam("campaign_id"),
-        Nomination.unit_id == bindparam("unit_id"),
+        *_NOMINATIONS_OF_UNIT,
         Nomination.rank == "alternate",
         Nomination.status.not_in(CLOSED_STATES),
     )
@@ -175,14 +185,6 @@ _ALTERNATE_CATEGORIES = (
 _OFFICIALS_HOLDING = select(func.count()).where(
     *_holding_places(exclude=True), official_level().in_(bindparam("levels", expanding=True))
 )
-_ALLOCATIONS = {
-    lock: (
-        select(QuotaAllocation).where(*_OF_UNIT).with_for_update(of=QuotaAllocation)
-        if lock
-        else select(QuotaAllocation).where(*_OF_UNIT)
-    )
-    for lock in (False, True)
-}
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,8 @@ def _allocations(
     # Locked on PostgreSQL to serialise a unit's submissions: without it two racing for the
     # last place both count the other as a draft and both pass (SQLite serialises already,
     # by BEGIN IMMEDIATE).
-    query = _ALLOCATIONS[lock and uow.dialect == "postgresql"]
-    params = {"campaign_id": campaign_id, "unit_id": unit_id}
-    return list(uow.session.scalars(query, params).unique().all())
+    query = _ALLOCATIONS_LOCKED if lock and uow.dialect == "postgresql" else _ALLOCATIONS
+    return list(uow.session.scalars(query, _unit(campaign_id, unit_id)).unique().all())
 
 
 def _binding(rows: list[QuotaAllocation], category: str | None) -> Places:
