@@ -26,6 +26,7 @@ from sqlalchemy import select
 from config.catalogue import msg
 from config.settings import Settings
 from models import Campaign, TemplateOverride
+from models.db import is_busy
 from models.uow import UnitOfWork
 from notifications import delivery
 from notifications.compose import compose, message_id_for
@@ -164,9 +165,27 @@ def _deliver_batch(
             settlements.append((claimed_message.id, values))
     finally:  # what was sent is recorded even if something above gave way
         if settlements:
+            _record(new_uow, settlements, clock, lease_ends)
+    return results
+
+
+def _record(
+    new_uow: UowFactory,
+    settlements: list[delivery.Settlement],
+    clock: Clock,
+    lease_ends: datetime,
+) -> None:
+    """Settle a batch, asking a busy database again while the lease lasts: messages that were
+    sent but not recorded would be sent again by whoever takes them over when it runs out."""
+    while True:
+        try:
             with new_uow() as uow:
                 delivery.settle(uow, settlements)
-    return results
+            return
+        except Exception as exc:
+            if not is_busy(exc) or clock() > lease_ends - LEASE_MARGIN:
+                raise
+            log.warning("the database was busy recording outbox messages; asking again")
 
 
 def _letter_of(

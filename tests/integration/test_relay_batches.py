@@ -3,23 +3,30 @@ about to run out."""
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from models import OutboxMessage
+from models import OutboxMessage, db
+from models.db import make_engine, make_session_factory
 from models.scheduling import SENDING, SENT
 from models.uow import UnitOfWork
 from notifications import delivery, relay
 from notifications.contexts import TaskAssigned
 from notifications.outbox import queue_message
-from notifications.transport import SmtpTransport
+from notifications.transport import EmlFolderTransport, SmtpTransport
 from tests.conftest import T0
+from tests.databases import fresh_sqlite
 from tests.smtp_server import RecordingSMTPServer
 
 
@@ -128,3 +135,51 @@ def test_a_batch_settles_only_what_is_still_being_sent(sf: sessionmaker[Session]
         ids[1]: (SENT, "second", None),
         ids[2]: ("failed", None, "550 no such user"),
     }
+
+
+class LockingAfterSending(EmlFolderTransport):
+    """Writes the files, then has another writer hold SQLite's write lock for `hold` seconds
+    (from a thread), as a busy round does while the relay would record its batch."""
+
+    def __init__(self, folder: Path, database: Path, hold: float) -> None:
+        super().__init__(folder)
+        self.database, self.hold = database, hold
+        self.holder: threading.Thread | None = None
+
+    def send(self, message: EmailMessage) -> None:
+        super().send(message)
+        if self.holder is None:
+            taken = threading.Event()
+            self.holder = threading.Thread(target=self._hold, args=(taken,))
+            self.holder.start()
+            taken.wait()
+
+    def _hold(self, taken: threading.Event) -> None:
+        other = sqlite3.connect(self.database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(self.hold)
+        other.execute("COMMIT")
+        other.close()
+
+
+def test_a_batch_sent_while_the_database_is_busy_is_recorded_when_it_frees(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One short attempt at the lock per settle, so the relay meets DatabaseBusy at once.
+    monkeypatch.setattr(db, "BEGIN_ATTEMPTS", 1)
+    database = tmp_path / "test.sqlite3"
+    fresh_sqlite(tmp_path).dispose()
+    engine = make_engine(f"sqlite:///{database}", connect_args={"timeout": 0.05})
+    sf = make_session_factory(engine)
+    queue(sf, 3)
+    transport = LockingAfterSending(tmp_path / "mail", database, hold=1.0)
+    results = relay.relay(lambda: UnitOfWork(sf), transport, lambda: T0, Settings())
+    assert transport.holder is not None
+    transport.holder.join()
+    # Recorded once the lock was free, not left claimed to be sent again when the lease ends.
+    assert results == Counter({"sent": 3})
+    with UnitOfWork(sf) as uow:
+        assert set(uow.session.scalars(select(OutboxMessage.status))) == {SENT}
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 3
+    engine.dispose()
