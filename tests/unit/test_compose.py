@@ -145,3 +145,73 @@ def test_headers_folded_once_write_the_bytes_the_stock_policy_writes(
     again = composed(recipient_name=name, recipient=address)
     again.set_boundary(boundary)
     assert again.as_bytes() == stock
+
+
+def _as_the_email_package_writes(
+    rendered: RenderedMessage, monkeypatch: pytest.MonkeyPatch
+) -> tuple[bytes, bytes]:
+    """The message as composed, and as composed with every choice left to the email package
+    (its own transfer encodings, a boundary of its own), with the boundary made the same."""
+    args = {
+        "sender": "laomo@example.org",
+        "sender_name": "劳模评选工作办公室",
+        "recipient": "shuiwu@example.org",
+        "recipient_name": "省税务局",
+        "message_id": MID,
+        "date": datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+    }
+    ours = compose(rendered, **args)  # type: ignore[arg-type]
+    with monkeypatch.context() as patched:
+        patched.setattr(compose_module, "_transfer_encoding", lambda text: None)
+        patched.setattr(compose_module, "_set_boundary", lambda message, rendered: None)
+        stock = compose(rendered, **args)  # type: ignore[arg-type]
+    assert stock.get_boundary() is None
+    stock.set_boundary(compose_module._BOUNDARY)
+    return ours.as_bytes(), stock.as_bytes()
+
+
+LONG_CHINESE = "经核查，该同志事迹材料真实，群众基础好，同意推荐。" * 12
+MOSTLY_ASCII = "Reference: " + "A-2026-0001 " * 12 + "张伟"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [LONG_CHINESE, MOSTLY_ASCII, "short 短", "", "x" * 200, LONG_CHINESE + "\n" + "y" * 300],
+)
+def test_the_transfer_encodings_chosen_are_the_email_packages_own(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = RenderedMessage("主题", text, f"<p>{text}</p>")
+    ours, stock = _as_the_email_package_writes(rendered, monkeypatch)
+    assert ours == stock
+
+
+@pytest.mark.parametrize("kind", sorted(SAMPLE_CONTEXTS))
+def test_every_kind_is_written_as_the_email_package_would_write_it(
+    kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, stock = _as_the_email_package_writes(render(kind, SAMPLE_CONTEXTS[kind]), monkeypatch)
+    assert ours == stock
+
+
+def test_the_boundary_is_one_for_all_messages_unless_a_part_holds_it() -> None:
+    first, second = composed(), composed(recipient="other@example.org")
+    assert first.get_boundary() == second.get_boundary() == compose_module._BOUNDARY
+    assert first["Content-Type"] is second["Content-Type"]  # parsed once
+    # A text (an opinion, a name) holding the boundary: the email package picks another.
+    line = f"--{compose_module._BOUNDARY}"
+    rendered = RenderedMessage("主题", f"ok\n{line}\nstill the text\n", f"<p>{line}</p>")
+    message = compose(
+        rendered,
+        sender="laomo@example.org",
+        sender_name="办公室",
+        recipient="a@example.org",
+        recipient_name=None,
+        message_id=MID,
+    )
+    back = parse(message.as_bytes())
+    assert back.get_boundary() != compose_module._BOUNDARY
+    plain, html = back.get_body(("plain",)), back.get_body(("html",))
+    assert plain is not None and html is not None
+    assert plain.get_content().replace("\r\n", "\n") == rendered.text
+    assert line in html.get_content()
