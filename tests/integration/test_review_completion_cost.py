@@ -26,8 +26,8 @@ OFFICE = Actor("办公室", "admin")
 # Statements per completion (PostgreSQL and SQLite alike); before one completion was one
 # audit event these were 22, 10 and 19.
 PASS_CEILING = 17  # a team review's pass, entering joint review (two departments' tasks)
-WAITING_CEILING = 9  # a joint review's clear while another department has not answered
-FINAL_CEILING = 14  # the last department's clear, moving the nomination on
+WAITING_CEILING = 8  # a joint review's clear while another department has not answered
+FINAL_CEILING = 15  # the last department's clear: asks for open tasks, then moves the nomination on
 
 
 @contextmanager

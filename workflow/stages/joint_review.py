@@ -87,8 +87,13 @@ class JointReview(StageBehaviour):
         name = department.name if department else task.department
         reason = msg("audit.department_opinion", department=name, opinion=task.opinion or "")
         stage = definition.stage(task.stage)
-        if trigger == "veto" and stage.completion.rule == "all_clear":
+        all_clear = stage.completion.rule == "all_clear"
+        if trigger == "veto" and all_clear:
             return apply(uow, nomination, "veto", actor, now, reason=reason, internal=True)
+        # Under all_clear an open task means `clear` would be refused: ask that one question
+        # instead of trying the whole transition for every department but the last.
+        if all_clear and has_unanswered(uow, nomination.id, task.stage):
+            return None
         try:
             return apply(uow, nomination, "clear", actor, now, reason=reason, internal=True)
         except GuardFailed as waiting:
