@@ -11,8 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli import words
 from cli.commands_campaign import format_composition
-from cli.runtime import Runtime, now_utc, pass_runtime
+from cli.runtime import Runtime, pass_runtime
 from config.settings import WORKFLOWS_DIR
+from demo.mail import MailSender, clear_folder, sends_beside_the_round, where
 from demo.report import demo_report
 from demo.scales import DEFAULT_SCALE, SCALES, scale_units
 from demo.scenario import DemoScenario
@@ -49,6 +50,8 @@ def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
             f"{rt.url} already holds data; run 'honorflow demo --reset' to wipe it and start over"
         )
     upgrade(engine)
+    if reset:
+        clear_folder(rt.wiring.settings)
     started = time.perf_counter()
     console = Console(stderr=True)
 
@@ -56,15 +59,19 @@ def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
         if size.phase_lines:  # plain lines on stderr: --json's stdout stays one document
             click.echo(words.say("demo_phase", phase=phase, seconds=f"{seconds:.1f}"), err=True)
 
-    with Progress(
-        TextColumn("{task.description:<16}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=rt.json_output,
-        transient=True,
-    ) as bar:
+    beside = sends_beside_the_round(engine.dialect.name)
+    with (
+        MailSender(beside_the_round=beside) as mail_sender,
+        Progress(
+            TextColumn("{task.description:<16}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            disable=rt.json_output,
+            transient=True,
+        ) as bar,
+    ):
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -81,32 +88,17 @@ def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
             phase_done=phase_done,
         )
         campaign_id = scenario.run()
-    mail_started = time.perf_counter()
-    report_mail = deliver_mail(rt, reset)
-    phase_done("mail", time.perf_counter() - mail_started)
+        mail_started = time.perf_counter()  # what was not sent beside the round, if any was
+        sent = mail_sender.finish(rt.wiring)
+        phase_done("mail", time.perf_counter() - mail_started)
     report_started = time.perf_counter()
     with rt.uow() as uow:
         report = demo_report(uow, campaign_id, scenario.log)
     phase_done("report", time.perf_counter() - report_started)
-    report["mail"] = report_mail
+    report["mail"] = {"results": dict(sent), "where": where(rt.wiring.settings)}
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["database"] = rt.url
     rt.emit(report, format_report(report))
-
-
-def deliver_mail(rt: Runtime, reset: bool) -> dict[str, Any]:
-    """Send what the campaign queued: to the SMTP server if one is set, else as .eml files."""
-    from notifications.relay import relay
-
-    settings = rt.wiring.settings
-    folder = settings.resolved_mail_folder()
-    if reset and not settings.smtp_host and folder.is_dir():
-        for old in folder.glob("*.eml"):  # the last run's messages would mix with these
-            old.unlink()
-    # Sent at the campaign's own (simulated) end, so nothing is put off by backoff.
-    results = relay(rt.wiring.new_uow, rt.wiring.transport(), now_utc, settings, 100_000)
-    where = f"smtp://{settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else folder
-    return {"results": dict(results), "where": str(where)}
 
 
 def format_report(r: dict[str, Any]) -> str:
