@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from cli import words
 from cli.commands_campaign import format_composition
 from cli.runtime import Runtime, pass_runtime
+from config.catalogue import msg
 from config.settings import WORKFLOWS_DIR
 from demo.mail import MailSender, clear_folder, sends_beside_the_round, where
 from demo.report import demo_report
@@ -46,8 +47,9 @@ def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
     elif not is_empty(engine):
+        database = rt.wiring.settings.shown_database_url()
         raise InvalidState(
-            f"{rt.url} already holds data; run 'honorflow demo --reset' to wipe it and start over"
+            msg("error.demo.not_empty", database=database, command="honorflow demo --reset")
         )
     upgrade(engine)
     if reset:

@@ -1,8 +1,9 @@
 """The demo's mail goes out from a second process too, beside the round where the database
-allows it, each message once."""
+allows it, each message once; and the demo refuses a database that already holds data."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from models import OutboxMessage
 from models.db import make_session_factory
 from models.scheduling import SENT
 from tests.conftest import sqlite_engine
+from tests.integration.test_cli import Honorflow
 from tests.integration.test_relay_batches import queue
 
 
@@ -94,3 +96,13 @@ def test_a_sender_that_dies_is_reported_not_taken_for_nothing_sent(
         beside._process.kill()
         with pytest.raises(RuntimeError, match="mail sender stopped"):
             beside.finish(wiring)
+
+
+def test_the_demo_refuses_a_database_that_holds_data_in_chinese(tmp_path: Path) -> None:
+    hf = Honorflow(tmp_path)
+    hf.run("db", "upgrade")  # the tables exist: the demo would mix its campaign into them
+    refused = hf.run("demo", "--scale", "small", ok=False)
+    assert refused.returncode == 11
+    assert "已有数据" in refused.stderr and "honorflow demo --reset" in refused.stderr
+    answer = json.loads(hf.run("--json", "demo", ok=False).stderr)
+    assert answer["error"]["code"] == "error.demo.not_empty"
