@@ -187,8 +187,11 @@ def _definition(completion: dict[str, Any]) -> Definition:
     [
         # all_clear: one objection vetoes at once, whatever the others say
         ({"rule": "all_clear"}, "veto", False, True, ["veto"], True),
-        ({"rule": "all_clear"}, "clear", False, True, ["clear"], False),
+        # all_clear with a department still to answer: asks that, fires nothing
+        ({"rule": "all_clear"}, "clear", False, True, [], False),
         ({"rule": "all_clear"}, "clear", True, False, ["clear"], True),
+        # all_clear, every department answered and the rule not met: a veto
+        ({"rule": "all_clear"}, "clear", False, False, ["clear", "veto"], True),
         # quorum: an objection only counts against; a veto once all answered short of it
         ({"rule": "quorum", "quorum": 2}, "veto", False, True, ["clear"], False),
         ({"rule": "quorum", "quorum": 2}, "veto", True, True, ["clear"], True),
