@@ -154,13 +154,16 @@ def _a_killed_worker_is_one_node_fewer(worker: Running, client: Celery, names: s
     os.killpg(worker.proc.pid, signal.SIGKILL)
     worker.proc.wait(timeout=10)
     [killed] = [n for n in names if n.startswith("mail2@")]
-    # The others must all answer within the ping's timeout; on two loaded cores one second
-    # can be too short for one of them (seen once in a full run: no match in 20 s).
-    wait_until(
-        lambda: {n for r in client.control.ping(timeout=3.0) for n in r} == names - {killed},
-        60,
-        "the killed worker to be missing from the ping",
-    )
+    [alive] = names - {killed}
+
+    def killed_gone_other_answers() -> bool:
+        # Not "exactly the other one": workers other tests of this pytest process started on
+        # the same Redis database may answer a broadcast ping too (the likely cause of this
+        # check timing out in two full runs, while it passed alone).
+        answered = {n for r in client.control.ping(timeout=1.0) for n in r}
+        return killed not in answered and alive in answered
+
+    wait_until(killed_gone_other_answers, 20, "the killed worker to be missing from the ping")
 
 
 def _dry_run_changes_nothing(env: dict[str, str]) -> None:
