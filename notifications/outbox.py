@@ -16,7 +16,7 @@ from typing import cast
 
 from sqlalchemy import Table, insert, select, update
 
-from models import OutboxMessage
+from models import OutboxMessage, direct
 from models.scheduling import FAILED, HELD, PENDING
 from models.uow import UnitOfWork
 from notifications.contexts import MessageContext, to_json
@@ -74,7 +74,7 @@ def queue_messages(uow: UnitOfWork, messages: Sequence[Outgoing], now: datetime)
             raise ValueError(f"a {kind} context cannot be sent as '{message.kind}'")
     rows = [_row(message, now) for message in messages]
     if len(rows) == 1:
-        ids = [uow.session.execute(_INSERT_MESSAGE, rows[0]).scalar_one()]
+        ids = [direct.execute(uow.session, _INSERT_MESSAGE, rows[0]).scalar_one()]
     else:
         ids = list(uow.session.execute(_INSERT_MESSAGES, rows).scalars())
     uow.queued_messages.extend(i for i, m in zip(ids, messages, strict=True) if not m.held)

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.audit_key import AuditKey
-from models import AuditEvent, AuditHead
+from models import AuditEvent, AuditHead, direct
 from models.audit import GENESIS_HASH, LANE_NONE, lane_of
 from models.uow import UnitOfWork
 from workflow.actors import Actor
@@ -197,10 +197,10 @@ def append(
     head = {"head_lane": lane, "digest": digest, "key_id": key_id, "seal": seal}
     if uow.dialect == "postgresql":
         prefixed = {f"event_{name}": value for name, value in event.items()}
-        session.execute(_INSERT_EVENT_SET_HEAD, head | prefixed)
+        direct.execute(session, _INSERT_EVENT_SET_HEAD, head | prefixed)
     else:
-        session.execute(_INSERT_EVENT, event)
-        session.execute(_SET_HEAD_HASH, head)
+        direct.execute(session, _INSERT_EVENT, event)
+        direct.execute(session, _SET_HEAD_HASH, head)
     return Appended(seq, digest, lane)
 
 
@@ -209,12 +209,13 @@ def _advance_head(session: Session, lane: int) -> tuple[int, str]:
     until commit."""
     # On PostgreSQL the UPDATE holds the row lock to the end of the transaction; SQLite holds
     # the database write lock already, from BEGIN IMMEDIATE.
-    row = session.execute(_ADVANCE_HEAD, {"head_lane": lane}).one_or_none()
-    if row is None:  # the lane's first event
+    rows = direct.execute(session, _ADVANCE_HEAD, {"head_lane": lane}).rows
+    if not rows:  # the lane's first event
         dialect = session.get_bind().dialect.name
         session.execute(_NEW_HEADS[dialect], {"lane": lane, **_NEW_HEAD})
-        row = session.execute(_ADVANCE_HEAD, {"head_lane": lane}).one()
-    return int(row.seq), str(row.hash)
+        rows = direct.execute(session, _ADVANCE_HEAD, {"head_lane": lane}).rows
+    ((seq, prev_hash),) = rows
+    return int(seq), str(prev_hash)
 
 
 __all__ = [

@@ -8,17 +8,16 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, Select, Table, Update, bindparam, event, inspect, select, update
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, SessionTransaction, lazyload
+from sqlalchemy.orm import Session, SessionTransaction, defaultload, defer, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import Label, msg
-from models import Campaign, Nomination, ReviewTask
+from models import Campaign, Nomination, ReviewTask, direct
 from models.uow import UnitOfWork
 from workflow.errors import ConcurrentChange, NotFound
 
@@ -106,7 +105,12 @@ def _lock_query(by: str, for_update: bool) -> Select[Nomination]:
     query = (
         select(Nomination)
         .where(Nomination.id == (ident if by == _BY_ID else owner))
-        .options(lazyload(Nomination.campaign, Campaign.definition))
+        .options(
+            lazyload(Nomination.campaign, Campaign.definition),
+            defer(Nomination.summary),
+            defer(Nomination.deeds),
+            defaultload(Nomination.campaign).defer(Campaign.composition),
+        )
     )
     return query.with_for_update(of=Nomination) if for_update else query
 
@@ -167,7 +171,7 @@ def write_now(uow: UnitOfWork, row: Versioned, values: dict[str, Any]) -> None:
     statement = _versioned_update(table, tuple(sorted(values)))
     params = {f"new_{key}": value for key, value in values.items()}
     ident = {"row_id": row.id, "row_version": version, "new_version": version + 1}
-    written = cast(CursorResult[Any], uow.session.execute(statement, params | ident))
+    written = direct.execute(uow.session, statement, params | ident)
     if written.rowcount != 1:
         raise StaleDataError(f"{table.name} row {row.id} changed since it was loaded")
     for key, value in values.items():

@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, insert, select, update
 
 from config.catalogue import Label, msg
 from config.message_json import reason_fields
-from models import Deadline
+from models import Deadline, direct
 from models.scheduling import CANCELLED, FIRED, PENDING
 from models.uow import UnitOfWork
 from workflow import audit
@@ -91,7 +91,8 @@ def schedule(uow: UnitOfWork, rows: Sequence[NewDeadline], now: datetime) -> Non
     """Store pending deadline rows in one statement (the only place deadlines are made)."""
     if not rows:
         return
-    uow.session.execute(
+    direct.execute_many(
+        uow.session,
         _INSERT,
         [
             {
@@ -153,12 +154,14 @@ def cancel_pending(uow: UnitOfWork, *where: ColumnElement[bool]) -> None:
 
 def cancel_pending_of_stage(uow: UnitOfWork, nomination_id: int, stage: str) -> None:
     """Cancel the pending deadlines of a stage the nomination leaves."""
-    uow.session.execute(_CANCEL_OF_STAGE, {"of_nomination": nomination_id, "of_stage": stage})
+    direct.execute(
+        uow.session, _CANCEL_OF_STAGE, {"of_nomination": nomination_id, "of_stage": stage}
+    )
 
 
 def cancel_pending_of_task(uow: UnitOfWork, task_id: int) -> None:
     """Cancel the pending deadlines of a finished task (its reminders and escalations)."""
-    uow.session.execute(_CANCEL_OF_TASK, {"of_task": task_id})
+    direct.execute(uow.session, _CANCEL_OF_TASK, {"of_task": task_id})
 
 
 def retry(uow: UnitOfWork, deadline_id: int, actor: Actor, now: datetime) -> Deadline:

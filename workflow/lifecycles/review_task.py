@@ -19,7 +19,7 @@ from sqlalchemy import Table, bindparam, insert, update
 
 from config.catalogue import Message
 from config.message_json import reason_fields
-from models import ReviewTask
+from models import ReviewTask, direct
 from models.reviews import TASK_CANCELLED, TASK_CLAIMED, TASK_DONE, TASK_OPEN
 from models.uow import UnitOfWork
 from workflow import audit
@@ -112,7 +112,7 @@ def open_tasks(
     if not rows:
         return []
     if len(rows) == 1:
-        return [uow.session.execute(_INSERT_TASK, rows[0]).scalar_one()]
+        return [direct.execute(uow.session, _INSERT_TASK, rows[0]).scalar_one()]
     return list(uow.session.execute(_INSERT_TASKS, rows).scalars())
 
 
@@ -198,6 +198,8 @@ def record(
 
 def cancel_live(uow: UnitOfWork, nomination_id: int, stage: str, now: datetime) -> None:
     """Cancel a nomination's open and claimed tasks of a stage it leaves (one statement)."""
-    uow.session.execute(
-        _CANCEL_LIVE, {"of_nomination": nomination_id, "of_stage": stage, "cancelled_at": now}
+    direct.execute(
+        uow.session,
+        _CANCEL_LIVE,
+        {"of_nomination": nomination_id, "of_stage": stage, "cancelled_at": now},
     )
