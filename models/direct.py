@@ -8,7 +8,8 @@ here compiles a Core statement once per dialect and set of parameter names, then
 the session's connection (inside its transaction, so all or nothing holds as before) with
 SQLAlchemy's own bind processors. What SQLAlchemy would add on its own is refused when the
 statement is prepared, never silently dropped: Python-side column defaults, an `IN` list
-given per call (a statement's own `IN` list is written out once).
+given per call (a statement's own `IN` list is written out once). `read` does the same for a
+small Core read on the path, flushing what the session holds first as an ORM read would.
 
 Kept from the full path: errors come as SQLAlchemy's exceptions (IntegrityError,
 OperationalError: callers' handling is unchanged), a lost connection is invalidated, and the
@@ -21,11 +22,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Delete, Insert, Update, exc
+from sqlalchemy import CompoundSelect, Connection, Delete, Insert, Select, Update, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-Statement = Insert | Update | Delete
+from models.uow import note_written
+
+# A read of any columns (Select and CompoundSelect are generic in their columns' types).
+Read = Select[*tuple[Any, ...]] | CompoundSelect[*tuple[Any, ...]]
+Statement = Insert | Update | Delete | Read
 _Processor = Callable[[Any], Any]
 
 
@@ -44,7 +49,7 @@ class _Prepared:
 
 @dataclass(frozen=True)
 class Written:
-    """What a statement did: rows matched or inserted, and the rows it RETURNED."""
+    """What a statement did: rows matched or inserted, and the rows it RETURNED (or read)."""
 
     rowcount: int
     rows: list[tuple[Any, ...]]
@@ -56,20 +61,19 @@ class Written:
         return self.rows[0][0]
 
 
-# By statement, dialect, the names of the parameters given and whether for many rows.
+# By statement, dialect, the names of the parameters given and whether for many rows. The
+# statements are built once (module constants), so this stays small; the bound keeps a
+# statement built per call from growing it without end.
 _PREPARED: dict[tuple[Statement, str, frozenset[str], bool], _Prepared] = {}
+_MOST_PREPARED = 1000
 
 
 def execute(session: Session, statement: Statement, params: Mapping[str, Any]) -> Written:
     """Run one write in the session's transaction (beginning it if needed), on the cursor."""
     connection = session.connection()
-    dialect = connection.dialect
-    key = (statement, dialect.name, frozenset(params), False)
-    prepared = _PREPARED.get(key)
-    if prepared is None:
-        prepared = _PREPARED[key] = _prepare(statement, dialect, key[2], False)
-    values = _bound(prepared, params)
-    return _run(connection, prepared, values)
+    prepared = _prepared(connection, statement, params, many=False)
+    note_written(session)
+    return _run(connection, prepared, _bound(prepared, params))
 
 
 def execute_many(session: Session, statement: Statement, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -78,20 +82,43 @@ def execute_many(session: Session, statement: Statement, rows: Sequence[Mapping[
     if not rows:
         return
     connection = session.connection()
-    dialect = connection.dialect
-    key = (statement, dialect.name, frozenset(rows[0]), True)
-    prepared = _PREPARED.get(key)
-    if prepared is None:
-        prepared = _PREPARED[key] = _prepare(statement, dialect, key[2], True)
+    prepared = _prepared(connection, statement, rows[0], many=True)
     if prepared.results:
         raise ValueError("execute_many takes no RETURNING: its rows would be lost")
+    note_written(session)
     _run(connection, prepared, [_bound(prepared, row) for row in rows], many=True)
+
+
+def read(session: Session, statement: Read, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The rows of one Core read, its columns processed as SQLAlchemy would. What the session
+    holds unwritten is flushed first (as an ORM read's autoflush would), so the read sees it."""
+    if session.autoflush:
+        session.flush()  # nothing to do, and next to no cost, when nothing is pending
+    connection = session.connection()
+    prepared = _prepared(connection, statement, params, many=False)
+    return _run(connection, prepared, _bound(prepared, params)).rows
+
+
+def _prepared(
+    connection: Connection, statement: Statement, params: Mapping[str, Any], many: bool
+) -> _Prepared:
+    dialect = connection.dialect
+    key = (statement, dialect.name, frozenset(params), many)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        if len(_PREPARED) >= _MOST_PREPARED:
+            _PREPARED.clear()  # a statement built per call was passed: correct, only slow
+        prepared = _PREPARED[key] = _prepare(statement, dialect, key[2], many)
+    return prepared
 
 
 def _prepare(
     statement: Statement, dialect: Dialect, names: frozenset[str], many: bool
 ) -> _Prepared:
-    returning = tuple(statement.exported_columns)
+    if isinstance(statement, Select | CompoundSelect):
+        returning = tuple(statement.selected_columns)
+    else:
+        returning = tuple(statement.exported_columns)
     if isinstance(statement, Insert) and not returning:
         statement = statement.inline()  # no implicit RETURNING of the new id: nobody reads it
     compiled = statement.compile(dialect=dialect, column_keys=sorted(names), for_executemany=many)
@@ -192,4 +219,4 @@ def _translated(
     return translated
 
 
-__all__ = ["Written", "execute", "execute_many"]
+__all__ = ["Written", "execute", "execute_many", "read"]

@@ -82,9 +82,9 @@ class UnitOfWork:
         self._session = self._factory()
         self._mode = self.write
         self._wrote = False
+        self._session.info[_UOW_INFO] = self  # for `note_written` and the listeners below
         if isinstance(self._factory, sessionmaker):
             _listen_once(self._factory)
-            self._session.info[_UOW_INFO] = self
         else:
             event.listen(self._session, "after_flush", self._flushed)
             event.listen(self._session, "do_orm_execute", self._executed)
@@ -225,6 +225,13 @@ def _listen_once(factory: sessionmaker[Session]) -> None:
 def _uow_of(session: Session) -> UnitOfWork | None:
     uow: UnitOfWork | None = session.info.get(_UOW_INFO)
     return uow
+
+
+def note_written(session: Session) -> None:
+    """A write sent past the session's own execute (`models.direct`): its unit of work holds
+    writes now, as the session's events would have told it."""
+    if (uow := _uow_of(session)) is not None:
+        uow._flushed()
 
 
 def _after_flush(session: Session, *_: Any) -> None:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from sqlalchemy import Boolean, Date, Integer, String, cast, null, select, union_all
 
-from models import CalendarOverride, CalendarYear
+from models import CalendarOverride, CalendarYear, direct
 from models.uow import UnitOfWork
 from workflow.calendar_schedule import YearSchedule, schedule_from_json
 
@@ -59,7 +59,7 @@ def overrides_and_stamps(uow: UnitOfWork) -> tuple[frozenset[tuple[date, bool]],
     computation, so one query instead of two)."""
     overrides: set[tuple[date, bool]] = set()
     seen: list[tuple[int, str]] = []
-    for day, working, year, checksum in uow.session.execute(_OVERRIDES_AND_STAMPS):
+    for day, working, year, checksum in direct.read(uow.session, _OVERRIDES_AND_STAMPS, {}):
         if year is None:
             overrides.add((day, bool(working)))
         else:

@@ -6,7 +6,7 @@ from typing import cast
 
 from sqlalchemy import Table, bindparam, insert, select
 
-from models import HonourRecord
+from models import HonourRecord, direct
 from workflow.facts import PriorHonour
 from workflow.step import Step
 
@@ -45,7 +45,7 @@ def mark_revoked(step: Step) -> None:
 def registry_honours(step: Step) -> tuple[PriorHonour, ...]:
     """Unrevoked honours the registry holds for the same person (name and birth date)."""
     n = step.nomination
-    rows = step.uow.session.execute(_SAME_PERSON, {"name": n.name, "birth_date": n.birth_date})
+    rows = direct.read(step.uow.session, _SAME_PERSON, {"name": n.name, "birth_date": n.birth_date})
     return tuple(PriorHonour(honour, level, awarded.year) for honour, level, awarded in rows)
 
 

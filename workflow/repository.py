@@ -12,12 +12,12 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, Select, Table, Update, bindparam, event, inspect, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, SessionTransaction, defaultload, defer, lazyload
+from sqlalchemy.orm import Session, SessionTransaction, defer, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from config.catalogue import Label, msg
-from models import Campaign, Nomination, ReviewTask, direct
+from models import Campaign, DefinitionVersion, Nomination, RecommendingUnit, ReviewTask, direct
 from models.uow import UnitOfWork
 from workflow.errors import ConcurrentChange, NotFound
 
@@ -91,25 +91,45 @@ def lock_task(uow: UnitOfWork, task_id: int) -> tuple[ReviewTask, Nomination]:
 def _locked(uow: UnitOfWork, by: str, ident: int) -> Nomination | None:
     """The nomination found `by` its id or a task's id, locked (FOR UPDATE on PostgreSQL)."""
     query = _LOCK_QUERIES[by, uow.dialect == "postgresql"]
-    return uow.session.scalars(query, {"ident": ident}).unique().one_or_none()
+    row = uow.session.execute(query, {"ident": ident}).one_or_none()
+    if row is None:
+        return None
+    nomination, campaign, unit, definition = row
+    # The three rows come as entities of their own (setting up a joined eager load's row
+    # processors cost more than reading the row); the relationships are set as loaded.
+    set_committed_value(nomination, "campaign", campaign)
+    set_committed_value(nomination, "unit", unit)
+    set_committed_value(nomination, "definition", definition)
+    return nomination
 
 
 _BY_ID, _BY_TASK = "id", "task"
 
 
-def _lock_query(by: str, for_update: bool) -> Select[Nomination]:
+_Locked = Select[Nomination, Campaign, RecommendingUnit, DefinitionVersion]
+
+
+def _lock_query(by: str, for_update: bool) -> _Locked:
     ident = bindparam("ident", type_=Integer)
     owner = select(ReviewTask.nomination_id).where(ReviewTask.id == ident).scalar_subquery()
     # The campaign's own definition version is almost always the nomination's, already in the
-    # identity map: loading it lazily spares joining (and reading) that row a second time.
+    # identity map: loading it lazily spares joining (and reading) that row a second time. The
+    # nominee's texts and the campaign's composition rules, which no change reads on its way,
+    # are loaded on first use only.
     query = (
-        select(Nomination)
+        select(Nomination, Campaign, RecommendingUnit, DefinitionVersion)
+        .join(Campaign, Campaign.id == Nomination.campaign_id)
+        .join(RecommendingUnit, RecommendingUnit.id == Nomination.unit_id)
+        .join(DefinitionVersion, DefinitionVersion.id == Nomination.definition_id)
         .where(Nomination.id == (ident if by == _BY_ID else owner))
         .options(
-            lazyload(Nomination.campaign, Campaign.definition),
+            lazyload(Nomination.campaign),
+            lazyload(Nomination.unit),
+            lazyload(Nomination.definition),
+            lazyload(Campaign.definition),
             defer(Nomination.summary),
             defer(Nomination.deeds),
-            defaultload(Nomination.campaign).defer(Campaign.composition),
+            defer(Campaign.composition),
         )
     )
     return query.with_for_update(of=Nomination) if for_update else query

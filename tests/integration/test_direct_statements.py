@@ -4,7 +4,7 @@ by the engine's listeners, and refuse what SQLAlchemy would have added on its ow
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, cast
 
 import pytest
@@ -23,12 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import AuditEvent, Deadline, OutboxMessage, direct
+from models import AuditEvent, CalendarOverride, Deadline, OutboxMessage, direct
 from models.uow import UnitOfWork
 from notifications import outbox
 from tests.conftest import T0, make_campaign
 from tests.integration.flow import add
-from workflow import audit
+from workflow import audit, calendar_store
 from workflow.lifecycles import deadline
 
 _EVENTS = cast(Table, AuditEvent.__table__)
@@ -271,3 +271,34 @@ def test_what_sqlalchemy_would_add_is_refused_before_anything_is_sent(
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert not [sql for sql in seen if "deadlines" in sql]
+
+
+def test_a_read_sees_what_the_session_holds_unwritten_with_its_columns_typed(
+    sf: sessionmaker[Session],
+) -> None:
+    saturday, monday = date(2026, 3, 7), date(2026, 3, 9)
+    with UnitOfWork(sf) as uow:
+        uow.session.add(CalendarOverride(day=saturday, is_working_day=True, note="调休上班"))
+        uow.session.add(CalendarOverride(day=monday, is_working_day=False, note="放假"))
+        # Not flushed yet: the read flushes first, as an ORM read's autoflush would.
+        rows = direct.read(uow.session, calendar_store._OVERRIDES_AND_STAMPS, {})
+        assert sorted(rows) == [(saturday, True, None, None), (monday, False, None, None)]
+        assert all(type(day) is date and type(working) is bool for day, working, _y, _c in rows)
+        uow.commit()
+    query = select(CalendarOverride.day).where(
+        CalendarOverride.is_working_day == bindparam("working")
+    )
+    with UnitOfWork(sf) as uow:
+        assert direct.read(uow.session, query, {"working": False}) == [(monday,)]
+
+
+def test_statements_built_per_call_do_not_grow_the_prepared_cache_without_end(
+    sf: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(direct, "_MOST_PREPARED", 3)
+    monkeypatch.setattr(direct, "_PREPARED", {})
+    with UnitOfWork(sf) as uow:
+        for day in range(1, 8):  # a new statement object each time, with its own literal
+            query = select(CalendarOverride.day).where(CalendarOverride.day == date(2026, 3, day))
+            assert direct.read(uow.session, query, {}) == []
+            assert len(direct._PREPARED) <= 3

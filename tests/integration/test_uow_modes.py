@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import Column, Integer, MetaData, Table, event, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from models import direct
 from models.db import make_engine, make_session_factory
 from models.uow import UnitOfWork
 
@@ -62,3 +63,17 @@ def test_a_requests_use_case_ends_at_its_commit(tmp_path: Path) -> None:
         uow.end_read()  # the answer's read ends here, not when the block is left
         assert not uow.session.in_transaction()
     assert statements == ["BEGIN IMMEDIATE", "INSERT INTO t VALUES (1)", "BEGIN", "SELECT x FROM t"]
+
+
+def test_a_write_on_the_drivers_cursor_is_left_to_the_block_like_any_write(
+    tmp_path: Path,
+) -> None:
+    sf, _statements = logged(tmp_path)
+    table = Table("t", MetaData(), Column("x", Integer))
+    with UnitOfWork(sf, write=False) as uow:
+        with uow.writing():
+            direct.execute(uow.session, insert(table), {"x": 1})
+        uow.end_read()  # ends only a transaction that read: this one wrote
+        assert uow.session.in_transaction()
+    with sf() as session:  # the block ended without a commit: nothing was kept
+        assert session.execute(text("SELECT count(*) FROM t")).scalar_one() == 0

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from config.catalogue import Label, Message, msg
 from models import Deadline, Nomination, Objection
@@ -42,11 +42,14 @@ DEFAULT_ANSWER_DAYS = 5
 
 def open_objections(uow: UnitOfWork, nomination_id: int) -> int:
     """How many objections to the nomination are still under investigation or undecided."""
-    query = select(func.count(Objection.id)).where(
-        Objection.nomination_id == nomination_id,
-        Objection.status.in_(objection_lifecycle.UNDECIDED),
-    )
-    return uow.session.scalar(query) or 0
+    return uow.session.scalar(_OPEN_OBJECTIONS, {"of_nomination": nomination_id}) or 0
+
+
+# Built once: asked at the end of every nominee's notice.
+_OPEN_OBJECTIONS = select(func.count(Objection.id)).where(
+    Objection.nomination_id == bindparam("of_nomination"),
+    Objection.status.in_(objection_lifecycle.UNDECIDED),
+)
 
 
 def no_open_objection(step: Step) -> list[RuleFailure]:
@@ -78,18 +81,21 @@ def investigated_objection(step: Step) -> list[RuleFailure]:
 
 def notice_period_over(step: Step) -> list[RuleFailure]:
     """The public notice runs its full number of working days."""
-    due = step.uow.session.scalar(
-        select(Deadline.due_at).where(
-            Deadline.nomination_id == step.nomination.id,
-            Deadline.kind == NOTICE_END,
-            Deadline.stage == step.nomination.status,
-        )
-    )
+    n = step.nomination
+    due = step.uow.session.scalar(_NOTICE_END, {"of_nomination": n.id, "of_stage": n.status})
     if due is not None and due > step.now:
         days = step.definition.stage(step.nomination.status).duration_days
         running = msg("rule.notice_period.running", days=days, until=beijing(due))
         return [RuleFailure("notice_period", running)]
     return []
+
+
+# Built once: asked before every nominee's notice ends.
+_NOTICE_END = select(Deadline.due_at).where(
+    Deadline.nomination_id == bindparam("of_nomination"),
+    Deadline.kind == NOTICE_END,
+    Deadline.stage == bindparam("of_stage"),
+)
 
 
 def end_notice(uow: UnitOfWork, deadline: Deadline, now: datetime, apply: Apply) -> Message:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import lazyload
 
 from config.catalogue import Listing, Message, msg
 from config.dates import local_day
-from models import Deadline, Nomination, ReviewTask
+from models import Deadline, Nomination, ReviewTask, direct
 from models.reviews import TASK_CLAIMED
 from models.uow import UnitOfWork
 from notifications.outbox import Outgoing, queue_message, queue_messages
@@ -112,8 +112,10 @@ def _schedule_task_deadlines(
 
 def has_unanswered(uow: UnitOfWork, nomination_id: int, stage: str) -> bool:
     """Whether a task of the nomination's stage is still open or claimed."""
-    found = uow.session.scalars(_UNANSWERED, {"of_nomination": nomination_id, "of_stage": stage})
-    return found.first() is not None
+    found = direct.read(
+        uow.session, _UNANSWERED, {"of_nomination": nomination_id, "of_stage": stage}
+    )
+    return bool(found)
 
 
 _UNANSWERED = (
