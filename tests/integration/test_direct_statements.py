@@ -124,10 +124,10 @@ def test_many_deadlines_in_one_call_read_back_as_the_session_writes_them(
     assert by_direct == by_session
 
 
-def test_a_returned_id_is_the_inserted_rows(sf: sessionmaker[Session]) -> None:
-    campaign_id = make_campaign(sf)
-    row = {
-        "idempotency_key": "direct-1",
+def _message(campaign_id: int, key: str) -> dict[str, Any]:
+    """An outbox row as `notifications.outbox` writes one."""
+    return {
+        "idempotency_key": key,
         "kind": "task_assigned",
         "recipient": "审核员 <reviewer@example.org>",
         "campaign_id": campaign_id,
@@ -137,6 +137,10 @@ def test_a_returned_id_is_the_inserted_rows(sf: sessionmaker[Session]) -> None:
         "attempts": 0,
         "created_at": T0,
     }
+
+
+def test_a_returned_id_is_the_inserted_rows(sf: sessionmaker[Session]) -> None:
+    row = _message(make_campaign(sf), "direct-1")
     with UnitOfWork(sf) as uow:
         written = direct.execute(uow.session, outbox._INSERT_MESSAGE, row)
         uow.commit()
@@ -173,17 +177,7 @@ def test_a_refused_write_raises_sqlalchemys_error_and_the_transaction_recovers(
     sf: sessionmaker[Session],
 ) -> None:
     campaign_id = make_campaign(sf)
-    row = {
-        "idempotency_key": "twice",
-        "kind": "task_assigned",
-        "recipient": "a@example.org",
-        "campaign_id": campaign_id,
-        "nomination_id": None,
-        "context": {},
-        "status": "pending",
-        "attempts": 0,
-        "created_at": T0,
-    }
+    row = _message(campaign_id, "twice")
     with UnitOfWork(sf) as uow:
         direct.execute(uow.session, outbox._INSERT_MESSAGE, row)
         with pytest.raises(exc.IntegrityError) as raised:
