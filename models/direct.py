@@ -61,10 +61,11 @@ class Written:
         return self.rows[0][0]
 
 
-# By statement, dialect, the names of the parameters given and whether for many rows. The
-# statements are built once (module constants), so this stays small; the bound keeps a
-# statement built per call from growing it without end.
-_PREPARED: dict[tuple[Statement, str, frozenset[str], bool], _Prepared] = {}
+# By statement, the engine's dialect (its settings, e.g. the JSON serializer, shape the
+# processors), the names of the parameters given and whether for many rows. The statements
+# are built once (module constants), so this stays small; the bound keeps a statement built
+# per call, or a test process's many engines, from growing it without end.
+_PREPARED: dict[tuple[Statement, Dialect, frozenset[str], bool], _Prepared] = {}
 _MOST_PREPARED = 1000
 
 
@@ -103,7 +104,7 @@ def _prepared(
     connection: Connection, statement: Statement, params: Mapping[str, Any], many: bool
 ) -> _Prepared:
     dialect = connection.dialect
-    key = (statement, dialect.name, frozenset(params), many)
+    key = (statement, dialect, frozenset(params), many)
     prepared = _PREPARED.get(key)
     if prepared is None:
         if len(_PREPARED) >= _MOST_PREPARED:
