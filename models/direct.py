@@ -4,7 +4,7 @@ A state change sends eight or so small statements. Through `Session.execute` eac
 SQLAlchemy's per-execution work (the compiled-cache lookup, an execution context, result
 set-up): about 20 µs on SQLite and 70 µs on PostgreSQL per statement, measured beside the
 driver's own `cursor.execute` — more than the database's work for most of them. `execute`
-here compiles a Core statement once per dialect and set of parameter names, then runs it on
+here compiles a Core statement once per engine and set of parameter names, then runs it on
 the session's connection (inside its transaction, so all or nothing holds as before) with
 SQLAlchemy's own bind processors. What SQLAlchemy would add on its own is refused when the
 statement is prepared, never silently dropped: Python-side column defaults, an `IN` list
@@ -13,7 +13,8 @@ small Core read on the path, flushing what the session holds first as an ORM rea
 
 Kept from the full path: errors come as SQLAlchemy's exceptions (IntegrityError,
 OperationalError: callers' handling is unchanged), a lost connection is invalidated, and the
-engine's `before_cursor_execute`/`after_cursor_execute` listeners see every statement.
+engine's `before_cursor_execute`/`after_cursor_execute` listeners see every statement. Not
+kept: the engine's own statement log (`echo`); a listener shows them when debugging.
 """
 
 from __future__ import annotations
