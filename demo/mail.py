@@ -17,6 +17,7 @@ end of input tells it to stop once nothing is due. It prints what it did as JSON
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -108,7 +109,10 @@ class MailSender:
         """Send what is left from both processes, until nothing is due; what both sent."""
         assert self._process.stdin is not None and self._process.stdout is not None
         self._order(GO)
-        self._process.stdin.close()  # the sender stops once a pass finds nothing due
+        # The sender stops once a pass finds nothing due. A dead one's pipe is broken and the
+        # `go` left in the buffer cannot be flushed: its exit status below says what happened.
+        with contextlib.suppress(BrokenPipeError):
+            self._process.stdin.close()
         sent = deliver_rest(wiring)
         out = self._process.stdout.read()
         if self._process.wait() != 0:

@@ -89,11 +89,14 @@ def test_without_go_the_second_process_sends_nothing(engine: Engine, wiring: Wir
         assert waiting.finish(wiring) == {"sent": 5}
 
 
+@pytest.mark.parametrize("gone", [False, True], ids=["dying", "gone"])
 def test_a_sender_that_dies_is_reported_not_taken_for_nothing_sent(
-    engine: Engine, wiring: Wiring
+    engine: Engine, wiring: Wiring, gone: bool
 ) -> None:
     with MailSender(beside_the_round=False) as beside:
         beside._process.kill()
+        if gone:  # its end of the pipe is closed: telling it to go breaks the pipe
+            beside._process.wait()
         with pytest.raises(RuntimeError, match="mail sender stopped"):
             beside.finish(wiring)
 
