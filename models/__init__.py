@@ -7,6 +7,7 @@ from models.campaigns import PHASES, Campaign, QuotaAllocation, RecommendingUnit
 from models.decisions import DecisionOutcome
 from models.definitions import DefinitionVersion
 from models.nominations import Nomination
+from models.place_tally import PlaceTally
 from models.registry import CalendarOverride, CalendarYear, HonourRecord
 from models.reviews import Objection, ReviewTask
 from models.scheduling import Deadline, OutboxMessage, TemplateOverride
@@ -30,6 +31,7 @@ __all__ = [
     "Nomination",
     "Objection",
     "OutboxMessage",
+    "PlaceTally",
     "QuotaAllocation",
     "RecommendingUnit",
     "ReviewTask",

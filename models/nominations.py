@@ -15,22 +15,27 @@ from models.base import Base
 from models.campaigns import Campaign, RecommendingUnit
 from models.definitions import DefinitionVersion
 
+# The nomination's fixed states, the values of its status column that every definition shares
+# (a definition's stages add the rest). Kept here, with the column, because the place tally
+# (models/place_tally.py) sorts rows by them in the database; workflow/states.py names what
+# they mean for the procedure.
+DRAFT, SUBMITTED, AWARDED, REVOKED = "draft", "submitted", "awarded", "revoked"
+# Ends of the road; a nomination in one of these is no longer open.
+END_STATES: tuple[str, ...] = (
+    "disqualified",
+    "vetoed",
+    "removed",
+    "not_approved",
+    "withdrawn",
+    REVOKED,
+)
+
 
 class Nomination(Base):
     __tablename__ = "nominations"
     __table_args__ = (
         Index("ix_nominations_campaign_status", "campaign_id", "status"),
         Index("ix_nominations_campaign_unit", "campaign_id", "unit_id"),
-        # A unit's place count (workflow.rules.quota) reads only this index, never the rows.
-        Index(
-            "ix_nominations_unit_places",
-            "campaign_id",
-            "unit_id",
-            "rank",
-            "status",
-            "category",
-            "id",
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +43,7 @@ class Nomination(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("recommending_units.id"))
     # Pinned at creation: a nomination in flight keeps its definition version.
     definition_id: Mapped[int] = mapped_column(ForeignKey("definition_versions.id"))
-    status: Mapped[str] = mapped_column(String(40), default="draft")
+    status: Mapped[str] = mapped_column(String(40), default=DRAFT)
     rank: Mapped[str] = mapped_column(String(10), default="main")  # main or alternate
     alternate_order: Mapped[int | None]
     name: Mapped[str] = mapped_column(String(100))
@@ -66,10 +71,10 @@ class Nomination(Base):
 
 
 class OfficialLevel(FunctionElement[str]):
-    """`facts.official_level` as text, written out (no bound path) so its index is usable.
+    """`facts.official_level` as text, written out (no bound path), as the place tally keys it.
 
-    The unit rules count a unit's officials by it (workflow.rules.quota), through
-    `ix_nominations_unit_official`: without the index each count parsed every nominee's facts.
+    The unit rules count a unit's officials by it (workflow.rules.quota) from the tally
+    (models/place_tally.py), whose triggers read it from each row they count.
     """
 
     type = String()
@@ -88,14 +93,5 @@ def _official_level_pg(element: OfficialLevel, compiler: SQLCompiler, **kw: Any)
 
 
 def official_level() -> OfficialLevel:
-    """The nominee's official level, as the index `ix_nominations_unit_official` holds it."""
+    """The nominee's official level (NULL when the nominee is no official)."""
     return OfficialLevel(Nomination.__table__.c.facts)
-
-
-Index(
-    "ix_nominations_unit_official",
-    Nomination.__table__.c.campaign_id,
-    Nomination.__table__.c.unit_id,
-    official_level(),
-    Nomination.__table__.c.rank,
-)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, true
 
 from config.catalogue import Label, msg
-from models import Nomination, QuotaAllocation
+from models import Nomination, PlaceTally, QuotaAllocation
 from models.nominations import official_level
 from models.uow import UnitOfWork
 from workflow.errors import RuleFailure
@@ -21,7 +22,7 @@ from workflow.rules.unit_rules import (
     check_head_alternate,
     check_official_allowance,
 )
-from workflow.states import CLOSED_STATES, HOLD_NO_PLACE
+from workflow.states import HOLD_NO_PLACE, STANDINGS_HOLDING_PLACE, STANDINGS_NOT_CLOSED
 from workflow.step import Step
 
 
@@ -60,39 +61,54 @@ def places_used(
     return uow.session.scalar(query, params) or 0
 
 
-_NOMINATIONS_OF_UNIT = (
-    Nomination.campaign_id == bindparam("campaign_id"),
-    Nomination.unit_id == bindparam("unit_id"),
+_TALLY_OF_UNIT = (
+    PlaceTally.campaign_id == bindparam("campaign_id"),
+    PlaceTally.unit_id == bindparam("unit_id"),
 )
-
-
-def _holding_places(exclude: bool) -> list[ColumnElement[bool]]:
-    """Which of a unit's nominations hold a place: its live main ones (drafts hold none).
-
-    Counted, never loaded, so a submit costs the same in a unit of 50 or 5,000 nominees; the
-    index `ix_nominations_unit_places` holds every column named here. Bound: `campaign_id`,
-    `unit_id` and, when `exclude`, the nomination left out (`exclude`).
-    """
-    where = [
-        *_NOMINATIONS_OF_UNIT,
-        Nomination.rank == "main",
-        Nomination.status.not_in(HOLD_NO_PLACE),
-    ]
-    if exclude:
-        where.append(Nomination.id != bindparam("exclude"))
-    return where
+# Each scope of a count, as a condition on the tally and the same on a nomination's row.
+_SCOPES: dict[str, tuple[ColumnElement[bool], ColumnElement[bool]] | None] = {
+    "all": None,
+    "category": (
+        PlaceTally.category == bindparam("category"),
+        Nomination.category == bindparam("category"),
+    ),
+    "general": (
+        PlaceTally.category.not_in(bindparam("own", expanding=True)),
+        Nomination.category.not_in(bindparam("own", expanding=True)),
+    ),
+    "officials": (
+        PlaceTally.official_level.in_(bindparam("levels", expanding=True)),
+        official_level().in_(bindparam("levels", expanding=True)),
+    ),
+}
 
 
 @cache
-def _count_holding(scope: str, exclude: bool) -> Select[int]:
-    """The count of place holders, built once per scope: a category's own places
-    (`category` bound), the general places beside categories of their own (`own`), or all."""
-    query = select(func.count()).where(*_holding_places(exclude))
-    if scope == "category":
-        return query.where(Nomination.category == bindparam("category"))
-    if scope == "general":
-        return query.where(Nomination.category.not_in(bindparam("own", expanding=True)))
-    return query
+def _count_holding(scope: str, exclude: bool) -> Select[Any]:
+    """The count of a unit's place holders in one scope, built once per scope.
+
+    Read from the place tally (models/place_tally.py), so a submit costs the same in a unit
+    of 50 or 5,000 nominees. With `exclude`, the nomination bound as `exclude` is left out
+    if it is one of them (read by its key). Bound: `campaign_id`, `unit_id`, and the scope's
+    own: `category`, `own` (the categories with places of their own) or `levels`.
+    """
+    on_tally, on_row = _SCOPES[scope] or (true(), true())
+    held = func.coalesce(func.sum(PlaceTally.counted), 0)
+    query = select(held).where(
+        *_TALLY_OF_UNIT,
+        PlaceTally.rank == "main",
+        PlaceTally.standing.in_(STANDINGS_HOLDING_PLACE),
+        on_tally,
+    )
+    if not exclude:
+        return query
+    itself = select(func.count()).where(
+        Nomination.id == bindparam("exclude"),
+        Nomination.rank == "main",
+        Nomination.status.not_in(HOLD_NO_PLACE),
+        on_row,
+    )
+    return query.with_only_columns(held - itself.scalar_subquery())
 
 
 @dataclass(frozen=True)
@@ -153,7 +169,7 @@ def _officials_held(step: Step, levels: list[str]) -> int:
     """How many of the unit's other place-holding nominations are officials of these levels."""
     n = step.nomination
     params = _unit_of(n) | {"exclude": n.id, "levels": levels}
-    return step.uow.session.scalar(_OFFICIALS_HOLDING, params) or 0
+    return step.uow.session.scalar(_count_holding("officials", True), params) or 0
 
 
 def _unit_of(n: Nomination) -> dict[str, int]:
@@ -174,16 +190,14 @@ _ALLOCATIONS = select(QuotaAllocation).where(*_OF_UNIT)
 _ALLOCATIONS_LOCKED = _ALLOCATIONS.with_for_update(of=QuotaAllocation)
 # Distinct: the rule asks which categories the unit's alternates have, not who they are.
 _ALTERNATE_CATEGORIES = (
-    select(Nomination.category)
+    select(PlaceTally.category)
     .distinct()
     .where(
-        *_NOMINATIONS_OF_UNIT,
-        Nomination.rank == "alternate",
-        Nomination.status.not_in(CLOSED_STATES),
+        *_TALLY_OF_UNIT,
+        PlaceTally.rank == "alternate",
+        PlaceTally.standing.in_(STANDINGS_NOT_CLOSED),
+        PlaceTally.counted > 0,
     )
-)
-_OFFICIALS_HOLDING = select(func.count()).where(
-    *_holding_places(exclude=True), official_level().in_(bindparam("levels", expanding=True))
 )
 
 
