@@ -48,15 +48,29 @@ class PlaceTally(Base):
     counted: Mapped[int]  # how many nominations have this key
 
 
+# Every status not named here is open: a definition's stages add states of their own.
+_STANDING_OF = {
+    DRAFT: STANDING_DRAFT,
+    AWARDED: STANDING_AWARDED,
+    **{state: STANDING_ENDED for state in END_STATES},
+}
+
+
+def standing_of(status: str) -> str:
+    """A nomination's standing, from its status (as the triggers work it out)."""
+    return _STANDING_OF.get(status, STANDING_OPEN)
+
+
 def standing_sql(status: str) -> str:
     """SQL giving the standing of a row whose status is the expression `status`."""
-    ended = ", ".join(f"'{state}'" for state in END_STATES)
-    return (
-        f"CASE WHEN {status} = '{DRAFT}' THEN '{STANDING_DRAFT}'"
-        f" WHEN {status} IN ({ended}) THEN '{STANDING_ENDED}'"
-        f" WHEN {status} = '{AWARDED}' THEN '{STANDING_AWARDED}'"
-        f" ELSE '{STANDING_OPEN}' END"
+    by_standing: dict[str, list[str]] = {}
+    for state, standing in _STANDING_OF.items():
+        by_standing.setdefault(standing, []).append(f"'{state}'")
+    cases = " ".join(
+        f"WHEN {status} IN ({', '.join(states)}) THEN '{standing}'"
+        for standing, states in by_standing.items()
     )
+    return f"CASE {cases} ELSE '{STANDING_OPEN}' END"
 
 
 _LEVEL = {

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, insert, update
+from sqlalchemy import Insert, Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -137,6 +137,8 @@ _ADVANCE_HEAD = (
     .values(seq=_HEAD.c.seq + 1)
     .returning(_HEAD.c.seq, _HEAD.c.hash)
 )
+# The lane's head locked and nothing more (`hold_lane`).
+_HOLD_HEAD = select(_HEAD.c.lane).where(_HEAD.c.lane == bindparam("head_lane")).with_for_update()
 _SET_HEAD_HASH = (
     update(_HEAD)
     .where(_HEAD.c.lane == bindparam("head_lane"))
@@ -202,6 +204,20 @@ def append(
         direct.execute(session, _INSERT_EVENT, event)
         direct.execute(session, _SET_HEAD_HASH, head)
     return Appended(seq, digest, lane)
+
+
+def hold_lane(uow: UnitOfWork, campaign_id: int | None) -> None:
+    """Lock the campaign's lane head now, before the change writes anything else.
+
+    For a change that moves the place tally (models/place_tally.py): a transaction that
+    changes several nominations (the committee decision's batch, a step-up) holds the head
+    from its first event on while it moves further tally rows, so a change that took a tally
+    row first and then waited for the head would close a circle. Taken in this order
+    everywhere — nomination, head, tally — no two changes wait for each other. On SQLite the
+    write lock of BEGIN IMMEDIATE already orders every writer.
+    """
+    if uow.dialect == "postgresql":
+        direct.read(uow.session, _HOLD_HEAD, {"head_lane": lane_of(campaign_id)})
 
 
 def _advance_head(session: Session, lane: int) -> tuple[int, str]:

@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from models.place_tally import standing_sql
+from models.place_tally import standing_of, standing_sql
 from workflow.states import (
     AWARDED,
     CLOSED_STATES,
@@ -42,3 +42,8 @@ def test_a_standing_holds_a_place_exactly_when_the_state_does(status: str) -> No
 @pytest.mark.parametrize("status", EVERY_STATE)
 def test_a_standing_is_open_exactly_when_the_state_is_not_closed(status: str) -> None:
     assert (_standing(status) in STANDINGS_NOT_CLOSED) == (status not in CLOSED_STATES)
+
+
+@pytest.mark.parametrize("status", EVERY_STATE)
+def test_python_and_the_triggers_agree_on_a_standing(status: str) -> None:
+    assert standing_of(status) == _standing(status)

@@ -9,6 +9,7 @@ from typing import Any
 from config.catalogue import Message
 from config.message_json import reason_fields
 from models import Nomination
+from models.place_tally import standing_of
 from models.uow import UnitOfWork
 from workflow import audit
 from workflow.access.triggers import authorise
@@ -94,6 +95,8 @@ def apply(
     step = Step(uow, now, actor, nomination, machine.definition, trigger, words, payload or {})
     if not internal:
         authorise(step, spec)
+    if standing_of(source) != standing_of(spec.dest):  # it moves the place tally
+        audit.hold_lane(uow, nomination.campaign_id)
     # The shared machine moves a stand-in for the row: the new state is written by the
     # effects in one statement (`workflow.effects.write_state`), not by the ORM's flush.
     machine.fire(_State(source), trigger, _Hooks(step))
