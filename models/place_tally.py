@@ -9,9 +9,10 @@ answers from a handful of rows whatever the unit holds.
 Triggers on `nominations` keep it, in the same transaction as the change, for every writer
 (the engine, imports, bulk loads, an administrator's SQL). A row's standing is coarser than
 its status — draft, open, awarded or ended — so a state change inside the procedure
-(qualification to joint review, say) changes no tally row: only a submit, an end, an award,
-a revocation, or a change of rank, category or official level does. Nothing else locks a
-tally row, so writers working on different nominations never wait for each other here.
+(qualification to joint review, say) changes no tally row and waits for none: only a submit,
+an end, an award, a revocation, or a change of rank, category, official level or unit does.
+Such a change takes its campaign's audit head first (workflow.audit.hold_lane), so that
+changes never wait for each other in a circle.
 """
 
 from __future__ import annotations

@@ -38,6 +38,16 @@ def fresh_sqlite(folder: Path) -> Engine:
     return make_engine(f"sqlite:///{target}")
 
 
+def empty_pg_schema(url: str, name: str) -> Engine:
+    """An engine on a new, empty PostgreSQL schema `name` (made anew if it was there): for
+    tests of the migrations, which build the schema themselves. The caller drops it."""
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE; CREATE SCHEMA "{name}"'))
+    admin.dispose()
+    return make_engine(url, connect_args={"options": f"-csearch_path={name}"})
+
+
 def _sqlite_template() -> Path:
     global _template
     if _template is None:

@@ -15,15 +15,8 @@ from models.db import make_engine, make_session_factory
 from models.migrate import current_revision, is_empty, upgrade
 from models.uow import UnitOfWork
 from tests.conftest import PG_URL, T0
+from tests.databases import empty_pg_schema
 from workflow import audit, audit_verify
-
-
-def _empty_pg_schema(name: str) -> Engine:
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE; CREATE SCHEMA "{name}"'))
-    admin.dispose()
-    return make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
 
 
 def _assert_matches_models(engine: Engine) -> None:
@@ -41,7 +34,7 @@ def test_migrations_match_models_on_sqlite(tmp_path) -> None:  # type: ignore[no
 
 
 def test_migrations_match_models_on_postgresql() -> None:
-    engine = _empty_pg_schema("t_migrations")
+    engine = empty_pg_schema(PG_URL, "t_migrations")
     try:
         _assert_matches_models(engine)
     finally:
@@ -104,7 +97,7 @@ def test_a_chain_written_before_lanes_verifies_as_lane_0_on_sqlite(tmp_path: Pat
 
 
 def test_a_chain_written_before_lanes_verifies_as_lane_0_on_postgresql() -> None:
-    engine = _empty_pg_schema("t_migrations_lanes")
+    engine = empty_pg_schema(PG_URL, "t_migrations_lanes")
     try:
         _lanes_after_upgrade(engine)
     finally:

@@ -25,6 +25,7 @@ from models import Campaign, Nomination, PlaceTally, RecommendingUnit
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import PG_URL, T0, make_campaign
+from tests.databases import empty_pg_schema
 from workflow.services import campaigns
 from workflow.states import (
     AWARDED,
@@ -183,14 +184,6 @@ def _facts(level: str | None) -> dict[str, Any]:
     return {} if level is None else {"official_level": level}
 
 
-def _empty_pg_schema(name: str) -> Engine:
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE; CREATE SCHEMA "{name}"'))
-    admin.dispose()
-    return make_engine(PG_URL, connect_args={"options": f"-csearch_path={name}"})
-
-
 @pytest.fixture
 def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """An empty database whose schema the migrations made (not the models' create_all)."""
@@ -200,7 +193,7 @@ def migrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]
         engine.dispose()
         return
     name = f"t_tally_{uuid.uuid4().hex[:12]}"
-    engine = _empty_pg_schema(name)
+    engine = empty_pg_schema(PG_URL, name)
     try:
         yield engine
     finally:
