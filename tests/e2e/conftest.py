@@ -113,7 +113,9 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser context (no cookies) and page, desktop size."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(5000)
+    # A bound on waiting, not a speed check: on two shared cores, with the other test worker
+    # busy, a login (its password hash) once took longer than 5 s.
+    context.set_default_timeout(15000)
     tab = context.new_page()
     yield tab
     context.close()
