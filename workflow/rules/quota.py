@@ -66,8 +66,8 @@ _TALLY_OF_UNIT = (
     PlaceTally.unit_id == bindparam("unit_id"),
 )
 # Each scope of a count, as a condition on the tally and the same on a nomination's row.
-_SCOPES: dict[str, tuple[ColumnElement[bool], ColumnElement[bool]] | None] = {
-    "all": None,
+_SCOPES: dict[str, tuple[ColumnElement[bool], ColumnElement[bool]]] = {
+    "all": (true(), true()),
     "category": (
         PlaceTally.category == bindparam("category"),
         Nomination.category == bindparam("category"),
@@ -92,7 +92,7 @@ def _count_holding(scope: str, exclude: bool) -> Select[Any]:
     if it is one of them (read by its key). Bound: `campaign_id`, `unit_id`, and the scope's
     own: `category`, `own` (the categories with places of their own) or `levels`.
     """
-    on_tally, on_row = _SCOPES[scope] or (true(), true())
+    on_tally, on_row = _SCOPES[scope]
     held = func.coalesce(func.sum(PlaceTally.counted), 0)
     query = select(held).where(
         *_TALLY_OF_UNIT,
