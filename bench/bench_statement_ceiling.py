@@ -1,4 +1,4 @@
-"""How near SQLAlchemy can bring a state change to the raw UPDATE: the same statements, no rules.
+"""How near a state change can come to the raw UPDATE: the same statements, no rules.
 
 Run by hand (not a test):
 
@@ -6,17 +6,21 @@ Run by hand (not a test):
         [--block 100]
 
 On a fresh database per kind it seeds nominations in `submitted` (not timed) and then times,
-alternating in blocks of `--block` (which loop goes first alternates too):
+alternating in blocks of `--block` (the order of the loops reverses every block):
 
   raw        `UPDATE nominations SET updated_at` and COMMIT per row (bench_transitions' raw);
-  statements the statements `begin_review` sends, in its order and with its parameters'
+  core       the statements `begin_review` sends, in its order and with its parameters'
              shapes, through SQLAlchemy Core on one connection: lock the row, write its state,
              read the calendar, insert the task, its deadlines and its message, move the audit
              head, insert the event, seal the head, COMMIT. No ORM, no rules, no hashing;
+  direct, psycopg, pipelined, fused
+             the same writes below Core (`driver_ceiling.py`: through `models.direct`; the
+             statements' SQL on psycopg's cursor; that in pipeline mode; six hand-written
+             statements with data-modifying CTEs), the last three on PostgreSQL only;
   honorflow  `transitions.fire(uow, id, "begin_review", ...)`.
 
-`statements / raw` is what the statement count alone allows through SQLAlchemy: a ceiling for
-any rewrite of the path that keeps these statements and SQLAlchemy underneath.
+Each loop's rate over raw's is what that way of sending the writes allows: a ceiling for any
+path that sends them so.
 """
 
 from __future__ import annotations
@@ -25,18 +29,15 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, Table, bindparam, insert, select, text, update  # noqa: E402
+from sqlalchemy import Engine  # noqa: E402
 
 from bench.bench_transitions import (  # noqa: E402
-    T0,
     bench_database,
     blocks,
     check_done,
@@ -45,131 +46,68 @@ from bench.bench_transitions import (  # noqa: E402
     seed,
     timed,
 )
-from models import AuditEvent, AuditHead, Deadline, Nomination, OutboxMessage, ReviewTask  # noqa: E402
+from bench.ceiling_statements import (  # noqa: E402
+    SEAL,
+    deadline_row,
+    event_row,
+    message_row,
+    state_row,
+    statements,
+    task_row,
+)
+from bench.driver_ceiling import direct_statements, fused_statements, psycopg_statements  # noqa: E402
 from models.db import make_session_factory  # noqa: E402
 
 WARMUP = 50
-NOMINATIONS = Nomination.__table__
-HEAD = AuditHead.__table__
-assert isinstance(NOMINATIONS, Table) and isinstance(HEAD, Table)
-
-
-@dataclass(frozen=True)
-class Ceiling:
-    db: str
-    n: int
-    raw: float  # changes per second
-    statements: float
-    honorflow: float
-
-
-def _statements(for_update: bool) -> dict[str, Any]:
-    lock = select(NOMINATIONS).where(NOMINATIONS.c.id == bindparam("nid"))
-    return {
-        "lock": lock.with_for_update() if for_update else lock,
-        "state": update(NOMINATIONS)
-        .where(NOMINATIONS.c.id == bindparam("nid"), NOMINATIONS.c.version == bindparam("v"))
-        .values(
-            status=bindparam("st"),
-            version=bindparam("nv"),
-            updated_at=bindparam("at"),
-            stage_entered_at=bindparam("at"),
-        ),
-        "calendar": text(
-            "SELECT day, is_working_day, NULL, NULL FROM calendar_overrides"
-            " UNION ALL SELECT NULL, NULL, year, checksum FROM calendar_years"
-        ),
-        "task": insert(ReviewTask.__table__).returning(ReviewTask.__table__.c.id),
-        "deadlines": insert(Deadline.__table__),
-        "message": insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id),
-        "advance": update(HEAD)
-        .where(HEAD.c.lane == bindparam("head_lane"))
-        .values(seq=HEAD.c.seq + 1)
-        .returning(HEAD.c.seq, HEAD.c.hash),
-        "event": insert(AuditEvent.__table__),
-        "seal": update(HEAD)
-        .where(HEAD.c.lane == bindparam("head_lane"))
-        .values(hash=bindparam("h"), key_id=None, seal=None),
-    }
+LOOPS = ("raw", "core", "direct", "psycopg", "pipelined", "fused", "honorflow")
+POSTGRESQL_ONLY = ("psycopg", "pipelined", "fused")
 
 
 def same_statements(engine: Engine, ids: list[int]) -> None:
     """`begin_review`'s statements, one transaction per row, through Core."""
-    sql = _statements(engine.dialect.name == "postgresql")
+    sql = statements(engine.dialect.name == "postgresql")
     for nid in ids:
         with engine.begin() as conn:
             row = conn.execute(sql["lock"], {"nid": nid}).one()
-            state = {"nid": nid, "v": row.version, "st": "qualification", "nv": row.version + 1}
-            conn.execute(sql["state"], state | {"at": T0})
+            conn.execute(sql["state"], state_row(nid, row.version))
             conn.execute(sql["calendar"]).all()
-            task = {
-                "nomination_id": nid,
-                "campaign_id": row.campaign_id,
-                "stage": "qualification",
-                "department": "working_team",
-                "role": "team_reviewer",
-                "status": "open",
-                "due_at": T0,
-                "created_at": T0,
-                "version": 1,
-            }
-            task_id = conn.execute(sql["task"], task).scalar_one()
-            conn.execute(
-                sql["deadlines"], [_deadline(row.campaign_id, nid, task_id, k) for k in "ab"]
-            )
-            conn.execute(sql["message"], _message(row.campaign_id, nid, task_id)).scalar_one()
+            task_id = conn.execute(sql["task"], task_row(row.campaign_id, nid)).scalar_one()
+            deadlines = [deadline_row(row.campaign_id, nid, task_id, k) for k in "ab"]
+            conn.execute(sql["deadlines"], deadlines)
+            conn.execute(sql["message"], message_row(row.campaign_id, nid, task_id))
             seq, prev = conn.execute(sql["advance"], {"head_lane": row.campaign_id}).one()
-            conn.execute(sql["event"], _event(row.campaign_id, nid, seq, prev))
-            conn.execute(sql["seal"], {"head_lane": row.campaign_id, "h": "ab" * 32})
+            conn.execute(sql["event"], event_row(row.campaign_id, nid, seq, prev))
+            conn.execute(sql["seal"], {"head_lane": row.campaign_id} | SEAL)
 
 
-def _deadline(campaign_id: int, nid: int, task_id: int, kind: str) -> dict[str, Any]:
-    return {
-        "campaign_id": campaign_id, "nomination_id": nid, "task_id": task_id,
-        "objection_id": None, "kind": kind, "stage": "qualification", "due_at": T0,
-        "status": "cancelled", "fired_at": None, "created_at": T0, "attempts": 0,
-    }  # fmt: skip
-
-
-def _message(campaign_id: int, nid: int, task_id: int) -> dict[str, Any]:
-    return {
-        "idempotency_key": f"ceiling:{task_id}", "kind": "task_assigned",
-        "recipient": "office@example.org", "campaign_id": campaign_id, "nomination_id": nid,
-        "context": {"task_id": task_id}, "status": "held", "attempts": 0, "last_error": None,
-        "created_at": T0, "sent_at": None,
-    }  # fmt: skip
-
-
-def _event(campaign_id: int, nid: int, seq: int, prev: str) -> dict[str, Any]:
-    return {
-        "lane": campaign_id, "seq": seq, "at": T0, "actor": "bench", "actor_user_id": None,
-        "actor_username": None, "campaign_id": campaign_id, "nomination_id": nid,
-        "trigger": "ceiling", "from_state": "submitted", "to_state": "qualification",
-        "reason": None, "payload": {}, "prev_hash": prev, "hash": "ab" * 32, "key_id": None,
-    }  # fmt: skip
-
-
-def measure(kind: str, n: int, block: int) -> Ceiling:
+def measure(kind: str, n: int, block: int) -> dict[str, float]:
+    """Changes per second of every loop on `kind`, each on rows of its own."""
+    names = [name for name in LOOPS if kind == "postgresql" or name not in POSTGRESQL_ONLY]
     with bench_database(kind) as db:
         sf = make_session_factory(db.engine)
-        ids = seed(sf, 2 * n + WARMUP)
+        ids = seed(sf, len(names) * n + WARMUP)
         honorflow_fire(sf, ids[:WARMUP])  # the audit lane's head exists; caches are warm
         raw_update(db.engine, ids[:WARMUP])
-        mine, theirs = ids[WARMUP : WARMUP + n], ids[WARMUP + n :]
-        spent = {"raw": 0.0, "statements": 0.0, "honorflow": 0.0}
-        for number, (a, b) in enumerate(
-            zip(blocks(mine, block), blocks(theirs, block), strict=True)
-        ):
-            loops: list[tuple[str, Callable[[], None]]] = [
-                ("raw", partial(raw_update, db.engine, a)),
-                ("statements", partial(same_statements, db.engine, a)),
-                ("honorflow", partial(honorflow_fire, sf, b)),
-            ]
-            order = loops if number % 2 == 0 else loops[::-1]
-            for name, run in order:
-                spent[name] += timed(run)
-        check_done(sf, theirs)
-        return Ceiling(kind, n, n / spent["raw"], n / spent["statements"], n / spent["honorflow"])
+        runs: dict[str, Callable[[list[int]], None]] = {
+            "raw": partial(raw_update, db.engine),
+            "core": partial(same_statements, db.engine),
+            "direct": partial(direct_statements, sf),
+            "psycopg": partial(psycopg_statements, db.engine),
+            "pipelined": partial(psycopg_statements, db.engine, pipelined=True),
+            "fused": partial(fused_statements, db.engine),
+            "honorflow": partial(honorflow_fire, sf),
+        }
+        shares = {
+            name: blocks(ids[WARMUP + i * n : WARMUP + (i + 1) * n], block)
+            for i, name in enumerate(names)
+        }
+        spent = dict.fromkeys(names, 0.0)
+        for number in range(len(shares["raw"])):
+            order = names if number % 2 == 0 else names[::-1]
+            for name in order:
+                spent[name] += timed(partial(runs[name], shares[name][number]))
+        check_done(sf, [i for chunk in shares["honorflow"] for i in chunk])
+        return {name: n / seconds for name, seconds in spent.items()}
 
 
 def main() -> None:
@@ -179,15 +117,16 @@ def main() -> None:
     parser.add_argument("--block", type=int, default=100, help="rows per alternating block")
     args = parser.parse_args()
     kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    print(f"statement ceiling, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"{'database':<11} {'N':>6} {'raw/s':>8} {'statements/s':>13} {'honorflow/s':>12}"
-          f" {'statements/raw':>15} {'honorflow/raw':>14}")  # fmt: skip
+    print(f"statement ceiling, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, N={args.n}")
+    print("changes per second, and over raw's rate (measured in the same run, alternating)")
+    print(f"{'database':<11}" + "".join(f"{name:>16}" for name in LOOPS))
     for kind in kinds:
-        c = measure(kind, args.n, args.block)
-        print(
-            f"{c.db:<11} {c.n:>6} {c.raw:>8.0f} {c.statements:>13.0f} {c.honorflow:>12.0f}"
-            f" {c.statements / c.raw:>15.2f} {c.honorflow / c.raw:>14.2f}"
-        )
+        rates = measure(kind, args.n, args.block)
+        cells = [
+            f"{rates[name]:>7.0f} ({rates[name] / rates['raw']:.2f})" if name in rates else "—"
+            for name in LOOPS
+        ]
+        print(f"{kind:<11}" + "".join(f"{cell:>16}" for cell in cells))
 
 
 if __name__ == "__main__":
