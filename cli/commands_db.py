@@ -1,12 +1,16 @@
-"""`honorflow db`: schema migrations."""
+"""`honorflow db`: schema migrations, and the place tally's check and recount."""
 
 from __future__ import annotations
+
+import sys
+from dataclasses import asdict
 
 import click
 
 from cli import words
-from cli.runtime import Runtime, pass_runtime
+from cli.runtime import Runtime, now_utc, pass_runtime
 from models.migrate import current_revision, upgrade
+from workflow.services.place_tally import TallyDifference, recount_places, tally_differences
 
 
 def register(cli: click.Group) -> None:
@@ -38,4 +42,38 @@ def db_current(rt: Runtime) -> None:
     rev = current_revision(rt.engine)
     rt.emit(
         {"revision": rev}, words.say("db_revision", revision=rev) if rev else words.say("db_empty")
+    )
+
+
+@db.command("recount-places")
+@click.option("--check", is_flag=True, help="only report the counts that differ; exit 1 if any")
+@pass_runtime
+def db_recount_places(rt: Runtime, check: bool) -> None:
+    """Check the place tally against the nominations and rewrite it where it differs."""
+    with rt.uow() as uow:
+        differences = tally_differences(uow) if check else recount_places(uow, now_utc())
+    if not differences:
+        text = words.say("tally_ok")
+    else:
+        said = "tally_differs" if check else "tally_recounted"
+        head = words.say(said, n=len(differences), command="honorflow db recount-places")
+        text = "\n".join([head, *(_difference_line(d) for d in differences)])
+    rt.emit({"recounted": not check, "differences": [asdict(d) for d in differences]}, text)
+    if check and differences:
+        sys.exit(1)
+
+
+def _difference_line(d: TallyDifference) -> str:
+    return words.say(
+        "tally_difference",
+        campaign=d.campaign_code or d.campaign_id,
+        unit=d.unit_code or d.unit_id,
+        rank=words.rank(d.rank),
+        category=words.label("vocab.category", d.category),
+        level=words.say(
+            "tally_level", level=words.label("vocab.official_level", d.official_level or "none")
+        ),
+        standing=words.say(f"standing_{d.standing}"),
+        held=d.held,
+        counted=d.counted,
     )

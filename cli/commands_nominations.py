@@ -85,15 +85,8 @@ def list_nominations(
 def _list_line(d: dict[str, Any]) -> str:
     status = words.pad(words.label("state", d["status"]), 16)
     category = words.pad(words.label("vocab.category", d["category"]), 16)
-    rank = words.pad(_rank(d["rank"]), 10)
+    rank = words.pad(words.rank(d["rank"]), 10)
     return f"{d['id']:>6}  {words.pad(d['name'], 10)} {status} {rank} {category} {d['unit']}"
-
-
-def _rank(rank: str) -> str:
-    """main, or `alternate N`, by its words."""
-    if rank == "main":
-        return words.say("rank_main")
-    return words.say("rank_alternate", order=rank.removeprefix("alternate "))
 
 
 @nominations_group.command("show")

@@ -39,6 +39,13 @@ def role(code: str) -> str:
     return catalogue.label("role", code, locale())
 
 
+def rank(code: str) -> str:
+    """main, `alternate N` or a plain `alternate`, by its words."""
+    if code == "main":
+        return say("rank_main")
+    return say("rank_alternate", order=code.removeprefix("alternate").strip()).strip()
+
+
 def phase(code: str) -> str:
     """A campaign phase's label."""
     return catalogue.label("page", f"phase_{code}", locale())

@@ -12,7 +12,9 @@ its status — draft, open, awarded or ended — so a state change inside the pr
 (qualification to joint review, say) changes no tally row and waits for none: only a submit,
 an end, an award, a revocation, or a change of rank, category, official level or unit does.
 Such a change takes its campaign's audit head first (workflow.audit.hold_lane), so that
-changes never wait for each other in a circle.
+changes never wait for each other in a circle. A write that bypasses the triggers (a restore
+with them off) is found and mended by `honorflow db recount-places`, from the SQL here
+(`difference_sql`, `recount_sql`).
 """
 
 from __future__ import annotations
@@ -146,6 +148,38 @@ def trigger_ddl(dialect: str) -> list[str]:
         f"CREATE TRIGGER place_tally_update AFTER UPDATE OF {_WATCHED} ON nominations"
         f" WHEN {_moved(dialect, 'IS NOT')}"
         f" BEGIN {_count_out(dialect)} {_count_in(dialect)} END",
+    ]
+
+
+def difference_sql(dialect: str) -> str:
+    """One read (one snapshot) of every tally key whose count differs from the nominations':
+    the campaign's and unit's codes, the key, the count held and the count the nominations
+    give, in the key's order."""
+    columns = ", ".join(_KEY)
+    recount = ", ".join(_values(dialect, "nominations"))
+    differing = (
+        f"SELECT {columns}, sum(held) AS held, sum(counted) AS counted FROM ("
+        f"SELECT {columns}, counted AS held, 0 AS counted FROM place_tallies"
+        f" UNION ALL SELECT {recount}, 0, count(*) FROM nominations GROUP BY 1, 2, 3, 4, 5, 6"
+        f") AS both_counts GROUP BY {columns} HAVING sum(held) <> sum(counted)"
+    )
+    keyed = ", ".join(f"d.{column}" for column in _KEY)
+    return (
+        f"SELECT c.code, u.code, {keyed}, d.held, d.counted FROM ({differing}) AS d"
+        " LEFT JOIN campaigns AS c ON c.id = d.campaign_id"
+        f" LEFT JOIN recommending_units AS u ON u.id = d.unit_id ORDER BY {keyed}"
+    )
+
+
+def recount_sql(dialect: str) -> list[str]:
+    """The statements that rewrite the whole tally from the nominations (the caller holds the
+    nominations still: see `workflow.services.place_tally`)."""
+    columns = ", ".join(_KEY)
+    recount = ", ".join(_values(dialect, "nominations"))
+    return [
+        "DELETE FROM place_tallies",
+        f"INSERT INTO place_tallies ({columns}, counted) SELECT {recount}, count(*)"
+        " FROM nominations GROUP BY 1, 2, 3, 4, 5, 6",
     ]
 
 
