@@ -7,10 +7,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cli import words
 from cli.commands_campaign import format_composition
+from cli.demo_progress import PhaseBars
 from cli.runtime import Runtime, pass_runtime
 from config.catalogue import msg
 from config.settings import WORKFLOWS_DIR
@@ -55,48 +55,24 @@ def demo(rt: Runtime, reset: bool, seed: int, scale: str) -> None:
     if reset:
         clear_folder(rt.wiring.settings)
     started = time.perf_counter()
-    console = Console(stderr=True)
-
-    def phase_done(phase: str, seconds: float) -> None:
-        if size.phase_lines:  # plain lines on stderr: --json's stdout stays one document
-            click.echo(words.say("demo_phase", phase=phase, seconds=f"{seconds:.1f}"), err=True)
-
     beside = sends_beside_the_round(engine.dialect.name)
     with (
         MailSender(beside_the_round=beside) as mail_sender,
-        Progress(
-            TextColumn("{task.description:<16}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            disable=rt.json_output,
-            transient=True,
-        ) as bar,
+        PhaseBars(Console(stderr=True), shown=not rt.json_output, lines=size.phase_lines) as bars,
     ):
-        tasks: dict[str, Any] = {}
-
-        def progress(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
-
         scenario = DemoScenario(
             rt.sf,
             WORKFLOWS_DIR / "jiangxi-labour-model.yaml",
             seed,
-            progress,
+            bars.progress,
             units=scale_units(size),
-            phase_done=phase_done,
+            phase_done=bars.phase_done,
         )
         campaign_id = scenario.run()
-        mail_started = time.perf_counter()  # what was not sent beside the round, if any was
-        sent = mail_sender.finish(rt.wiring)
-        phase_done("mail", time.perf_counter() - mail_started)
-    report_started = time.perf_counter()
-    with rt.uow() as uow:
-        report = demo_report(uow, campaign_id, scenario.log)
-    phase_done("report", time.perf_counter() - report_started)
+        with bars.phase("mail"):  # what was not sent beside the round, if any was
+            sent = mail_sender.finish(rt.wiring)
+        with bars.phase("report"), rt.uow() as uow:
+            report = demo_report(uow, campaign_id, scenario.log)
     report["mail"] = {"results": dict(sent), "where": where(rt.wiring.settings)}
     report["seconds"] = round(time.perf_counter() - started, 1)
     report["database"] = rt.url

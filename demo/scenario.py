@@ -29,8 +29,29 @@ from workflow.services import (
 )
 from workflow.services.transitions import fire
 
+# A phase's code, its steps done and the steps known so far (0: none known yet).
 Progress = Callable[[str, int, int], None]
-PhaseDone = Callable[[str, float], None]  # a phase's name and the seconds it took
+PhaseDone = Callable[[str, float], None]  # a phase's code and the seconds it took
+
+
+class PhaseCount:
+    """How far the running phase has got, told to the progress callback at each step.
+
+    A phase may learn of more work as it goes (qualification's second pass over the files that
+    came back, the slow department's late answers), so its total grows with each `expect`.
+    """
+
+    def __init__(self, phase: str, report: Progress) -> None:
+        self.phase, self.report = phase, report
+        self.done = self.total = 0
+
+    def expect(self, steps: int) -> None:
+        self.total += steps
+        self.report(self.phase, self.done, self.total)
+
+    def step(self) -> None:
+        self.done += 1
+        self.report(self.phase, self.done, self.total)
 
 
 class DemoScenario:
@@ -53,6 +74,8 @@ class DemoScenario:
         self.log = DemoLog()
         self.units = units if units is not None else demo_units()
         self.phase_done = phase_done or (lambda _phase, _seconds: None)
+        # run() starts a count per phase; a phase method called on its own counts for nobody.
+        self.count = PhaseCount("", lambda _phase, _done, _total: None)
         self.campaign_id = 0
         self.slow_department: str | None = None
 
@@ -90,6 +113,8 @@ class DemoScenario:
         ]
         for name, phase in phases:
             started = clock.perf_counter()
+            self.count = PhaseCount(name, self.progress)
+            self.progress(name, 0, 0)  # begun, its size not known yet
             phase()
             self.phase_done(name, clock.perf_counter() - started)
         return self.campaign_id
@@ -120,6 +145,7 @@ class DemoScenario:
 
     def recommend(self) -> None:
         """Each unit fills in its form; a few nominees are ineligible, one unit asks too much."""
+        self.count.expect(len(self.units))
         for index, unit in enumerate(self.units):
             # The first unit puts forward one main nominee more than its places.
             entries = self.people.nominations_for(unit, "", over_quota=index == 0)
@@ -136,46 +162,56 @@ class DemoScenario:
                 for entry in entries:
                     nominations.add_nomination(uow, campaign, db_unit, entry, clerk(unit), self.now)
                 uow.commit()
-            self.progress("recommendation", index + 1, len(self.units))
+            self.count.step()
 
     def submit_all(self) -> None:
         by_unit = {u.code: u for u in self.units}
         drafts = self.lookups.nominations("draft", order=(Nomination.rank.desc(),))
-        for done, (nid, unit_code) in enumerate(drafts, start=1):
+        self.count.expect(len(drafts))
+        for nid, unit_code in drafts:
             try:
                 self._fire(nid, "submit", clerk(by_unit[unit_code]))
             except GuardFailed as refused:
                 for failure in refused.failures:
                     self.log.refused_at_submission[failure.rule] += 1
-            self.progress("submission", done, len(drafts))
+            self.count.step()
 
     def begin_review(self) -> None:
         """A working day after submissions close, the working team opens every file."""
         self.advance(1)
         submitted = self.lookups.nominations("submitted")
-        for done, (nid, _) in enumerate(submitted, start=1):
+        self.count.expect(len(submitted))
+        for nid, _ in submitted:
             self._fire(nid, "begin_review", TEAM)
-            self.progress("begin review", done, len(submitted))
+            self.count.step()
 
     def qualification(self) -> None:
         """The working team checks each file: pass, fail with the rules' reasons, or return."""
         self.advance(4)
         returned = []
-        for task_id, nid in self.lookups.open_tasks("qualification"):
+        first_pass = self.lookups.open_tasks("qualification")
+        self.count.expect(len(first_pass))
+        for task_id, nid in first_pass:
             if self.rng.random() < 0.04:
                 self._complete(task_id, TEAM, "return", "请补充近五年主要事迹的证明材料")
                 returned.append(nid)
             else:
                 self._pass_or_fail(task_id)
+            self.count.step()
         self.advance(2)
         self._answer_prompt_departments()
         by_code = {u.code: u for u in self.units}
+        self.count.expect(len(returned))
         for index, nid in enumerate(returned):
             if index % 4 != 3:  # every fourth unit never answers
                 self._fire(nid, "resubmit", clerk(by_code[self.lookups.unit_code(nid)]))
+            self.count.step()
         self.advance(4)  # past the material deadline: the sweep withdraws the silent ones
-        for task_id, _ in self.lookups.open_tasks("qualification"):
+        second_pass = self.lookups.open_tasks("qualification")
+        self.count.expect(len(second_pass))
+        for task_id, _ in second_pass:
             self._pass_or_fail(task_id)
+            self.count.step()
 
     def _pass_or_fail(self, task_id: int) -> None:
         try:
@@ -210,7 +246,8 @@ class DemoScenario:
         self, tasks: list[tuple[int, int]], department_of: dict[int, str] | None = None
     ) -> None:
         department_of = department_of or self.lookups.departments("joint_review")
-        for done, (task_id, _) in enumerate(tasks, start=1):
+        self.count.expect(len(tasks))
+        for task_id, _ in tasks:
             department = department_of[task_id]
             reviewer = Actor(f"{department}-审核员", "department_reviewer", department)
             try:
@@ -222,14 +259,17 @@ class DemoScenario:
                     self._complete(task_id, reviewer, "clear", "经核查，无不良记录，同意推荐")
             except HonorflowError:
                 pass  # the nomination left the stage (vetoed by another department) first
-            self.progress("joint review", done, len(tasks))
+            self.count.step()
 
     def inspection(self) -> None:
-        for task_id, _ in self.lookups.open_tasks("inspection"):
+        tasks = self.lookups.open_tasks("inspection")
+        self.count.expect(len(tasks))
+        for task_id, _ in tasks:
             if self.rng.random() < 0.01:
                 self._complete(task_id, TEAM, "fail", "考察发现群众基础较差")
             else:
                 self._complete(task_id, TEAM, "pass", "考察组实地考察，情况属实")
+            self.count.step()
 
     def public_notice(self) -> None:
         """Five working days of notice; objections arrive, units investigate and answer, the
@@ -237,6 +277,7 @@ class DemoScenario:
         self.advance(2)
         under_notice = self.lookups.nominations("public_notice")
         objected = [nid for nid, _ in under_notice if self.rng.random() < 0.04]
+        self.count.expect(len(objected))
         objection_ids = [self._object(nid) for nid in objected]
         self.advance(2)
         by_code = {u.code: u for u in self.units}
@@ -250,8 +291,8 @@ class DemoScenario:
             reason = "核查报告证据充分，异议属实" if upheld else "核查报告说明清楚，异议不属实"
             with self.uow() as uow:  # the working team decides on the answer
                 objections.decide_objection(uow, objection_id, outcome, reason, TEAM, self.now)
+            self.count.step()
         self.advance(2)  # the notice's days are over: the sweep closes it for each nominee
-        self.progress("public notice", len(under_notice), len(under_notice))
 
     def _object(self, nid: int) -> int:
         letter = self.rng.random() < 0.5
