@@ -197,7 +197,8 @@ def composition(
         implied = [catalogue.render(m, words.locale()) for m in reports.implications(campaign)]
     status = list_status([r.status for r in results])
     rules = [asdict(r) for r in results]
-    text = format_composition(size, rules)
+    bounds = [catalogue.render(r.bound_message, words.locale()) for r in results]
+    text = format_composition(size, rules, bounds)
     if implied:  # what the figures count a code as (the definition's `implies`)
         text += "\n" + "\n".join([words.say("implies_head"), *(f"  {i}" for i in implied)])
     rt.emit(
@@ -208,20 +209,26 @@ def composition(
         sys.exit(COMPOSITION_EXIT[status])  # click's Exit would be swallowed (standalone_mode)
 
 
-def format_composition(size: int, rules: list[dict[str, object]]) -> str:
+def format_composition(
+    size: int, rules: list[dict[str, object]], bounds: list[str] | None = None
+) -> str:
     """A text table of composition results: value, bound, slack, status, rule (no value or
-    slack for a rule not evaluated: there is none)."""
+    slack for a rule not evaluated: there is none). `bounds`: each rule's bound in the CLI's
+    words; else the Chinese words the rows carry (`bound_words`)."""
     lines = [words.say("composition_head", size=size)]
     said = [_status_said(r) for r in rules]
     width = max((words.cells(s) for s in said), default=0)
-    for r, status in zip(rules, said, strict=True):
+    bound_words = bounds if bounds is not None else [str(r["bound_words"]) for r in rules]
+    bound_width = max((words.cells(b) for b in bound_words), default=0)
+    for r, status, bound_said in zip(rules, said, bound_words, strict=True):
         value, slack = "-", "-"
         if r["status"] != "not_evaluated":
             share = r["kind"] == "share"
             value = f"{float(r['value']):.1%}" if share else str(r["count"])  # type: ignore[arg-type]
             slack = f"{float(r['slack']):+.1%}" if share else f"{float(r['slack']):+.0f}"  # type: ignore[arg-type]
         pad = words.pad(status, width)
-        lines.append(f"{value:>8} {r['bound']!s:>14} {slack:>8}  {pad} {r['label']}")
+        bound = words.pad(bound_said, bound_width)
+        lines.append(f"{value:>8}  {bound} {slack:>8}  {pad} {r['label']}")
     return "\n".join(lines)
 
 

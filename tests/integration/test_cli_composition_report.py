@@ -58,8 +58,9 @@ def test_the_exit_code_and_the_json_tell_missed_from_not_evaluated_from_met(
         ("heads", "met", None),
     ]
     women, heads = shown.splitlines()[1:3]
-    assert women.split() == ["-", ">=", "20.0%", "-", "未评估（名单为空）", "女性占比"]
-    assert heads.split() == ["0", "<=", "3", "+3", "达标", "企业负责人控制数"]
+    # The bound in words, not as an operator.
+    assert women.split() == ["-", "不低于20.0%", "-", "未评估（名单为空）", "女性占比"]
+    assert heads.split() == ["0", "不超过3人", "+3", "达标", "企业负责人控制数"]
 
     amend(hf, tmp_path, [HEADS])
     shown, data = report(hf, 0)

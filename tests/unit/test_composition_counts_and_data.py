@@ -58,7 +58,7 @@ def test_control_number_per_unit_names_the_worst_unit() -> None:
     assert "worst unit 赣州市总工会 has 3" in result.text("en")
     assert "南昌市总工会 2" in result.text("en")
     assert "赣州市总工会中人员类别为企业负责人的人选最多，共3名" in result.detail
-    assert "每单位控制数<= 1：南昌市总工会 2、赣州市总工会 3（共超出3人）" in result.detail
+    assert "每单位控制数（不超过1人）：南昌市总工会 2、赣州市总工会 3（共超出3人）" in result.detail
     fine = one(raw, members[4:])  # one head left in each unit
     assert fine.ok and fine.people_short == 0 and fine.slack == 0.0
 

@@ -29,6 +29,9 @@ def test_the_committee_page_shows_not_evaluated_apart_from_met_and_missed(world:
     assert 'class="not-evaluated"' in county and 'data-status="not_evaluated"' in county
     assert "未评估（基数为空）" in county and "达标" not in county.replace("未达标", "")
     assert 'id="override-needed"' in page
+    # The bound in words, as the office writes it, not as an operator.
+    assert "不低于" in women and "不高于" in county
+    assert "&gt;=" not in women and "&lt;=" not in county
 
     balanced = flow.add(world.sf, world.campaign_id, "nc", "审定庚", **BALANCED)
     flow.to_committee(world.sf, balanced)
@@ -39,6 +42,7 @@ def test_the_committee_page_shows_not_evaluated_apart_from_met_and_missed(world:
     assert "没有未达标的结构比例；1项未评估" in page and 'id="none-missed"' in page
     english = secretary.get("/committee?campaign=jx2026&lang=en").text
     assert "not evaluated (the base is empty)" in row(english, "gov_county_max")
+    assert "at most" in row(english, "gov_county_max") and "at least" in row(english, "women_min")
 
 
 def test_the_admin_pages_and_the_chart_show_the_three_statuses(world: World) -> None:
@@ -47,5 +51,6 @@ def test_the_admin_pages_and_the_chart_show_the_three_statuses(world: World) -> 
         page = admin.get(address).text
         county = row(page, "gov_county_max")
         assert 'data-status="not_evaluated"' in county and "未评估（" in county, address
+        assert "不高于" in county and "&lt;=" not in county, address
         assert "绿色为达标，红色为未达标，灰色为未评估" in page
         assert re.search(r'<g class="rule not_evaluated" data-rule="gov_county_max">', page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from config.catalogue import Label, label, text
+from config.catalogue import Label, label, render, text
 from models import Campaign
 from workflow.exports.sheet import Column, Sheet, subtitle
 from workflow.rules.composition import CompositionResult
@@ -42,7 +42,8 @@ def value(result: CompositionResult) -> float | int:
 def rule_row(index: int, result: CompositionResult, locale: str) -> list[object]:
     """One rule as a row of the report."""
     return [
-        index, result.label, text(f"export.rule_kind.{result.kind}", locale), result.bound,
+        index, result.label, text(f"export.rule_kind.{result.kind}", locale),
+        render(result.bound_message, locale),
         result.count, result.base_count, value(result),
         status(result, locale), reason(result, locale), result.text(locale),
     ]  # fmt: skip

@@ -137,23 +137,30 @@ class CompositionResult:
     value: float
     count: int
     base_count: int
-    bound: str
+    bound: str  # the bound as a code for machines (API, --json): ">= 55.0%", "<= 3"
     slack: float
     people_short: int
     status: Status
     verdict: InitVar[Message]  # the verdict with its figures (composition.* in the catalogue)
     reason: Reason | None = None  # set only when not evaluated
+    # The bound as people write it (不低于55.0%, 不超过3人); the code itself if not given.
+    bound_said: InitVar[Message | None] = None
     ok: bool = dataclasses.field(init=False)  # status == "met", kept for asdict() readers
     detail: str = dataclasses.field(init=False)  # the verdict in Chinese, for reports and the audit
+    bound_words: str = dataclasses.field(init=False)  # the bound in Chinese, likewise
     # Kept off the fields so asdict() (reports, the API) gives plain rows: codes and words.
     _message: ClassVar[Message]
+    _bound_message: ClassVar[Message]
 
-    def __post_init__(self, verdict: Message) -> None:
+    def __post_init__(self, verdict: Message, bound_said: Message | None) -> None:
         if (self.status == "not_evaluated") != (self.reason is not None):
             raise ValueError(f"{self.rule_id}: a reason goes with not_evaluated, and only with it")
+        said = bound_said or msg("composition.bound.as_code", bound=self.bound)
         object.__setattr__(self, "ok", self.status == "met")
         object.__setattr__(self, "_message", verdict)
+        object.__setattr__(self, "_bound_message", said)
         object.__setattr__(self, "detail", render(verdict, DEFAULT))
+        object.__setattr__(self, "bound_words", render(said, DEFAULT))
 
     @property
     def message(self) -> Message:
@@ -164,6 +171,11 @@ class CompositionResult:
     def status_message(self) -> Message:
         """The status in words: 达标, 未达标, or 未评估 with its reason."""
         return status_words(self.status, self.reason)
+
+    @property
+    def bound_message(self) -> Message:
+        """The bound in words, as a code and figures."""
+        return self._bound_message
 
     def text(self, locale: str = DEFAULT) -> str:
         """The verdict in a locale."""
@@ -314,24 +326,27 @@ def _share_figures(rule: ShareRule, count: int, base: int) -> tuple[Fraction, in
     return min(slacks), short, failures
 
 
-def _share_bound(rule: ShareRule) -> str:
-    parts = []
-    if rule.min_share is not None:
-        parts.append(f">= {_pct(_exact(rule.min_share))}")
-    if rule.max_share is not None:
-        parts.append(f"<= {_pct(_exact(rule.max_share))}")
-    return ", ".join(parts)
+def _share_bound(rule: ShareRule) -> tuple[str, Message]:
+    """A share rule's bound as a code (">= 55.0%, <= 70.0%") and in words (55.0%至70.0%)."""
+    low = None if rule.min_share is None else _pct(_exact(rule.min_share))
+    high = None if rule.max_share is None else _pct(_exact(rule.max_share))
+    code = ", ".join([*([f">= {low}"] if low else []), *([f"<= {high}"] if high else [])])
+    if low and high:
+        return code, msg("composition.bound.share_between", minimum=low, maximum=high)
+    if low:
+        return code, msg("composition.bound.share_min", share=low)
+    return code, msg("composition.bound.share_max", share=high)
 
 
 def _share_result(rule: ShareRule, count: int, base_count: int, members: int) -> CompositionResult:
-    bound = _share_bound(rule)
+    bound, said = _share_bound(rule)
     if base_count == 0:
         # A share of nobody means nothing: not evaluated, never met.
         reason: Reason = "empty_list" if not members else "empty_base"
         detail = msg(f"composition.{reason}", label=rule.label, base=rule.base.describe())
         return CompositionResult(
             rule.id, rule.label, rule.kind, 0.0, 0, 0, bound, 0.0, 0, "not_evaluated", detail,
-            reason,
+            reason, said,
         )  # fmt: skip
     slack, short, failures = _share_figures(rule, count, base_count)
     share = Fraction(count, base_count)
@@ -344,12 +359,12 @@ def _share_result(rule: ShareRule, count: int, base_count: int, members: int) ->
         share=_pct(share),
     )
     verdict: Listing | Message = (
-        Listing(tuple(failures), "and") if failures else msg("composition.within", bound=bound)
+        Listing(tuple(failures), "and") if failures else msg("composition.within", bound=said)
     )
     detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(share), count, base_count, bound,
-        float(slack), short, _status(not failures), detail,
+        float(slack), short, _status(not failures), detail, bound_said=said,
     )  # fmt: skip
 
 
@@ -360,18 +375,18 @@ def _control_result(
     per_unit: Counter[str],
     unit_sizes: Counter[str],
 ) -> CompositionResult:
-    bound = f"<= {rule.max_count}"
+    bound, said = f"<= {rule.max_count}", msg("composition.bound.count_max", count=rule.max_count)
     what = rule.group.describe()
     if not rule.per_unit:
         over = max(0, count - rule.max_count)
         verdict = (
             msg("composition.control_over", over=over) if over else msg("composition.control_ok")
         )
-        figures = msg("composition.counted", count=count, group=what, bound=bound)
+        figures = msg("composition.counted", count=count, group=what, bound=said)
         detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
         return CompositionResult(
             rule.id, rule.label, rule.kind, float(count), count, members, bound,
-            float(rule.max_count - count), over, _status(over == 0), detail,
+            float(rule.max_count - count), over, _status(over == 0), detail, bound_said=said,
         )  # fmt: skip
     # Worst unit first; ties broken by unit name so the message is stable.
     worst, count = min(per_unit.items(), key=lambda kv: (-kv[1], kv[0]), default=("", 0))
@@ -380,26 +395,26 @@ def _control_result(
     if over_units:
         listing = tuple(f"{u} {per_unit[u]}" for u in over_units)
         verdict = msg(
-            "composition.per_unit_over", bound=bound, units=Listing(listing, "and"), over=over
+            "composition.per_unit_over", bound=said, units=Listing(listing, "and"), over=over
         )
     else:
-        verdict = msg("composition.per_unit_ok", bound=bound)
+        verdict = msg("composition.per_unit_ok", bound=said)
     worst_unit: Any = worst or msg("composition.no_unit")
     figures = msg("composition.worst_unit", unit=worst_unit, count=count, group=what)
     detail = msg("composition.per_unit", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, unit_sizes.get(worst, 0), bound,
-        float(rule.max_count - count), over, _status(over == 0), detail,
+        float(rule.max_count - count), over, _status(over == 0), detail, bound_said=said,
     )  # fmt: skip
 
 
 def _coverage_result(rule: CoverageRule, count: int, members: int) -> CompositionResult:
-    bound = f">= {rule.min_count}"
+    bound, said = f">= {rule.min_count}", msg("composition.bound.count_min", count=rule.min_count)
     short = max(0, rule.min_count - count)
     verdict = msg("composition.short", short=short) if short else msg("composition.covered")
-    figures = msg("composition.counted", count=count, group=rule.group.describe(), bound=bound)
+    figures = msg("composition.counted", count=count, group=rule.group.describe(), bound=said)
     detail = msg("composition.verdict", label=rule.label, figures=figures, verdict=verdict)
     return CompositionResult(
         rule.id, rule.label, rule.kind, float(count), count, members, bound,
-        float(count - rule.min_count), short, _status(short == 0), detail,
+        float(count - rule.min_count), short, _status(short == 0), detail, bound_said=said,
     )  # fmt: skip
