@@ -38,6 +38,8 @@ def test_reports_for_those_who_run_the_campaign(world: World) -> None:
     ).json()
     assert empty["size"] == 0 and empty["status"] == "missed"  # the coverage rules
     women = next(r for r in empty["results"] if r["rule_id"] == "women_min")
+    # The bound as a code for machines, and in Chinese words beside it.
+    assert (women["bound"], women["bound_words"]) == (">= 20.0%", "不低于20.0%")
     assert (women["status"], women["reason"], women["ok"]) == ("not_evaluated", "empty_list", False)
     bad = world.client.get("/api/campaigns/jx2026/composition?scope=all", headers=world.h("admin"))
     assert bad.status_code == 422 and error(bad)["field"] == "query.scope"

@@ -42,6 +42,7 @@ def test_the_preview_shows_the_list_and_the_composition_live(world: World) -> No
     assert women["ok"] and women["figures"]["count"] == 1 and women["figures"]["base_count"] == 3
     assert (women["status"], women["reason"]) == ("met", None)
     assert "女性占比" in women["message"]
+    assert women["figures"]["bound_words"].startswith("不低于")
     # Nobody from 机关事业单位: the county officials' share of them is not evaluated, and it
     # does not need an override.
     assert body["not_evaluated"] == ["gov_county_max"] and body["missed"] == []

@@ -67,7 +67,8 @@ class CompositionRowOut(BaseModel):
     value: float
     count: int
     base_count: int
-    bound: str
+    bound: str = Field(description="the bound as a code: '>= 55.0%', '<= 3'")
+    bound_words: str = Field(description="the bound in Chinese words: 不低于55.0%, 不超过3人")
     slack: float
     people_short: int
     ok: bool = Field(description="status == met")

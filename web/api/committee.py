@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from config.catalogue import msg
+from config.catalogue import msg, render
 from documents import render as documents
 from web.deps import CurrentActor, Now, Uow
 from web.errors import ApiError, request_locale
@@ -44,7 +44,8 @@ class Figures(BaseModel):
     value: float
     count: int
     base_count: int
-    bound: str
+    bound: str = Field(description="the bound as a code: '>= 55.0%', '<= 3'")
+    bound_words: str = Field(description="the bound in words, in the answer's language")
     slack: float
     people_short: int
 
@@ -122,8 +123,8 @@ class FinalListOut(BaseModel):
 
 def _rule_out(r: CompositionResult, locale: str) -> RuleOut:
     figures = Figures(
-        value=r.value, count=r.count, base_count=r.base_count, bound=r.bound, slack=r.slack,
-        people_short=r.people_short,
+        value=r.value, count=r.count, base_count=r.base_count, bound=r.bound,
+        bound_words=render(r.bound_message, locale), slack=r.slack, people_short=r.people_short,
     )  # fmt: skip
     return RuleOut(
         code=r.rule_id, label=r.label, ok=r.ok, status=r.status, reason=r.reason,
