@@ -28,6 +28,20 @@ HEADS: dict[str, Any] = {
     "base": {"employer_type": "enterprise"},
     "max_share": 0.22,
 }
+CONTROL: dict[str, Any] = {
+    "kind": "control_number",
+    "id": "heads",
+    "label": "企业负责人控制数",
+    "group": {"category": "enterprise_head"},
+    "max_count": 0,
+}
+COVERAGE: dict[str, Any] = {
+    "kind": "coverage",
+    "id": "gig",
+    "label": "新就业形态劳动者",
+    "group": {"gig_worker": True},
+    "min_count": 2,
+}
 
 
 def person(n: int = 0, **kw: Any) -> NomineeFacts:

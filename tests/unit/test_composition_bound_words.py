@@ -9,30 +9,25 @@ from typing import Any
 import pytest
 
 from config.catalogue import render
-from tests.unit.composition_lists import FRONT_LINE, HEADS, enterprise_list, one, people
+from tests.unit.composition_lists import (
+    CONTROL,
+    COVERAGE,
+    FRONT_LINE,
+    HEADS,
+    enterprise_list,
+    one,
+    people,
+)
 from workflow.exports.composition import rule_row
 
-CONTROL: dict[str, Any] = {
-    "kind": "control_number",
-    "id": "county",
-    "label": "county-level officials",
-    "group": {"official_level": "county"},
-    "max_count": 3,
-}
-COVERAGE: dict[str, Any] = {
-    "kind": "coverage",
-    "id": "gig",
-    "label": "gig workers",
-    "group": {"gig_worker": True},
-    "min_count": 2,
-}
+THREE_HEADS = {**CONTROL, "max_count": 3}
 CASES = [
     # rule, code, Chinese words, English words
     (FRONT_LINE, ">= 55.0%", "不低于55.0%", "at least 55.0%"),
     (HEADS, "<= 22.0%", "不高于22.0%", "at most 22.0%"),
     ({**FRONT_LINE, "max_share": 0.7}, ">= 55.0%, <= 70.0%", "55.0%至70.0%", "55.0% to 70.0%"),
-    (CONTROL, "<= 3", "不超过3人", "at most 3"),
-    ({**CONTROL, "per_unit": True}, "<= 3", "不超过3人", "at most 3"),
+    (THREE_HEADS, "<= 3", "不超过3人", "at most 3"),
+    ({**THREE_HEADS, "per_unit": True}, "<= 3", "不超过3人", "at most 3"),
     (COVERAGE, ">= 2", "不少于2人", "at least 2"),
 ]
 OPERATORS = ("<=", ">=", "<", ">")
@@ -64,5 +59,5 @@ def test_the_exports_rule_row_shows_the_bound_in_the_sheets_words(
 def test_a_verdict_within_its_bound_names_it_in_words() -> None:
     result = one(FRONT_LINE, enterprise_list(55, 0, 45))
     assert result.ok and result.detail.endswith("符合要求（不低于55.0%）")
-    fine = one({**CONTROL, "per_unit": True}, people(2, official_level="county"))
+    fine = one({**THREE_HEADS, "per_unit": True}, people(2, category="enterprise_head"))
     assert fine.ok and "各单位均未超出每单位控制数（不超过3人）" in fine.detail

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from config.catalogue import msg, render
-from tests.unit.composition_lists import FRONT_LINE, one, people, person
+from tests.unit.composition_lists import CONTROL, COVERAGE, FRONT_LINE, one, people, person
 from workflow.exports.composition import rule_row
 from workflow.rules.composition import CompositionResult, list_status
 
@@ -17,20 +17,6 @@ WOMEN: dict[str, Any] = {
     "label": "女性占比",
     "group": {"gender": "F"},
     "min_share": 0.2,
-}
-CONTROL: dict[str, Any] = {
-    "kind": "control_number",
-    "id": "heads",
-    "label": "企业负责人控制数",
-    "group": {"category": "enterprise_head"},
-    "max_count": 0,
-}
-COVERAGE: dict[str, Any] = {
-    "kind": "coverage",
-    "id": "gig",
-    "label": "新就业形态劳动者",
-    "group": {"gig_worker": True},
-    "min_count": 2,
 }
 
 
