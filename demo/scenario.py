@@ -44,6 +44,7 @@ class PhaseCount:
     def __init__(self, phase: str, report: Progress) -> None:
         self.phase, self.report = phase, report
         self.done = self.total = 0
+        report(phase, 0, 0)  # begun, its size not known yet
 
     def expect(self, steps: int) -> None:
         self.total += steps
@@ -114,7 +115,6 @@ class DemoScenario:
         for name, phase in phases:
             started = clock.perf_counter()
             self.count = PhaseCount(name, self.progress)
-            self.progress(name, 0, 0)  # begun, its size not known yet
             phase()
             self.phase_done(name, clock.perf_counter() - started)
         return self.campaign_id
